@@ -1,0 +1,147 @@
+// Package storage keeps ReferralHub's data in SQLite (modernc.org/sqlite,
+// pure Go) or PostgreSQL (pgx). It is the only package that writes SQL; the
+// dialect differences stay in dialect.go and the migration macros.
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" database/sql driver
+)
+
+// DB is an open database. For SQLite it holds one writer connection beside a
+// read pool; for PostgreSQL both point at the same pool.
+type DB struct {
+	dialect dialect
+	write   *sql.DB
+	read    *sql.DB
+	queries atomic.Int64
+}
+
+// Open connects to the database named by url: "sqlite:PATH" or
+// "postgres://...". It does not migrate; call Migrate for that.
+func Open(ctx context.Context, url string) (*DB, error) {
+	var (
+		db  *DB
+		err error
+	)
+	switch {
+	case strings.HasPrefix(url, "sqlite:"):
+		db, err = openSQLite(strings.TrimPrefix(url, "sqlite:"))
+	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
+		db, err = openPostgres(url)
+	default:
+		return nil, fmt.Errorf("database url must start with sqlite: or postgres://")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Ping(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func openSQLite(path string) (*DB, error) {
+	if path == "" {
+		return nil, errors.New("sqlite database path is empty")
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("create database directory: %w", err)
+		}
+	}
+	pragmas := "_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)"
+	write, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_txlock=immediate")
+	if err != nil {
+		return nil, err
+	}
+	write.SetMaxOpenConns(1)
+	write.SetConnMaxIdleTime(0)
+	read, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_pragma=query_only(1)")
+	if err != nil {
+		write.Close()
+		return nil, err
+	}
+	read.SetMaxOpenConns(8)
+	read.SetMaxIdleConns(8)
+	return &DB{dialect: sqliteDialect{}, write: write, read: read}, nil
+}
+
+func openPostgres(url string) (*DB, error) {
+	pool, err := sql.Open("pgx", url)
+	if err != nil {
+		return nil, err
+	}
+	pool.SetMaxOpenConns(32)
+	pool.SetMaxIdleConns(32)
+	pool.SetConnMaxIdleTime(5 * time.Minute)
+	return &DB{dialect: postgresDialect{}, write: pool, read: pool}, nil
+}
+
+// Engine names the SQL engine: "sqlite" or "postgres".
+func (db *DB) Engine() string { return db.dialect.name() }
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.write.PingContext(ctx); err != nil {
+		return fmt.Errorf("ping database: %w", err)
+	}
+	return nil
+}
+
+// Close closes every connection.
+func (db *DB) Close() error {
+	err := db.write.Close()
+	if db.read != db.write {
+		err = errors.Join(err, db.read.Close())
+	}
+	return err
+}
+
+// QueryCount is the number of statements run so far. Tests use it to prove
+// a page runs a fixed number of queries.
+func (db *DB) QueryCount() int64 { return db.queries.Load() }
+
+// Read returns queries that run on the read pool.
+func (db *DB) Read() *Queries {
+	return &Queries{q: db.read, d: db.dialect, count: &db.queries}
+}
+
+// Write returns queries that run outside a transaction on the writer.
+func (db *DB) Write() *Queries {
+	return &Queries{q: db.write, d: db.dialect, count: &db.queries}
+}
+
+// InTx runs fn in a transaction on the writer, committing when fn returns
+// nil and rolling back otherwise.
+func (db *DB) InTx(ctx context.Context, fn func(*Queries) error) error {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(&Queries{q: tx, d: db.dialect, count: &db.queries}); err != nil {
+		return errors.Join(err, ignoreDone(tx.Rollback()))
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+func ignoreDone(err error) error {
+	if errors.Is(err, sql.ErrTxDone) {
+		return nil
+	}
+	return err
+}

@@ -1,0 +1,141 @@
+package storage
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+// migrations returns the embedded migrations in order, with the dialect's
+// macros filled in.
+func (db *DB) migrations() ([]migration, error) {
+	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	out := make([]migration, 0, len(names))
+	for _, name := range names {
+		base := strings.TrimPrefix(name, "migrations/")
+		version, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
+		if err != nil {
+			return nil, fmt.Errorf("migration %s: name must start with a number", base)
+		}
+		body, err := migrationFiles.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		text := string(body)
+		for k, v := range db.dialect.macros() {
+			text = strings.ReplaceAll(text, "{{"+k+"}}", v)
+		}
+		out = append(out, migration{version: version, name: base, sql: text})
+	}
+	return out, nil
+}
+
+// Migrate applies every migration not yet recorded, each in its own
+// transaction. It is safe to run from several instances at once.
+func (db *DB) Migrate(ctx context.Context, now time.Time) (applied []string, err error) {
+	all, err := db.migrations()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.Write().exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
+		return nil, fmt.Errorf("create schema_migrations: %w", err)
+	}
+	for _, m := range all {
+		done, err := db.applyMigration(ctx, m, now)
+		if err != nil {
+			return applied, fmt.Errorf("migration %s: %w", m.name, err)
+		}
+		if done {
+			applied = append(applied, m.name)
+		}
+	}
+	return applied, nil
+}
+
+func (db *DB) applyMigration(ctx context.Context, m migration, now time.Time) (bool, error) {
+	done := false
+	err := db.InTx(ctx, func(q *Queries) error {
+		if lock := db.dialect.migrationLock(); lock != "" {
+			if _, err := q.exec(ctx, lock); err != nil {
+				return err
+			}
+		}
+		var n int
+		if err := q.queryRow(ctx, `SELECT count(*) FROM schema_migrations WHERE version = $1`, m.version).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return nil
+		}
+		if _, err := q.exec(ctx, m.sql); err != nil {
+			return err
+		}
+		_, err := q.exec(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
+			m.version, m.name, now.UTC().Format(time.RFC3339))
+		done = err == nil
+		return err
+	})
+	return done, err
+}
+
+// PendingMigrations lists the migrations the database has not applied yet.
+// A server refuses to serve on a stale schema in production.
+func (db *DB) PendingMigrations(ctx context.Context) ([]string, error) {
+	all, err := db.migrations()
+	if err != nil {
+		return nil, err
+	}
+	applied := map[int]bool{}
+	rows, err := db.Read().query(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		if db.dialect.isMissingTable(err) {
+			return names(all), nil
+		}
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		applied[v] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var pending []string
+	for _, m := range all {
+		if !applied[m.version] {
+			pending = append(pending, m.name)
+		}
+	}
+	return pending, nil
+}
+
+func names(ms []migration) []string {
+	out := make([]string, len(ms))
+	for i, m := range ms {
+		out[i] = m.name
+	}
+	return out
+}

@@ -1,0 +1,40 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"sync/atomic"
+	"time"
+)
+
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Queries runs ReferralHub's statements on a pool or inside a transaction.
+// Every statement goes through exec, query or queryRow, so they are counted.
+type Queries struct {
+	q     querier
+	d     dialect
+	count *atomic.Int64
+}
+
+func (q *Queries) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	q.count.Add(1)
+	return q.q.ExecContext(ctx, query, args...)
+}
+
+func (q *Queries) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	q.count.Add(1)
+	return q.q.QueryContext(ctx, query, args...)
+}
+
+func (q *Queries) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	q.count.Add(1)
+	return q.q.QueryRowContext(ctx, query, args...)
+}
+
+// ts converts a time into the value the engine stores and compares exactly.
+func (q *Queries) ts(t time.Time) any { return q.d.timeValue(t) }

@@ -1,0 +1,63 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/referralhub/referralhub"
+)
+
+// CreateReferral records that r.RefereeID was referred by r.ReferrerID.
+func (q *Queries) CreateReferral(ctx context.Context, r *referralhub.Referral) error {
+	click := sql.NullString{String: r.ClickID, Valid: r.ClickID != ""}
+	err := q.queryRow(ctx, `/* CreateReferral */ INSERT INTO referrals (referrer_id, referee_id, click_id, created_at)
+		VALUES ($1, $2, $3, $4) RETURNING id`,
+		r.ReferrerID, r.RefereeID, click, q.ts(r.CreatedAt)).Scan(&r.ID)
+	if q.d.isUnique(err, "referrals_referee_key", "referrals.referee_id") {
+		return referralhub.Errorf(referralhub.ECONFLICT, "This account was already referred.")
+	}
+	if err != nil {
+		return fmt.Errorf("create referral: %w", err)
+	}
+	return nil
+}
+
+// ReferralStats counts a participant's referrals, the active ones (seen
+// since activeSince) and the clicks on their link, in one statement.
+func (q *Queries) ReferralStats(ctx context.Context, participantID int64, activeSince time.Time) (referralhub.ReferralStats, error) {
+	var s referralhub.ReferralStats
+	err := q.queryRow(ctx, `/* ReferralStats */ SELECT
+		(SELECT count(*) FROM referrals WHERE referrer_id = $1),
+		(SELECT count(*) FROM referrals r JOIN participants p ON p.id = r.referee_id
+			WHERE r.referrer_id = $1 AND p.last_seen_at >= $2),
+		(SELECT count(*) FROM clicks WHERE participant_id = $1)`,
+		participantID, q.ts(activeSince)).Scan(&s.Referrals, &s.ActiveNetwork, &s.Clicks)
+	if err != nil {
+		return s, fmt.Errorf("referral stats: %w", err)
+	}
+	return s, nil
+}
+
+// ReferredUsers lists the people a participant referred, newest first.
+func (q *Queries) ReferredUsers(ctx context.Context, referrerID int64, limit, offset int) ([]referralhub.ReferredUser, error) {
+	rows, err := q.query(ctx, `/* ReferredUsers */ SELECT COALESCE(u.username, ''), r.created_at
+		FROM referrals r JOIN participants p ON p.id = r.referee_id LEFT JOIN users u ON u.id = p.user_id
+		WHERE r.referrer_id = $1 ORDER BY r.created_at DESC, r.id DESC LIMIT $2 OFFSET $3`,
+		referrerID, limit, offset)
+	if err != nil {
+		return nil, fmt.Errorf("referred users: %w", err)
+	}
+	defer rows.Close()
+	var out []referralhub.ReferredUser
+	for rows.Next() {
+		var ru referralhub.ReferredUser
+		if err := rows.Scan(&ru.Username, &ru.JoinedAt); err != nil {
+			return nil, err
+		}
+		ru.JoinedAt = ru.JoinedAt.UTC()
+		out = append(out, ru)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,72 @@
+package referralhub
+
+import "time"
+
+// User is a person with a login on the hosted site.
+type User struct {
+	ID        int64
+	Email     string
+	Username  string
+	IsAdmin   bool
+	CreatedAt time.Time
+}
+
+// Participant is a referral profile: the code a person shares and the
+// activity that the "active network" figure is based on.
+type Participant struct {
+	ID         int64
+	UserID     int64
+	Code       string
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+}
+
+// CodeOwner is what a referral code resolves to on the click path.
+type CodeOwner struct {
+	ParticipantID int64
+	Code          string
+	Username      string
+}
+
+// Click is one visit through a referral link. ID is made in-process because
+// clicks are inserted in batches; it travels in the attribution cookie.
+type Click struct {
+	ID            string
+	ParticipantID int64
+	Code          string
+	IPHash        string
+	UserAgent     string
+	Referer       string
+	CreatedAt     time.Time
+}
+
+// Referral ties a referred participant to the participant who referred them,
+// and to the click that brought them when there was one.
+type Referral struct {
+	ID         int64
+	ReferrerID int64
+	RefereeID  int64
+	ClickID    string
+	CreatedAt  time.Time
+}
+
+// ReferralStats are the counts on a participant's dashboard.
+type ReferralStats struct {
+	Referrals     int64 // people referred
+	ActiveNetwork int64 // of those, seen within the activity window
+	Clicks        int64 // clicks on the participant's link
+}
+
+// ReferredUser is one row of a participant's referral list.
+type ReferredUser struct {
+	Username string
+	JoinedAt time.Time
+}
+
+// AdminUser is one row of the admin's user list.
+type AdminUser struct {
+	User
+	Code      string
+	Referrer  string // the referrer's username, "" when organic
+	Referrals int64
+}
