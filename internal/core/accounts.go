@@ -1,0 +1,229 @@
+package core
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/referralhub/referralhub"
+	"github.com/referralhub/referralhub/internal/storage"
+)
+
+// Session is a login: the token goes in the visitor's cookie, and only its
+// hash is stored.
+type Session struct {
+	Token   string
+	Expires time.Time
+}
+
+// SignupInput is what a signup form carries.
+type SignupInput struct {
+	Email       string
+	Username    string
+	Password    string
+	Attribution string // the attribution cookie's value, "" when none
+	IsAdmin     bool
+}
+
+// codeAttempts is how often a colliding code is redrawn before giving up.
+const codeAttempts = 5
+
+// Signup validates in, creates the user, their participant and code, records
+// the referral when a valid attribution names an existing code, and starts
+// a session, all in one transaction.
+func (s *Service) Signup(ctx context.Context, in SignupInput) (referralhub.User, Session, error) {
+	return s.signup(ctx, in, true)
+}
+
+// CreateUser is Signup without a session, for the command line.
+func (s *Service) CreateUser(ctx context.Context, in SignupInput) (referralhub.User, error) {
+	u, _, err := s.signup(ctx, in, false)
+	return u, err
+}
+
+func (s *Service) signup(ctx context.Context, in SignupInput, startSession bool) (referralhub.User, Session, error) {
+	in.Email, in.Username = NormalizeEmail(in.Email), NormalizeUsername(in.Username)
+	if err := s.validateSignup(ctx, in); err != nil {
+		return referralhub.User{}, Session{}, err
+	}
+	hash, err := s.hasher.Hash(ctx, in.Password)
+	if err != nil {
+		return referralhub.User{}, Session{}, err
+	}
+	referrer, clickID := s.referrerFor(ctx, in.Attribution)
+	now := s.now()
+	u := referralhub.User{Email: in.Email, Username: in.Username, IsAdmin: in.IsAdmin, CreatedAt: now}
+	var sess Session
+	err = s.db.InTx(ctx, func(q *storage.Queries) error {
+		if err := q.CreateUser(ctx, &u, hash); err != nil {
+			return err
+		}
+		p, err := createParticipant(ctx, q, u.ID, now)
+		if err != nil {
+			return err
+		}
+		if referrer.ParticipantID != 0 {
+			r := referralhub.Referral{ReferrerID: referrer.ParticipantID, RefereeID: p.ID, ClickID: clickID, CreatedAt: now}
+			if err := q.CreateReferral(ctx, &r); err != nil {
+				return err
+			}
+		}
+		if !startSession {
+			return nil
+		}
+		sess, err = s.newSession(ctx, q, u.ID, now)
+		return err
+	})
+	if err != nil {
+		return referralhub.User{}, Session{}, err
+	}
+	s.log.Info("signup", "user_id", u.ID, "referred", referrer.ParticipantID != 0)
+	return u, sess, nil
+}
+
+// createParticipant gives a new user a participant with a fresh code,
+// redrawing the code on a collision.
+func createParticipant(ctx context.Context, q *storage.Queries, userID int64, now time.Time) (referralhub.Participant, error) {
+	for range codeAttempts {
+		p := referralhub.Participant{UserID: userID, Code: NewCode(), CreatedAt: now, LastSeenAt: now}
+		err := q.CreateParticipant(ctx, &p)
+		if !errors.Is(err, storage.ErrCodeTaken) {
+			return p, err
+		}
+	}
+	return referralhub.Participant{}, fmt.Errorf("no free referral code after %d draws", codeAttempts)
+}
+
+// Referrer returns who referred a visitor holding the attribution cookie
+// value, for "Referred by" on the signup page; ok is false when nobody did.
+func (s *Service) Referrer(ctx context.Context, cookie string) (referralhub.CodeOwner, bool) {
+	owner, _ := s.referrerFor(ctx, cookie)
+	return owner, owner.ParticipantID != 0
+}
+
+// referrerFor verifies an attribution cookie and resolves its code. A bad,
+// expired or unknown attribution yields the zero owner: an organic signup.
+func (s *Service) referrerFor(ctx context.Context, cookie string) (referralhub.CodeOwner, string) {
+	if cookie == "" {
+		return referralhub.CodeOwner{}, ""
+	}
+	a, ok := s.VerifyAttribution(cookie)
+	if !ok {
+		return referralhub.CodeOwner{}, ""
+	}
+	owner, found, err := s.codes.Lookup(ctx, a.Code)
+	if err != nil || !found {
+		return referralhub.CodeOwner{}, ""
+	}
+	return owner, a.ClickID
+}
+
+// Login checks a login (email or username) and password. After
+// LoginMaxFailures failures within LoginWindow the account refuses logins
+// for LoginLockout, even with the right password.
+func (s *Service) Login(ctx context.Context, login, pw string) (referralhub.User, Session, error) {
+	badLogin := referralhub.Errorf(referralhub.EUNAUTHORIZED, "That login and password do not match.")
+	u, st, err := s.db.Read().UserForLogin(ctx, NormalizeEmail(login))
+	if referralhub.ErrorCode(err) == referralhub.ENOTFOUND {
+		s.burnPasswordCheck(ctx, pw) // same time as a real check: no user enumeration
+		return u, Session{}, badLogin
+	}
+	if err != nil {
+		return u, Session{}, err
+	}
+	now := s.now()
+	if now.Before(st.LockedUntil) {
+		return u, Session{}, lockedError(st.LockedUntil.Sub(now))
+	}
+	ok, err := s.hasher.Verify(ctx, pw, st.PasswordHash)
+	if err != nil {
+		return u, Session{}, err
+	}
+	if !ok {
+		return u, Session{}, s.failLogin(ctx, u.ID, now, badLogin)
+	}
+	var sess Session
+	err = s.db.InTx(ctx, func(q *storage.Queries) error {
+		if err := q.ResetFailedLogins(ctx, u.ID); err != nil {
+			return err
+		}
+		sess, err = s.newSession(ctx, q, u.ID, now)
+		return err
+	})
+	return u, sess, err
+}
+
+func (s *Service) failLogin(ctx context.Context, userID int64, now time.Time, badLogin error) error {
+	st := s.settings
+	locked, err := s.db.Write().RecordFailedLogin(ctx, userID, now, st.LoginWindow, st.LoginMaxFailures, st.LoginLockout)
+	if err != nil {
+		return err
+	}
+	if !locked.IsZero() {
+		s.log.Warn("account locked after failed logins", "user_id", userID)
+		return lockedError(locked.Sub(now))
+	}
+	return badLogin
+}
+
+func lockedError(left time.Duration) error {
+	minutes := int(left.Minutes()) + 1
+	return referralhub.Errorf(referralhub.ETOOMANY,
+		"Too many failed logins for this account. Try again in %d minute%s.", minutes, plural(minutes))
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// burnPasswordCheck spends the time of a password check.
+func (s *Service) burnPasswordCheck(ctx context.Context, pw string) {
+	s.dummyOnce.Do(func() { s.dummyHash, _ = s.hasher.Hash(ctx, "referralhub dummy password") })
+	_, _ = s.hasher.Verify(ctx, pw, s.dummyHash)
+}
+
+// Logout ends the session behind token.
+func (s *Service) Logout(ctx context.Context, token string) error {
+	if token == "" {
+		return nil
+	}
+	return s.db.Write().DeleteSession(ctx, hashToken(token))
+}
+
+// touchEvery limits how often activity is written for one participant.
+const touchEvery = time.Hour
+
+// Authenticate returns the user and participant of a live session token.
+func (s *Service) Authenticate(ctx context.Context, token string) (referralhub.User, referralhub.Participant, error) {
+	if token == "" {
+		return referralhub.User{}, referralhub.Participant{}, referralhub.Errorf(referralhub.EUNAUTHORIZED, "Please log in.")
+	}
+	now := s.now()
+	u, p, err := s.db.Read().SessionUser(ctx, hashToken(token), now)
+	if err != nil {
+		return u, p, err
+	}
+	if now.Sub(p.LastSeenAt) > touchEvery {
+		if err := s.db.Write().TouchParticipant(ctx, p.ID, now); err != nil {
+			s.log.Warn("touch participant", "err", err)
+		}
+	}
+	return u, p, nil
+}
+
+func (s *Service) newSession(ctx context.Context, q *storage.Queries, userID int64, now time.Time) (Session, error) {
+	sess := Session{Token: rand.Text() + rand.Text(), Expires: now.Add(s.settings.SessionTTL)}
+	return sess, q.CreateSession(ctx, hashToken(sess.Token), userID, now, sess.Expires)
+}
+
+func hashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}

@@ -1,0 +1,58 @@
+package core
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Attribution is what the signed attribution cookie carries: which code was
+// clicked, the click's id and when.
+type Attribution struct {
+	Code    string
+	ClickID string
+	At      time.Time
+}
+
+// signAttribution encodes a as "code.clickid.unixseconds.signature".
+func (s *Service) signAttribution(a Attribution) string {
+	payload := a.Code + "." + a.ClickID + "." + strconv.FormatInt(a.At.Unix(), 10)
+	return payload + "." + s.mac(payload)
+}
+
+func (s *Service) mac(payload string) string {
+	m := hmac.New(sha256.New, s.keys.attribution)
+	m.Write([]byte(payload))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// VerifyAttribution returns the attribution in a cookie value when its
+// signature is valid and it is within the attribution window. Anything else
+// (tampered, malformed, expired) is ignored: ok is false.
+func (s *Service) VerifyAttribution(value string) (a Attribution, ok bool) {
+	i := strings.LastIndexByte(value, '.')
+	if i < 0 {
+		return a, false
+	}
+	payload, sig := value[:i], value[i+1:]
+	if !hmac.Equal([]byte(sig), []byte(s.mac(payload))) {
+		return a, false
+	}
+	parts := strings.Split(payload, ".")
+	if len(parts) != 3 {
+		return a, false
+	}
+	unix, err := strconv.ParseInt(parts[2], 10, 64)
+	if err != nil {
+		return a, false
+	}
+	a = Attribution{Code: parts[0], ClickID: parts[1], At: time.Unix(unix, 0).UTC()}
+	age := s.now().Sub(a.At)
+	if age < -time.Minute || age > s.settings.AttributionWindow {
+		return a, false
+	}
+	return a, true
+}

@@ -1,0 +1,90 @@
+package core
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+
+	"github.com/referralhub/referralhub"
+)
+
+// Visit describes who followed a referral link.
+type Visit struct {
+	IP         string
+	UserAgent  string
+	Referer    string
+	SessionKey string // the visitor's session token, "" when anonymous
+}
+
+// ClickResult says what a followed link does. When Attributed is false the
+// visitor is sent on without attribution (unknown code, own link).
+type ClickResult struct {
+	Attributed  bool
+	Attribution Attribution
+	Cookie      string // the signed attribution cookie value
+}
+
+// maxStoredHeader caps the user agent and referer kept per click.
+const maxStoredHeader = 512
+
+// Click handles a followed referral link: it resolves the code through the
+// cache, queues the click and returns the signed attribution. It writes no
+// session row and does not wait for the database on the common path.
+func (s *Service) Click(ctx context.Context, rawCode string, v Visit) (ClickResult, error) {
+	code := NormalizeCode(rawCode)
+	if code == "" {
+		return ClickResult{}, nil
+	}
+	owner, found, err := s.codes.Lookup(ctx, code)
+	if err != nil || !found {
+		return ClickResult{}, err
+	}
+	if v.SessionKey != "" && s.isOwnLink(ctx, v.SessionKey, owner) {
+		return ClickResult{}, nil
+	}
+	now := s.now()
+	a := Attribution{Code: code, ClickID: NewClickID(now), At: now}
+	s.clicks.Add(referralhub.Click{
+		ID: a.ClickID, ParticipantID: owner.ParticipantID, Code: code,
+		IPHash: s.hashIP(v.IP), UserAgent: truncate(v.UserAgent, maxStoredHeader),
+		Referer: truncate(v.Referer, maxStoredHeader), CreatedAt: now,
+	})
+	return ClickResult{Attributed: true, Attribution: a, Cookie: s.signAttribution(a)}, nil
+}
+
+// isOwnLink reports whether the signed-in visitor owns the link: people
+// following their own link are never attributed.
+func (s *Service) isOwnLink(ctx context.Context, sessionKey string, owner referralhub.CodeOwner) bool {
+	_, p, err := s.Authenticate(ctx, sessionKey)
+	return err == nil && p.ID == owner.ParticipantID
+}
+
+// NormalizeCode lower-cases a code and returns "" when it cannot be one.
+func NormalizeCode(raw string) string {
+	if len(raw) != CodeLength {
+		return ""
+	}
+	code := strings.ToLower(raw)
+	for i := 0; i < len(code); i++ {
+		if !strings.ContainsRune(codeAlphabet, rune(code[i])) {
+			return ""
+		}
+	}
+	return code
+}
+
+// hashIP keeps a keyed hash of the IP, never the address itself.
+func (s *Service) hashIP(ip string) string {
+	m := hmac.New(sha256.New, s.keys.ipHash)
+	m.Write([]byte(ip))
+	return hex.EncodeToString(m.Sum(nil)[:16])
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return strings.ToValidUTF8(s[:n], "")
+}

@@ -1,0 +1,106 @@
+package core
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/singleflight"
+
+	"github.com/referralhub/referralhub"
+)
+
+// CodeCache resolves referral codes in memory in front of the database. It
+// remembers unknown codes too (negative caching) so a flood of bad links
+// does not reach the database, and it collapses concurrent misses for one
+// code into one query.
+type CodeCache struct {
+	load     func(ctx context.Context, code string) (referralhub.CodeOwner, error)
+	now      func() time.Time
+	ttl      time.Duration
+	negTTL   time.Duration
+	maxItems int
+
+	mu    sync.RWMutex
+	items map[string]cacheEntry
+	group singleflight.Group
+}
+
+type cacheEntry struct {
+	owner   referralhub.CodeOwner
+	found   bool
+	expires time.Time
+}
+
+// CodeCacheConfig sizes a CodeCache.
+type CodeCacheConfig struct {
+	TTL         time.Duration // how long a known code is trusted
+	NegativeTTL time.Duration // how long an unknown code is remembered
+	MaxItems    int
+}
+
+// NewCodeCache returns a cache that loads misses with load.
+func NewCodeCache(cfg CodeCacheConfig, now func() time.Time, load func(context.Context, string) (referralhub.CodeOwner, error)) *CodeCache {
+	return &CodeCache{load: load, now: now, ttl: cfg.TTL, negTTL: cfg.NegativeTTL, maxItems: cfg.MaxItems,
+		items: make(map[string]cacheEntry)}
+}
+
+// Lookup returns the owner of code; found is false for an unknown code.
+func (c *CodeCache) Lookup(ctx context.Context, code string) (owner referralhub.CodeOwner, found bool, err error) {
+	now := c.now()
+	c.mu.RLock()
+	e, ok := c.items[code]
+	c.mu.RUnlock()
+	if ok && now.Before(e.expires) {
+		return e.owner, e.found, nil
+	}
+	v, err, _ := c.group.Do(code, func() (any, error) { return c.fill(ctx, code, now) })
+	if err != nil {
+		return owner, false, err
+	}
+	e = v.(cacheEntry)
+	return e.owner, e.found, nil
+}
+
+func (c *CodeCache) fill(ctx context.Context, code string, now time.Time) (cacheEntry, error) {
+	owner, err := c.load(ctx, code)
+	e := cacheEntry{owner: owner, found: err == nil, expires: now.Add(c.ttl)}
+	switch {
+	case referralhub.ErrorCode(err) == referralhub.ENOTFOUND:
+		e.expires = now.Add(c.negTTL)
+	case err != nil:
+		return e, err
+	}
+	c.mu.Lock()
+	if len(c.items) >= c.maxItems {
+		c.evict(now)
+	}
+	c.items[code] = e
+	c.mu.Unlock()
+	return e, nil
+}
+
+// evict drops expired entries, and a quarter of the rest if that is not
+// enough; map order makes the choice effectively random. Callers hold mu.
+func (c *CodeCache) evict(now time.Time) {
+	for k, e := range c.items {
+		if !now.Before(e.expires) {
+			delete(c.items, k)
+		}
+	}
+	drop := len(c.items) - c.maxItems*3/4
+	for k := range c.items {
+		if drop <= 0 {
+			break
+		}
+		delete(c.items, k)
+		drop--
+	}
+}
+
+// Forget removes code from the cache, for when it changes or is banned.
+func (c *CodeCache) Forget(code string) {
+	c.mu.Lock()
+	delete(c.items, code)
+	c.mu.Unlock()
+}

@@ -1,0 +1,244 @@
+package core_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/referralhub/referralhub"
+	"github.com/referralhub/referralhub/internal/core"
+	"github.com/referralhub/referralhub/internal/password"
+	"github.com/referralhub/referralhub/internal/storage"
+	"github.com/referralhub/referralhub/internal/storage/storagetest"
+)
+
+// clock is a settable test clock.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time          { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+
+type fixture struct {
+	svc    *core.Service
+	db     *storage.DB
+	clock  *clock
+	clicks *core.ClickBuffer
+}
+
+func newFixture(t *testing.T, db *storage.DB) *fixture {
+	t.Helper()
+	clk := &clock{t: time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	codes := core.NewCodeCache(core.CodeCacheConfig{TTL: time.Minute, NegativeTTL: time.Second, MaxItems: 100}, clk.Now,
+		db.Read().CodeOwner)
+	clicks := core.NewClickBuffer(core.ClickBufferConfig{Capacity: 100, BatchSize: 10, FlushInterval: time.Hour}, log,
+		db.Write().InsertClicks)
+	go clicks.Run()
+	t.Cleanup(func() { clicks.Close(context.Background()) })
+	svc := core.New(core.Deps{DB: db, Settings: core.DefaultSettings(), Now: clk.Now,
+		Hasher: password.NewHasher(password.OWASP, 2), SecretKey: []byte("test secret"),
+		Codes: codes, Clicks: clicks, Logger: log})
+	return &fixture{svc: svc, db: db, clock: clk, clicks: clicks}
+}
+
+func (f *fixture) signup(t *testing.T, name, attribution string) (referralhub.User, core.Session) {
+	t.Helper()
+	u, s, err := f.svc.Signup(context.Background(), core.SignupInput{Email: name + "@example.com", Username: name,
+		Password: "password123", Attribution: attribution})
+	if err != nil {
+		t.Fatalf("signup %s: %v", name, err)
+	}
+	return u, s
+}
+
+func (f *fixture) participant(t *testing.T, s core.Session) referralhub.Participant {
+	t.Helper()
+	_, p, err := f.svc.Authenticate(context.Background(), s.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestSignupValidation(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		f.signup(t, "alice", "")
+		cases := []struct {
+			name                        string
+			email, username, pw, fields string
+		}{
+			{"empty", "", "", "", "email,username,password"},
+			{"bad email", "not-an-email", "bobby", "password123", "email"},
+			{"short username", "b@example.com", "bo", "password123", "username"},
+			{"bad username chars", "b@example.com", "bob-by", "password123", "username"},
+			{"short password", "b@example.com", "bobby", "short", "password"},
+			{"long password", "b@example.com", "bobby", strings.Repeat("x", 129), "password"},
+			{"email taken in other case", "ALICE@EXAMPLE.COM", "bobby", "password123", "email"},
+			{"username taken in other case", "b@example.com", "Alice", "password123", "username"},
+		}
+		for _, tc := range cases {
+			_, _, err := f.svc.Signup(context.Background(), core.SignupInput{Email: tc.email, Username: tc.username, Password: tc.pw})
+			if referralhub.ErrorCode(err) != referralhub.EINVALID {
+				t.Errorf("%s: err = %v, want invalid", tc.name, err)
+				continue
+			}
+			for _, field := range strings.Split(tc.fields, ",") {
+				if referralhub.ErrorFields(err)[field] == "" {
+					t.Errorf("%s: no message for %s in %v", tc.name, field, referralhub.ErrorFields(err))
+				}
+			}
+		}
+	})
+}
+
+func TestCodesAreUniqueAndWellFormed(t *testing.T) {
+	seen := map[string]bool{}
+	for range 2000 {
+		c := core.NewCode()
+		if core.NormalizeCode(c) != c || seen[c] {
+			t.Fatalf("bad or repeated code %q", c)
+		}
+		seen[c] = true
+	}
+	if core.NormalizeCode("ABCDEFGH") != "abcdefgh" || core.NormalizeCode("abc") != "" || core.NormalizeCode("abcd-fgh") != "" {
+		t.Fatal("NormalizeCode does not lower-case and reject")
+	}
+}
+
+func TestClickAttributesSignup(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		_, aliceSess := f.signup(t, "alice", "")
+		alice := f.participant(t, aliceSess)
+		res, err := f.svc.Click(ctx, strings.ToUpper(alice.Code), core.Visit{IP: "192.0.2.1", UserAgent: "test"})
+		if err != nil || !res.Attributed || res.Attribution.Code != alice.Code {
+			t.Fatalf("click = %+v, %v", res, err)
+		}
+		if owner, ok := f.svc.Referrer(ctx, res.Cookie); !ok || owner.Username != "alice" {
+			t.Fatalf("referrer = %+v, %v", owner, ok)
+		}
+		f.signup(t, "bob", res.Cookie)
+		if err := f.clicks.Flush(ctx); err != nil {
+			t.Fatal(err)
+		}
+		d, err := f.svc.Dashboard(ctx, alice, 1)
+		if err != nil || d.Stats.Referrals != 1 || d.Points != 10 || d.Stats.Clicks != 1 || d.Referrals[0].Username != "bob" {
+			t.Fatalf("dashboard = %+v, %v", d, err)
+		}
+	})
+}
+
+func TestAttributionRejectsTamperedAndExpired(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		_, s := f.signup(t, "alice", "")
+		alice := f.participant(t, s)
+		res, _ := f.svc.Click(ctx, alice.Code, core.Visit{})
+		_, other := f.signup(t, "mallory", "")
+		tampered := strings.Replace(res.Cookie, res.Attribution.Code, f.participant(t, other).Code, 1)
+		if _, ok := f.svc.VerifyAttribution(tampered); ok {
+			t.Fatal("tampered cookie accepted")
+		}
+		for _, bad := range []string{"", "garbage", "a.b.c.d", res.Cookie + "x"} {
+			if _, ok := f.svc.VerifyAttribution(bad); ok {
+				t.Fatalf("%q accepted", bad)
+			}
+		}
+		f.clock.Advance(core.DefaultSettings().AttributionWindow + time.Second)
+		if _, ok := f.svc.VerifyAttribution(res.Cookie); ok {
+			t.Fatal("expired cookie accepted")
+		}
+		u, _ := f.signup(t, "carol", res.Cookie)
+		if d, _ := f.svc.Dashboard(ctx, alice, 1); d.Stats.Referrals != 0 {
+			t.Fatalf("expired attribution still referred %s", u.Username)
+		}
+	})
+}
+
+func TestOwnLinkAndUnknownCodeAreNotAttributed(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		_, s := f.signup(t, "alice", "")
+		res, err := f.svc.Click(ctx, f.participant(t, s).Code, core.Visit{SessionKey: s.Token})
+		if err != nil || res.Attributed {
+			t.Fatalf("own link attributed: %+v, %v", res, err)
+		}
+		res, err = f.svc.Click(ctx, "zzzzzzzz", core.Visit{})
+		if err != nil || res.Attributed {
+			t.Fatalf("unknown code attributed: %+v, %v", res, err)
+		}
+		f.clicks.Flush(ctx)
+		if d, _ := f.svc.Dashboard(ctx, f.participant(t, s), 1); d.Stats.Clicks != 0 {
+			t.Fatalf("clicks recorded: %+v", d.Stats)
+		}
+	})
+}
+
+func TestLoginLocksAfterFiveFailures(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		f.signup(t, "alice", "")
+		if _, _, err := f.svc.Login(ctx, "nobody", "password123"); referralhub.ErrorCode(err) != referralhub.EUNAUTHORIZED {
+			t.Fatalf("unknown login: %v", err)
+		}
+		for i := 1; i <= 5; i++ {
+			_, _, err := f.svc.Login(ctx, "alice", "wrong-password")
+			want := referralhub.EUNAUTHORIZED
+			if i == 5 {
+				want = referralhub.ETOOMANY
+			}
+			if referralhub.ErrorCode(err) != want {
+				t.Fatalf("failure %d: err = %v, want %s", i, err, want)
+			}
+		}
+		if _, _, err := f.svc.Login(ctx, "ALICE@example.com", "password123"); referralhub.ErrorCode(err) != referralhub.ETOOMANY {
+			t.Fatalf("locked account let the right password in: %v", err)
+		}
+		f.clock.Advance(16 * time.Minute)
+		if _, s, err := f.svc.Login(ctx, "ALICE@example.com", "password123"); err != nil || s.Token == "" {
+			t.Fatalf("login after lockout: %v", err)
+		}
+	})
+}
+
+func TestLogoutEndsSession(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		_, s := f.signup(t, "alice", "")
+		if err := f.svc.Logout(ctx, s.Token); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := f.svc.Authenticate(ctx, s.Token); referralhub.ErrorCode(err) != referralhub.EUNAUTHORIZED {
+			t.Fatalf("session survived logout: %v", err)
+		}
+	})
+}
+
+func TestAdminUsersOnlyForAdmins(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		user, _ := f.signup(t, "alice", "")
+		if _, err := f.svc.AdminUsers(ctx, user, "", 1); referralhub.ErrorCode(err) != referralhub.ENOTFOUND {
+			t.Fatalf("non-admin: %v", err)
+		}
+		user.IsAdmin = true
+		list, err := f.svc.AdminUsers(ctx, user, "ALI", 1)
+		if err != nil || list.Total != 1 || list.Users[0].Username != "alice" {
+			t.Fatalf("list = %+v, %v", list, err)
+		}
+	})
+}

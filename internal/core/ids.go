@@ -1,0 +1,48 @@
+package core
+
+import (
+	"crypto/rand"
+	"encoding/base32"
+	"encoding/binary"
+	"time"
+)
+
+// codeAlphabet is the alphabet of referral codes.
+const codeAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
+
+// CodeLength is the length of a referral code.
+const CodeLength = 8
+
+// NewCode draws a referral code of CodeLength characters from a-z0-9 with
+// crypto/rand, without modulo bias.
+func NewCode() string {
+	b := make([]byte, CodeLength)
+	for i := range b {
+		b[i] = codeAlphabet[randIndex(len(codeAlphabet))]
+	}
+	return string(b)
+}
+
+// randIndex returns a uniform random number in [0, n) for n <= 256.
+func randIndex(n int) int {
+	limit := 256 - 256%n
+	var one [1]byte
+	for {
+		rand.Read(one[:])
+		if int(one[0]) < limit {
+			return int(one[0]) % n
+		}
+	}
+}
+
+// idEncoding is lower-case base32 without look-alike letters.
+var idEncoding = base32.NewEncoding("0123456789abcdefghjkmnpqrstvwxyz").WithPadding(base32.NoPadding)
+
+// NewClickID returns a 26-character id that sorts by time (48 bits of
+// milliseconds) and is unguessable (80 random bits).
+func NewClickID(now time.Time) string {
+	var b [16]byte
+	binary.BigEndian.PutUint64(b[:8], uint64(now.UnixMilli())<<16)
+	rand.Read(b[6:])
+	return idEncoding.EncodeToString(b[:])
+}

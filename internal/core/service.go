@@ -1,0 +1,103 @@
+// Package core holds ReferralHub's rules: accounts, codes, attribution,
+// clicks and referrals. It knows no HTTP and no SQL; the web face calls it,
+// and it keeps data through the storage package.
+package core
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/referralhub/referralhub/internal/password"
+	"github.com/referralhub/referralhub/internal/storage"
+)
+
+// Settings are the program settings the core needs.
+type Settings struct {
+	PointsPerReferral int64
+	AttributionWindow time.Duration
+	SessionTTL        time.Duration
+	ActiveWindow      time.Duration // "active network": referrals seen within this
+	LoginMaxFailures  int           // failed logins that lock an account
+	LoginWindow       time.Duration // ...counted within this window
+	LoginLockout      time.Duration // ...for this long
+}
+
+// DefaultSettings returns the settings of a fresh install.
+func DefaultSettings() Settings {
+	return Settings{
+		PointsPerReferral: 10,
+		AttributionWindow: 720 * time.Hour,
+		SessionTTL:        30 * 24 * time.Hour,
+		ActiveWindow:      30 * 24 * time.Hour,
+		LoginMaxFailures:  5,
+		LoginWindow:       15 * time.Minute,
+		LoginLockout:      15 * time.Minute,
+	}
+}
+
+// Service is the core. Create it with New; it is safe for concurrent use.
+type Service struct {
+	db       *storage.DB
+	settings Settings
+	now      func() time.Time
+	hasher   *password.Hasher
+	keys     keys
+	codes    *CodeCache
+	clicks   *ClickBuffer
+	log      *slog.Logger
+
+	dummyOnce sync.Once // a hash to check against when a login names nobody
+	dummyHash string
+}
+
+// Deps are the Service's collaborators, passed in by cmd/ wiring.
+type Deps struct {
+	DB        *storage.DB
+	Settings  Settings
+	Now       func() time.Time // the clock; time.Now in production
+	Hasher    *password.Hasher
+	SecretKey []byte
+	Codes     *CodeCache
+	Clicks    *ClickBuffer
+	Logger    *slog.Logger
+}
+
+// New returns a Service using deps.
+func New(deps Deps) *Service {
+	return &Service{
+		db:       deps.DB,
+		settings: deps.Settings,
+		now:      deps.Now,
+		hasher:   deps.Hasher,
+		keys:     deriveKeys(deps.SecretKey),
+		codes:    deps.Codes,
+		clicks:   deps.Clicks,
+		log:      deps.Logger,
+	}
+}
+
+// Settings returns the settings the service runs with.
+func (s *Service) Settings() Settings { return s.settings }
+
+// keys are purpose-bound keys derived from the secret key, so one leaked
+// purpose (say, the IP salt) does not forge another (cookies).
+type keys struct {
+	attribution []byte
+	ipHash      []byte
+}
+
+func deriveKeys(secret []byte) keys {
+	return keys{
+		attribution: derive(secret, "referralhub attribution cookie v1"),
+		ipHash:      derive(secret, "referralhub ip hash v1"),
+	}
+}
+
+func derive(secret []byte, purpose string) []byte {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte(purpose))
+	return m.Sum(nil)
+}
