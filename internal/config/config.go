@@ -1,0 +1,164 @@
+// Package config reads ReferralHub's configuration from REFERRALHUB_*
+// environment variables, lets command-line flags override them and
+// validates the result, naming the variable at fault.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the validated configuration.
+type Config struct {
+	Addr              string
+	BaseURL           string
+	DatabaseURL       string
+	SecretKey         string // may be empty in development: see EnsureSecret
+	SecretKeyFile     string
+	Env               string // "development" or "production"
+	PointsPerReferral int64
+	AttributionWindow time.Duration
+	LogFormat         string // "text" or "json"
+	DataDir           string // where development files (SQLite, secret key) live
+}
+
+// Production reports whether the server runs in production mode.
+func (c Config) Production() bool { return c.Env == "production" }
+
+// setting is one configuration value: its variable, its flag and default.
+type setting struct {
+	env, flag, def, usage string
+	set               func(c *Config, v string) error
+}
+
+func settings() []setting {
+	return []setting{
+		{"REFERRALHUB_ADDR", "addr", "127.0.0.1:8080", "address to listen on", setAddr},
+		{"REFERRALHUB_BASE_URL", "base-url", "http://localhost:8080", "public URL used in every link", setBaseURL},
+		{"REFERRALHUB_DATABASE_URL", "database-url", "sqlite:data/referralhub.db", "sqlite:PATH or postgres://...", setDatabaseURL},
+		{"REFERRALHUB_SECRET_KEY", "", "", "secret key (never logged)", func(c *Config, v string) error { c.SecretKey = v; return nil }},
+		{"REFERRALHUB_SECRET_KEY_FILE", "secret-key-file", "", "file holding the secret key", func(c *Config, v string) error { c.SecretKeyFile = v; return nil }},
+		{"REFERRALHUB_ENV", "env", "development", "development or production", setEnv},
+		{"REFERRALHUB_POINTS_PER_REFERRAL", "points-per-referral", "10", "points per referral", setPoints},
+		{"REFERRALHUB_ATTRIBUTION_WINDOW", "attribution-window", "720h", "how long a click counts", setWindow},
+		{"REFERRALHUB_LOG_FORMAT", "log-format", "text", "text or json", setLogFormat},
+	}
+}
+
+// Load reads the configuration from getenv, then from flags in args that
+// override it. It returns the remaining arguments.
+func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, []string, error) {
+	raw := map[string]*string{}
+	for _, s := range settings() {
+		v := getenv(s.env)
+		if v == "" {
+			v = s.def
+		}
+		raw[s.env] = &v
+		if s.flag != "" {
+			fs.StringVar(raw[s.env], s.flag, v, s.usage+" ("+s.env+")")
+		}
+	}
+	if err := fs.Parse(args); err != nil {
+		return Config{}, nil, err
+	}
+	var c Config
+	for _, s := range settings() {
+		if err := s.set(&c, strings.TrimSpace(*raw[s.env])); err != nil {
+			return Config{}, nil, fmt.Errorf("%s: %w", s.env, err)
+		}
+	}
+	c.DataDir = "data"
+	return c, fs.Args(), c.validate(getenv)
+}
+
+// validate checks rules that involve more than one value.
+func (c Config) validate(getenv func(string) string) error {
+	if !c.Production() {
+		return nil
+	}
+	if c.SecretKey == "" && c.SecretKeyFile == "" {
+		return errors.New("REFERRALHUB_SECRET_KEY (or REFERRALHUB_SECRET_KEY_FILE): required when REFERRALHUB_ENV=production")
+	}
+	if getenv("REFERRALHUB_BASE_URL") == "" {
+		return errors.New("REFERRALHUB_BASE_URL: required when REFERRALHUB_ENV=production")
+	}
+	return nil
+}
+
+func setAddr(c *Config, v string) error {
+	if _, _, err := net.SplitHostPort(v); err != nil {
+		return fmt.Errorf("must be host:port, like 127.0.0.1:8080 (got %q)", v)
+	}
+	c.Addr = v
+	return nil
+}
+
+func setBaseURL(c *Config, v string) error {
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
+		return fmt.Errorf("must be an http or https URL with no path, like https://refer.example.com (got %q)", v)
+	}
+	c.BaseURL = strings.TrimRight(v, "/")
+	return nil
+}
+
+func setDatabaseURL(c *Config, v string) error {
+	switch {
+	case strings.HasPrefix(v, "sqlite:") && len(v) > len("sqlite:"):
+	case strings.HasPrefix(v, "postgres://"), strings.HasPrefix(v, "postgresql://"):
+	default:
+		return fmt.Errorf("must be sqlite:PATH or postgres://... (got %q)", redact(v))
+	}
+	c.DatabaseURL = v
+	return nil
+}
+
+func setEnv(c *Config, v string) error {
+	if v != "development" && v != "production" {
+		return fmt.Errorf("must be development or production (got %q)", v)
+	}
+	c.Env = v
+	return nil
+}
+
+func setPoints(c *Config, v string) error {
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 0 || n > 1_000_000 {
+		return fmt.Errorf("must be a whole number from 0 to 1000000 (got %q)", v)
+	}
+	c.PointsPerReferral = n
+	return nil
+}
+
+func setWindow(c *Config, v string) error {
+	d, err := time.ParseDuration(v)
+	if err != nil || d < time.Minute {
+		return fmt.Errorf("must be a duration of at least 1m, like 720h (got %q)", v)
+	}
+	c.AttributionWindow = d
+	return nil
+}
+
+func setLogFormat(c *Config, v string) error {
+	if v != "text" && v != "json" {
+		return fmt.Errorf("must be text or json (got %q)", v)
+	}
+	c.LogFormat = v
+	return nil
+}
+
+// redact hides a password in a URL so it never reaches a log or an error.
+func redact(v string) string {
+	u, err := url.Parse(v)
+	if err != nil || u.User == nil {
+		return v
+	}
+	return u.Redacted()
+}

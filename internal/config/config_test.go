@@ -1,0 +1,84 @@
+package config
+
+import (
+	"flag"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func load(t *testing.T, env map[string]string, args ...string) (Config, error) {
+	t.Helper()
+	fs := flag.NewFlagSet("test", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	c, _, err := Load(fs, args, func(k string) string { return env[k] })
+	return c, err
+}
+
+func TestDefaults(t *testing.T) {
+	c, err := load(t, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "127.0.0.1:8080" || c.BaseURL != "http://localhost:8080" || c.DatabaseURL != "sqlite:data/referralhub.db" ||
+		c.PointsPerReferral != 10 || c.AttributionWindow != 720*time.Hour || c.Env != "development" || c.LogFormat != "text" {
+		t.Fatalf("defaults = %+v", c)
+	}
+}
+
+func TestFlagsOverrideEnvironment(t *testing.T) {
+	c, err := load(t, map[string]string{"REFERRALHUB_ADDR": "127.0.0.1:9000"}, "-addr", "127.0.0.1:9001")
+	if err != nil || c.Addr != "127.0.0.1:9001" {
+		t.Fatalf("addr = %q, err %v", c.Addr, err)
+	}
+}
+
+func TestInvalidValuesNameTheVariable(t *testing.T) {
+	for env, v := range map[string]string{
+		"REFERRALHUB_ADDR":                "nope",
+		"REFERRALHUB_BASE_URL":            "ftp://x",
+		"REFERRALHUB_DATABASE_URL":        "mysql://x",
+		"REFERRALHUB_ENV":                 "staging",
+		"REFERRALHUB_POINTS_PER_REFERRAL": "ten",
+		"REFERRALHUB_ATTRIBUTION_WINDOW":  "forever",
+		"REFERRALHUB_LOG_FORMAT":          "xml",
+	} {
+		_, err := load(t, map[string]string{env: v})
+		if err == nil || !strings.Contains(err.Error(), env) {
+			t.Errorf("%s=%q: err = %v, want one naming the variable", env, v, err)
+		}
+	}
+}
+
+func TestProductionRequiresSecretAndBaseURL(t *testing.T) {
+	if _, err := load(t, map[string]string{"REFERRALHUB_ENV": "production", "REFERRALHUB_BASE_URL": "https://x.example"}); err == nil ||
+		!strings.Contains(err.Error(), "REFERRALHUB_SECRET_KEY") {
+		t.Fatalf("err = %v, want secret required", err)
+	}
+	_, err := load(t, map[string]string{"REFERRALHUB_ENV": "production", "REFERRALHUB_SECRET_KEY": strings.Repeat("k", 32)})
+	if err == nil || !strings.Contains(err.Error(), "REFERRALHUB_BASE_URL") {
+		t.Fatalf("err = %v, want base URL required", err)
+	}
+}
+
+func TestDevelopmentSecretIsGeneratedOnceWithMode0600(t *testing.T) {
+	c := Config{Env: "development", DataDir: filepath.Join(t.TempDir(), "data")}
+	first, err := c.LoadSecret()
+	if err != nil || len(first) < minSecretLen {
+		t.Fatalf("secret %q, err %v", first, err)
+	}
+	info, err := os.Stat(filepath.Join(c.DataDir, secretFileName))
+	if err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("secret file mode = %v, err %v", info.Mode(), err)
+	}
+	second, _ := c.LoadSecret()
+	if string(first) != string(second) {
+		t.Fatal("secret changed between runs")
+	}
+	if _, err := (Config{SecretKey: "short"}).LoadSecret(); err == nil {
+		t.Fatal("short secret accepted")
+	}
+}

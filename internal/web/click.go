@@ -1,0 +1,37 @@
+package web
+
+import (
+	"net"
+	"net/http"
+
+	"github.com/referralhub/referralhub/internal/core"
+)
+
+// handleClick is the hot path: GET /r/{code}. A known code gets a signed
+// attribution cookie and a 302 to the signup page; anything else a 302 home
+// with nothing recorded.
+func (s *Server) handleClick(w http.ResponseWriter, r *http.Request) {
+	res, err := s.svc.Click(r.Context(), r.PathValue("code"), core.Visit{
+		IP: clientIP(r), UserAgent: r.UserAgent(), Referer: r.Referer(),
+		SessionKey: cookieValue(r, sessionCookie),
+	})
+	if err != nil {
+		s.log.Error("click", "request_id", requestID(r), "err", err)
+	}
+	if !res.Attributed {
+		http.Redirect(w, r, "/", http.StatusFound)
+		return
+	}
+	s.setCookie(w, attributionCookie, res.Cookie, s.svc.Settings().AttributionWindow)
+	w.Header().Set("Cache-Control", "no-store")
+	http.Redirect(w, r, "/signup", http.StatusFound)
+}
+
+// clientIP is the peer address. Trusted proxy headers come later.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}

@@ -1,0 +1,55 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/referralhub/referralhub"
+)
+
+// statusFor maps an application error code to an HTTP status. This and
+// renderError are the one place errors become responses.
+func statusFor(code string) int {
+	switch code {
+	case referralhub.EINVALID:
+		return http.StatusUnprocessableEntity
+	case referralhub.ENOTFOUND:
+		return http.StatusNotFound
+	case referralhub.EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case referralhub.EFORBIDDEN:
+		return http.StatusForbidden
+	case referralhub.ECONFLICT:
+		return http.StatusConflict
+	case referralhub.ETOOMANY:
+		return http.StatusTooManyRequests
+	default:
+		return http.StatusInternalServerError
+	}
+}
+
+// renderError shows err as an error page. Internal errors are logged with
+// the request id and shown only as a generic message.
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
+	code := referralhub.ErrorCode(err)
+	if code == referralhub.EINTERNAL {
+		s.log.Error("internal error", "request_id", requestID(r), "path", r.URL.Path, "err", err)
+	}
+	status := statusFor(code)
+	s.render(w, r, status, "error", pageData{Title: http.StatusText(status),
+		Data: errorView{Status: status, Message: referralhub.ErrorMessage(err), RequestID: requestID(r)}})
+}
+
+type errorView struct {
+	Status    int
+	Message   string
+	RequestID string
+}
+
+func (s *Server) handleNotFound(w http.ResponseWriter, r *http.Request) {
+	s.renderError(w, r, referralhub.Errorf(referralhub.ENOTFOUND, "There is no page here."))
+}
+
+func (s *Server) handleCrossOrigin(w http.ResponseWriter, r *http.Request) {
+	s.renderError(w, r, referralhub.Errorf(referralhub.EFORBIDDEN,
+		"This form was sent from another site, so it was refused. Please submit it again from this page."))
+}

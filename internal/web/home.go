@@ -1,0 +1,45 @@
+package web
+
+import (
+	"html/template"
+	"net/http"
+	"strconv"
+
+	"github.com/referralhub/referralhub/internal/core"
+)
+
+// dashboardView is everything the dashboard template shows.
+type dashboardView struct {
+	Link  string
+	Share []shareLink
+	QR    template.HTML
+	core.Dashboard
+}
+
+// handleHome shows the dashboard to a signed-in user and the landing page
+// to anyone else. With htmx, a page change swaps only the referral list.
+func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
+	v, ok, err := s.currentViewer(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if !ok {
+		s.render(w, r, http.StatusOK, "landing", pageData{Title: "Refer friends, earn rewards"})
+		return
+	}
+	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	d, err := s.svc.Dashboard(r.Context(), v.Participant, page)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	link := s.cfg.BaseURL + "/r/" + v.Participant.Code
+	data := pageData{Title: "Your dashboard", User: &v.User,
+		Data: dashboardView{Link: link, Share: shareLinks(link), QR: qrSVG(link), Dashboard: d}}
+	if r.Header.Get("HX-Request") == "true" && r.Header.Get("HX-Target") == "referrals" {
+		s.renderPartial(w, r, "dashboard", "referrals", data)
+		return
+	}
+	s.render(w, r, http.StatusOK, "dashboard", data)
+}

@@ -1,0 +1,85 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/referralhub/referralhub"
+)
+
+//go:embed templates
+var templateFiles embed.FS
+
+// pages holds one parsed template set per page, each with the layout.
+type pages struct {
+	byName map[string]*template.Template
+}
+
+// pageData is what every page template receives.
+type pageData struct {
+	Title  string
+	User   *referralhub.User // the signed-in user, nil for visitors
+	Data   any
+	Banner string
+}
+
+func parsePages(a *assets) (*pages, error) {
+	funcs := template.FuncMap{
+		"asset": a.url,
+		"date":  func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
+		"add":   func(a, b int) int { return a + b },
+	}
+	layout, err := template.New("layout").Funcs(funcs).ParseFS(templateFiles, "templates/layout/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("parse layout: %w", err)
+	}
+	files, err := fs.Glob(templateFiles, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	p := &pages{byName: map[string]*template.Template{}}
+	for _, f := range files {
+		t, err := template.Must(layout.Clone()).ParseFS(templateFiles, f)
+		if err != nil {
+			return nil, fmt.Errorf("parse %s: %w", f, err)
+		}
+		p.byName[strings.TrimSuffix(strings.TrimPrefix(f, "templates/"), ".html")] = t
+	}
+	return p, nil
+}
+
+// render executes a page into a buffer first, so a template error becomes a
+// clean 500 rather than half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, data pageData) {
+	s.renderTemplate(w, r, status, name, "page", data)
+}
+
+// renderPartial executes one named block of a page, for htmx swaps.
+func (s *Server) renderPartial(w http.ResponseWriter, r *http.Request, name, block string, data pageData) {
+	s.renderTemplate(w, r, http.StatusOK, name, block, data)
+}
+
+func (s *Server) renderTemplate(w http.ResponseWriter, r *http.Request, status int, name, block string, data pageData) {
+	t, ok := s.pages.byName[name]
+	if !ok {
+		http.Error(w, "Internal Server Error", http.StatusInternalServerError)
+		s.log.Error("unknown template", "name", name, "request_id", requestID(r))
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, block, data); err != nil {
+		http.Error(w, "Internal Server Error", http.StatusInternalServerError)
+		s.log.Error("render", "template", name, "request_id", requestID(r), "err", err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}

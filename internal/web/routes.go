@@ -1,0 +1,32 @@
+package web
+
+import "net/http"
+
+// routes registers every route of the hosted site in one place.
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", s.handleHome)
+	mux.HandleFunc("GET /r/{code}", s.handleClick)
+	mux.HandleFunc("GET /signup", s.handleSignupForm)
+	mux.HandleFunc("POST /signup", s.handleSignup)
+	mux.HandleFunc("GET /login", s.handleLoginForm)
+	mux.HandleFunc("POST /login", s.handleLogin)
+	mux.HandleFunc("POST /logout", s.handleLogout)
+	mux.HandleFunc("GET /admin", s.handleAdminUsers)
+	mux.HandleFunc("GET /healthz", s.handleHealth)
+	mux.HandleFunc("GET /readyz", s.handleReady)
+	mux.Handle("GET /static/", s.assets.handler())
+	mux.HandleFunc("/", s.handleNotFound)
+
+	csrf := http.NewCrossOriginProtection()
+	csrf.SetDenyHandler(http.HandlerFunc(s.handleCrossOrigin))
+	return chain(mux, csrf.Handler, securityHeaders, s.logRequests, s.recoverPanics, withRequestID)
+}
+
+// chain wraps h in middleware, the last one outermost.
+func chain(h http.Handler, mw ...func(http.Handler) http.Handler) http.Handler {
+	for _, m := range mw {
+		h = m(h)
+	}
+	return h
+}

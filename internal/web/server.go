@@ -1,0 +1,52 @@
+// Package web is the hosted site: server-rendered pages for signup, login,
+// the dashboard and the admin area, and the referral-link redirect. It holds
+// no business rules; it turns HTTP into calls on the core and back.
+package web
+
+import (
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/referralhub/referralhub/internal/core"
+	"github.com/referralhub/referralhub/internal/storage"
+)
+
+// Config is what the web face needs to know about its deployment.
+type Config struct {
+	BaseURL string // scheme://host[:port] used in every link, no trailing slash
+}
+
+// Server serves the hosted site. Create it with New.
+type Server struct {
+	svc     *core.Service
+	db      *storage.DB // for the readiness check only
+	cfg     Config
+	pages   *pages
+	assets  *assets
+	log     *slog.Logger
+	now     func() time.Time
+	secure  bool // cookies carry Secure: the base URL is https
+	handler http.Handler
+}
+
+// New returns a Server; it parses every template and fails if one is broken.
+func New(cfg Config, svc *core.Service, db *storage.DB, log *slog.Logger, now func() time.Time) (*Server, error) {
+	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	a, err := loadAssets()
+	if err != nil {
+		return nil, err
+	}
+	p, err := parsePages(a)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{svc: svc, db: db, cfg: cfg, pages: p, assets: a, log: log, now: now,
+		secure: strings.HasPrefix(cfg.BaseURL, "https://")}
+	s.handler = s.routes()
+	return s, nil
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }

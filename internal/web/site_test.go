@@ -1,0 +1,146 @@
+package web_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/referralhub/referralhub/internal/core"
+	"github.com/referralhub/referralhub/internal/password"
+	"github.com/referralhub/referralhub/internal/storage"
+	"github.com/referralhub/referralhub/internal/web"
+)
+
+// site is a running hosted site over a real database and real HTTP.
+type site struct {
+	srv    *httptest.Server
+	db     *storage.DB
+	svc    *core.Service
+	clicks *core.ClickBuffer
+	now    func() time.Time
+}
+
+// clockAt returns a settable clock for tests that move time.
+type clockAt struct{ t time.Time }
+
+func (c *clockAt) now() time.Time { return c.t }
+
+func newSite(t testing.TB, db *storage.DB) *site {
+	return newSiteAt(t, db, time.Now)
+}
+
+func newSiteAt(t testing.TB, db *storage.DB, now func() time.Time) *site {
+	t.Helper()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	codes := core.NewCodeCache(core.CodeCacheConfig{TTL: time.Minute, NegativeTTL: time.Second, MaxItems: 1000}, now, db.Read().CodeOwner)
+	clicks := core.NewClickBuffer(core.ClickBufferConfig{Capacity: 1000, BatchSize: 100, FlushInterval: time.Hour}, log, db.Write().InsertClicks)
+	go clicks.Run()
+	svc := core.New(core.Deps{DB: db, Settings: core.DefaultSettings(), Now: now, Hasher: password.NewHasher(password.OWASP, 2),
+		SecretKey: []byte("web test secret key, long enough!"), Codes: codes, Clicks: clicks, Logger: log})
+	srv := httptest.NewUnstartedServer(nil)
+	h, err := web.New(web.Config{BaseURL: "http://" + srv.Listener.Addr().String()}, svc, db, log, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Config.Handler = h
+	srv.Start()
+	t.Cleanup(func() {
+		srv.Close()
+		clicks.Close(context.Background())
+	})
+	return &site{srv: srv, db: db, svc: svc, clicks: clicks, now: now}
+}
+
+// browser is one visitor with a cookie jar who sees redirects as they are.
+type browser struct {
+	t    testing.TB
+	site *site
+	c    *http.Client
+}
+
+func (s *site) browser(t testing.TB) *browser {
+	jar, _ := cookiejar.New(nil)
+	return &browser{t: t, site: s, c: &http.Client{Jar: jar,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+// do sends a request and returns the response with its body read.
+func (b *browser) do(req *http.Request) (*http.Response, string) {
+	b.t.Helper()
+	resp, err := b.c.Do(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp, string(body)
+}
+
+func (b *browser) get(path string) (*http.Response, string) {
+	b.t.Helper()
+	req, _ := http.NewRequest("GET", b.site.srv.URL+path, nil)
+	return b.do(req)
+}
+
+func (b *browser) post(path string, form url.Values) (*http.Response, string) {
+	b.t.Helper()
+	req, _ := http.NewRequest("POST", b.site.srv.URL+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return b.do(req)
+}
+
+// signup signs the browser up and checks it lands on the dashboard.
+func (b *browser) signup(username string) {
+	b.t.Helper()
+	resp, body := b.post("/signup", url.Values{"email": {username + "@example.com"}, "username": {username}, "password": {"password123"}})
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/" {
+		b.t.Fatalf("signup %s: %d %s", username, resp.StatusCode, body)
+	}
+}
+
+// link returns the referral link shown on the browser's dashboard.
+func (b *browser) link() string {
+	b.t.Helper()
+	_, body := b.get("/")
+	i := strings.Index(body, `id="referral-link" class="mono" value="`)
+	if i < 0 {
+		b.t.Fatalf("no referral link on dashboard:\n%s", body)
+	}
+	rest := body[i+len(`id="referral-link" class="mono" value="`):]
+	return rest[:strings.IndexByte(rest, '"')]
+}
+
+func (b *browser) cookie(name string) *http.Cookie {
+	u, _ := url.Parse(b.site.srv.URL)
+	for _, c := range b.c.Jar.Cookies(u) {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+func (s *site) flushClicks(t testing.TB) {
+	t.Helper()
+	if err := s.clicks.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// stat returns the number shown in a dashboard stat by its element id.
+func stat(t testing.TB, body, id string) string {
+	t.Helper()
+	i := strings.Index(body, `id="`+id+`">`)
+	if i < 0 {
+		t.Fatalf("no %s on page", id)
+	}
+	rest := body[i+len(`id="`+id+`">`):]
+	return rest[:strings.IndexByte(rest, '<')]
+}
