@@ -10,13 +10,13 @@ import (
 // Error codes. Each face maps a code to its own status (HTTP 422, 404, ...)
 // in exactly one place.
 const (
-	ECONFLICT     = "conflict"      // a unique value is already taken
-	EINTERNAL     = "internal"      // a bug or an outage; never shown to users
-	EINVALID      = "invalid"       // the input failed validation
-	ENOTFOUND     = "not_found"     // the thing does not exist (or is hidden)
-	EUNAUTHORIZED = "unauthorized"  // no valid credentials
-	EFORBIDDEN    = "forbidden"     // valid credentials, not allowed
-	ETOOMANY      = "too_many"      // throttled: try again later
+	ECONFLICT     = "conflict"     // a unique value is already taken
+	EINTERNAL     = "internal"     // a bug or an outage; never shown to users
+	EINVALID      = "invalid"      // the input failed validation
+	ENOTFOUND     = "not_found"    // the thing does not exist (or is hidden)
+	EUNAUTHORIZED = "unauthorized" // no valid credentials
+	EFORBIDDEN    = "forbidden"    // valid credentials, not allowed
+	ETOOMANY      = "too_many"     // throttled: try again later
 )
 
 // Error is an application error with a code and a message that is safe to

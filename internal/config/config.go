@@ -34,7 +34,7 @@ func (c Config) Production() bool { return c.Env == "production" }
 // setting is one configuration value: its variable, its flag and default.
 type setting struct {
 	env, flag, def, usage string
-	set               func(c *Config, v string) error
+	set                   func(c *Config, v string) error
 }
 
 func settings() []setting {
