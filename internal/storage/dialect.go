@@ -2,6 +2,7 @@ package storage
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 
@@ -27,6 +28,9 @@ type dialect interface {
 	// migrationLock is a statement that serialises migrations across
 	// processes inside a transaction, or "" when the transaction suffices.
 	migrationLock() string
+	// appendParam appends the placeholder of the n-th (1-based) argument,
+	// for statements whose placeholders appear in argument order.
+	appendParam(b []byte, n int) []byte
 }
 
 type sqliteDialect struct{}
@@ -66,6 +70,11 @@ func (sqliteDialect) isMissingTable(err error) bool {
 // An IMMEDIATE transaction already holds SQLite's single write lock.
 func (sqliteDialect) migrationLock() string { return "" }
 
+// SQLite treats $N as a named parameter and looks each name up in a list,
+// so a statement with thousands of them takes quadratic time to prepare and
+// bind; a plain ? is positional and free.
+func (sqliteDialect) appendParam(b []byte, _ int) []byte { return append(b, '?') }
+
 type postgresDialect struct{}
 
 func (postgresDialect) name() string { return "postgres" }
@@ -94,3 +103,7 @@ func (postgresDialect) isMissingTable(err error) bool {
 
 // The key is arbitrary but fixed: "referralhub" as a number.
 func (postgresDialect) migrationLock() string { return "SELECT pg_advisory_xact_lock(72656665727261)" }
+
+func (postgresDialect) appendParam(b []byte, n int) []byte {
+	return strconv.AppendInt(append(b, '$'), int64(n), 10)
+}

@@ -1,0 +1,192 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/referralhub/referralhub"
+)
+
+// maxBulkParams keeps one bulk statement under SQLite's limit of 32766 bound
+// parameters (PostgreSQL allows 65535).
+const maxBulkParams = 30000
+
+// Values bound per row by the bulk inserts.
+const (
+	userColumns        = 5
+	participantColumns = 4
+	referralColumns    = 4
+)
+
+// BulkUsers inserts users with multi-row statements, all with the same
+// password hash, and sets each one's ID. IDs increase with the order of
+// users. It is meant for generated data: a taken email or username fails the
+// call with ECONFLICT and the caller's transaction should be rolled back.
+func (q *Queries) BulkUsers(ctx context.Context, users []referralhub.User, passwordHash string) error {
+	return inChunks(len(users), userColumns, func(start, end int) error {
+		return q.bulkUserChunk(ctx, users[start:end], passwordHash)
+	})
+}
+
+func (q *Queries) bulkUserChunk(ctx context.Context, users []referralhub.User, passwordHash string) error {
+	args := make([]any, 0, len(users)*userColumns)
+	index := make(map[string]int, len(users))
+	for i, u := range users {
+		args = append(args, u.Email, u.Username, passwordHash, u.IsAdmin, q.ts(u.CreatedAt))
+		index[u.Username] = i
+	}
+	query := q.valuesSQL(`/* BulkUsers */ INSERT INTO users (email, username, password_hash, is_admin, created_at) VALUES `,
+		len(users), userColumns, ` RETURNING id, username`)
+	err := q.scanIDs(ctx, query, args, index, func(i int, id int64) { users[i].ID = id })
+	if q.d.isUnique(err, "users_email_key", "users.email") || q.d.isUnique(err, "users_username_key", "users.username") {
+		return referralhub.Errorf(referralhub.ECONFLICT, "An email or username in the batch is already taken.")
+	}
+	if err != nil {
+		return fmt.Errorf("bulk insert %d users: %w", len(users), err)
+	}
+	return nil
+}
+
+// BulkParticipants inserts participants with multi-row statements and sets
+// each one's ID. A code already in use fails the call with ErrCodeTaken.
+func (q *Queries) BulkParticipants(ctx context.Context, parts []referralhub.Participant) error {
+	return inChunks(len(parts), participantColumns, func(start, end int) error {
+		return q.bulkParticipantChunk(ctx, parts[start:end])
+	})
+}
+
+func (q *Queries) bulkParticipantChunk(ctx context.Context, parts []referralhub.Participant) error {
+	args := make([]any, 0, len(parts)*participantColumns)
+	index := make(map[string]int, len(parts))
+	for i, p := range parts {
+		user := sql.NullInt64{Int64: p.UserID, Valid: p.UserID != 0}
+		args = append(args, user, p.Code, q.ts(p.CreatedAt), q.ts(p.LastSeenAt))
+		index[p.Code] = i
+	}
+	query := q.valuesSQL(`/* BulkParticipants */ INSERT INTO participants (user_id, code, created_at, last_seen_at) VALUES `,
+		len(parts), participantColumns, ` RETURNING id, code`)
+	err := q.scanIDs(ctx, query, args, index, func(i int, id int64) { parts[i].ID = id })
+	if q.d.isUnique(err, "participants_code_key", "participants.code") {
+		return ErrCodeTaken
+	}
+	if err != nil {
+		return fmt.Errorf("bulk insert %d participants: %w", len(parts), err)
+	}
+	return nil
+}
+
+// BulkReferrals inserts referrals with multi-row statements. It does not set
+// their IDs. A referee already referred fails the call with ECONFLICT.
+func (q *Queries) BulkReferrals(ctx context.Context, refs []referralhub.Referral) error {
+	return inChunks(len(refs), referralColumns, func(start, end int) error {
+		return q.bulkReferralChunk(ctx, refs[start:end])
+	})
+}
+
+func (q *Queries) bulkReferralChunk(ctx context.Context, refs []referralhub.Referral) error {
+	args := make([]any, 0, len(refs)*referralColumns)
+	for _, r := range refs {
+		click := sql.NullString{String: r.ClickID, Valid: r.ClickID != ""}
+		args = append(args, r.ReferrerID, r.RefereeID, click, q.ts(r.CreatedAt))
+	}
+	query := q.valuesSQL(`/* BulkReferrals */ INSERT INTO referrals (referrer_id, referee_id, click_id, created_at) VALUES `,
+		len(refs), referralColumns, ``)
+	_, err := q.exec(ctx, query, args...)
+	if q.d.isUnique(err, "referrals_referee_key", "referrals.referee_id") {
+		return referralhub.Errorf(referralhub.ECONFLICT, "An account in the batch was already referred.")
+	}
+	if err != nil {
+		return fmt.Errorf("bulk insert %d referrals: %w", len(refs), err)
+	}
+	return nil
+}
+
+// BulkClicks stores clicks like InsertClicks (a click id already stored is
+// skipped) but in statements as large as the parameter limit allows, with
+// placeholders that SQLite binds in linear time.
+func (q *Queries) BulkClicks(ctx context.Context, clicks []referralhub.Click) error {
+	return inChunks(len(clicks), clickColumns, func(start, end int) error {
+		return q.bulkClickChunk(ctx, clicks[start:end])
+	})
+}
+
+func (q *Queries) bulkClickChunk(ctx context.Context, clicks []referralhub.Click) error {
+	args := make([]any, 0, len(clicks)*clickColumns)
+	for _, c := range clicks {
+		args = append(args, c.ID, c.ParticipantID, c.Code, c.IPHash, c.UserAgent, c.Referer, q.ts(c.CreatedAt))
+	}
+	query := q.valuesSQL(`/* BulkClicks */ INSERT INTO clicks (id, participant_id, code, ip_hash, user_agent, referer, created_at) VALUES `,
+		len(clicks), clickColumns, ` ON CONFLICT (id) DO NOTHING`)
+	if _, err := q.exec(ctx, query, args...); err != nil {
+		return fmt.Errorf("bulk insert %d clicks: %w", len(clicks), err)
+	}
+	return nil
+}
+
+// scanIDs runs an INSERT ... RETURNING id, key and hands set the position of
+// each returned key in index with its new id. Neither engine promises that
+// RETURNING follows the VALUES order, hence the unique key.
+func (q *Queries) scanIDs(ctx context.Context, query string, args []any, index map[string]int, set func(i int, id int64)) error {
+	rows, err := q.query(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var (
+			id  int64
+			key string
+		)
+		if err := rows.Scan(&id, &key); err != nil {
+			return err
+		}
+		i, ok := index[key]
+		if !ok {
+			return fmt.Errorf("insert returned unknown key %q", key)
+		}
+		set(i, id)
+		n++
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if n != len(index) {
+		return fmt.Errorf("insert returned %d rows for %d distinct keys", n, len(index))
+	}
+	return nil
+}
+
+// inChunks calls fn for consecutive [start, end) ranges of n rows, each small
+// enough that its cols values per row stay within maxBulkParams.
+func inChunks(n, cols int, fn func(start, end int) error) error {
+	size := maxBulkParams / cols
+	for start := 0; start < n; start += size {
+		if err := fn(start, min(start+size, n)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// valuesSQL returns head, then rows groups of cols placeholders numbered in
+// argument order ("($1,$2),($3,$4)" on PostgreSQL), then tail.
+func (q *Queries) valuesSQL(head string, rows, cols int, tail string) string {
+	b := make([]byte, 0, len(head)+len(tail)+rows*cols*7)
+	b = append(b, head...)
+	for i := range rows {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '(')
+		for j := 1; j <= cols; j++ {
+			if j > 1 {
+				b = append(b, ',')
+			}
+			b = q.d.appendParam(b, i*cols+j)
+		}
+		b = append(b, ')')
+	}
+	return string(append(b, tail...))
+}
