@@ -114,7 +114,7 @@ func (p *plan) store(ctx context.Context, q *storage.Queries, opt Options) error
 		{"users", func() error { return p.storeUsers(ctx, q, opt.PasswordHash) }},
 		{"participants", func() error { return p.storeParticipants(ctx, q) }},
 		{"referrals", func() error { return q.BulkReferrals(ctx, p.referrals()) }},
-		{"clicks", func() error { return q.BulkClicks(ctx, p.clicks) }},
+		{"clicks", func() error { return q.InsertClicks(ctx, p.clicks) }},
 	}
 	for _, s := range steps {
 		began := time.Now()

@@ -102,28 +102,6 @@ func (q *Queries) bulkReferralChunk(ctx context.Context, refs []referralhub.Refe
 	return nil
 }
 
-// BulkClicks stores clicks like InsertClicks (a click id already stored is
-// skipped) but in statements as large as the parameter limit allows, with
-// placeholders that SQLite binds in linear time.
-func (q *Queries) BulkClicks(ctx context.Context, clicks []referralhub.Click) error {
-	return inChunks(len(clicks), clickColumns, func(start, end int) error {
-		return q.bulkClickChunk(ctx, clicks[start:end])
-	})
-}
-
-func (q *Queries) bulkClickChunk(ctx context.Context, clicks []referralhub.Click) error {
-	args := make([]any, 0, len(clicks)*clickColumns)
-	for _, c := range clicks {
-		args = append(args, c.ID, c.ParticipantID, c.Code, c.IPHash, c.UserAgent, c.Referer, q.ts(c.CreatedAt))
-	}
-	query := q.valuesSQL(`/* BulkClicks */ INSERT INTO clicks (id, participant_id, code, ip_hash, user_agent, referer, created_at) VALUES `,
-		len(clicks), clickColumns, ` ON CONFLICT (id) DO NOTHING`)
-	if _, err := q.exec(ctx, query, args...); err != nil {
-		return fmt.Errorf("bulk insert %d clicks: %w", len(clicks), err)
-	}
-	return nil
-}
-
 // scanIDs runs an INSERT ... RETURNING id, key and hands set the position of
 // each returned key in index with its new id. Neither engine promises that
 // RETURNING follows the VALUES order, hence the unique key.

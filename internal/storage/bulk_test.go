@@ -123,7 +123,7 @@ func TestBulkInsertEmptyRunsNoQuery(t *testing.T) {
 	})
 }
 
-func TestBulkClicksSkipsStoredIDs(t *testing.T) {
+func TestInsertClicksInLargeBatchesSkipsStoredIDs(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		_, alice := mustUser(t, db, "alice")
@@ -134,7 +134,7 @@ func TestBulkClicksSkipsStoredIDs(t *testing.T) {
 		}
 		before := db.QueryCount()
 		for _, batch := range [][]referralhub.Click{clicks[:10], clicks} {
-			if err := db.Write().BulkClicks(ctx, batch); err != nil {
+			if err := db.Write().InsertClicks(ctx, batch); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -1,0 +1,84 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/referralhub/referralhub/internal/core"
+)
+
+// migrateCmd applies pending migrations.
+func migrateCmd(env cmdEnv, args []string) error {
+	cfg, _, err := loadConfig(env, "migrate", args, nil)
+	if err != nil {
+		return err
+	}
+	a, err := openApp(env.ctx, cfg, newLogger(cfg.LogFormat, env.stderr))
+	if err != nil {
+		return err
+	}
+	defer a.close(env.ctx)
+	applied, err := a.db.Migrate(env.ctx, time.Now())
+	if err != nil {
+		return err
+	}
+	if len(applied) == 0 {
+		fmt.Fprintln(env.stdout, "schema is up to date")
+	}
+	for _, m := range applied {
+		fmt.Fprintln(env.stdout, "applied", m)
+	}
+	return nil
+}
+
+// userCmd is "user create --email E --username U --password-file F [--admin]".
+func userCmd(env cmdEnv, args []string) error {
+	if len(args) == 0 || args[0] != "create" {
+		return errors.New("usage: referralhub user create --email E --username U --password-file F [--admin]")
+	}
+	var email, username, passwordFile string
+	var admin bool
+	cfg, _, err := loadConfig(env, "user create", args[1:], func(fs *flag.FlagSet) {
+		fs.StringVar(&email, "email", "", "email address")
+		fs.StringVar(&username, "username", "", "username (a-z, 0-9, _)")
+		fs.StringVar(&passwordFile, "password-file", "", "file holding the password")
+		fs.BoolVar(&admin, "admin", false, "make the user an admin")
+	})
+	if err != nil {
+		return err
+	}
+	pw, err := readPasswordFile(passwordFile)
+	if err != nil {
+		return err
+	}
+	a, err := openApp(env.ctx, cfg, newLogger(cfg.LogFormat, env.stderr))
+	if err != nil {
+		return err
+	}
+	defer a.close(env.ctx)
+	if err := a.prepareSchema(env.ctx); err != nil {
+		return err
+	}
+	u, err := a.svc.CreateUser(env.ctx, core.SignupInput{Email: email, Username: username, Password: pw, IsAdmin: admin})
+	if err != nil {
+		return describe(err)
+	}
+	fmt.Fprintf(env.stdout, "created user %s (id %d, admin %v)\n", u.Username, u.ID, u.IsAdmin)
+	return nil
+}
+
+// readPasswordFile reads a password, dropping one trailing newline.
+func readPasswordFile(path string) (string, error) {
+	if path == "" {
+		return "", errors.New("--password-file is required")
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("--password-file: %w", err)
+	}
+	return strings.TrimSuffix(strings.TrimSuffix(string(b), "\n"), "\r"), nil
+}

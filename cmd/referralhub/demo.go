@@ -1,0 +1,49 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"time"
+
+	"github.com/referralhub/referralhub/internal/demo"
+	"github.com/referralhub/referralhub/internal/password"
+)
+
+// demoPassword is every demo user's password.
+const demoPassword = "demo-password"
+
+// demoCmd fills the configured database with demo data.
+func demoCmd(env cmdEnv, args []string) error {
+	var users int
+	cfg, _, err := loadConfig(env, "demo", args, func(fs *flag.FlagSet) {
+		fs.IntVar(&users, "users", 1000, "how many users to create")
+	})
+	if err != nil {
+		return err
+	}
+	if users < 1 {
+		return errors.New("--users must be at least 1")
+	}
+	log := newLogger(cfg.LogFormat, env.stderr)
+	a, err := openApp(env.ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer a.close(env.ctx)
+	if err := a.prepareSchema(env.ctx); err != nil {
+		return err
+	}
+	hash, err := password.NewHasher(password.OWASP, 1).Hash(env.ctx, demoPassword)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	res, err := demo.Generate(env.ctx, a.db, demo.Options{Users: users, Now: time.Now(), PasswordHash: hash, Log: log})
+	if err != nil {
+		return describe(err)
+	}
+	fmt.Fprintf(env.stdout, "created %d users, %d referrals and %d clicks in %s\nlog in as %s with password %q\n",
+		res.Users, res.Referrals, res.Clicks, time.Since(start).Round(time.Millisecond), res.HubUsername, demoPassword)
+	return nil
+}

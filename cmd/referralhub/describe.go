@@ -1,0 +1,28 @@
+package main
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/referralhub/referralhub"
+)
+
+// describe turns an application error into one line for the terminal,
+// listing each field's problem.
+func describe(err error) error {
+	fields := referralhub.ErrorFields(err)
+	if len(fields) == 0 {
+		return fmt.Errorf("%s", referralhub.ErrorMessage(err))
+	}
+	names := make([]string, 0, len(fields))
+	for k := range fields {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	parts := make([]string, len(names))
+	for i, k := range names {
+		parts[i] = "--" + k + ": " + fields[k]
+	}
+	return fmt.Errorf("%s", strings.Join(parts, "; "))
+}

@@ -1,0 +1,91 @@
+// Command referralhub runs ReferralHub: the web server (the default), and
+// the migrate, user, demo and version subcommands. It is the only place
+// where configuration, storage, the core and the faces are wired together.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	if err != nil && !errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintln(os.Stderr, "referralhub:", err)
+		os.Exit(1)
+	}
+}
+
+// run executes one subcommand. Tests call it directly, with their own
+// environment and output.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cmd, rest := splitCommand(args)
+	return runCommand(cmdEnv{ctx: ctx, getenv: getenv, stdout: stdout, stderr: stderr}, cmd, rest)
+}
+
+func runCommand(env cmdEnv, cmd string, rest []string) error {
+	stdout := env.stdout
+	switch cmd {
+	case "serve":
+		return serveCmd(env, rest)
+	case "migrate":
+		return migrateCmd(env, rest)
+	case "user":
+		return userCmd(env, rest)
+	case "demo":
+		return demoCmd(env, rest)
+	case "version":
+		fmt.Fprintln(stdout, "referralhub", version)
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		return fmt.Errorf("unknown command %q\n%s", cmd, usage)
+	}
+}
+
+// splitCommand separates the subcommand from its arguments; with none, or
+// only flags, the command is serve.
+func splitCommand(args []string) (string, []string) {
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		return args[0], args[1:]
+	}
+	return "serve", args
+}
+
+// cmdEnv is what every subcommand gets from the outside world.
+type cmdEnv struct {
+	ctx            context.Context
+	getenv         func(string) string
+	stdout, stderr io.Writer
+	// ready, when set, is told the address the server listens on.
+	ready func(addr string)
+}
+
+const usage = `usage: referralhub [command] [flags]
+
+commands:
+  serve      run the web server (the default)
+  migrate    apply database migrations
+  user create --email E --username U --password-file F [--admin]
+             create a user
+  demo --users N
+             fill the database with demo data
+  version    print the version
+
+Every command reads REFERRALHUB_* variables; run "referralhub serve -h"
+for the flags that override them.
+`

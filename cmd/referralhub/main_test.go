@@ -1,0 +1,147 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/referralhub/referralhub/internal/storage"
+	"github.com/referralhub/referralhub/internal/storage/storagetest"
+)
+
+// testEnv returns a getenv for a fresh database on engine.
+func testEnv(t *testing.T, engine string, extra map[string]string) func(string) string {
+	vars := map[string]string{
+		"REFERRALHUB_DATABASE_URL": storagetest.URL(t, engine),
+		"REFERRALHUB_SECRET_KEY":   "a test secret key that is long enough",
+		"REFERRALHUB_ADDR":         "127.0.0.1:0",
+	}
+	for k, v := range extra {
+		vars[k] = v
+	}
+	return func(k string) string { return vars[k] }
+}
+
+func eachEngine(t *testing.T, fn func(t *testing.T, engine string)) {
+	for _, engine := range storagetest.Engines() {
+		t.Run(engine, func(t *testing.T) { fn(t, engine) })
+	}
+}
+
+// startServe runs "serve" until the returned stop is called; stop returns
+// serve's error.
+func startServe(t *testing.T, getenv func(string) string) (base string, stop func() error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	env := cmdEnv{ctx: ctx, getenv: getenv, stdout: io.Discard, stderr: io.Discard, ready: func(a string) { ready <- a }}
+	go func() { done <- runCommand(env, "serve", nil) }()
+	select {
+	case addr := <-ready:
+		return "http://" + addr, func() error { cancel(); return <-done }
+	case err := <-done:
+		cancel()
+		t.Fatalf("serve stopped: %v", err)
+	case <-time.After(30 * time.Second):
+		cancel()
+		t.Fatal("serve did not start")
+	}
+	return "", nil
+}
+
+// TestServeFlushesClicksOnShutdown runs the real program: a signup and a
+// click, then a graceful stop, after which the click is in the database.
+func TestServeFlushesClicksOnShutdown(t *testing.T) {
+	eachEngine(t, func(t *testing.T, engine string) {
+		getenv := testEnv(t, engine, nil)
+		base, stop := startServe(t, getenv)
+		jar, _ := cookiejar.New(nil)
+		c := &http.Client{Jar: jar}
+		resp, err := c.PostForm(base+"/signup", url.Values{"email": {"a@example.com"}, "username": {"alice"}, "password": {"password123"}})
+		if err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("signup: %v %v", resp, err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		code := regexp.MustCompile(`/r/([a-z0-9]{8})`).FindStringSubmatch(string(body))
+		if code == nil {
+			t.Fatalf("no link on dashboard")
+		}
+		visitor := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		for range 3 {
+			if resp, err := visitor.Get(base + "/r/" + code[1]); err != nil || resp.StatusCode != http.StatusFound {
+				t.Fatalf("click: %v %v", resp, err)
+			}
+		}
+		if err := stop(); err != nil {
+			t.Fatalf("serve: %v", err)
+		}
+		db, err := storage.Open(context.Background(), getenv("REFERRALHUB_DATABASE_URL"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		owner, err := db.Read().CodeOwner(context.Background(), code[1])
+		stats, err2 := db.Read().ReferralStats(context.Background(), owner.ParticipantID, time.Now())
+		if err != nil || err2 != nil || stats.Clicks != 3 {
+			t.Fatalf("clicks after shutdown = %d (%v, %v), want 3", stats.Clicks, err, err2)
+		}
+	})
+}
+
+func TestInvalidConfigurationNamesTheVariable(t *testing.T) {
+	getenv := testEnv(t, "sqlite", map[string]string{"REFERRALHUB_ATTRIBUTION_WINDOW": "soon"})
+	err := run(context.Background(), []string{"serve"}, getenv, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "REFERRALHUB_ATTRIBUTION_WINDOW") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestUserCreateAndMigrate(t *testing.T) {
+	eachEngine(t, func(t *testing.T, engine string) {
+		getenv := testEnv(t, engine, nil)
+		var out bytes.Buffer
+		if err := run(context.Background(), []string{"migrate"}, getenv, &out, io.Discard); err != nil || !strings.Contains(out.String(), "applied 0001_init.sql") {
+			t.Fatalf("migrate: %v\n%s", err, out.String())
+		}
+		pwFile := filepath.Join(t.TempDir(), "pw")
+		os.WriteFile(pwFile, []byte("admin-password\n"), 0o600)
+		args := []string{"user", "create", "--email", "root@example.com", "--username", "root", "--password-file", pwFile, "--admin"}
+		out.Reset()
+		if err := run(context.Background(), args, getenv, &out, io.Discard); err != nil || !strings.Contains(out.String(), "admin true") {
+			t.Fatalf("user create: %v\n%s", err, out.String())
+		}
+		err := run(context.Background(), args, getenv, &out, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), "--email: That email is already registered.") {
+			t.Fatalf("duplicate user: %v", err)
+		}
+	})
+}
+
+func TestProductionRefusesStaleSchema(t *testing.T) {
+	getenv := testEnv(t, "sqlite", map[string]string{"REFERRALHUB_ENV": "production", "REFERRALHUB_BASE_URL": "https://refer.example.com"})
+	err := run(context.Background(), []string{"serve"}, getenv, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "referralhub migrate") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestVersionAndUnknownCommand(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"version"}, os.Getenv, &out, io.Discard); err != nil || !strings.HasPrefix(out.String(), "referralhub ") {
+		t.Fatalf("version: %v %q", err, out.String())
+	}
+	if err := run(context.Background(), []string{"frobnicate"}, os.Getenv, io.Discard, io.Discard); err == nil {
+		t.Fatal("unknown command accepted")
+	}
+}

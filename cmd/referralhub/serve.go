@@ -1,0 +1,91 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/referralhub/referralhub/internal/web"
+)
+
+// shutdownGrace is how long requests get to drain on SIGINT or SIGTERM.
+const shutdownGrace = 20 * time.Second
+
+// serveCmd runs the web server until the context ends, then drains requests
+// and flushes pending clicks before returning.
+func serveCmd(env cmdEnv, args []string) error {
+	cfg, _, err := loadConfig(env, "serve", args, nil)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg.LogFormat, env.stderr)
+	a, err := openApp(env.ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+		defer cancel()
+		a.close(ctx)
+	}()
+	if err := a.prepareSchema(env.ctx); err != nil {
+		return err
+	}
+	site, err := web.New(web.Config{BaseURL: cfg.BaseURL}, a.svc, a.db, log, time.Now)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	go a.cleanSessions(env.ctx)
+	return serveHTTP(env, log, ln, site)
+}
+
+func serveHTTP(env cmdEnv, log *slog.Logger, ln net.Listener, h http.Handler) error {
+	srv := &http.Server{
+		Handler: h, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second,
+		WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info("listening", "addr", ln.Addr().String(), "url", "http://"+ln.Addr().String())
+	if env.ready != nil {
+		env.ready(ln.Addr().String())
+	}
+	select {
+	case err := <-errc:
+		return err
+	case <-env.ctx.Done():
+	}
+	log.Info("shutting down: draining requests")
+	ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(ctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// cleanSessions deletes expired sessions hourly until ctx ends.
+func (a *app) cleanSessions(ctx context.Context) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := a.db.Write().DeleteExpiredSessions(ctx, time.Now()); err != nil {
+				a.log.Warn("delete expired sessions", "err", err)
+			} else if n > 0 {
+				a.log.Info("deleted expired sessions", "count", n)
+			}
+		}
+	}
+}

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"runtime"
+	"time"
+
+	"github.com/referralhub/referralhub/internal/config"
+	"github.com/referralhub/referralhub/internal/core"
+	"github.com/referralhub/referralhub/internal/password"
+	"github.com/referralhub/referralhub/internal/storage"
+)
+
+// app is the wired program: configuration, storage and the core.
+type app struct {
+	cfg    config.Config
+	log    *slog.Logger
+	db     *storage.DB
+	svc    *core.Service
+	clicks *core.ClickBuffer
+}
+
+// loadConfig parses configuration for a subcommand; extra registers the
+// subcommand's own flags first.
+func loadConfig(env cmdEnv, name string, args []string, extra func(*flag.FlagSet)) (config.Config, []string, error) {
+	fs := flag.NewFlagSet("referralhub "+name, flag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	if extra != nil {
+		extra(fs)
+	}
+	return config.Load(fs, args, env.getenv)
+}
+
+func newLogger(format string, w io.Writer) *slog.Logger {
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, nil))
+	}
+	return slog.New(slog.NewTextHandler(w, nil))
+}
+
+// openApp opens the database, builds the core and starts the click
+// buffer. Migrations are left to the caller. Close it with close.
+func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error) {
+	secret, err := cfg.LoadSecret()
+	if err != nil {
+		return nil, err
+	}
+	db, err := storage.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("REFERRALHUB_DATABASE_URL: %w", err)
+	}
+	settings := core.DefaultSettings()
+	settings.PointsPerReferral = cfg.PointsPerReferral
+	settings.AttributionWindow = cfg.AttributionWindow
+	codes := core.NewCodeCache(core.CodeCacheConfig{TTL: time.Minute, NegativeTTL: 10 * time.Second, MaxItems: 200_000},
+		time.Now, db.Read().CodeOwner)
+	clicks := core.NewClickBuffer(core.ClickBufferConfig{Capacity: 50_000, BatchSize: 1000, FlushInterval: 500 * time.Millisecond},
+		log, db.Write().InsertClicks)
+	svc := core.New(core.Deps{DB: db, Settings: settings, Now: time.Now, SecretKey: secret,
+		Hasher: password.NewHasher(password.OWASP, runtime.NumCPU()), Codes: codes, Clicks: clicks, Logger: log})
+	go clicks.Run()
+	return &app{cfg: cfg, log: log, db: db, svc: svc, clicks: clicks}, nil
+}
+
+// prepareSchema brings the schema up to date in development. In production
+// it refuses a stale schema instead: run "referralhub migrate" first, so an
+// upgrade is a deliberate step.
+func (a *app) prepareSchema(ctx context.Context) error {
+	if a.cfg.Production() {
+		pending, err := a.db.PendingMigrations(ctx)
+		if err != nil {
+			return err
+		}
+		if len(pending) > 0 {
+			return fmt.Errorf("the database schema is out of date (%d pending migrations): run \"referralhub migrate\"", len(pending))
+		}
+		return nil
+	}
+	applied, err := a.db.Migrate(ctx, time.Now())
+	if len(applied) > 0 {
+		a.log.Info("applied migrations", "migrations", applied)
+	}
+	return err
+}
+
+// close flushes buffered clicks, then closes the database.
+func (a *app) close(ctx context.Context) {
+	if err := a.clicks.Close(ctx); err != nil {
+		a.log.Error("flush clicks", "err", err, "stats", a.clicks.Stats())
+	}
+	a.db.Close()
+}
