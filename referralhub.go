@@ -14,11 +14,13 @@ type User struct {
 // Participant is a referral profile: the code a person shares and the
 // activity that the "active network" figure is based on.
 type Participant struct {
-	ID         int64
-	UserID     int64
-	Code       string
-	CreatedAt  time.Time
-	LastSeenAt time.Time
+	ID            int64
+	UserID        int64
+	Code          string
+	CreatedAt     time.Time
+	LastSeenAt    time.Time
+	ReferralCount int64 // people this participant referred
+	ClickCount    int64 // clicks on this participant's link
 }
 
 // CodeOwner is what a referral code resolves to on the click path.

@@ -92,9 +92,9 @@ func TestServeFlushesClicksOnShutdown(t *testing.T) {
 		}
 		defer db.Close()
 		owner, err := db.Read().CodeOwner(context.Background(), code[1])
-		stats, err2 := db.Read().ReferralStats(context.Background(), owner.ParticipantID, time.Now())
-		if err != nil || err2 != nil || stats.Clicks != 3 {
-			t.Fatalf("clicks after shutdown = %d (%v, %v), want 3", stats.Clicks, err, err2)
+		p, err2 := db.Read().Participant(context.Background(), owner.ParticipantID)
+		if err != nil || err2 != nil || p.ClickCount != 3 {
+			t.Fatalf("clicks after shutdown = %d (%v, %v), want 3", p.ClickCount, err, err2)
 		}
 	})
 }

@@ -59,7 +59,7 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, er
 	codes := core.NewCodeCache(core.CodeCacheConfig{TTL: time.Minute, NegativeTTL: 10 * time.Second, MaxItems: 200_000},
 		time.Now, db.Read().CodeOwner)
 	clicks := core.NewClickBuffer(core.ClickBufferConfig{Capacity: 50_000, BatchSize: 1000, FlushInterval: 500 * time.Millisecond},
-		log, db.Write().InsertClicks)
+		log, db.InsertClicks)
 	svc := core.New(core.Deps{DB: db, Settings: settings, Now: time.Now, SecretKey: secret,
 		Hasher: password.NewHasher(password.OWASP, runtime.NumCPU()), Codes: codes, Clicks: clicks, Logger: log})
 	go clicks.Run()

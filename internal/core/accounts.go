@@ -81,6 +81,9 @@ func (s *Service) signup(ctx context.Context, in SignupInput, startSession bool)
 	if err != nil {
 		return referralhub.User{}, Session{}, err
 	}
+	if referrer.ParticipantID != 0 {
+		s.active.forget(referrer.ParticipantID)
+	}
 	s.log.Info("signup", "user_id", u.ID, "referred", referrer.ParticipantID != 0)
 	return u, sess, nil
 }

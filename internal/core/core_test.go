@@ -39,7 +39,7 @@ func newFixture(t *testing.T, db *storage.DB) *fixture {
 	codes := core.NewCodeCache(core.CodeCacheConfig{TTL: time.Minute, NegativeTTL: time.Second, MaxItems: 100}, clk.Now,
 		db.Read().CodeOwner)
 	clicks := core.NewClickBuffer(core.ClickBufferConfig{Capacity: 100, BatchSize: 10, FlushInterval: time.Hour}, log,
-		db.Write().InsertClicks)
+		db.InsertClicks)
 	go clicks.Run()
 	t.Cleanup(func() { clicks.Close(context.Background()) })
 	svc := core.New(core.Deps{DB: db, Settings: core.DefaultSettings(), Now: clk.Now,
@@ -130,7 +130,7 @@ func TestClickAttributesSignup(t *testing.T) {
 		if err := f.clicks.Flush(ctx); err != nil {
 			t.Fatal(err)
 		}
-		d, err := f.svc.Dashboard(ctx, alice, 1)
+		d, err := f.svc.Dashboard(ctx, f.participant(t, aliceSess), 1)
 		if err != nil || d.Stats.Referrals != 1 || d.Points != 10 || d.Stats.Clicks != 1 || d.Referrals[0].Username != "bob" {
 			t.Fatalf("dashboard = %+v, %v", d, err)
 		}
@@ -159,8 +159,8 @@ func TestAttributionRejectsTamperedAndExpired(t *testing.T) {
 			t.Fatal("expired cookie accepted")
 		}
 		u, _ := f.signup(t, "carol", res.Cookie)
-		if d, _ := f.svc.Dashboard(ctx, alice, 1); d.Stats.Referrals != 0 {
-			t.Fatalf("expired attribution still referred %s", u.Username)
+		if fresh, err := db.Read().Participant(ctx, alice.ID); err != nil || fresh.ReferralCount != 0 {
+			t.Fatalf("expired attribution still referred %s: %+v, %v", u.Username, fresh, err)
 		}
 	})
 }

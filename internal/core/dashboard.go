@@ -18,19 +18,21 @@ type Dashboard struct {
 	Pages     int
 }
 
-// Dashboard loads participant p's stats and one page of their referrals in a
-// fixed number of queries, however many referrals they have.
+// Dashboard builds participant p's dashboard in a fixed number of queries
+// however many referrals they have: the counts come with p (they are kept on
+// the participant row), the active network from a short cache, and one
+// query lists the page of referrals.
 func (s *Service) Dashboard(ctx context.Context, p referralhub.Participant, page int) (Dashboard, error) {
-	q := s.db.Read()
-	stats, err := q.ReferralStats(ctx, p.ID, s.now().Add(-s.settings.ActiveWindow))
+	active, err := s.activeNetwork(ctx, p.ID)
 	if err != nil {
 		return Dashboard{}, err
 	}
+	stats := referralhub.ReferralStats{Referrals: p.ReferralCount, ActiveNetwork: active, Clicks: p.ClickCount}
 	d := Dashboard{Stats: stats, Points: stats.Referrals * s.settings.PointsPerReferral}
 	d.Pages = max(1, int((stats.Referrals+ReferralsPerPage-1)/ReferralsPerPage))
 	d.Page = min(max(page, 1), d.Pages)
 	if stats.Referrals > 0 {
-		d.Referrals, err = q.ReferredUsers(ctx, p.ID, ReferralsPerPage, (d.Page-1)*ReferralsPerPage)
+		d.Referrals, err = s.db.Read().ReferredUsers(ctx, p.ID, ReferralsPerPage, (d.Page-1)*ReferralsPerPage)
 	}
 	return d, err
 }

@@ -20,6 +20,7 @@ type Settings struct {
 	AttributionWindow time.Duration
 	SessionTTL        time.Duration
 	ActiveWindow      time.Duration // "active network": referrals seen within this
+	ActiveCacheTTL    time.Duration // how long an active-network count is reused
 	LoginMaxFailures  int           // failed logins that lock an account
 	LoginWindow       time.Duration // ...counted within this window
 	LoginLockout      time.Duration // ...for this long
@@ -32,6 +33,7 @@ func DefaultSettings() Settings {
 		AttributionWindow: 720 * time.Hour,
 		SessionTTL:        30 * 24 * time.Hour,
 		ActiveWindow:      30 * 24 * time.Hour,
+		ActiveCacheTTL:    5 * time.Minute,
 		LoginMaxFailures:  5,
 		LoginWindow:       15 * time.Minute,
 		LoginLockout:      15 * time.Minute,
@@ -47,6 +49,7 @@ type Service struct {
 	keys     keys
 	codes    *CodeCache
 	clicks   *ClickBuffer
+	active   *activeCache
 	log      *slog.Logger
 
 	dummyOnce sync.Once // a hash to check against when a login names nobody
@@ -75,6 +78,7 @@ func New(deps Deps) *Service {
 		keys:     deriveKeys(deps.SecretKey),
 		codes:    deps.Codes,
 		clicks:   deps.Clicks,
+		active:   newActiveCache(deps.Settings.ActiveCacheTTL, 100_000),
 		log:      deps.Logger,
 	}
 }

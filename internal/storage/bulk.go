@@ -76,8 +76,9 @@ func (q *Queries) bulkParticipantChunk(ctx context.Context, parts []referralhub.
 	return nil
 }
 
-// BulkReferrals inserts referrals with multi-row statements. It does not set
-// their IDs. A referee already referred fails the call with ECONFLICT.
+// BulkReferrals inserts referrals with multi-row statements and counts them
+// on their referrers. It does not set their IDs. A referee already referred
+// fails the call with ECONFLICT. Call it inside InTx.
 func (q *Queries) BulkReferrals(ctx context.Context, refs []referralhub.Referral) error {
 	return inChunks(len(refs), referralColumns, func(start, end int) error {
 		return q.bulkReferralChunk(ctx, refs[start:end])
@@ -99,7 +100,11 @@ func (q *Queries) bulkReferralChunk(ctx context.Context, refs []referralhub.Refe
 	if err != nil {
 		return fmt.Errorf("bulk insert %d referrals: %w", len(refs), err)
 	}
-	return nil
+	counts := map[int64]int64{}
+	for _, r := range refs {
+		counts[r.ReferrerID]++
+	}
+	return q.addCounts(ctx, referralCounter, counts)
 }
 
 // scanIDs runs an INSERT ... RETURNING id, key and hands set the position of

@@ -11,23 +11,52 @@ import (
 const clickColumns = 7
 
 // InsertClicks writes clicks with multi-row inserts as large as the
-// parameter limit allows. A click whose id is already stored is skipped, so
-// a retried batch is harmless.
+// parameter limit allows and adds the clicks actually stored to each
+// participant's click_count. A click whose id is already stored is skipped
+// and not counted, so a retried batch is harmless. Call it inside InTx.
 func (q *Queries) InsertClicks(ctx context.Context, clicks []referralhub.Click) error {
 	return inChunks(len(clicks), clickColumns, func(start, end int) error {
-		return q.insertClickChunk(ctx, clicks[start:end])
+		stored, err := q.insertClickChunk(ctx, clicks[start:end])
+		if err != nil {
+			return err
+		}
+		return q.addCounts(ctx, clickCounter, stored)
 	})
 }
 
-func (q *Queries) insertClickChunk(ctx context.Context, clicks []referralhub.Click) error {
+// insertClickChunk inserts clicks and returns how many were stored for
+// each participant.
+func (q *Queries) insertClickChunk(ctx context.Context, clicks []referralhub.Click) (map[int64]int64, error) {
 	args := make([]any, 0, len(clicks)*clickColumns)
 	for _, c := range clicks {
 		args = append(args, c.ID, c.ParticipantID, c.Code, c.IPHash, c.UserAgent, c.Referer, q.ts(c.CreatedAt))
 	}
 	query := q.valuesSQL(`/* InsertClicks */ INSERT INTO clicks (id, participant_id, code, ip_hash, user_agent, referer, created_at) VALUES `,
-		len(clicks), clickColumns, ` ON CONFLICT (id) DO NOTHING`)
-	if _, err := q.exec(ctx, query, args...); err != nil {
-		return fmt.Errorf("insert %d clicks: %w", len(clicks), err)
+		len(clicks), clickColumns, ` ON CONFLICT (id) DO NOTHING RETURNING participant_id`)
+	rows, err := q.query(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("insert %d clicks: %w", len(clicks), err)
 	}
-	return nil
+	defer rows.Close()
+	stored := map[int64]int64{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		stored[id]++
+	}
+	return stored, rows.Err()
+}
+
+// InsertClicks stores a batch of clicks and their counts in one transaction.
+func (db *DB) InsertClicks(ctx context.Context, clicks []referralhub.Click) error {
+	return db.InTx(ctx, func(q *Queries) error { return q.InsertClicks(ctx, clicks) })
+}
+
+// CountClicks counts every stored click.
+func (q *Queries) CountClicks(ctx context.Context) (int64, error) {
+	var n int64
+	err := q.queryRow(ctx, `/* CountClicks */ SELECT count(*) FROM clicks`).Scan(&n)
+	return n, err
 }

@@ -9,7 +9,8 @@ import (
 	"github.com/referralhub/referralhub"
 )
 
-// CreateReferral records that r.RefereeID was referred by r.ReferrerID.
+// CreateReferral records that r.RefereeID was referred by r.ReferrerID and
+// counts it on the referrer. Call it inside InTx so both writes land together.
 func (q *Queries) CreateReferral(ctx context.Context, r *referralhub.Referral) error {
 	click := sql.NullString{String: r.ClickID, Valid: r.ClickID != ""}
 	err := q.queryRow(ctx, `/* CreateReferral */ INSERT INTO referrals (referrer_id, referee_id, click_id, created_at)
@@ -21,23 +22,18 @@ func (q *Queries) CreateReferral(ctx context.Context, r *referralhub.Referral) e
 	if err != nil {
 		return fmt.Errorf("create referral: %w", err)
 	}
-	return nil
+	return q.addCounts(ctx, referralCounter, map[int64]int64{r.ReferrerID: 1})
 }
 
-// ReferralStats counts a participant's referrals, the active ones (seen
-// since activeSince) and the clicks on their link, in one statement.
-func (q *Queries) ReferralStats(ctx context.Context, participantID int64, activeSince time.Time) (referralhub.ReferralStats, error) {
-	var s referralhub.ReferralStats
-	err := q.queryRow(ctx, `/* ReferralStats */ SELECT
-		(SELECT count(*) FROM referrals WHERE referrer_id = $1),
-		(SELECT count(*) FROM referrals r JOIN participants p ON p.id = r.referee_id
-			WHERE r.referrer_id = $1 AND p.last_seen_at >= $2),
-		(SELECT count(*) FROM clicks WHERE participant_id = $1)`,
-		participantID, q.ts(activeSince)).Scan(&s.Referrals, &s.ActiveNetwork, &s.Clicks)
+// ActiveReferrals counts a participant's referrals seen since since.
+func (q *Queries) ActiveReferrals(ctx context.Context, referrerID int64, since time.Time) (int64, error) {
+	var n int64
+	err := q.queryRow(ctx, `/* ActiveReferrals */ SELECT count(*) FROM referrals r JOIN participants p ON p.id = r.referee_id
+		WHERE r.referrer_id = $1 AND p.last_seen_at >= $2`, referrerID, q.ts(since)).Scan(&n)
 	if err != nil {
-		return s, fmt.Errorf("referral stats: %w", err)
+		return 0, fmt.Errorf("active referrals: %w", err)
 	}
-	return s, nil
+	return n, nil
 }
 
 // ReferredUsers lists the people a participant referred, newest first.

@@ -43,10 +43,10 @@ func (q *Queries) SessionUser(ctx context.Context, tokenHash string, now time.Ti
 		p referralhub.Participant
 	)
 	err := q.queryRow(ctx, `/* SessionUser */ SELECT u.id, u.email, u.username, u.is_admin, u.created_at,
-			p.id, p.code, p.created_at, p.last_seen_at
+			p.id, p.code, p.created_at, p.last_seen_at, p.referral_count, p.click_count
 		FROM sessions s JOIN users u ON u.id = s.user_id JOIN participants p ON p.user_id = u.id
 		WHERE s.token_hash = $1 AND s.expires_at > $2`, tokenHash, q.ts(now)).
-		Scan(&u.ID, &u.Email, &u.Username, &u.IsAdmin, &u.CreatedAt, &p.ID, &p.Code, &p.CreatedAt, &p.LastSeenAt)
+		Scan(&u.ID, &u.Email, &u.Username, &u.IsAdmin, &u.CreatedAt, &p.ID, &p.Code, &p.CreatedAt, &p.LastSeenAt, &p.ReferralCount, &p.ClickCount)
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, p, referralhub.Errorf(referralhub.EUNAUTHORIZED, "Please log in.")
 	}

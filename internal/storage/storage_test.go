@@ -157,7 +157,7 @@ func TestSessionsExpire(t *testing.T) {
 	})
 }
 
-func TestReferralStatsAndList(t *testing.T) {
+func TestReferralCountersAndList(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		_, alice := mustUser(t, db, "alice")
@@ -179,14 +179,19 @@ func TestReferralStatsAndList(t *testing.T) {
 		}
 		// Inserting the same batch twice stores each click once.
 		for range 2 {
-			if err := db.Write().InsertClicks(ctx, clicks); err != nil {
+			if err := db.InsertClicks(ctx, clicks); err != nil {
 				t.Fatal(err)
 			}
 		}
-		stats, err := db.Read().ReferralStats(ctx, alice.ID, t0.Add(30*24*time.Hour))
-		want := referralhub.ReferralStats{Referrals: 3, ActiveNetwork: 1, Clicks: 3}
-		if err != nil || stats != want {
-			t.Fatalf("stats = %+v, %v; want %+v", stats, err, want)
+		got, err := db.Read().Participant(ctx, alice.ID)
+		if err != nil || got.ReferralCount != 3 || got.ClickCount != 3 {
+			t.Fatalf("alice = %+v, %v; want 3 referrals and 3 clicks counted once", got, err)
+		}
+		if active, err := db.Read().ActiveReferrals(ctx, alice.ID, t0.Add(30*24*time.Hour)); err != nil || active != 1 {
+			t.Fatalf("active = %d, %v; want 1", active, err)
+		}
+		if n, err := db.Read().CountClicks(ctx); err != nil || n != 3 {
+			t.Fatalf("clicks stored = %d, %v", n, err)
 		}
 		list, err := db.Read().ReferredUsers(ctx, alice.ID, 2, 0)
 		if err != nil || len(list) != 2 || list[0].Username != "friend2" || !list[0].JoinedAt.Equal(t0.Add(2*time.Hour)) {

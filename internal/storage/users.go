@@ -134,3 +134,22 @@ func (q *Queries) TouchParticipant(ctx context.Context, participantID int64, now
 		participantID, q.ts(now))
 	return err
 }
+
+// Participant returns a participant by id, with its counters.
+func (q *Queries) Participant(ctx context.Context, id int64) (referralhub.Participant, error) {
+	var (
+		p      referralhub.Participant
+		userID sql.NullInt64
+	)
+	err := q.queryRow(ctx, `/* Participant */ SELECT id, user_id, code, created_at, last_seen_at, referral_count, click_count
+		FROM participants WHERE id = $1`, id).
+		Scan(&p.ID, &userID, &p.Code, &p.CreatedAt, &p.LastSeenAt, &p.ReferralCount, &p.ClickCount)
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, referralhub.Errorf(referralhub.ENOTFOUND, "no such participant")
+	}
+	if err != nil {
+		return p, fmt.Errorf("participant: %w", err)
+	}
+	p.UserID = userID.Int64
+	return p, nil
+}

@@ -16,7 +16,9 @@ import (
 
 // loadHub fills db with demo data whose hub has 10,000 direct referrals,
 // every password being "password123".
-func loadHub(t *testing.T, db *storage.DB) {
+func loadHub(t *testing.T, db *storage.DB) { loadHubTB(t, db) }
+
+func loadHubTB(t testing.TB, db *storage.DB) {
 	t.Helper()
 	ctx := context.Background()
 	hash, err := password.NewHasher(password.OWASP, 1).Hash(ctx, "password123")
@@ -72,13 +74,15 @@ func TestDashboardQueryCountIsFixed(t *testing.T) {
 		}
 		oneQueries, _ := dashboardQueries(t, one, "/")
 		if hubQueries != oneQueries {
-			t.Fatalf("dashboard ran %d queries for 10,000 referrals and %d for one", hubQueries, oneQueries)
+			t.Fatalf("first load: %d queries for 10,000 referrals and %d for one", hubQueries, oneQueries)
 		}
-		lastPage, body := dashboardQueries(t, hub, "/?page=200")
-		if lastPage != hubQueries || !strings.Contains(body, "Page 200 of 200") {
-			t.Fatalf("last page: %d queries", lastPage)
+		// Again, with the active-network figure cached for both.
+		hubWarm, body := dashboardQueries(t, hub, "/?page=200")
+		oneWarm, _ := dashboardQueries(t, one, "/")
+		if hubWarm != oneWarm || !strings.Contains(body, "Page 200 of 200") {
+			t.Fatalf("later loads: %d queries for 10,000 referrals and %d for one", hubWarm, oneWarm)
 		}
-		t.Logf("%s: %d queries per dashboard", db.Engine(), hubQueries)
+		t.Logf("%s: %d queries on a first dashboard load, %d later", db.Engine(), hubQueries, hubWarm)
 	})
 }
 

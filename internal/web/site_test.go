@@ -40,7 +40,7 @@ func newSiteAt(t testing.TB, db *storage.DB, now func() time.Time) *site {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	codes := core.NewCodeCache(core.CodeCacheConfig{TTL: time.Minute, NegativeTTL: time.Second, MaxItems: 1000}, now, db.Read().CodeOwner)
-	clicks := core.NewClickBuffer(core.ClickBufferConfig{Capacity: 1000, BatchSize: 100, FlushInterval: time.Hour}, log, db.Write().InsertClicks)
+	clicks := core.NewClickBuffer(core.ClickBufferConfig{Capacity: 1000, BatchSize: 100, FlushInterval: time.Hour}, log, db.InsertClicks)
 	go clicks.Run()
 	svc := core.New(core.Deps{DB: db, Settings: core.DefaultSettings(), Now: now, Hasher: password.NewHasher(password.OWASP, 2),
 		SecretKey: []byte("web test secret key, long enough!"), Codes: codes, Clicks: clicks, Logger: log})

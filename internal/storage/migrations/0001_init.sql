@@ -16,13 +16,17 @@ CREATE UNIQUE INDEX users_email_key ON users (lower(email));
 CREATE UNIQUE INDEX users_username_key ON users (lower(username));
 
 -- A participant is a referral profile: the code people share. Every user has
--- one; later, API participants may have none.
+-- one; later, API participants may have none. referral_count and
+-- click_count are kept in the same transaction as the rows they count, so
+-- the dashboard reads them in O(1) instead of counting thousands of rows.
 CREATE TABLE participants (
-    id            {{ID}},
-    user_id       BIGINT REFERENCES users (id) ON DELETE CASCADE,
-    code          TEXT NOT NULL,
-    created_at    {{TIMESTAMP}} NOT NULL,
-    last_seen_at  {{TIMESTAMP}} NOT NULL
+    id              {{ID}},
+    user_id         BIGINT REFERENCES users (id) ON DELETE CASCADE,
+    code            TEXT NOT NULL,
+    created_at      {{TIMESTAMP}} NOT NULL,
+    last_seen_at    {{TIMESTAMP}} NOT NULL,
+    referral_count  BIGINT NOT NULL DEFAULT 0,
+    click_count     BIGINT NOT NULL DEFAULT 0
 );
 CREATE UNIQUE INDEX participants_code_key ON participants (code);
 CREATE UNIQUE INDEX participants_user_key ON participants (user_id);
