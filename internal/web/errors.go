@@ -1,6 +1,8 @@
 package web
 
 import (
+	"context"
+	"errors"
 	"net/http"
 
 	"github.com/referralhub/referralhub"
@@ -31,6 +33,9 @@ func statusFor(code string) int {
 // the request id and shown only as a generic message.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
 	code := referralhub.ErrorCode(err)
+	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+		return // the client went away; there is nobody to answer
+	}
 	if code == referralhub.EINTERNAL {
 		s.log.Error("internal error", "request_id", requestID(r), "path", r.URL.Path, "err", err)
 	}

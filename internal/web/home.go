@@ -37,7 +37,7 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 	}
 	link := s.cfg.BaseURL + "/r/" + v.Participant.Code
 	data := pageData{Title: "Your dashboard", User: &v.User,
-		Data: dashboardView{Code: v.Participant.Code, Link: link, Share: shareLinks(link), QR: qrSVG(link), Dashboard: d}}
+		Data: dashboardView{Code: v.Participant.Code, Link: link, Share: shareLinks(link), QR: s.qr.svg(link), Dashboard: d}}
 	if r.Header.Get("HX-Request") == "true" && r.Header.Get("HX-Target") == "referrals" {
 		s.renderPartial(w, r, "dashboard", "referrals", data)
 		return

@@ -2,11 +2,14 @@ package web
 
 import "net/http"
 
+// clickPattern is the referral link's route, the hot path.
+const clickPattern = "GET /r/{code}"
+
 // routes registers every route of the hosted site in one place.
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", s.handleHome)
-	mux.HandleFunc("GET /r/{code}", s.handleClick)
+	mux.HandleFunc(clickPattern, s.handleClick)
 	mux.HandleFunc("GET /signup", s.handleSignupForm)
 	mux.HandleFunc("POST /signup", s.handleSignup)
 	mux.HandleFunc("GET /login", s.handleLoginForm)

@@ -27,6 +27,7 @@ type Server struct {
 	assets  *assets
 	log     *slog.Logger
 	now     func() time.Time
+	qr      *qrCache
 	secure  bool // cookies carry Secure: the base URL is https
 	handler http.Handler
 }
@@ -42,7 +43,7 @@ func New(cfg Config, svc *core.Service, db *storage.DB, log *slog.Logger, now fu
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{svc: svc, db: db, cfg: cfg, pages: p, assets: a, log: log, now: now,
+	s := &Server{svc: svc, db: db, cfg: cfg, pages: p, assets: a, log: log, now: now, qr: newQRCache(10_000),
 		secure: strings.HasPrefix(cfg.BaseURL, "https://")}
 	s.handler = s.routes()
 	return s, nil

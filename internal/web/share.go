@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"net/url"
 	"strings"
+	"sync"
 
 	"rsc.io/qr"
 )
@@ -29,6 +30,36 @@ func shareLinks(link string) []shareLink {
 		{"WhatsApp", "https://wa.me/?text=" + q(text)},
 		{"Email", "mailto:?subject=" + url.PathEscape("An invitation for you") + "&body=" + url.PathEscape(text)},
 	}
+}
+
+// qrCache keeps rendered QR codes: a link never changes its picture, and
+// encoding one costs more than the rest of the dashboard's Go code.
+type qrCache struct {
+	mu       sync.Mutex
+	items    map[string]template.HTML
+	maxItems int
+}
+
+func newQRCache(maxItems int) *qrCache {
+	return &qrCache{items: map[string]template.HTML{}, maxItems: maxItems}
+}
+
+// svg returns link's QR code, rendering it on a miss.
+func (c *qrCache) svg(link string) template.HTML {
+	c.mu.Lock()
+	svg, ok := c.items[link]
+	c.mu.Unlock()
+	if ok {
+		return svg
+	}
+	svg = qrSVG(link)
+	c.mu.Lock()
+	if len(c.items) >= c.maxItems {
+		clear(c.items)
+	}
+	c.items[link] = svg
+	c.mu.Unlock()
+	return svg
 }
 
 // qrSVG renders link as an inline SVG QR code, drawn as one path so it
