@@ -56,7 +56,9 @@ func (s *Server) handleSignup(w http.ResponseWriter, r *http.Request) {
 		s.signupFailed(w, r, in, err)
 		return
 	}
-	s.clearCookie(w, attributionCookie)
+	if in.Attribution != "" {
+		s.clearCookie(w, attributionCookie)
+	}
 	s.startSession(w, r, sess)
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -263,6 +264,27 @@ func TestSecurityHeadersAndHealth(t *testing.T) {
 		db.Close()
 		if resp, _ := b.get("/readyz"); resp.StatusCode != http.StatusServiceUnavailable {
 			t.Errorf("readyz with the database closed: %d", resp.StatusCode)
+		}
+	})
+}
+
+func TestCookiesAreSecureBehindHTTPS(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		h, _, _ := newHandler(t, db, "https://refer.example.com", time.Now)
+		form := url.Values{"email": {"a@example.com"}, "username": {"alice"}, "password": {"password123"}}
+		req := httptest.NewRequest("POST", "https://refer.example.com/signup", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		var cookie string
+		for _, c := range rec.Header().Values("Set-Cookie") {
+			if strings.HasPrefix(c, "rh_session=") {
+				cookie = c
+			}
+		}
+		if rec.Code != http.StatusSeeOther || !strings.Contains(cookie, "rh_session=") || !strings.Contains(cookie, "; Secure") ||
+			!strings.Contains(cookie, "HttpOnly") || !strings.Contains(cookie, "SameSite=Lax") {
+			t.Fatalf("signup: %d, Set-Cookie %q", rec.Code, cookie)
 		}
 	})
 }

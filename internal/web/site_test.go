@@ -38,24 +38,29 @@ func newSite(t testing.TB, db *storage.DB) *site {
 
 func newSiteAt(t testing.TB, db *storage.DB, now func() time.Time) *site {
 	t.Helper()
+	srv := httptest.NewUnstartedServer(nil)
+	h, svc, clicks := newHandler(t, db, "http://"+srv.Listener.Addr().String(), now)
+	srv.Config.Handler = h
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return &site{srv: srv, db: db, svc: svc, clicks: clicks, now: now}
+}
+
+// newHandler wires the core and the web face over db, as cmd/ does.
+func newHandler(t testing.TB, db *storage.DB, baseURL string, now func() time.Time) (http.Handler, *core.Service, *core.ClickBuffer) {
+	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	codes := core.NewCodeCache(core.CodeCacheConfig{TTL: time.Minute, NegativeTTL: time.Second, MaxItems: 1000}, now, db.Read().CodeOwner)
 	clicks := core.NewClickBuffer(core.ClickBufferConfig{Capacity: 1000, BatchSize: 100, FlushInterval: time.Hour}, log, db.InsertClicks)
 	go clicks.Run()
+	t.Cleanup(func() { clicks.Close(context.Background()) })
 	svc := core.New(core.Deps{DB: db, Settings: core.DefaultSettings(), Now: now, Hasher: password.NewHasher(password.OWASP, 2),
 		SecretKey: []byte("web test secret key, long enough!"), Codes: codes, Clicks: clicks, Logger: log})
-	srv := httptest.NewUnstartedServer(nil)
-	h, err := web.New(web.Config{BaseURL: "http://" + srv.Listener.Addr().String()}, svc, db, log, now)
+	h, err := web.New(web.Config{BaseURL: baseURL}, svc, db, log, now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv.Config.Handler = h
-	srv.Start()
-	t.Cleanup(func() {
-		srv.Close()
-		clicks.Close(context.Background())
-	})
-	return &site{srv: srv, db: db, svc: svc, clicks: clicks, now: now}
+	return h, svc, clicks
 }
 
 // browser is one visitor with a cookie jar who sees redirects as they are.
