@@ -4,7 +4,9 @@
 # It builds the binary, loads `demo --users $USERS` once per engine, starts
 # `referralhub serve` and the bare baseline handler as separate processes,
 # and measures GET /r/{code} (64 connections) against the baseline, then the
-# dashboard of the user with 10,000 referrals (16 connections), with wrk.
+# dashboard of the user with 10,000 referrals (16 connections), with wrk
+# (closed loop: latency at saturation), then each again at a fixed rate with
+# hey (open loop: latency at a load the server keeps up with).
 set -euo pipefail
 engine=${1:-sqlite}
 users=${USERS:-100000}
@@ -13,7 +15,7 @@ work=${BENCH_DIR:-/tmp/referralhub-bench}
 pg=${BENCH_PG:-postgres://postgres@127.0.0.1:5432}
 cd "$(dirname "$0")/.."
 mkdir -p "$work"
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+command -v wrk >/dev/null && command -v hey >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk hey; }
 
 go build -o "$work/referralhub" ./cmd/referralhub
 go build -o "$work/loadbench" ./bench/loadbench
@@ -50,6 +52,6 @@ for _ in $(seq 100); do
 done
 
 echo "== $engine, $users demo users, $(nproc) cores, $(go version | cut -d' ' -f3)"
-"$work/loadbench" click -duration "$duration" -conns 64 -database-url "$db"
-"$work/loadbench" dashboard -duration "$duration" -conns 16
+"$work/loadbench" click -duration "$duration" -conns 64 -database-url "$db" -rate "${CLICK_RATE:-2000}"
+"$work/loadbench" dashboard -duration "$duration" -conns 16 -rate "${DASHBOARD_RATE:-400}"
 echo "serve RSS: $(ps -o rss= -p $serve_pid) KiB"

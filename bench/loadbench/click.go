@@ -27,6 +27,19 @@ func benchClick(ctx context.Context, o options) error {
 	}
 	fmt.Printf("%d connections, %s each, %d distinct codes\n%s\n%s\n%s\n", o.conns, o.duration, len(codes), tableHead, hub.row(), bare.row())
 	fmt.Printf("ratio: ReferralHub serves %.0f%% of the bare handler's requests/s\n", 100*hub.rps/bare.rps)
+	if o.rate == 0 {
+		return nil
+	}
+	path := "/r/" + codes[0]
+	fixedHub, err := runHey(ctx, o, "ReferralHub GET /r/{code}", o.url+path, o.conns, o.rate)
+	if err != nil {
+		return err
+	}
+	fixedBare, err := runHey(ctx, o, "bare 302 from a map", o.bareURL+path, o.conns, o.rate)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("fixed rate, %d connections\n%s\n%s\n%s\n", o.conns, tableHead, fixedHub.row(), fixedBare.row())
 	return nil
 }
 

@@ -19,6 +19,14 @@ func benchDashboard(ctx context.Context, o options) error {
 		return err
 	}
 	fmt.Printf("%d connections, %s, as %s\n%s\n%s\n", o.conns, o.duration, o.login, tableHead, res.row())
+	if o.rate == 0 {
+		return nil
+	}
+	fixed, err := runHey(ctx, o, "ReferralHub GET / (dashboard)", o.url+"/", o.conns, o.rate, "Cookie: "+cookie)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("fixed rate\n%s\n%s\n", tableHead, fixed.row())
 	return nil
 }
 

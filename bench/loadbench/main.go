@@ -36,6 +36,7 @@ func run(ctx context.Context, args []string) error {
 	fs.DurationVar(&o.duration, "duration", 30*time.Second, "how long each measurement runs")
 	fs.IntVar(&o.threads, "threads", 2, "wrk threads")
 	fs.IntVar(&o.codes, "codes", 20000, "how many random codes to click")
+	fs.IntVar(&o.rate, "rate", 0, "also measure at this fixed total rate (requests/s) with hey; 0 skips it")
 	fs.StringVar(&o.login, "login", "ambassador", "dashboard: who to log in as")
 	fs.StringVar(&o.password, "password", "demo-password", "dashboard: their password")
 	if err := fs.Parse(args[1:]); err != nil {
@@ -54,6 +55,6 @@ func run(ctx context.Context, args []string) error {
 
 type options struct {
 	addr, databaseURL, url, bareURL, login, password string
-	conns, threads, codes                            int
+	conns, threads, codes, rate                      int
 	duration                                         time.Duration
 }
