@@ -17,6 +17,9 @@ func benchClick(ctx context.Context, o options) error {
 		return fmt.Errorf("no codes in the database: run referralhub demo first")
 	}
 	script := clickScript(codes)
+	if err := warmUp(ctx, o, script, o.url, o.bareURL); err != nil {
+		return err
+	}
 	hub, err := runWrk(ctx, o, "ReferralHub GET /r/{code}", o.url, script, o.conns)
 	if err != nil {
 		return err

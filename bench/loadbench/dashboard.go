@@ -14,6 +14,9 @@ func benchDashboard(ctx context.Context, o options) error {
 		return err
 	}
 	script := fmt.Sprintf("wrk.headers[\"Cookie\"] = %q\n", cookie)
+	if err := warmUp(ctx, o, script, o.url); err != nil {
+		return err
+	}
 	res, err := runWrk(ctx, o, "ReferralHub GET / (dashboard)", o.url, script, o.conns)
 	if err != nil {
 		return err

@@ -34,6 +34,7 @@ func run(ctx context.Context, args []string) error {
 	fs.StringVar(&o.bareURL, "bare-url", "http://127.0.0.1:8099", "the bare handler's base URL")
 	fs.IntVar(&o.conns, "conns", 64, "concurrent connections")
 	fs.DurationVar(&o.duration, "duration", 30*time.Second, "how long each measurement runs")
+	fs.DurationVar(&o.warmup, "warmup", 5*time.Second, "unmeasured load first, to fill caches")
 	fs.IntVar(&o.threads, "threads", 2, "wrk threads")
 	fs.IntVar(&o.codes, "codes", 20000, "how many random codes to click")
 	fs.IntVar(&o.rate, "rate", 0, "also measure at this fixed total rate (requests/s) with hey; 0 skips it")
@@ -56,5 +57,5 @@ func run(ctx context.Context, args []string) error {
 type options struct {
 	addr, databaseURL, url, bareURL, login, password string
 	conns, threads, codes, rate                      int
-	duration                                         time.Duration
+	duration, warmup                                 time.Duration
 }

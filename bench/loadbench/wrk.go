@@ -23,6 +23,22 @@ type result struct {
 	errors    string
 }
 
+// warmUp loads each target for o.warmup without measuring, so caches and
+// connection pools are as they would be in a long-running server.
+func warmUp(ctx context.Context, o options, script string, targets ...string) error {
+	if o.warmup <= 0 {
+		return nil
+	}
+	w := o
+	w.duration = o.warmup
+	for _, t := range targets {
+		if _, err := runWrk(ctx, w, "warm-up", t, script, o.conns); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // runWrk runs wrk with a Lua script and parses its latency distribution.
 func runWrk(ctx context.Context, o options, name, target, script string, conns int) (result, error) {
 	dir, err := os.MkdirTemp("", "loadbench")

@@ -56,9 +56,9 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, er
 	settings := core.DefaultSettings()
 	settings.PointsPerReferral = cfg.PointsPerReferral
 	settings.AttributionWindow = cfg.AttributionWindow
-	codes := core.NewCodeCache(core.CodeCacheConfig{TTL: time.Minute, NegativeTTL: 10 * time.Second, MaxItems: 200_000},
+	codes := core.NewCodeCache(core.CodeCacheConfig{TTL: 10 * time.Minute, NegativeTTL: 10 * time.Second, MaxItems: 200_000},
 		time.Now, db.Read().CodeOwner)
-	clicks := core.NewClickBuffer(core.ClickBufferConfig{Capacity: 50_000, BatchSize: 1000, FlushInterval: 500 * time.Millisecond},
+	clicks := core.NewClickBuffer(core.ClickBufferConfig{Capacity: 50_000, BatchSize: 10_000, FlushInterval: time.Second},
 		log, db.InsertClicks)
 	svc := core.New(core.Deps{DB: db, Settings: settings, Now: time.Now, SecretKey: secret,
 		Hasher: password.NewHasher(password.OWASP, runtime.NumCPU()), Codes: codes, Clicks: clicks, Logger: log})

@@ -14,19 +14,23 @@ const clickColumns = 7
 // parameter limit allows and adds the clicks actually stored to each
 // participant's click_count. A click whose id is already stored is skipped
 // and not counted, so a retried batch is harmless. Call it inside InTx.
+//
+// The counts are added once for the whole batch: a participant's row is
+// then written once per batch however many of its clicks the batch holds.
 func (q *Queries) InsertClicks(ctx context.Context, clicks []referralhub.Click) error {
-	return inChunks(len(clicks), clickColumns, func(start, end int) error {
-		stored, err := q.insertClickChunk(ctx, clicks[start:end])
-		if err != nil {
-			return err
-		}
-		return q.addCounts(ctx, clickCounter, stored)
+	stored := map[int64]int64{}
+	err := inChunks(len(clicks), clickColumns, func(start, end int) error {
+		return q.insertClickChunk(ctx, clicks[start:end], stored)
 	})
+	if err != nil {
+		return err
+	}
+	return q.addCounts(ctx, clickCounter, stored)
 }
 
-// insertClickChunk inserts clicks and returns how many were stored for
-// each participant.
-func (q *Queries) insertClickChunk(ctx context.Context, clicks []referralhub.Click) (map[int64]int64, error) {
+// insertClickChunk inserts clicks and adds how many were stored for each
+// participant to stored.
+func (q *Queries) insertClickChunk(ctx context.Context, clicks []referralhub.Click, stored map[int64]int64) error {
 	args := make([]any, 0, len(clicks)*clickColumns)
 	for _, c := range clicks {
 		args = append(args, c.ID, c.ParticipantID, c.Code, c.IPHash, c.UserAgent, c.Referer, q.ts(c.CreatedAt))
@@ -35,18 +39,17 @@ func (q *Queries) insertClickChunk(ctx context.Context, clicks []referralhub.Cli
 		len(clicks), clickColumns, ` ON CONFLICT (id) DO NOTHING RETURNING participant_id`)
 	rows, err := q.query(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("insert %d clicks: %w", len(clicks), err)
+		return fmt.Errorf("insert %d clicks: %w", len(clicks), err)
 	}
 	defer rows.Close()
-	stored := map[int64]int64{}
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
-			return nil, err
+			return err
 		}
 		stored[id]++
 	}
-	return stored, rows.Err()
+	return rows.Err()
 }
 
 // InsertClicks stores a batch of clicks and their counts in one transaction.

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"fmt"
+	"slices"
 )
 
 // counter names a participant column that counts rows of another table.
@@ -14,16 +15,24 @@ const (
 	referralCounter counter = "referral_count"
 )
 
-// addCounts adds n to column c for each participant id in counts, in one
-// statement (VALUES columns are column1, column2 on both engines).
+// addCounts adds n to column c for each participant id in counts, in as
+// few statements as the parameter limit allows (VALUES columns are column1,
+// column2 on both engines).
 func (q *Queries) addCounts(ctx context.Context, c counter, counts map[int64]int64) error {
-	if len(counts) == 0 {
-		return nil
+	ids := make([]int64, 0, len(counts))
+	for id := range counts {
+		ids = append(ids, id)
 	}
-	args := make([]any, 0, 2*len(counts))
+	slices.Sort(ids) // visit rows in key order: fewer page jumps, no deadlock between batches
+	return inChunks(len(ids), 2, func(start, end int) error {
+		return q.addCountChunk(ctx, c, ids[start:end], counts)
+	})
+}
+
+func (q *Queries) addCountChunk(ctx context.Context, c counter, ids []int64, counts map[int64]int64) error {
+	args := make([]any, 0, 2*len(ids))
 	b := []byte("/* addCounts." + string(c) + " */ UPDATE participants SET " + string(c) + " = " + string(c) + " + v.column2 FROM (VALUES ")
-	i := 0
-	for id, n := range counts {
+	for i, id := range ids {
 		if i > 0 {
 			b = append(b, ',')
 		}
@@ -32,8 +41,7 @@ func (q *Queries) addCounts(ctx context.Context, c counter, counts map[int64]int
 		b = append(b, " AS BIGINT), CAST("...)
 		b = q.d.appendParam(b, 2*i+2)
 		b = append(b, " AS BIGINT))"...)
-		args = append(args, id, n)
-		i++
+		args = append(args, id, counts[id])
 	}
 	b = append(b, ") AS v WHERE participants.id = v.column1"...)
 	if _, err := q.exec(ctx, string(b), args...); err != nil {

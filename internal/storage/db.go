@@ -25,6 +25,8 @@ type DB struct {
 	write   *sql.DB
 	read    *sql.DB
 	queries atomic.Int64
+	// SQLite only: pgx already caches prepared statements per connection.
+	readStmts, writeStmts *stmtCache
 }
 
 // Open connects to the database named by url: "sqlite:PATH" or
@@ -78,7 +80,8 @@ func openSQLite(path string) (*DB, error) {
 	}
 	read.SetMaxOpenConns(8)
 	read.SetMaxIdleConns(8)
-	return &DB{dialect: sqliteDialect{}, write: write, read: read}, nil
+	return &DB{dialect: sqliteDialect{}, write: write, read: read,
+		readStmts: newStmtCache(read, maxCachedStmts), writeStmts: newStmtCache(write, maxCachedStmts)}, nil
 }
 
 func openPostgres(url string) (*DB, error) {
@@ -103,8 +106,13 @@ func (db *DB) Ping(ctx context.Context) error {
 	return nil
 }
 
+// maxCachedStmts bounds the prepared statements kept per pool.
+const maxCachedStmts = 100
+
 // Close closes every connection.
 func (db *DB) Close() error {
+	db.readStmts.close()
+	db.writeStmts.close()
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
@@ -118,12 +126,12 @@ func (db *DB) QueryCount() int64 { return db.queries.Load() }
 
 // Read returns queries that run on the read pool.
 func (db *DB) Read() *Queries {
-	return &Queries{q: db.read, d: db.dialect, count: &db.queries}
+	return &Queries{q: db.read, d: db.dialect, count: &db.queries, stmts: db.readStmts}
 }
 
 // Write returns queries that run outside a transaction on the writer.
 func (db *DB) Write() *Queries {
-	return &Queries{q: db.write, d: db.dialect, count: &db.queries}
+	return &Queries{q: db.write, d: db.dialect, count: &db.queries, stmts: db.writeStmts}
 }
 
 // InTx runs fn in a transaction on the writer, committing when fn returns

@@ -19,20 +19,30 @@ type Queries struct {
 	q     querier
 	d     dialect
 	count *atomic.Int64
+	stmts *stmtCache // nil inside transactions and on PostgreSQL
 }
 
 func (q *Queries) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	q.count.Add(1)
+	if st := q.stmts.get(ctx, query); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
 	return q.q.ExecContext(ctx, query, args...)
 }
 
 func (q *Queries) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	q.count.Add(1)
+	if st := q.stmts.get(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
 	return q.q.QueryContext(ctx, query, args...)
 }
 
 func (q *Queries) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
 	q.count.Add(1)
+	if st := q.stmts.get(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return q.q.QueryRowContext(ctx, query, args...)
 }
 

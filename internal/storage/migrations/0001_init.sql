@@ -52,7 +52,10 @@ CREATE TABLE clicks (
     referer         TEXT NOT NULL,
     created_at      {{TIMESTAMP}} NOT NULL
 );
-CREATE INDEX clicks_participant_idx ON clicks (participant_id, created_at);
+-- No index on participant_id: the dashboard reads participants.click_count,
+-- and a random-order index would dirty a page per click in every batch.
+-- (Deleting a participant therefore scans clicks; add the index, or delete
+-- clicks in batches first, when deletion becomes a feature.)
 
 -- One row per referred participant: who referred them and through which
 -- click. click_id has no foreign key because the click row may still sit in
