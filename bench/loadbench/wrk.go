@@ -99,11 +99,14 @@ func parseLatency(m []string) time.Duration {
 }
 
 func (r result) row() string {
-	s := fmt.Sprintf("| %s | %.0f | %s | %s | %d |", r.name, r.rps, r.p50, r.p99, r.requests)
+	s := fmt.Sprintf("| %s | %.0f | %s | %s | %d |", r.name, r.rps, ms(r.p50), ms(r.p99), r.requests)
 	if r.non2xx3xx > 0 || r.errors != "" {
 		s += fmt.Sprintf(" non-2xx/3xx: %d %s", r.non2xx3xx, strings.TrimSpace(r.errors))
 	}
 	return s
 }
+
+// ms formats a latency in milliseconds with two decimals.
+func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond)) }
 
 const tableHead = "| target | requests/s | p50 | p99 | requests |\n|---|---|---|---|---|"
