@@ -76,15 +76,11 @@ func (b *ClickBuffer) Run() {
 	for {
 		select {
 		case c := <-b.queue:
-			pending = append(pending, c)
-			if len(pending) >= b.batch {
-				pending = b.flush(pending)
-			}
+			pending = b.add(pending, c)
 		case <-ticker.C:
 			pending = b.flush(pending)
 		case reply := <-b.flushNow:
-			b.drain(pending)
-			pending = pending[:0]
+			pending = b.drain(pending)
 			close(reply)
 		case <-b.stop:
 			b.drain(pending)
@@ -93,18 +89,24 @@ func (b *ClickBuffer) Run() {
 	}
 }
 
-// drain flushes pending and everything still queued.
-func (b *ClickBuffer) drain(pending []referralhub.Click) {
+// add appends c to pending, writing the batch once it is full.
+func (b *ClickBuffer) add(pending []referralhub.Click, c referralhub.Click) []referralhub.Click {
+	pending = append(pending, c)
+	if len(pending) >= b.batch {
+		return b.flush(pending)
+	}
+	return pending
+}
+
+// drain writes pending and everything still queued, and returns the
+// emptied slice.
+func (b *ClickBuffer) drain(pending []referralhub.Click) []referralhub.Click {
 	for {
 		select {
 		case c := <-b.queue:
-			pending = append(pending, c)
-			if len(pending) >= b.batch {
-				pending = b.flush(pending)
-			}
+			pending = b.add(pending, c)
 		default:
-			b.flush(pending)
-			return
+			return b.flush(pending)
 		}
 	}
 }

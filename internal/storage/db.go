@@ -58,10 +58,8 @@ func openSQLite(path string) (*DB, error) {
 	if path == "" {
 		return nil, errors.New("sqlite database path is empty")
 	}
-	if dir := filepath.Dir(path); dir != "" {
-		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return nil, fmt.Errorf("create database directory: %w", err)
-		}
+	if err := createPrivate(path); err != nil {
+		return nil, err
 	}
 	// mmap and a 16 MiB page cache per connection keep hot pages out of
 	// read syscalls; WAL lets readers run beside the one writer.
@@ -82,6 +80,23 @@ func openSQLite(path string) (*DB, error) {
 	read.SetMaxIdleConns(8)
 	return &DB{dialect: sqliteDialect{}, write: write, read: read,
 		readStmts: newStmtCache(read, maxCachedStmts), writeStmts: newStmtCache(write, maxCachedStmts)}, nil
+}
+
+// createPrivate makes the database file, readable by its owner only, when it
+// does not exist: it holds emails and password hashes. SQLite gives its -wal
+// and -shm files the same mode.
+func createPrivate(path string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return fmt.Errorf("create database directory: %w", err)
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if errors.Is(err, os.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("create database file: %w", err)
+	}
+	return f.Close()
 }
 
 func openPostgres(url string) (*DB, error) {

@@ -92,3 +92,47 @@ func mustURL(s string) *url.URL {
 	}
 	return u
 }
+
+func TestLastClickBeforeSignupWins(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		s := newSite(t, db)
+		alice, bob := s.browser(t), s.browser(t)
+		alice.signup("alice")
+		bob.signup("bob")
+		friend := s.browser(t)
+		friend.get(strings.TrimPrefix(alice.link(), s.srv.URL))
+		friend.get(strings.TrimPrefix(bob.link(), s.srv.URL))
+		if _, body := friend.get("/signup"); !strings.Contains(body, "Referred by <strong>bob</strong>") {
+			t.Fatal("signup page does not name the last referrer")
+		}
+		friend.signup("carol")
+		if a, b := referrals(t, alice), referrals(t, bob); a != "0" || b != "1" {
+			t.Fatalf("alice has %s referrals and bob %s; the last click should win", a, b)
+		}
+	})
+}
+
+func TestDashboardSharesTheLink(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		s := newSite(t, db)
+		alice := s.browser(t)
+		alice.signup("alice")
+		link := alice.link()
+		_, body := alice.get("/")
+		escaped := url.QueryEscape(link)
+		for _, want := range []string{
+			"https://x.com/intent/tweet?text=", "url=" + escaped,
+			"https://www.facebook.com/sharer/sharer.php?u=" + escaped,
+			"https://www.linkedin.com/sharing/share-offsite/?url=" + escaped,
+			"https://wa.me/?text=", "mailto:?subject=",
+			`<svg class="qr"`, `id="copy-link"`, `readonly`,
+		} {
+			if !strings.Contains(body, strings.ReplaceAll(want, "&", "&amp;")) && !strings.Contains(body, want) {
+				t.Errorf("dashboard lacks %q", want)
+			}
+		}
+		if strings.Contains(body, "cdn.") || strings.Contains(body, "src=\"http") {
+			t.Error("dashboard loads something from another host")
+		}
+	})
+}
