@@ -82,7 +82,7 @@ func (s *Service) signup(ctx context.Context, in SignupInput, startSession bool)
 		return referralhub.User{}, Session{}, err
 	}
 	if referrer.ParticipantID != 0 {
-		s.active.forget(referrer.ParticipantID)
+		s.active.Forget(referrer.ParticipantID)
 	}
 	s.log.Info("signup", "user_id", u.ID, "referred", referrer.ParticipantID != 0)
 	return u, sess, nil

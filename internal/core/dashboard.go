@@ -20,8 +20,8 @@ type Dashboard struct {
 
 // Dashboard builds participant p's dashboard in a fixed number of queries
 // however many referrals they have: the counts come with p (they are kept on
-// the participant row), the active network from a short cache, and one
-// query lists the page of referrals.
+// the participant row), and the active network and the page of referrals
+// take one query each unless cached.
 func (s *Service) Dashboard(ctx context.Context, p referralhub.Participant, page int) (Dashboard, error) {
 	active, err := s.activeNetwork(ctx, p.ID)
 	if err != nil {
@@ -32,7 +32,7 @@ func (s *Service) Dashboard(ctx context.Context, p referralhub.Participant, page
 	d.Pages = max(1, int((stats.Referrals+ReferralsPerPage-1)/ReferralsPerPage))
 	d.Page = min(max(page, 1), d.Pages)
 	if stats.Referrals > 0 {
-		d.Referrals, err = s.db.Read().ReferredUsers(ctx, p.ID, ReferralsPerPage, (d.Page-1)*ReferralsPerPage)
+		d.Referrals, err = s.referralPage(ctx, p, d.Page)
 	}
 	return d, err
 }

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/referralhub/referralhub"
+	"github.com/referralhub/referralhub/internal/cache"
 	"github.com/referralhub/referralhub/internal/password"
 	"github.com/referralhub/referralhub/internal/storage"
 )
@@ -49,7 +51,8 @@ type Service struct {
 	keys     keys
 	codes    *CodeCache
 	clicks   *ClickBuffer
-	active   *activeCache
+	active   *cache.Cache[int64, int64]                        // active-network counts
+	pages    *cache.Cache[pageKey, []referralhub.ReferredUser] // referral list pages
 	log      *slog.Logger
 
 	dummyOnce sync.Once // a hash to check against when a login names nobody
@@ -78,7 +81,8 @@ func New(deps Deps) *Service {
 		keys:     deriveKeys(deps.SecretKey),
 		codes:    deps.Codes,
 		clicks:   deps.Clicks,
-		active:   newActiveCache(deps.Settings.ActiveCacheTTL, 100_000),
+		active:   cache.New[int64, int64](deps.Settings.ActiveCacheTTL, 100_000),
+		pages:    cache.New[pageKey, []referralhub.ReferredUser](10*time.Minute, 10_000),
 		log:      deps.Logger,
 	}
 }

@@ -14,7 +14,23 @@ type dashboardView struct {
 	Link  string
 	Share []shareLink
 	QR    template.HTML
+	Rows  []referralRow
 	core.Dashboard
+}
+
+// referralRow is one referral as the list shows it. The date is formatted
+// here, once, rather than by a template function call per row.
+type referralRow struct {
+	Username string
+	Joined   string
+}
+
+func referralRows(d core.Dashboard) []referralRow {
+	rows := make([]referralRow, len(d.Referrals))
+	for i, r := range d.Referrals {
+		rows[i] = referralRow{Username: r.Username, Joined: formatDate(r.JoinedAt)}
+	}
+	return rows
 }
 
 // handleHome shows the dashboard to a signed-in user and the landing page
@@ -37,7 +53,7 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 	}
 	link := s.cfg.BaseURL + "/r/" + v.Participant.Code
 	data := pageData{Title: "Your dashboard", User: &v.User,
-		Data: dashboardView{Code: v.Participant.Code, Link: link, Share: shareLinks(link), QR: s.qr.svg(link), Dashboard: d}}
+		Data: dashboardView{Code: v.Participant.Code, Link: link, Share: shareLinks(link), QR: s.qrFor(link), Rows: referralRows(d), Dashboard: d}}
 	if r.Header.Get("HX-Request") == "true" && r.Header.Get("HX-Target") == "referrals" {
 		s.renderPartial(w, r, "dashboard", "referrals", data)
 		return

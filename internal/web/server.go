@@ -4,11 +4,13 @@
 package web
 
 import (
+	"html/template"
 	"log/slog"
 	"net/http"
 	"strings"
 	"time"
 
+	"github.com/referralhub/referralhub/internal/cache"
 	"github.com/referralhub/referralhub/internal/core"
 	"github.com/referralhub/referralhub/internal/storage"
 )
@@ -27,7 +29,7 @@ type Server struct {
 	assets  *assets
 	log     *slog.Logger
 	now     func() time.Time
-	qr      *qrCache
+	qr      *cache.Cache[string, template.HTML] // QR codes by link: a link never changes its picture
 	secure  bool // cookies carry Secure: the base URL is https
 	handler http.Handler
 }
@@ -43,7 +45,7 @@ func New(cfg Config, svc *core.Service, db *storage.DB, log *slog.Logger, now fu
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{svc: svc, db: db, cfg: cfg, pages: p, assets: a, log: log, now: now, qr: newQRCache(10_000),
+	s := &Server{svc: svc, db: db, cfg: cfg, pages: p, assets: a, log: log, now: now, qr: cache.New[string, template.HTML](0, 10_000),
 		secure: strings.HasPrefix(cfg.BaseURL, "https://")}
 	s.handler = s.routes()
 	return s, nil

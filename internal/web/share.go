@@ -5,7 +5,7 @@ import (
 	"html/template"
 	"net/url"
 	"strings"
-	"sync"
+	"time"
 
 	"rsc.io/qr"
 )
@@ -32,33 +32,13 @@ func shareLinks(link string) []shareLink {
 	}
 }
 
-// qrCache keeps rendered QR codes: a link never changes its picture, and
-// encoding one costs more than the rest of the dashboard's Go code.
-type qrCache struct {
-	mu       sync.Mutex
-	items    map[string]template.HTML
-	maxItems int
-}
-
-func newQRCache(maxItems int) *qrCache {
-	return &qrCache{items: map[string]template.HTML{}, maxItems: maxItems}
-}
-
-// svg returns link's QR code, rendering it on a miss.
-func (c *qrCache) svg(link string) template.HTML {
-	c.mu.Lock()
-	svg, ok := c.items[link]
-	c.mu.Unlock()
-	if ok {
+// qrFor returns link's QR code, rendering it only the first time.
+func (s *Server) qrFor(link string) template.HTML {
+	if svg, ok := s.qr.Get(link, time.Time{}); ok {
 		return svg
 	}
-	svg = qrSVG(link)
-	c.mu.Lock()
-	if len(c.items) >= c.maxItems {
-		clear(c.items)
-	}
-	c.items[link] = svg
-	c.mu.Unlock()
+	svg := qrSVG(link)
+	s.qr.Put(link, svg, time.Time{})
 	return svg
 }
 
@@ -73,10 +53,17 @@ func qrSVG(link string) template.HTML {
 	size := code.Size + 2*quiet
 	var path strings.Builder
 	for y := 0; y < code.Size; y++ {
-		for x := 0; x < code.Size; x++ {
-			if code.Black(x, y) {
-				fmt.Fprintf(&path, "M%d %dh1v1h-1z", x+quiet, y+quiet)
+		for x := 0; x < code.Size; {
+			if !code.Black(x, y) {
+				x++
+				continue
 			}
+			run := 1 // draw each horizontal run of dark modules as one rectangle
+			for x+run < code.Size && code.Black(x+run, y) {
+				run++
+			}
+			fmt.Fprintf(&path, "M%d %dh%dv1h-%dz", x+quiet, y+quiet, run, run)
+			x += run
 		}
 	}
 	// Only numbers from our own encoder go into the markup.
