@@ -30,7 +30,7 @@ type Server struct {
 	log     *slog.Logger
 	now     func() time.Time
 	qr      *cache.Cache[string, template.HTML] // QR codes by link: a link never changes its picture
-	secure  bool // cookies carry Secure: the base URL is https
+	secure  bool                                // cookies carry Secure: the base URL is https
 	handler http.Handler
 }
 
