@@ -34,7 +34,7 @@ func demoCmd(env cmdEnv, args []string) error {
 	if err := a.prepareSchema(env.ctx); err != nil {
 		return err
 	}
-	hash, err := password.NewHasher(password.OWASP, 1).Hash(env.ctx, demoPassword)
+	hash, err := password.NewHasher(password.OWASP(), 1).Hash(env.ctx, demoPassword)
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/referralhub/referralhub/internal/config"
 	"github.com/referralhub/referralhub/internal/core"
 	"github.com/referralhub/referralhub/internal/password"
+	"github.com/referralhub/referralhub/internal/reqid"
 	"github.com/referralhub/referralhub/internal/storage"
 )
 
@@ -32,14 +33,21 @@ func loadConfig(env cmdEnv, name string, args []string, extra func(*flag.FlagSet
 	if extra != nil {
 		extra(fs)
 	}
-	return config.Load(fs, args, env.getenv)
+	cfg, rest, err := config.Load(fs, args, env.getenv)
+	if err == nil && len(rest) > 0 {
+		err = fmt.Errorf("referralhub %s: unexpected arguments %q (see referralhub %s -h)", name, rest, name)
+	}
+	return cfg, rest, err
 }
 
+// newLogger logs to w in format, adding the request id to every record
+// logged with a request's context.
 func newLogger(format string, w io.Writer) *slog.Logger {
+	var h slog.Handler = slog.NewTextHandler(w, nil)
 	if format == "json" {
-		return slog.New(slog.NewJSONHandler(w, nil))
+		h = slog.NewJSONHandler(w, nil)
 	}
-	return slog.New(slog.NewTextHandler(w, nil))
+	return slog.New(reqid.Handler{Handler: h})
 }
 
 // openApp opens the database, builds the core and starts the click
@@ -61,7 +69,7 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, er
 	clicks := core.NewClickBuffer(core.ClickBufferConfig{Capacity: 50_000, BatchSize: 10_000, FlushInterval: time.Second},
 		log, db.InsertClicks)
 	svc := core.New(core.Deps{DB: db, Settings: settings, Now: time.Now, SecretKey: secret,
-		Hasher: password.NewHasher(password.OWASP, runtime.NumCPU()), Codes: codes, Clicks: clicks, Logger: log})
+		Hasher: password.NewHasher(password.OWASP(), runtime.NumCPU()), Codes: codes, Clicks: clicks, Logger: log})
 	go clicks.Run()
 	return &app{cfg: cfg, log: log, db: db, svc: svc, clicks: clicks}, nil
 }

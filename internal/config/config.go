@@ -75,19 +75,22 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 		}
 	}
 	c.DataDir = "data"
-	return c, fs.Args(), c.validate(getenv)
+	flagged := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { flagged[f.Name] = true })
+	baseURLGiven := getenv("REFERRALHUB_BASE_URL") != "" || flagged["base-url"]
+	return c, fs.Args(), c.validate(baseURLGiven)
 }
 
 // validate checks rules that involve more than one value.
-func (c Config) validate(getenv func(string) string) error {
+func (c Config) validate(baseURLGiven bool) error {
 	if !c.Production() {
 		return nil
 	}
 	if c.SecretKey == "" && c.SecretKeyFile == "" {
 		return errors.New("REFERRALHUB_SECRET_KEY (or REFERRALHUB_SECRET_KEY_FILE): required when REFERRALHUB_ENV=production")
 	}
-	if getenv("REFERRALHUB_BASE_URL") == "" {
-		return errors.New("REFERRALHUB_BASE_URL: required when REFERRALHUB_ENV=production")
+	if !baseURLGiven {
+		return errors.New("REFERRALHUB_BASE_URL (or --base-url): required when REFERRALHUB_ENV=production")
 	}
 	return nil
 }

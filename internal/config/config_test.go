@@ -58,9 +58,13 @@ func TestProductionRequiresSecretAndBaseURL(t *testing.T) {
 		!strings.Contains(err.Error(), "REFERRALHUB_SECRET_KEY") {
 		t.Fatalf("err = %v, want secret required", err)
 	}
-	_, err := load(t, map[string]string{"REFERRALHUB_ENV": "production", "REFERRALHUB_SECRET_KEY": strings.Repeat("k", 32)})
+	prod := map[string]string{"REFERRALHUB_ENV": "production", "REFERRALHUB_SECRET_KEY": strings.Repeat("k", 32)}
+	_, err := load(t, prod)
 	if err == nil || !strings.Contains(err.Error(), "REFERRALHUB_BASE_URL") {
 		t.Fatalf("err = %v, want base URL required", err)
+	}
+	if c, err := load(t, prod, "-base-url", "https://refer.example.com"); err != nil || c.BaseURL != "https://refer.example.com" {
+		t.Fatalf("base URL by flag in production: %+v, %v", c.BaseURL, err)
 	}
 }
 

@@ -62,7 +62,7 @@ func (s *Service) signup(ctx context.Context, in SignupInput, startSession bool)
 		if err := q.CreateUser(ctx, &u, hash); err != nil {
 			return err
 		}
-		p, err := createParticipant(ctx, q, u.ID, now)
+		p, err := s.createParticipant(ctx, q, u.ID, now)
 		if err != nil {
 			return err
 		}
@@ -84,15 +84,15 @@ func (s *Service) signup(ctx context.Context, in SignupInput, startSession bool)
 	if referrer.ParticipantID != 0 {
 		s.active.Forget(referrer.ParticipantID)
 	}
-	s.log.Info("signup", "user_id", u.ID, "referred", referrer.ParticipantID != 0)
+	s.log.InfoContext(ctx, "signup", "user_id", u.ID, "referred", referrer.ParticipantID != 0)
 	return u, sess, nil
 }
 
 // createParticipant gives a new user a participant with a fresh code,
 // redrawing the code on a collision.
-func createParticipant(ctx context.Context, q *storage.Queries, userID int64, now time.Time) (referralhub.Participant, error) {
+func (s *Service) createParticipant(ctx context.Context, q *storage.Queries, userID int64, now time.Time) (referralhub.Participant, error) {
 	for range codeAttempts {
-		p := referralhub.Participant{UserID: userID, Code: NewCode(), CreatedAt: now, LastSeenAt: now}
+		p := referralhub.Participant{UserID: userID, Code: s.newCode(), CreatedAt: now, LastSeenAt: now}
 		err := q.CreateParticipant(ctx, &p)
 		if !errors.Is(err, storage.ErrCodeTaken) {
 			return p, err
@@ -130,6 +130,10 @@ func (s *Service) referrerFor(ctx context.Context, cookie string) (referralhub.C
 // for LoginLockout, even with the right password.
 func (s *Service) Login(ctx context.Context, login, pw string) (referralhub.User, Session, error) {
 	badLogin := referralhub.Errorf(referralhub.EUNAUTHORIZED, "That login and password do not match.")
+	if !IsText(login) {
+		s.burnPasswordCheck(ctx, pw)
+		return referralhub.User{}, Session{}, badLogin
+	}
 	u, st, err := s.db.Read().UserForLogin(ctx, NormalizeEmail(login))
 	if referralhub.ErrorCode(err) == referralhub.ENOTFOUND {
 		s.burnPasswordCheck(ctx, pw) // same time as a real check: no user enumeration
@@ -167,7 +171,7 @@ func (s *Service) failLogin(ctx context.Context, userID int64, now time.Time, ba
 		return err
 	}
 	if !locked.IsZero() {
-		s.log.Warn("account locked after failed logins", "user_id", userID)
+		s.log.WarnContext(ctx, "account locked after failed logins", "user_id", userID)
 		return lockedError(locked.Sub(now))
 	}
 	return badLogin
@@ -215,7 +219,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (referralhub.U
 	}
 	if now.Sub(p.LastSeenAt) > touchEvery {
 		if err := s.db.Write().TouchParticipant(ctx, p.ID, now); err != nil {
-			s.log.Warn("touch participant", "err", err)
+			s.log.WarnContext(ctx, "touch participant", "err", err)
 		}
 	}
 	return u, p, nil

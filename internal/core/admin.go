@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/referralhub/referralhub"
+	"github.com/referralhub/referralhub/internal/storage"
 )
 
 // UsersPerPage is how many users an admin list page shows.
@@ -24,11 +25,19 @@ func (s *Service) AdminUsers(ctx context.Context, actor referralhub.User, search
 	if !actor.IsAdmin {
 		return UserList{}, referralhub.Errorf(referralhub.ENOTFOUND, "Page not found.")
 	}
-	page = max(page, 1)
-	users, total, err := s.db.Read().AdminUsers(ctx, search, UsersPerPage, (page-1)*UsersPerPage)
+	if !IsText(search) || len(search) > 254 {
+		return UserList{}, referralhub.Errorf(referralhub.EINVALID, "Search for part of an email address or username.")
+	}
+	q, pattern := s.db.Read(), storage.SearchPattern(search)
+	total, err := q.CountAdminUsers(ctx, pattern)
 	if err != nil {
 		return UserList{}, err
 	}
 	pages := max(1, int((total+UsersPerPage-1)/UsersPerPage))
+	page = min(max(page, 1), pages)
+	users, err := q.AdminUsers(ctx, pattern, UsersPerPage, (page-1)*UsersPerPage)
+	if err != nil {
+		return UserList{}, err
+	}
 	return UserList{Users: users, Search: search, Total: total, Page: page, Pages: pages}, nil
 }

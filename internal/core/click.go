@@ -48,10 +48,21 @@ func (s *Service) Click(ctx context.Context, rawCode string, v Visit) (ClickResu
 	a := Attribution{Code: code, ClickID: NewClickID(now), At: now}
 	s.clicks.Add(referralhub.Click{
 		ID: a.ClickID, ParticipantID: owner.ParticipantID, Code: code,
-		IPHash: s.hashIP(v.IP), UserAgent: truncate(v.UserAgent, maxStoredHeader),
-		Referer: truncate(v.Referer, maxStoredHeader), CreatedAt: now,
+		IPHash: s.hashIP(v.IP), UserAgent: cleanHeader(v.UserAgent),
+		Referer: cleanHeader(v.Referer), CreatedAt: now,
 	})
 	return ClickResult{Attributed: true, Attribution: a, Cookie: s.signAttribution(a)}, nil
+}
+
+// KnownCode reports whether a code resolves, without recording anything:
+// for HEAD requests, which link checkers and previews send.
+func (s *Service) KnownCode(ctx context.Context, rawCode string) bool {
+	code := NormalizeCode(rawCode)
+	if code == "" {
+		return false
+	}
+	_, found, err := s.codes.Lookup(ctx, code)
+	return err == nil && found
 }
 
 // isOwnLink reports whether the signed-in visitor owns the link: people
@@ -82,9 +93,15 @@ func (s *Service) hashIP(ip string) string {
 	return hex.EncodeToString(m.Sum(nil)[:16])
 }
 
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
+// cleanHeader makes a request header storable on both engines: valid
+// UTF-8, no NUL, at most maxStoredHeader bytes. One odd header must never
+// make a whole batch of clicks fail to insert.
+func cleanHeader(h string) string {
+	if len(h) > maxStoredHeader {
+		h = h[:maxStoredHeader]
 	}
-	return strings.ToValidUTF8(s[:n], "")
+	if !IsText(h) {
+		h = strings.ReplaceAll(strings.ToValidUTF8(h, "\uFFFD"), "\x00", "")
+	}
+	return h
 }

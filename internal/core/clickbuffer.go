@@ -73,12 +73,14 @@ func (b *ClickBuffer) Run() {
 	ticker := time.NewTicker(b.interval)
 	defer ticker.Stop()
 	pending := make([]referralhub.Click, 0, b.batch)
+	var reported int64 // drops already logged
 	for {
 		select {
 		case c := <-b.queue:
 			pending = b.add(pending, c)
 		case <-ticker.C:
 			pending = b.flush(pending)
+			reported = b.reportDrops(reported)
 		case reply := <-b.flushNow:
 			pending = b.drain(pending)
 			close(reply)
@@ -87,6 +89,16 @@ func (b *ClickBuffer) Run() {
 			return
 		}
 	}
+}
+
+// reportDrops logs clicks dropped since the last report, so a buffer that
+// is too small for the traffic shows up in the log.
+func (b *ClickBuffer) reportDrops(reported int64) int64 {
+	dropped := b.dropped.Load()
+	if dropped > reported {
+		b.log.Warn("click buffer dropped clicks", "since_last_report", dropped-reported, "total", dropped)
+	}
+	return dropped
 }
 
 // add appends c to pending, writing the batch once it is full.
@@ -111,26 +123,77 @@ func (b *ClickBuffer) drain(pending []referralhub.Click) []referralhub.Click {
 	}
 }
 
-// flush writes pending, retrying a failed batch a few times before dropping
-// it, and returns the emptied slice for reuse.
+// flush writes pending and returns the emptied slice for reuse.
 func (b *ClickBuffer) flush(pending []referralhub.Click) []referralhub.Click {
-	if len(pending) == 0 {
-		return pending
+	if len(pending) > 0 {
+		b.store(pending)
 	}
+	return pending[:0]
+}
+
+// writeAttempts is how often a whole batch is tried before it is split.
+const writeAttempts = 3
+
+// bisectBudget bounds the extra writes spent narrowing a failed batch down:
+// enough to isolate a few bad clicks in 10,000 (about 28 writes each), few
+// enough that a database outage fails fast.
+const bisectBudget = 64
+
+// store writes clicks, trying writeAttempts times, and bisects a batch that
+// still fails.
+func (b *ClickBuffer) store(clicks []referralhub.Click) {
+	if err := b.write1(clicks, writeAttempts); err != nil {
+		budget := bisectBudget
+		b.bisect(clicks, err, &budget)
+		return
+	}
+	b.flushed.Add(int64(len(clicks)))
+}
+
+// bisect handles a batch that just failed with err: it writes each half once
+// and narrows down to the clicks the database refuses, so one bad click
+// costs only itself. Every click ends up flushed or dropped (counted and
+// logged); when the budget runs out, the rest is dropped.
+func (b *ClickBuffer) bisect(clicks []referralhub.Click, err error, budget *int) {
+	if len(clicks) == 1 {
+		b.drop(clicks, err)
+		return
+	}
+	mid := len(clicks) / 2
+	for _, half := range [][]referralhub.Click{clicks[:mid], clicks[mid:]} {
+		if *budget <= 0 {
+			b.drop(half, err)
+			continue
+		}
+		*budget--
+		if herr := b.write1(half, 1); herr != nil {
+			b.bisect(half, herr, budget)
+		} else {
+			b.flushed.Add(int64(len(half)))
+		}
+	}
+}
+
+func (b *ClickBuffer) drop(clicks []referralhub.Click, err error) {
+	b.dropped.Add(int64(len(clicks)))
+	b.log.Error("dropping clicks the database refused", "clicks", len(clicks), "err", err)
+}
+
+// write1 calls write up to attempts times, pausing between tries.
+func (b *ClickBuffer) write1(clicks []referralhub.Click, attempts int) error {
 	var err error
-	for attempt := range 3 {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		err = b.write(ctx, pending)
+	for i := range attempts {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		err = b.write(ctx, clicks)
 		cancel()
 		if err == nil {
-			b.flushed.Add(int64(len(pending)))
-			return pending[:0]
+			return nil
 		}
-		time.Sleep(time.Duration(attempt+1) * 100 * time.Millisecond)
+		if i+1 < attempts {
+			time.Sleep(time.Duration(i+1) * 200 * time.Millisecond)
+		}
 	}
-	b.dropped.Add(int64(len(pending)))
-	b.log.Error("dropping click batch after retries", "clicks", len(pending), "err", err)
-	return pending[:0]
+	return err
 }
 
 // Flush writes every click queued so far and returns when they are stored,

@@ -72,3 +72,48 @@ func TestClickBufferDropsWhenFullWithoutBlocking(t *testing.T) {
 		t.Fatalf("dropped %d, stats %+v, stored %d", dropped, b.Stats(), s.count())
 	}
 }
+
+// refusing is a sink whose database refuses clicks with a given id, the way
+// PostgreSQL refuses a bad byte: the whole statement fails.
+type refusing struct {
+	sink
+	bad map[string]bool
+}
+
+func (r *refusing) write(ctx context.Context, c []referralhub.Click) error {
+	for _, click := range c {
+		if r.bad[click.ID] {
+			return fmt.Errorf("refused %s", click.ID)
+		}
+	}
+	return r.sink.write(ctx, c)
+}
+
+func TestClickBufferLosesOnlyTheClicksTheDatabaseRefuses(t *testing.T) {
+	r := &refusing{bad: map[string]bool{"13": true, "600": true}}
+	b := core.NewClickBuffer(core.ClickBufferConfig{Capacity: 2000, BatchSize: 1000, FlushInterval: time.Hour},
+		slog.New(slog.NewTextHandler(io.Discard, nil)), r.write)
+	go b.Run()
+	for i := range 1000 {
+		b.Add(referralhub.Click{ID: fmt.Sprint(i)})
+	}
+	b.Close(context.Background())
+	if st := b.Stats(); r.count() != 998 || st.Flushed != 998 || st.Dropped != 2 {
+		t.Fatalf("stored %d, stats %+v; want 998 stored and the 2 refused dropped", r.count(), st)
+	}
+}
+
+func TestClickBufferGivesUpQuicklyWhenTheDatabaseIsDown(t *testing.T) {
+	writes := 0
+	down := func(context.Context, []referralhub.Click) error { writes++; return fmt.Errorf("connection refused") }
+	b := core.NewClickBuffer(core.ClickBufferConfig{Capacity: 20000, BatchSize: 10000, FlushInterval: time.Hour},
+		slog.New(slog.NewTextHandler(io.Discard, nil)), down)
+	go b.Run()
+	for i := range 10000 {
+		b.Add(referralhub.Click{ID: fmt.Sprint(i)})
+	}
+	b.Close(context.Background())
+	if st := b.Stats(); st.Dropped != 10000 || st.Flushed != 0 || writes > 3+64 {
+		t.Fatalf("stats %+v after %d writes; want all 10000 dropped within 67 writes", st, writes)
+	}
+}

@@ -32,6 +32,9 @@ type cacheEntry struct {
 	expires time.Time
 }
 
+// loadTimeout bounds one database lookup of a code.
+const loadTimeout = 5 * time.Second
+
 // CodeCacheConfig sizes a CodeCache.
 type CodeCacheConfig struct {
 	TTL         time.Duration // how long a known code is trusted
@@ -54,7 +57,13 @@ func (c *CodeCache) Lookup(ctx context.Context, code string) (owner referralhub.
 	if ok && now.Before(e.expires) {
 		return e.owner, e.found, nil
 	}
-	v, err, _ := c.group.Do(code, func() (any, error) { return c.fill(ctx, code, now) })
+	v, err, _ := c.group.Do(code, func() (any, error) {
+		// Every caller waiting on this code shares the load, so it must not
+		// die with the first caller's request.
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), loadTimeout)
+		defer cancel()
+		return c.fill(ctx, code, now)
+	})
 	if err != nil {
 		return owner, false, err
 	}

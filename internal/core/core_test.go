@@ -43,7 +43,7 @@ func newFixture(t *testing.T, db *storage.DB) *fixture {
 	go clicks.Run()
 	t.Cleanup(func() { clicks.Close(context.Background()) })
 	svc := core.New(core.Deps{DB: db, Settings: core.DefaultSettings(), Now: clk.Now,
-		Hasher: password.NewHasher(password.OWASP, 2), SecretKey: []byte("test secret"),
+		Hasher: password.NewHasher(password.OWASP(), 2), SecretKey: []byte("test secret"),
 		Codes: codes, Clicks: clicks, Logger: log})
 	return &fixture{svc: svc, db: db, clock: clk, clicks: clicks}
 }
@@ -239,6 +239,90 @@ func TestAdminUsersOnlyForAdmins(t *testing.T) {
 		list, err := f.svc.AdminUsers(ctx, user, "ALI", 1)
 		if err != nil || list.Total != 1 || list.Users[0].Username != "alice" {
 			t.Fatalf("list = %+v, %v", list, err)
+		}
+	})
+}
+
+func TestCollidingCodeIsRedrawnInsideTheSignup(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		draws := []string{"aaaaaaaa", "aaaaaaaa", "aaaaaaaa", "bbbbbbbb"}
+		svc := core.New(core.Deps{DB: db, Settings: core.DefaultSettings(), Now: f.clock.Now,
+			Hasher: password.NewHasher(password.OWASP(), 2), SecretKey: []byte("test secret"),
+			Codes: core.NewCodeCache(core.CodeCacheConfig{TTL: time.Minute, NegativeTTL: time.Second, MaxItems: 10}, f.clock.Now, db.Read().CodeOwner),
+			Clicks: f.clicks, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+			NewCode: func() string { d := draws[0]; draws = draws[1:]; return d }})
+		ctx := context.Background()
+		for _, name := range []string{"alice", "bob"} {
+			if _, _, err := svc.Signup(ctx, core.SignupInput{Email: name + "@example.com", Username: name, Password: "password123"}); err != nil {
+				t.Fatalf("signup %s: %v", name, err)
+			}
+		}
+		owner, err := db.Read().CodeOwner(ctx, "bbbbbbbb")
+		if err != nil || owner.Username != "bob" || len(draws) != 0 {
+			t.Fatalf("bob's code: %+v, %v (draws left %v)", owner, err, draws)
+		}
+	})
+}
+
+func TestEmailsAreUniqueRegardlessOfCaseBeyondASCII(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		if _, _, err := f.svc.Signup(ctx, core.SignupInput{Email: "Ünï@example.com", Username: "uni", Password: "password123"}); err != nil {
+			t.Fatal(err)
+		}
+		_, _, err := f.svc.Signup(ctx, core.SignupInput{Email: "ünï@EXAMPLE.com", Username: "uni2", Password: "password123"})
+		if referralhub.ErrorFields(err)["email"] == "" {
+			t.Fatalf("same email in other case: err = %v, want an email error", err)
+		}
+		if _, _, err := f.svc.Login(ctx, "ÜNÏ@example.com", "password123"); err != nil {
+			t.Fatalf("login in other case: %v", err)
+		}
+	})
+}
+
+func TestTextThatIsNotUTF8MatchesNothing(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		admin, _ := f.signup(t, "alice", "")
+		admin.IsAdmin = true
+		for _, bad := range []string{"ali\x00ce", "ali\xffce"} {
+			if _, _, err := f.svc.Login(ctx, bad, "password123"); referralhub.ErrorCode(err) != referralhub.EUNAUTHORIZED {
+				t.Errorf("login %q: %v", bad, err)
+			}
+			if _, err := f.svc.AdminUsers(ctx, admin, bad, 1); referralhub.ErrorCode(err) != referralhub.EINVALID {
+				t.Errorf("search %q: %v", bad, err)
+			}
+			_, _, err := f.svc.Signup(ctx, core.SignupInput{Email: bad + "@example.com", Username: "bobby", Password: "password123"})
+			if referralhub.ErrorFields(err)["email"] == "" {
+				t.Errorf("signup with email %q: %v", bad, err)
+			}
+		}
+		list, err := f.svc.AdminUsers(ctx, admin, "", 1<<62)
+		if err != nil || list.Page != 1 || len(list.Users) != 1 {
+			t.Fatalf("huge page: %+v, %v", list, err)
+		}
+	})
+}
+
+func TestClickHeadersAreMadeStorable(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		_, s := f.signup(t, "alice", "")
+		code := f.participant(t, s).Code
+		for _, ua := range []string{"nul \x00 byte", "bad \xff", strings.Repeat("é", 400)} {
+			if _, err := f.svc.Click(ctx, code, core.Visit{UserAgent: ua, Referer: ua}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := f.clicks.Flush(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := db.Read().CountClicks(ctx); err != nil || n != 3 || f.clicks.Stats().Dropped != 0 {
+			t.Fatalf("stored %d clicks (%v), dropped %d; want 3 and 0", n, err, f.clicks.Stats().Dropped)
 		}
 	})
 }

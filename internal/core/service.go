@@ -48,6 +48,7 @@ type Service struct {
 	settings Settings
 	now      func() time.Time
 	hasher   *password.Hasher
+	newCode  func() string
 	keys     keys
 	codes    *CodeCache
 	clicks   *ClickBuffer
@@ -69,15 +70,22 @@ type Deps struct {
 	Codes     *CodeCache
 	Clicks    *ClickBuffer
 	Logger    *slog.Logger
+	// NewCode draws referral codes; nil means NewCode. Tests inject
+	// collisions with it.
+	NewCode func() string
 }
 
 // New returns a Service using deps.
 func New(deps Deps) *Service {
+	if deps.NewCode == nil {
+		deps.NewCode = NewCode
+	}
 	return &Service{
 		db:       deps.DB,
 		settings: deps.Settings,
 		now:      deps.Now,
 		hasher:   deps.Hasher,
+		newCode:  deps.NewCode,
 		keys:     deriveKeys(deps.SecretKey),
 		codes:    deps.Codes,
 		clicks:   deps.Clicks,

@@ -51,9 +51,19 @@ func (s *Service) validateSignup(ctx context.Context, in SignupInput) error {
 	return fe.Err()
 }
 
+// IsText reports whether s is valid UTF-8 with no NUL byte: text that both
+// engines store (PostgreSQL refuses anything else). Input failing it is
+// refused or treated as matching nothing at the edge.
+func IsText(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
+}
+
 func checkEmail(email string) string {
 	if email == "" {
 		return "Enter your email address."
+	}
+	if !IsText(email) {
+		return "Enter a valid email address, like name@example.com."
 	}
 	addr, err := mail.ParseAddress(email)
 	at := strings.LastIndexByte(email, '@')

@@ -7,7 +7,7 @@ import (
 )
 
 func TestHashAndVerify(t *testing.T) {
-	h := NewHasher(OWASP, 2)
+	h := NewHasher(OWASP(), 2)
 	ctx := context.Background()
 	hash, err := h.Hash(ctx, "correct horse")
 	if err != nil {
@@ -31,14 +31,14 @@ func TestHashAndVerify(t *testing.T) {
 func TestVerifyUsesStoredParameters(t *testing.T) {
 	cheap := NewHasher(Params{MemoryKiB: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}, 1)
 	hash, _ := cheap.Hash(context.Background(), "pw")
-	if ok, err := NewHasher(OWASP, 1).Verify(context.Background(), "pw", hash); !ok || err != nil {
+	if ok, err := NewHasher(OWASP(), 1).Verify(context.Background(), "pw", hash); !ok || err != nil {
 		t.Fatalf("verify with other defaults = %v, %v", ok, err)
 	}
 }
 
 func TestVerifyMalformed(t *testing.T) {
 	for _, bad := range []string{"", "$2a$10$abc", "$argon2id$v=19$m=x$a$b", "$argon2id$v=19$m=1,t=1,p=1$!!$!!"} {
-		if _, err := NewHasher(OWASP, 1).Verify(context.Background(), "pw", bad); err != ErrMalformed {
+		if _, err := NewHasher(OWASP(), 1).Verify(context.Background(), "pw", bad); err != ErrMalformed {
 			t.Errorf("%q: err = %v, want ErrMalformed", bad, err)
 		}
 	}

@@ -8,38 +8,50 @@ import (
 	"github.com/referralhub/referralhub"
 )
 
-// AdminUsers lists users whose email or username contains search (all when
-// empty), newest first, with their code, referrer and referral count. It
-// also returns how many users match.
-func (q *Queries) AdminUsers(ctx context.Context, search string, limit, offset int) ([]referralhub.AdminUser, int64, error) {
-	pattern := "%" + escapeLike(strings.ToLower(search)) + "%"
-	const filter = `(lower(u.email) LIKE $1 ESCAPE '\' OR lower(u.username) LIKE $1 ESCAPE '\')`
+// adminUserFilter matches users whose email or username contains $1, a LIKE
+// pattern already lower-cased in Go (both columns are stored lower-case or
+// have a lower-case key).
+const adminUserFilter = `(u.email_key LIKE $1 ESCAPE '\' OR lower(u.username) LIKE $1 ESCAPE '\')`
+
+// SearchPattern turns a search into the LIKE pattern AdminUsers expects.
+func SearchPattern(search string) string {
+	return "%" + escapeLike(strings.ToLower(search)) + "%"
+}
+
+// CountAdminUsers counts the users matching pattern (see SearchPattern).
+func (q *Queries) CountAdminUsers(ctx context.Context, pattern string) (int64, error) {
 	var total int64
-	if err := q.queryRow(ctx, `/* AdminUsers.count */ SELECT count(*) FROM users u WHERE `+filter, pattern).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("count users: %w", err)
+	err := q.queryRow(ctx, `/* CountAdminUsers */ SELECT count(*) FROM users u WHERE `+adminUserFilter, pattern).Scan(&total)
+	if err != nil {
+		return 0, fmt.Errorf("count users: %w", err)
 	}
+	return total, nil
+}
+
+// AdminUsers lists users matching pattern (see SearchPattern), newest first,
+// with their code, referrer and referral count.
+func (q *Queries) AdminUsers(ctx context.Context, pattern string, limit, offset int) ([]referralhub.AdminUser, error) {
 	rows, err := q.query(ctx, `/* AdminUsers */ SELECT u.id, u.email, u.username, u.is_admin, u.created_at,
-			p.code, COALESCE(ru.username, ''),
-			(SELECT count(*) FROM referrals c WHERE c.referrer_id = p.id)
+			p.code, COALESCE(ru.username, ''), p.referral_count
 		FROM users u JOIN participants p ON p.user_id = u.id
 		LEFT JOIN referrals r ON r.referee_id = p.id
 		LEFT JOIN participants rp ON rp.id = r.referrer_id
 		LEFT JOIN users ru ON ru.id = rp.user_id
-		WHERE `+filter+` ORDER BY u.id DESC LIMIT $2 OFFSET $3`, pattern, limit, offset)
+		WHERE `+adminUserFilter+` ORDER BY u.id DESC LIMIT $2 OFFSET $3`, pattern, limit, offset)
 	if err != nil {
-		return nil, 0, fmt.Errorf("list users: %w", err)
+		return nil, fmt.Errorf("list users: %w", err)
 	}
 	defer rows.Close()
 	var out []referralhub.AdminUser
 	for rows.Next() {
 		var a referralhub.AdminUser
 		if err := rows.Scan(&a.ID, &a.Email, &a.Username, &a.IsAdmin, &a.CreatedAt, &a.Code, &a.Referrer, &a.Referrals); err != nil {
-			return nil, 0, err
+			return nil, err
 		}
 		a.CreatedAt = a.CreatedAt.UTC()
 		out = append(out, a)
 	}
-	return out, total, rows.Err()
+	return out, rows.Err()
 }
 
 // escapeLike escapes LIKE's wildcards so a search matches them literally.

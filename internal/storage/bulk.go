@@ -14,7 +14,7 @@ const maxBulkParams = 30000
 
 // Values bound per row by the bulk inserts.
 const (
-	userColumns        = 5
+	userColumns        = 6
 	participantColumns = 4
 	referralColumns    = 4
 )
@@ -33,13 +33,13 @@ func (q *Queries) bulkUserChunk(ctx context.Context, users []referralhub.User, p
 	args := make([]any, 0, len(users)*userColumns)
 	index := make(map[string]int, len(users))
 	for i, u := range users {
-		args = append(args, u.Email, u.Username, passwordHash, u.IsAdmin, q.ts(u.CreatedAt))
+		args = append(args, u.Email, EmailKey(u.Email), u.Username, passwordHash, u.IsAdmin, q.ts(u.CreatedAt))
 		index[u.Username] = i
 	}
-	query := q.valuesSQL(`/* BulkUsers */ INSERT INTO users (email, username, password_hash, is_admin, created_at) VALUES `,
+	query := q.valuesSQL(`/* BulkUsers */ INSERT INTO users (email, email_key, username, password_hash, is_admin, created_at) VALUES `,
 		len(users), userColumns, ` RETURNING id, username`)
 	err := q.scanIDs(ctx, query, args, index, func(i int, id int64) { users[i].ID = id })
-	if q.d.isUnique(err, "users_email_key", "users.email") || q.d.isUnique(err, "users_username_key", "users.username") {
+	if q.d.isUnique(err, "users_email_key", "users.email_key") || q.d.isUnique(err, "users_username_key", "users.username") {
 		return referralhub.Errorf(referralhub.ECONFLICT, "An email or username in the batch is already taken.")
 	}
 	if err != nil {

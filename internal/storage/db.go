@@ -55,8 +55,8 @@ func Open(ctx context.Context, url string) (*DB, error) {
 }
 
 func openSQLite(path string) (*DB, error) {
-	if path == "" {
-		return nil, errors.New("sqlite database path is empty")
+	if path == "" || strings.ContainsAny(path, "?#") {
+		return nil, errors.New("sqlite database path must be non-empty and free of ? and #")
 	}
 	if err := createPrivate(path); err != nil {
 		return nil, err
@@ -113,9 +113,10 @@ func openPostgres(url string) (*DB, error) {
 // Engine names the SQL engine: "sqlite" or "postgres".
 func (db *DB) Engine() string { return db.dialect.name() }
 
-// Ping checks that the database answers.
+// Ping checks that the database answers. It uses the read pool, so a long
+// write on SQLite's single writer does not make the instance look down.
 func (db *DB) Ping(ctx context.Context) error {
-	if err := db.write.PingContext(ctx); err != nil {
+	if err := db.read.PingContext(ctx); err != nil {
 		return fmt.Errorf("ping database: %w", err)
 	}
 	return nil

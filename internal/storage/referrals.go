@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -23,6 +24,25 @@ func (q *Queries) CreateReferral(ctx context.Context, r *referralhub.Referral) e
 		return fmt.Errorf("create referral: %w", err)
 	}
 	return q.addCounts(ctx, referralCounter, map[int64]int64{r.ReferrerID: 1})
+}
+
+// ReferralOf returns the referral that brought a participant, or ENOTFOUND
+// for an organic one.
+func (q *Queries) ReferralOf(ctx context.Context, refereeID int64) (referralhub.Referral, error) {
+	var (
+		r     referralhub.Referral
+		click sql.NullString
+	)
+	err := q.queryRow(ctx, `/* ReferralOf */ SELECT id, referrer_id, referee_id, click_id, created_at
+		FROM referrals WHERE referee_id = $1`, refereeID).Scan(&r.ID, &r.ReferrerID, &r.RefereeID, &click, &r.CreatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, referralhub.Errorf(referralhub.ENOTFOUND, "not referred")
+	}
+	if err != nil {
+		return r, fmt.Errorf("referral of: %w", err)
+	}
+	r.ClickID, r.CreatedAt = click.String, r.CreatedAt.UTC()
+	return r, nil
 }
 
 // ActiveReferrals counts a participant's referrals seen since since.

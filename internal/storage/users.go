@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/referralhub/referralhub"
@@ -24,8 +25,8 @@ type LoginState struct {
 // regardless of case.
 func (q *Queries) TakenFields(ctx context.Context, email, username string) (emailTaken, usernameTaken bool, err error) {
 	err = q.queryRow(ctx, `/* TakenFields */ SELECT
-		EXISTS (SELECT 1 FROM users WHERE lower(email) = lower($1)),
-		EXISTS (SELECT 1 FROM users WHERE lower(username) = lower($2))`, email, username).
+		EXISTS (SELECT 1 FROM users WHERE email_key = $1),
+		EXISTS (SELECT 1 FROM users WHERE lower(username) = $2)`, EmailKey(email), strings.ToLower(username)).
 		Scan(&emailTaken, &usernameTaken)
 	return emailTaken, usernameTaken, err
 }
@@ -33,11 +34,11 @@ func (q *Queries) TakenFields(ctx context.Context, email, username string) (emai
 // CreateUser inserts u and sets its ID. A taken email or username is an
 // ECONFLICT error naming the field.
 func (q *Queries) CreateUser(ctx context.Context, u *referralhub.User, passwordHash string) error {
-	err := q.queryRow(ctx, `/* CreateUser */ INSERT INTO users (email, username, password_hash, is_admin, created_at)
-		VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-		u.Email, u.Username, passwordHash, u.IsAdmin, q.ts(u.CreatedAt)).Scan(&u.ID)
+	err := q.queryRow(ctx, `/* CreateUser */ INSERT INTO users (email, email_key, username, password_hash, is_admin, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+		u.Email, EmailKey(u.Email), u.Username, passwordHash, u.IsAdmin, q.ts(u.CreatedAt)).Scan(&u.ID)
 	switch {
-	case q.d.isUnique(err, "users_email_key", "users.email"):
+	case q.d.isUnique(err, "users_email_key", "users.email_key"):
 		return &referralhub.Error{Code: referralhub.ECONFLICT, Message: "That email is already registered.",
 			Fields: map[string]string{"email": "That email is already registered."}}
 	case q.d.isUnique(err, "users_username_key", "users.username"):
@@ -49,12 +50,14 @@ func (q *Queries) CreateUser(ctx context.Context, u *referralhub.User, passwordH
 	return nil
 }
 
-// CreateParticipant inserts p and sets its ID, or returns ErrCodeTaken.
+// CreateParticipant inserts p and sets its ID, or returns ErrCodeTaken. A
+// taken code does not abort the transaction (ON CONFLICT), so the caller can
+// draw another inside it, on PostgreSQL too.
 func (q *Queries) CreateParticipant(ctx context.Context, p *referralhub.Participant) error {
 	err := q.queryRow(ctx, `/* CreateParticipant */ INSERT INTO participants (user_id, code, created_at, last_seen_at)
-		VALUES ($1, $2, $3, $4) RETURNING id`,
+		VALUES ($1, $2, $3, $4) ON CONFLICT (code) DO NOTHING RETURNING id`,
 		p.UserID, p.Code, q.ts(p.CreatedAt), q.ts(p.LastSeenAt)).Scan(&p.ID)
-	if q.d.isUnique(err, "participants_code_key", "participants.code") {
+	if errors.Is(err, sql.ErrNoRows) {
 		return ErrCodeTaken
 	}
 	if err != nil {
@@ -62,6 +65,9 @@ func (q *Queries) CreateParticipant(ctx context.Context, p *referralhub.Particip
 	}
 	return nil
 }
+
+// EmailKey is the form of an email that uniqueness and login compare.
+func EmailKey(email string) string { return strings.ToLower(email) }
 
 // UserForLogin finds a user by email or username, regardless of case.
 func (q *Queries) UserForLogin(ctx context.Context, login string) (referralhub.User, LoginState, error) {
@@ -71,7 +77,7 @@ func (q *Queries) UserForLogin(ctx context.Context, login string) (referralhub.U
 		locked sql.NullTime
 	)
 	err := q.queryRow(ctx, `/* UserForLogin */ SELECT id, email, username, is_admin, created_at, password_hash, locked_until
-		FROM users WHERE lower(email) = lower($1) OR lower(username) = lower($1)`, login).
+		FROM users WHERE email_key = $1 OR lower(username) = $1`, EmailKey(login)).
 		Scan(&u.ID, &u.Email, &u.Username, &u.IsAdmin, &u.CreatedAt, &st.PasswordHash, &locked)
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, st, referralhub.Errorf(referralhub.ENOTFOUND, "no such user")

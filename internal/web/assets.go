@@ -52,7 +52,8 @@ func (a *assets) handler() http.Handler {
 			http.NotFound(w, r)
 			return
 		}
-		if r.URL.Query().Get("v") != "" {
+		name := strings.TrimPrefix(r.URL.Path, "/static/")
+		if v := r.URL.Query().Get("v"); v != "" && v == a.version[name] {
 			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 		}
 		files.ServeHTTP(w, r)

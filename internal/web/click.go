@@ -11,12 +11,20 @@ import (
 // attribution cookie and a 302 to the signup page; anything else a 302 home
 // with nothing recorded.
 func (s *Server) handleClick(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodHead { // link checkers and previews: answer, record nothing
+		target := "/"
+		if s.svc.KnownCode(r.Context(), r.PathValue("code")) {
+			target = "/signup"
+		}
+		http.Redirect(w, r, target, http.StatusFound)
+		return
+	}
 	res, err := s.svc.Click(r.Context(), r.PathValue("code"), core.Visit{
 		IP: clientIP(r), UserAgent: r.UserAgent(), Referer: r.Referer(),
 		SessionKey: cookieValue(r, sessionCookie),
 	})
 	if err != nil {
-		s.log.Error("click", "request_id", requestID(r), "err", err)
+		s.log.ErrorContext(r.Context(), "click", "err", err)
 	}
 	if !res.Attributed {
 		http.Redirect(w, r, "/", http.StatusFound)

@@ -38,7 +38,7 @@ func cookieValue(r *http.Request, name string) string {
 func (s *Server) startSession(w http.ResponseWriter, r *http.Request, sess core.Session) {
 	if old := cookieValue(r, sessionCookie); old != "" {
 		if err := s.svc.Logout(r.Context(), old); err != nil {
-			s.log.Warn("destroy old session", "request_id", requestID(r), "err", err)
+			s.log.WarnContext(r.Context(), "destroy old session", "err", err)
 		}
 	}
 	s.setCookie(w, sessionCookie, sess.Token, sess.Expires.Sub(s.now()))

@@ -21,7 +21,7 @@ func loadHub(t *testing.T, db *storage.DB) { loadHubTB(t, db) }
 func loadHubTB(t testing.TB, db *storage.DB) {
 	t.Helper()
 	ctx := context.Background()
-	hash, err := password.NewHasher(password.OWASP, 1).Hash(ctx, "password123")
+	hash, err := password.NewHasher(password.OWASP(), 1).Hash(ctx, "password123")
 	if err != nil {
 		t.Fatal(err)
 	}

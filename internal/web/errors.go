@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/referralhub/referralhub"
+	"github.com/referralhub/referralhub/internal/reqid"
 )
 
 // statusFor maps an application error code to an HTTP status. This and
@@ -37,11 +38,11 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 		return // the client went away; there is nobody to answer
 	}
 	if code == referralhub.EINTERNAL {
-		s.log.Error("internal error", "request_id", requestID(r), "path", r.URL.Path, "err", err)
+		s.log.ErrorContext(r.Context(), "internal error", "path", r.URL.Path, "err", err)
 	}
 	status := statusFor(code)
 	s.render(w, r, status, "error", pageData{Title: http.StatusText(status),
-		Data: errorView{Status: status, Message: referralhub.ErrorMessage(err), RequestID: requestID(r)}})
+		Data: errorView{Status: status, Message: referralhub.ErrorMessage(err), RequestID: reqid.From(r.Context())}})
 }
 
 type errorView struct {

@@ -18,7 +18,7 @@ func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	if err := s.db.Ping(ctx); err != nil {
-		s.log.Warn("not ready", "err", err)
+		s.log.WarnContext(r.Context(), "not ready", "err", err)
 		w.WriteHeader(http.StatusServiceUnavailable)
 		w.Write([]byte("database unreachable\n"))
 		return

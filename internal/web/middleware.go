@@ -1,18 +1,15 @@
 package web
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
+
+	"github.com/referralhub/referralhub/internal/reqid"
 )
-
-type ctxKey int
-
-const requestIDKey ctxKey = iota
 
 // withRequestID gives every request an id, echoed in X-Request-Id and in
 // every log line about it.
@@ -22,13 +19,8 @@ func withRequestID(next http.Handler) http.Handler {
 		rand.Read(b[:])
 		id := hex.EncodeToString(b[:])
 		w.Header().Set("X-Request-Id", id)
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey, id)))
+		next.ServeHTTP(w, r.WithContext(reqid.With(r.Context(), id)))
 	})
-}
-
-func requestID(r *http.Request) string {
-	id, _ := r.Context().Value(requestIDKey).(string)
-	return id
 }
 
 // statusRecorder remembers the status a handler wrote.
@@ -58,8 +50,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		if rec.status == http.StatusFound && r.Pattern == clickPattern {
 			return // every click is recorded in the clicks table; a log line per click would double the hot path's I/O
 		}
-		s.log.LogAttrs(r.Context(), levelFor(rec.status), "request",
-			slog.String("request_id", requestID(r)), slog.String("method", r.Method),
+		s.log.LogAttrs(r.Context(), levelFor(rec.status), "request", slog.String("method", r.Method),
 			slog.String("path", r.URL.Path), slog.Int("status", rec.status),
 			slog.Duration("duration", time.Since(start)))
 	})

@@ -72,14 +72,14 @@ func (s *Server) renderTemplate(w http.ResponseWriter, r *http.Request, status i
 	t, ok := s.pages.byName[name]
 	if !ok {
 		http.Error(w, "Internal Server Error", http.StatusInternalServerError)
-		s.log.Error("unknown template", "name", name, "request_id", requestID(r))
+		s.log.ErrorContext(r.Context(), "unknown template", "name", name)
 		return
 	}
 	var buf bytes.Buffer
 	buf.Grow(32 << 10) // a dashboard is about 12 KiB; avoid regrowing
 	if err := t.ExecuteTemplate(&buf, block, data); err != nil {
 		http.Error(w, "Internal Server Error", http.StatusInternalServerError)
-		s.log.Error("render", "template", name, "request_id", requestID(r), "err", err)
+		s.log.ErrorContext(r.Context(), "render", "template", name, "err", err)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")

@@ -20,7 +20,8 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /readyz", s.handleReady)
 	mux.Handle("GET /static/", s.assets.handler())
 	mux.Handle("GET /favicon.ico", http.RedirectHandler("/static/favicon.svg", http.StatusMovedPermanently))
-	mux.HandleFunc("/", s.handleNotFound)
+	// Only GET: a path that exists answers other methods with 405 and Allow.
+	mux.HandleFunc("GET /", s.handleNotFound)
 
 	csrf := http.NewCrossOriginProtection()
 	csrf.SetDenyHandler(http.HandlerFunc(s.handleCrossOrigin))

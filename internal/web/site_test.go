@@ -54,7 +54,7 @@ func newHandler(t testing.TB, db *storage.DB, baseURL string, now func() time.Ti
 	clicks := core.NewClickBuffer(core.ClickBufferConfig{Capacity: 1000, BatchSize: 100, FlushInterval: time.Hour}, log, db.InsertClicks)
 	go clicks.Run()
 	t.Cleanup(func() { clicks.Close(context.Background()) })
-	svc := core.New(core.Deps{DB: db, Settings: core.DefaultSettings(), Now: now, Hasher: password.NewHasher(password.OWASP, 2),
+	svc := core.New(core.Deps{DB: db, Settings: core.DefaultSettings(), Now: now, Hasher: password.NewHasher(password.OWASP(), 2),
 		SecretKey: []byte("web test secret key, long enough!"), Codes: codes, Clicks: clicks, Logger: log})
 	h, err := web.New(web.Config{BaseURL: baseURL}, svc, db, log, now)
 	if err != nil {

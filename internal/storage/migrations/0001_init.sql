@@ -1,9 +1,12 @@
 -- The core referral loop: accounts, referral profiles, sessions, clicks and
 -- referrals. {{ID}} and {{TIMESTAMP}} are dialect macros (see dialect.go).
 
+-- email_key is the email lower-cased in Go, so "unique regardless of case"
+-- means the same on both engines (SQLite's lower() folds only ASCII).
 CREATE TABLE users (
     id                  {{ID}},
     email               TEXT NOT NULL,
+    email_key           TEXT NOT NULL,
     username            TEXT NOT NULL,
     password_hash       TEXT NOT NULL,
     is_admin            BOOLEAN NOT NULL DEFAULT FALSE,
@@ -12,11 +15,13 @@ CREATE TABLE users (
     failed_login_since  {{TIMESTAMP}},
     locked_until        {{TIMESTAMP}}
 );
-CREATE UNIQUE INDEX users_email_key ON users (lower(email));
+CREATE UNIQUE INDEX users_email_key ON users (email_key);
+-- Usernames are ASCII (a-z0-9_), where both engines' lower() agree.
 CREATE UNIQUE INDEX users_username_key ON users (lower(username));
 
 -- A participant is a referral profile: the code people share. Every user has
--- one; later, API participants may have none. referral_count and
+-- one; later, API participants may have none. Who referred a participant is
+-- its row in referrals (referee_id is unique there), not a column here. referral_count and
 -- click_count are kept in the same transaction as the rows they count, so
 -- the dashboard reads them in O(1) instead of counting thousands of rows.
 CREATE TABLE participants (
