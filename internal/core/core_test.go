@@ -249,7 +249,7 @@ func TestCollidingCodeIsRedrawnInsideTheSignup(t *testing.T) {
 		draws := []string{"aaaaaaaa", "aaaaaaaa", "aaaaaaaa", "bbbbbbbb"}
 		svc := core.New(core.Deps{DB: db, Settings: core.DefaultSettings(), Now: f.clock.Now,
 			Hasher: password.NewHasher(password.OWASP(), 2), SecretKey: []byte("test secret"),
-			Codes: core.NewCodeCache(core.CodeCacheConfig{TTL: time.Minute, NegativeTTL: time.Second, MaxItems: 10}, f.clock.Now, db.Read().CodeOwner),
+			Codes:  core.NewCodeCache(core.CodeCacheConfig{TTL: time.Minute, NegativeTTL: time.Second, MaxItems: 10}, f.clock.Now, db.Read().CodeOwner),
 			Clicks: f.clicks, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 			NewCode: func() string { d := draws[0]; draws = draws[1:]; return d }})
 		ctx := context.Background()

@@ -25,7 +25,9 @@ type Params struct {
 
 // OWASP returns OWASP's recommended minimum for argon2id: 19 MiB, 2 passes,
 // 1 lane.
-func OWASP() Params { return Params{MemoryKiB: 19 * 1024, Time: 2, Threads: 1, SaltLen: 16, KeyLen: 32} }
+func OWASP() Params {
+	return Params{MemoryKiB: 19 * 1024, Time: 2, Threads: 1, SaltLen: 16, KeyLen: 32}
+}
 
 // ErrMalformed means a stored hash cannot be parsed.
 var ErrMalformed = errors.New("password: malformed hash")
