@@ -10,7 +10,7 @@
 set -euo pipefail
 engine=${1:-sqlite}
 users=${USERS:-100000}
-duration=${DURATION:-30s}
+duration=${DURATION:-15s}
 work=${BENCH_DIR:-/tmp/referralhub-bench}
 pg=${BENCH_PG:-postgres://postgres@127.0.0.1:5432}
 cd "$(dirname "$0")/.."

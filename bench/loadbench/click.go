@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
+	"time"
 )
 
 // benchClick clicks random known codes on ReferralHub and on the bare
@@ -20,15 +22,22 @@ func benchClick(ctx context.Context, o options) error {
 	if err := warmUp(ctx, o, script, o.url, o.bareURL); err != nil {
 		return err
 	}
-	hub, err := runWrk(ctx, o, "ReferralHub GET /r/{code}", o.url, script, o.conns)
-	if err != nil {
-		return err
+	var hubs, bares []result
+	fmt.Printf("%d connections, %d rounds of %s each, %d distinct codes\n%s\n", o.conns, o.rounds, o.duration, len(codes), tableHead)
+	for range o.rounds { // in turn, so both see the same machine
+		hub, err := runWrk(ctx, o, "ReferralHub GET /r/{code}", o.url, script, o.conns)
+		if err != nil {
+			return err
+		}
+		bare, err := runWrk(ctx, o, "bare 302 from a map", o.bareURL, script, o.conns)
+		if err != nil {
+			return err
+		}
+		hubs, bares = append(hubs, hub), append(bares, bare)
+		fmt.Printf("%s\n%s\n", hub.row(), bare.row())
 	}
-	bare, err := runWrk(ctx, o, "bare 302 from a map", o.bareURL, script, o.conns)
-	if err != nil {
-		return err
-	}
-	fmt.Printf("%d connections, %s each, %d distinct codes\n%s\n%s\n%s\n", o.conns, o.duration, len(codes), tableHead, hub.row(), bare.row())
+	hub, bare := median(hubs), median(bares)
+	fmt.Printf("median of %d rounds\n%s\n%s\n%s\n", o.rounds, tableHead, hub.row(), bare.row())
 	fmt.Printf("ratio: ReferralHub serves %.0f%% of the bare handler's requests/s\n", 100*hub.rps/bare.rps)
 	if o.rate == 0 {
 		return nil
@@ -44,6 +53,25 @@ func benchClick(ctx context.Context, o options) error {
 	}
 	fmt.Printf("fixed rate, %d connections\n%s\n%s\n%s\n", o.conns, tableHead, fixedHub.row(), fixedBare.row())
 	return nil
+}
+
+// median returns the median of each figure over rs, under rs[0]'s name.
+func median(rs []result) result {
+	pick := func(f func(result) float64) float64 {
+		v := make([]float64, len(rs))
+		for i, r := range rs {
+			v[i] = f(r)
+		}
+		slices.Sort(v)
+		return v[len(v)/2]
+	}
+	return result{
+		name:     rs[0].name,
+		rps:      pick(func(r result) float64 { return r.rps }),
+		p50:      time.Duration(pick(func(r result) float64 { return float64(r.p50) })),
+		p99:      time.Duration(pick(func(r result) float64 { return float64(r.p99) })),
+		requests: int(pick(func(r result) float64 { return float64(r.requests) })),
+	}
 }
 
 // clickScript is a wrk script that requests /r/{code} for random codes.

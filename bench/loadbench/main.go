@@ -36,6 +36,7 @@ func run(ctx context.Context, args []string) error {
 	fs.DurationVar(&o.duration, "duration", 30*time.Second, "how long each measurement runs")
 	fs.DurationVar(&o.warmup, "warmup", 5*time.Second, "unmeasured load first, to fill caches")
 	fs.IntVar(&o.threads, "threads", 2, "wrk threads")
+	fs.IntVar(&o.rounds, "rounds", 3, "click: measure ReferralHub and the bare handler in turn this many times")
 	fs.IntVar(&o.codes, "codes", 20000, "how many random codes to click")
 	fs.IntVar(&o.rate, "rate", 0, "also measure at this fixed total rate (requests/s) with hey; 0 skips it")
 	fs.StringVar(&o.login, "login", "ambassador", "dashboard: who to log in as")
@@ -56,6 +57,6 @@ func run(ctx context.Context, args []string) error {
 
 type options struct {
 	addr, databaseURL, url, bareURL, login, password string
-	conns, threads, codes, rate                      int
+	conns, threads, codes, rate, rounds              int
 	duration, warmup                                 time.Duration
 }
