@@ -1,0 +1,122 @@
+package core
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"time"
+
+	"github.com/referralhub/referralhub"
+	"github.com/referralhub/referralhub/internal/storage"
+)
+
+// Login checks a login (email or username) and password. After
+// LoginMaxFailures failures within LoginWindow the account refuses logins
+// for LoginLockout, even with the right password.
+func (s *Service) Login(ctx context.Context, login, pw string) (referralhub.User, Session, error) {
+	badLogin := referralhub.Errorf(referralhub.EUNAUTHORIZED, "That login and password do not match.")
+	if !IsText(login) {
+		s.burnPasswordCheck(ctx, pw)
+		return referralhub.User{}, Session{}, badLogin
+	}
+	u, st, err := s.db.Read().UserForLogin(ctx, NormalizeEmail(login))
+	if referralhub.ErrorCode(err) == referralhub.ENOTFOUND {
+		s.burnPasswordCheck(ctx, pw) // same time as a real check: no user enumeration
+		return u, Session{}, badLogin
+	}
+	if err != nil {
+		return u, Session{}, err
+	}
+	now := s.now()
+	if now.Before(st.LockedUntil) {
+		return u, Session{}, lockedError(st.LockedUntil.Sub(now))
+	}
+	ok, err := s.hasher.Verify(ctx, pw, st.PasswordHash)
+	if err != nil {
+		return u, Session{}, err
+	}
+	if !ok {
+		return u, Session{}, s.failLogin(ctx, u.ID, now, badLogin)
+	}
+	var sess Session
+	err = s.db.InTx(ctx, func(q *storage.Queries) error {
+		if err := q.ResetFailedLogins(ctx, u.ID); err != nil {
+			return err
+		}
+		sess, err = s.newSession(ctx, q, u.ID, now)
+		return err
+	})
+	return u, sess, err
+}
+
+func (s *Service) failLogin(ctx context.Context, userID int64, now time.Time, badLogin error) error {
+	st := s.settings
+	locked, err := s.db.Write().RecordFailedLogin(ctx, userID, now, st.LoginWindow, st.LoginMaxFailures, st.LoginLockout)
+	if err != nil {
+		return err
+	}
+	if !locked.IsZero() {
+		s.log.WarnContext(ctx, "account locked after failed logins", "user_id", userID)
+		return lockedError(locked.Sub(now))
+	}
+	return badLogin
+}
+
+func lockedError(left time.Duration) error {
+	minutes := int(left.Minutes()) + 1
+	return referralhub.Errorf(referralhub.ETOOMANY,
+		"Too many failed logins for this account. Try again in %d minute%s.", minutes, plural(minutes))
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// burnPasswordCheck spends the time of a password check.
+func (s *Service) burnPasswordCheck(ctx context.Context, pw string) {
+	s.dummyOnce.Do(func() { s.dummyHash, _ = s.hasher.Hash(ctx, "referralhub dummy password") })
+	_, _ = s.hasher.Verify(ctx, pw, s.dummyHash)
+}
+
+// Logout ends the session behind token.
+func (s *Service) Logout(ctx context.Context, token string) error {
+	if token == "" {
+		return nil
+	}
+	return s.db.Write().DeleteSession(ctx, hashToken(token))
+}
+
+// touchEvery limits how often activity is written for one participant.
+const touchEvery = time.Hour
+
+// Authenticate returns the user and participant of a live session token.
+func (s *Service) Authenticate(ctx context.Context, token string) (referralhub.User, referralhub.Participant, error) {
+	if token == "" {
+		return referralhub.User{}, referralhub.Participant{}, referralhub.Errorf(referralhub.EUNAUTHORIZED, "Please log in.")
+	}
+	now := s.now()
+	u, p, err := s.db.Read().SessionUser(ctx, hashToken(token), now)
+	if err != nil {
+		return u, p, err
+	}
+	if now.Sub(p.LastSeenAt) > touchEvery {
+		if err := s.db.Write().TouchParticipant(ctx, p.ID, now); err != nil {
+			s.log.WarnContext(ctx, "touch participant", "err", err)
+		}
+	}
+	return u, p, nil
+}
+
+func (s *Service) newSession(ctx context.Context, q *storage.Queries, userID int64, now time.Time) (Session, error) {
+	sess := Session{Token: rand.Text() + rand.Text(), Expires: now.Add(s.settings.SessionTTL)}
+	return sess, q.CreateSession(ctx, hashToken(sess.Token), userID, now, sess.Expires)
+}
+
+func hashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
