@@ -55,20 +55,14 @@ func userCmd(env cmdEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	a, err := openApp(env.ctx, cfg, newLogger(cfg.LogFormat, env.stderr))
-	if err != nil {
-		return err
-	}
-	defer a.close(env.ctx)
-	if err := a.prepareSchema(env.ctx); err != nil {
-		return err
-	}
-	u, err := a.svc.CreateUser(env.ctx, core.SignupInput{Email: email, Username: username, Password: pw, IsAdmin: admin})
-	if err != nil {
-		return describe(err)
-	}
-	fmt.Fprintf(env.stdout, "created user %s (id %d, admin %v)\n", u.Username, u.ID, u.IsAdmin)
-	return nil
+	return withApp(env, cfg, func(a *app) error {
+		u, err := a.svc.CreateUser(env.ctx, core.SignupInput{Email: email, Username: username, Password: pw, IsAdmin: admin})
+		if err != nil {
+			return describe(err)
+		}
+		fmt.Fprintf(env.stdout, "created user %s (id %d, admin %v)\n", u.Username, u.ID, u.IsAdmin)
+		return nil
+	})
 }
 
 // readPasswordFile reads a password, dropping one trailing newline.

@@ -25,25 +25,18 @@ func demoCmd(env cmdEnv, args []string) error {
 	if users < 1 {
 		return errors.New("--users must be at least 1")
 	}
-	log := newLogger(cfg.LogFormat, env.stderr)
-	a, err := openApp(env.ctx, cfg, log)
-	if err != nil {
-		return err
-	}
-	defer a.close(env.ctx)
-	if err := a.prepareSchema(env.ctx); err != nil {
-		return err
-	}
-	hash, err := password.NewHasher(password.OWASP(), 1).Hash(env.ctx, demoPassword)
-	if err != nil {
-		return err
-	}
-	start := time.Now()
-	res, err := demo.Generate(env.ctx, a.db, demo.Options{Users: users, Now: time.Now(), PasswordHash: hash, Log: log})
-	if err != nil {
-		return describe(err)
-	}
-	fmt.Fprintf(env.stdout, "created %d users, %d referrals and %d clicks in %s\nlog in as %s with password %q\n",
-		res.Users, res.Referrals, res.Clicks, time.Since(start).Round(time.Millisecond), res.HubUsername, demoPassword)
-	return nil
+	return withApp(env, cfg, func(a *app) error {
+		hash, err := password.NewHasher(password.OWASP(), 1).Hash(env.ctx, demoPassword)
+		if err != nil {
+			return err
+		}
+		start := time.Now()
+		res, err := demo.Generate(env.ctx, a.db, demo.Options{Users: users, Now: time.Now(), PasswordHash: hash, Log: a.log})
+		if err != nil {
+			return describe(err)
+		}
+		fmt.Fprintf(env.stdout, "created %d users, %d referrals and %d clicks in %s\nlog in as %s with password %q\n",
+			res.Users, res.Referrals, res.Clicks, time.Since(start).Round(time.Millisecond), res.HubUsername, demoPassword)
+		return nil
+	})
 }

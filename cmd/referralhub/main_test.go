@@ -145,3 +145,21 @@ func TestVersionAndUnknownCommand(t *testing.T) {
 		t.Fatal("unknown command accepted")
 	}
 }
+
+func TestDemoLoadsOnceAndRefusesTwice(t *testing.T) {
+	eachEngine(t, func(t *testing.T, engine string) {
+		getenv := testEnv(t, engine, nil)
+		var out bytes.Buffer
+		if err := run(context.Background(), []string{"demo", "--users", "50"}, getenv, &out, io.Discard); err != nil ||
+			!strings.Contains(out.String(), "created 50 users") || !strings.Contains(out.String(), `log in as ambassador with password "demo-password"`) {
+			t.Fatalf("demo: %v\n%s", err, out.String())
+		}
+		err := run(context.Background(), []string{"demo", "--users", "50"}, getenv, io.Discard, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), "ambassador") {
+			t.Fatalf("second demo: %v, want a refusal naming the existing hub", err)
+		}
+		if err := run(context.Background(), []string{"demo", "--users", "0"}, getenv, io.Discard, io.Discard); err == nil {
+			t.Fatal("demo --users 0 accepted")
+		}
+	})
+}

@@ -74,6 +74,20 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, er
 	return &app{cfg: cfg, log: log, db: db, svc: svc, clicks: clicks}, nil
 }
 
+// withApp opens the app for a one-off command, brings the schema up to date
+// (see prepareSchema), runs fn and closes the app.
+func withApp(env cmdEnv, cfg config.Config, fn func(*app) error) error {
+	a, err := openApp(env.ctx, cfg, newLogger(cfg.LogFormat, env.stderr))
+	if err != nil {
+		return err
+	}
+	defer a.close(env.ctx)
+	if err := a.prepareSchema(env.ctx); err != nil {
+		return err
+	}
+	return fn(a)
+}
+
 // prepareSchema brings the schema up to date in development. In production
 // it refuses a stale schema instead: run "referralhub migrate" first, so an
 // upgrade is a deliberate step.
