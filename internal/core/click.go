@@ -68,7 +68,7 @@ func (s *Service) KnownCode(ctx context.Context, rawCode string) bool {
 // isOwnLink reports whether the signed-in visitor owns the link: people
 // following their own link are never attributed.
 func (s *Service) isOwnLink(ctx context.Context, sessionKey string, owner referralhub.CodeOwner) bool {
-	_, p, err := s.Authenticate(ctx, sessionKey)
+	_, p, err := s.sessionUser(ctx, sessionKey)
 	return err == nil && p.ID == owner.ParticipantID
 }
 

@@ -326,3 +326,24 @@ func TestClickHeadersAreMadeStorable(t *testing.T) {
 		}
 	})
 }
+
+func TestFollowingOwnLinkWritesNothing(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		_, s := f.signup(t, "alice", "")
+		alice := f.participant(t, s)
+		f.clock.Advance(2 * time.Hour) // activity is stale: Authenticate would record it
+		if res, err := f.svc.Click(ctx, alice.Code, core.Visit{SessionKey: s.Token}); err != nil || res.Attributed {
+			t.Fatalf("own link: %+v, %v", res, err)
+		}
+		after, err := db.Read().Participant(ctx, alice.ID)
+		if err != nil || !after.LastSeenAt.Equal(alice.LastSeenAt) {
+			t.Fatalf("the click path wrote last_seen_at: %v -> %v (%v)", alice.LastSeenAt, after.LastSeenAt, err)
+		}
+		f.svc.Authenticate(ctx, s.Token)
+		if touched, _ := db.Read().Participant(ctx, alice.ID); touched.LastSeenAt.Equal(alice.LastSeenAt) {
+			t.Fatal("Authenticate no longer records activity")
+		}
+	})
+}

@@ -93,22 +93,28 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 // touchEvery limits how often activity is written for one participant.
 const touchEvery = time.Hour
 
-// Authenticate returns the user and participant of a live session token.
+// Authenticate returns the user and participant of a live session token,
+// and records the participant's activity (at most hourly).
 func (s *Service) Authenticate(ctx context.Context, token string) (referralhub.User, referralhub.Participant, error) {
-	if token == "" {
-		return referralhub.User{}, referralhub.Participant{}, referralhub.Errorf(referralhub.EUNAUTHORIZED, "Please log in.")
-	}
-	now := s.now()
-	u, p, err := s.db.Read().SessionUser(ctx, hashToken(token), now)
+	u, p, err := s.sessionUser(ctx, token)
 	if err != nil {
 		return u, p, err
 	}
-	if now.Sub(p.LastSeenAt) > touchEvery {
+	if now := s.now(); now.Sub(p.LastSeenAt) > touchEvery {
 		if err := s.db.Write().TouchParticipant(ctx, p.ID, now); err != nil {
 			s.log.WarnContext(ctx, "touch participant", "err", err)
 		}
 	}
 	return u, p, nil
+}
+
+// sessionUser looks a session up without writing anything, for the click
+// path, which must not wait on the single SQLite writer.
+func (s *Service) sessionUser(ctx context.Context, token string) (referralhub.User, referralhub.Participant, error) {
+	if token == "" {
+		return referralhub.User{}, referralhub.Participant{}, referralhub.Errorf(referralhub.EUNAUTHORIZED, "Please log in.")
+	}
+	return s.db.Read().SessionUser(ctx, hashToken(token), s.now())
 }
 
 func (s *Service) newSession(ctx context.Context, q *storage.Queries, userID int64, now time.Time) (Session, error) {
