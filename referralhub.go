@@ -9,6 +9,16 @@ type User struct {
 	Username  string
 	IsAdmin   bool
 	CreatedAt time.Time
+	// EmailVerifiedAt is when the current address was verified; zero
+	// until it is.
+	EmailVerifiedAt time.Time
+}
+
+// NotificationPrefs are the notification emails a user chose to get.
+type NotificationPrefs struct {
+	NewReferral  bool // "You have a new referral"
+	RewardEarned bool // "You earned a reward"
+	RewardReady  bool // "Your reward is ready"
 }
 
 // Participant is a referral profile: the code a person shares and the
@@ -19,8 +29,11 @@ type Participant struct {
 	Code          string
 	CreatedAt     time.Time
 	LastSeenAt    time.Time
-	ReferralCount int64 // people this participant referred
-	ClickCount    int64 // clicks on this participant's link
+	ReferralCount int64  // people this participant referred
+	ClickCount    int64  // clicks on this participant's link
+	Plan          string // PlanFree or PlanPaid, for rules' segment conditions
+	// StripeCustomerID lets account credit land on a Stripe balance.
+	StripeCustomerID string
 }
 
 // CodeOwner is what a referral code resolves to on the click path.

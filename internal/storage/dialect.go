@@ -31,6 +31,12 @@ type dialect interface {
 	// appendParam appends the placeholder of the n-th (1-based) argument,
 	// for statements whose placeholders appear in argument order.
 	appendParam(b []byte, n int) []byte
+	// skipLocked ends a SELECT that claims a row so concurrent claimers
+	// pass over each other's rows; SQLite's single writer needs nothing.
+	skipLocked() string
+	// forUpdate ends a SELECT that locks its rows until the transaction
+	// ends; SQLite's single writer needs nothing.
+	forUpdate() string
 }
 
 type sqliteDialect struct{}
@@ -76,6 +82,9 @@ func (sqliteDialect) migrationLock() string { return "" }
 // bind; a plain ? is positional and free.
 func (sqliteDialect) appendParam(b []byte, _ int) []byte { return append(b, '?') }
 
+func (sqliteDialect) skipLocked() string { return "" }
+func (sqliteDialect) forUpdate() string  { return "" }
+
 type postgresDialect struct{}
 
 func (postgresDialect) name() string { return "postgres" }
@@ -109,3 +118,6 @@ func (postgresDialect) migrationLock() string { return "SELECT pg_advisory_xact_
 func (postgresDialect) appendParam(b []byte, n int) []byte {
 	return strconv.AppendInt(append(b, '$'), int64(n), 10)
 }
+
+func (postgresDialect) skipLocked() string { return " FOR UPDATE SKIP LOCKED" }
+func (postgresDialect) forUpdate() string  { return " FOR UPDATE" }

@@ -77,3 +77,47 @@ func (q *Queries) ReferredUsers(ctx context.Context, referrerID int64, limit, of
 	}
 	return out, rows.Err()
 }
+
+// ReferralParties is a referral with the names and plan that rewards need.
+type ReferralParties struct {
+	referralhub.Referral
+	ReferrerName string
+	RefereeName  string
+	RefereePlan  string
+}
+
+// ReferralPartiesOf returns the referral that brought a participant, with
+// both usernames and the referee's plan, or ENOTFOUND for an organic one.
+func (q *Queries) ReferralPartiesOf(ctx context.Context, refereeID int64) (ReferralParties, error) {
+	var (
+		rp    ReferralParties
+		click sql.NullString
+	)
+	err := q.queryRow(ctx, `/* ReferralPartiesOf */ SELECT r.id, r.referrer_id, r.referee_id, r.click_id, r.created_at,
+		COALESCE(ur.username, ''), COALESCE(ue.username, ''), pe.plan
+		FROM referrals r JOIN participants pr ON pr.id = r.referrer_id LEFT JOIN users ur ON ur.id = pr.user_id
+		JOIN participants pe ON pe.id = r.referee_id LEFT JOIN users ue ON ue.id = pe.user_id
+		WHERE r.referee_id = $1`, refereeID).Scan(&rp.ID, &rp.ReferrerID, &rp.RefereeID, &click, &rp.CreatedAt,
+		&rp.ReferrerName, &rp.RefereeName, &rp.RefereePlan)
+	if errors.Is(err, sql.ErrNoRows) {
+		return rp, referralhub.Errorf(referralhub.ENOTFOUND, "not referred")
+	}
+	if err != nil {
+		return rp, fmt.Errorf("referral parties: %w", err)
+	}
+	rp.ClickID, rp.CreatedAt = click.String, rp.CreatedAt.UTC()
+	return rp, nil
+}
+
+// ReferralPartiesByID is ReferralPartiesOf for a referral's id.
+func (q *Queries) ReferralPartiesByID(ctx context.Context, referralID int64) (ReferralParties, error) {
+	var refereeID int64
+	err := q.queryRow(ctx, `/* ReferralReferee */ SELECT referee_id FROM referrals WHERE id = $1`, referralID).Scan(&refereeID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ReferralParties{}, referralhub.Errorf(referralhub.ENOTFOUND, "no such referral")
+	}
+	if err != nil {
+		return ReferralParties{}, fmt.Errorf("referral referee: %w", err)
+	}
+	return q.ReferralPartiesOf(ctx, refereeID)
+}

@@ -147,9 +147,9 @@ func (q *Queries) Participant(ctx context.Context, id int64) (referralhub.Partic
 		p      referralhub.Participant
 		userID sql.NullInt64
 	)
-	err := q.queryRow(ctx, `/* Participant */ SELECT id, user_id, code, created_at, last_seen_at, referral_count, click_count
-		FROM participants WHERE id = $1`, id).
-		Scan(&p.ID, &userID, &p.Code, &p.CreatedAt, &p.LastSeenAt, &p.ReferralCount, &p.ClickCount)
+	err := q.queryRow(ctx, `/* Participant */ SELECT id, user_id, code, created_at, last_seen_at, referral_count, click_count,
+		plan, stripe_customer_id FROM participants WHERE id = $1`, id).
+		Scan(&p.ID, &userID, &p.Code, &p.CreatedAt, &p.LastSeenAt, &p.ReferralCount, &p.ClickCount, &p.Plan, &p.StripeCustomerID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, referralhub.Errorf(referralhub.ENOTFOUND, "no such participant")
 	}

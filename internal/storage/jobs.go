@@ -1,0 +1,165 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Job states.
+const (
+	JobQueued  = "queued"
+	JobRunning = "running"
+	JobDone    = "done"
+	JobFailed  = "failed"
+)
+
+// Job is one unit of durable work: send a mail, call Stripe, release a hold.
+type Job struct {
+	ID          int64
+	Kind        string
+	Payload     []byte // JSON, read by the kind's handler
+	State       string
+	DedupeKey   string // "" for none; a second job with the same key is not queued
+	Attempts    int
+	MaxAttempts int
+	RunAt       time.Time
+	LastError   string
+	CreatedAt   time.Time
+	FinishedAt  time.Time
+}
+
+// EnqueueJob queues j, to run at j.RunAt. A job whose DedupeKey is already
+// queued (or ever was) is skipped: queued reports whether this one was.
+// Call it inside InTx, beside the change that causes the job.
+func (q *Queries) EnqueueJob(ctx context.Context, j Job) (queued bool, err error) {
+	dedupe := sql.NullString{String: j.DedupeKey, Valid: j.DedupeKey != ""}
+	var id int64
+	err = q.queryRow(ctx, `/* EnqueueJob */ INSERT INTO jobs (kind, payload, dedupe_key, max_attempts, run_at, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
+		j.Kind, string(j.Payload), dedupe, j.MaxAttempts, q.ts(j.RunAt), q.ts(j.CreatedAt)).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("enqueue %s job: %w", j.Kind, err)
+	}
+	return true, nil
+}
+
+// ClaimJob takes the next due job for worker, leasing it until leaseEnd: if
+// the worker dies, the job is due again then. ok is false when nothing is
+// due. On PostgreSQL, concurrent claimers skip each other's rows.
+func (q *Queries) ClaimJob(ctx context.Context, worker string, now, leaseEnd time.Time) (j Job, ok bool, err error) {
+	var payload string
+	err = q.queryRow(ctx, `/* ClaimJob */ UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_by = $1, run_at = $2
+		WHERE id = (SELECT id FROM jobs WHERE state IN ('queued', 'running') AND run_at <= $3
+			ORDER BY run_at, id LIMIT 1`+q.d.skipLocked()+`)
+		RETURNING id, kind, payload, COALESCE(dedupe_key, ''), attempts, max_attempts, last_error`,
+		worker, q.ts(leaseEnd), q.ts(now)).Scan(&j.ID, &j.Kind, &payload, &j.DedupeKey,
+		&j.Attempts, &j.MaxAttempts, &j.LastError)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Job{}, false, nil
+	}
+	if err != nil {
+		return Job{}, false, fmt.Errorf("claim job: %w", err)
+	}
+	// RETURNING carries no column types on SQLite, so no timestamps here.
+	j.Payload, j.State, j.RunAt = []byte(payload), JobRunning, leaseEnd
+	return j, true, nil
+}
+
+// CompleteJob marks a claimed job done. It changes nothing (and reports
+// false) when the worker no longer holds the job because its lease ran out
+// and another worker took it.
+func (q *Queries) CompleteJob(ctx context.Context, id int64, worker string, now time.Time) (bool, error) {
+	return q.finishJob(ctx, `/* CompleteJob */ UPDATE jobs SET state = 'done', finished_at = $3, last_error = ''
+		WHERE id = $1 AND locked_by = $2 AND state = 'running'`, id, worker, q.ts(now))
+}
+
+// RetryJobLater puts a claimed job that failed back in the queue, due at
+// retryAt, remembering the error.
+func (q *Queries) RetryJobLater(ctx context.Context, id int64, worker string, retryAt time.Time, lastError string) (bool, error) {
+	return q.finishJob(ctx, `/* RetryJobLater */ UPDATE jobs SET state = 'queued', run_at = $3, last_error = $4, locked_by = ''
+		WHERE id = $1 AND locked_by = $2 AND state = 'running'`, id, worker, q.ts(retryAt), lastError)
+}
+
+// FailJob gives up on a claimed job: it stays failed until an admin retries it.
+func (q *Queries) FailJob(ctx context.Context, id int64, worker string, now time.Time, lastError string) (bool, error) {
+	return q.finishJob(ctx, `/* FailJob */ UPDATE jobs SET state = 'failed', finished_at = $3, last_error = $4, locked_by = ''
+		WHERE id = $1 AND locked_by = $2 AND state = 'running'`, id, worker, q.ts(now), lastError)
+}
+
+func (q *Queries) finishJob(ctx context.Context, query string, args ...any) (bool, error) {
+	res, err := q.exec(ctx, query, args...)
+	if err != nil {
+		return false, fmt.Errorf("finish job: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// RetryFailedJob queues a failed job again, due now, with a fresh count of
+// attempts. It returns ENOTFOUND-style false when the job is not failed.
+func (q *Queries) RetryFailedJob(ctx context.Context, id int64, now time.Time) (bool, error) {
+	return q.finishJob(ctx, `/* RetryFailedJob */ UPDATE jobs SET state = 'queued', attempts = 0, run_at = $2, finished_at = NULL
+		WHERE id = $1 AND state = 'failed'`, id, q.ts(now))
+}
+
+// Jobs lists jobs in state, newest first; "" lists every state.
+func (q *Queries) Jobs(ctx context.Context, state string, limit int) ([]Job, error) {
+	rows, err := q.query(ctx, `/* Jobs */ SELECT id, kind, payload, state, COALESCE(dedupe_key, ''), attempts, max_attempts,
+		run_at, last_error, created_at, finished_at
+		FROM jobs WHERE $1 = '' OR state = $1 ORDER BY id DESC LIMIT $2`, state, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list jobs: %w", err)
+	}
+	defer rows.Close()
+	var out []Job
+	for rows.Next() {
+		var (
+			j        Job
+			payload  string
+			finished sql.NullTime
+		)
+		if err := rows.Scan(&j.ID, &j.Kind, &payload, &j.State, &j.DedupeKey, &j.Attempts, &j.MaxAttempts,
+			&j.RunAt, &j.LastError, &j.CreatedAt, &finished); err != nil {
+			return nil, err
+		}
+		j.Payload, j.FinishedAt = []byte(payload), finished.Time
+		out = append(out, j)
+	}
+	return out, rows.Err()
+}
+
+// JobCounts counts jobs by state.
+func (q *Queries) JobCounts(ctx context.Context) (map[string]int64, error) {
+	rows, err := q.query(ctx, `/* JobCounts */ SELECT state, count(*) FROM jobs GROUP BY state`)
+	if err != nil {
+		return nil, fmt.Errorf("count jobs: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var (
+			state string
+			n     int64
+		)
+		if err := rows.Scan(&state, &n); err != nil {
+			return nil, err
+		}
+		out[state] = n
+	}
+	return out, rows.Err()
+}
+
+// DeleteDoneJobs removes jobs finished before cutoff, keeping failed ones.
+func (q *Queries) DeleteDoneJobs(ctx context.Context, cutoff time.Time) (int64, error) {
+	res, err := q.exec(ctx, `/* DeleteDoneJobs */ DELETE FROM jobs WHERE state = 'done' AND finished_at < $1`, q.ts(cutoff))
+	if err != nil {
+		return 0, fmt.Errorf("delete done jobs: %w", err)
+	}
+	return res.RowsAffected()
+}

@@ -1,0 +1,192 @@
+package storage_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/referralhub/referralhub/internal/storage"
+	"github.com/referralhub/referralhub/internal/storage/storagetest"
+)
+
+func enqueue(t *testing.T, db *storage.DB, kind, dedupe string, runAt time.Time) bool {
+	t.Helper()
+	var queued bool
+	err := db.InTx(context.Background(), func(q *storage.Queries) error {
+		var err error
+		queued, err = q.EnqueueJob(context.Background(), storage.Job{Kind: kind, Payload: []byte(`{"n":1}`), DedupeKey: dedupe,
+			MaxAttempts: 3, RunAt: runAt, CreatedAt: t0})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return queued
+}
+
+func TestJobsClaimInOrderAndOnlyWhenDue(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		enqueue(t, db, "later", "", t0.Add(time.Hour))
+		enqueue(t, db, "second", "", t0.Add(time.Second))
+		enqueue(t, db, "first", "", t0)
+		q := db.Write()
+		for _, want := range []string{"first", "second"} {
+			j, ok, err := q.ClaimJob(ctx, "w1", t0.Add(time.Minute), t0.Add(2*time.Minute))
+			if err != nil || !ok || j.Kind != want || j.Attempts != 1 || string(j.Payload) != `{"n":1}` {
+				t.Fatalf("claim = %+v %v %v, want %s", j, ok, err, want)
+			}
+		}
+		if _, ok, _ := q.ClaimJob(ctx, "w1", t0.Add(time.Minute), t0.Add(2*time.Minute)); ok {
+			t.Fatal("claimed a job that is not due")
+		}
+	})
+}
+
+func TestJobDedupeKeyQueuesOnce(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		if !enqueue(t, db, "mail", "mail:x:1", t0) {
+			t.Fatal("first enqueue skipped")
+		}
+		if enqueue(t, db, "mail", "mail:x:1", t0) {
+			t.Fatal("second enqueue with the same key queued")
+		}
+		jobs, err := db.Read().Jobs(context.Background(), "", 10)
+		if err != nil || len(jobs) != 1 {
+			t.Fatalf("jobs = %d, %v", len(jobs), err)
+		}
+	})
+}
+
+func TestJobLeaseExpiryHandsTheJobOver(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		q := db.Write()
+		enqueue(t, db, "mail", "", t0)
+		j, ok, err := q.ClaimJob(ctx, "dead", t0, t0.Add(time.Minute))
+		if err != nil || !ok {
+			t.Fatal(ok, err)
+		}
+		if _, ok, _ := q.ClaimJob(ctx, "alive", t0.Add(30*time.Second), t0.Add(time.Minute)); ok {
+			t.Fatal("a leased job was claimed again before its lease ended")
+		}
+		again, ok, err := q.ClaimJob(ctx, "alive", t0.Add(61*time.Second), t0.Add(3*time.Minute))
+		if err != nil || !ok || again.ID != j.ID || again.Attempts != 2 {
+			t.Fatalf("reclaim = %+v %v %v", again, ok, err)
+		}
+		if held, _ := q.CompleteJob(ctx, j.ID, "dead", t0.Add(62*time.Second)); held {
+			t.Fatal("the worker that lost the lease completed the job")
+		}
+		if held, err := q.CompleteJob(ctx, j.ID, "alive", t0.Add(62*time.Second)); !held || err != nil {
+			t.Fatal("the lease holder could not complete", err)
+		}
+		if _, ok, _ := q.ClaimJob(ctx, "alive", t0.Add(time.Hour), t0.Add(2*time.Hour)); ok {
+			t.Fatal("a done job was claimed")
+		}
+	})
+}
+
+func TestJobRetryFailAndAdminRetry(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		q := db.Write()
+		enqueue(t, db, "mail", "", t0)
+		j, _, _ := q.ClaimJob(ctx, "w", t0, t0.Add(time.Minute))
+		if held, err := q.RetryJobLater(ctx, j.ID, "w", t0.Add(10*time.Second), "smtp down"); !held || err != nil {
+			t.Fatal(held, err)
+		}
+		if _, ok, _ := q.ClaimJob(ctx, "w", t0.Add(5*time.Second), t0.Add(time.Minute)); ok {
+			t.Fatal("claimed before its retry time")
+		}
+		j, ok, _ := q.ClaimJob(ctx, "w", t0.Add(10*time.Second), t0.Add(time.Minute))
+		if !ok || j.LastError != "smtp down" || j.Attempts != 2 {
+			t.Fatalf("retry claim = %+v %v", j, ok)
+		}
+		if held, err := q.FailJob(ctx, j.ID, "w", t0.Add(11*time.Second), "gave up"); !held || err != nil {
+			t.Fatal(held, err)
+		}
+		failed, err := q.Jobs(ctx, storage.JobFailed, 10)
+		if err != nil || len(failed) != 1 || failed[0].LastError != "gave up" || failed[0].FinishedAt.IsZero() {
+			t.Fatalf("failed jobs = %+v, %v", failed, err)
+		}
+		counts, _ := q.JobCounts(ctx)
+		if counts[storage.JobFailed] != 1 {
+			t.Fatalf("counts = %v", counts)
+		}
+		if ok, err := q.RetryFailedJob(ctx, j.ID, t0.Add(time.Hour)); !ok || err != nil {
+			t.Fatal(ok, err)
+		}
+		if ok, _ := q.RetryFailedJob(ctx, j.ID, t0.Add(time.Hour)); ok {
+			t.Fatal("retried a job that is not failed")
+		}
+		j, ok, _ = q.ClaimJob(ctx, "w", t0.Add(time.Hour), t0.Add(2*time.Hour))
+		if !ok || j.Attempts != 1 {
+			t.Fatalf("after admin retry: %+v %v", j, ok)
+		}
+	})
+}
+
+// TestConcurrentWorkersClaimEachJobOnce runs two claimers on separate
+// connection pools (two instances, on PostgreSQL) against one queue.
+func TestConcurrentWorkersClaimEachJobOnce(t *testing.T) {
+	for _, engine := range storagetest.Engines() {
+		t.Run(engine, func(t *testing.T) {
+			url := storagetest.URL(t, engine)
+			ctx := context.Background()
+			var dbs []*storage.DB
+			for range 2 {
+				db, err := storage.Open(ctx, url)
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { db.Close() })
+				dbs = append(dbs, db)
+			}
+			if _, err := dbs[0].Migrate(ctx, t0); err != nil {
+				t.Fatal(err)
+			}
+			const n = 200
+			for i := range n {
+				enqueue(t, dbs[0], "job", fmt.Sprint(i), t0)
+			}
+			var (
+				mu   sync.Mutex
+				seen = map[int64]int{}
+				wg   sync.WaitGroup
+			)
+			for w := range 4 {
+				db := dbs[w%2]
+				wg.Go(func() {
+					for {
+						j, ok, err := db.Write().ClaimJob(ctx, fmt.Sprint("w", w), t0, t0.Add(time.Hour))
+						if err != nil {
+							t.Error(err)
+							return
+						}
+						if !ok {
+							return
+						}
+						mu.Lock()
+						seen[j.ID]++
+						mu.Unlock()
+						if _, err := db.Write().CompleteJob(ctx, j.ID, fmt.Sprint("w", w), t0); err != nil {
+							t.Error(err)
+							return
+						}
+					}
+				})
+			}
+			wg.Wait()
+			if len(seen) != n {
+				t.Fatalf("%d jobs claimed, want %d", len(seen), n)
+			}
+			for id, c := range seen {
+				if c != 1 {
+					t.Fatalf("job %d claimed %d times", id, c)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,220 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/referralhub/referralhub"
+)
+
+// InsertReward appends a ledger entry and sets its ID. inserted is false,
+// and nothing changes, when the entry already exists: the same (rule,
+// referral, side, entry) or the same idempotency key. That is what makes a
+// reward impossible to credit twice, even from concurrent transactions.
+func (q *Queries) InsertReward(ctx context.Context, r *referralhub.Reward, idempotencyKey string) (inserted bool, err error) {
+	err = q.queryRow(ctx, `/* InsertReward */ INSERT INTO rewards (participant_id, side, entry, rule_id, referral_id, event_id,
+		reverses_id, idempotency_key, kind, amount, currency, percent_off, status, reason, hold_until, credited_at, approved_at,
+		redeem_asked_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+		ON CONFLICT DO NOTHING RETURNING id`,
+		r.ParticipantID, r.Side, r.Entry, nullID(r.RuleID), nullID(r.ReferralID), nullID(r.EventID), nullID(r.ReversesID),
+		sql.NullString{String: idempotencyKey, Valid: idempotencyKey != ""}, r.Kind, r.Amount, r.Currency, r.PercentOff,
+		r.Status, r.Reason, q.nullTime(r.HoldUntil), q.ts(r.CreditedAt), q.nullTime(r.ApprovedAt), q.nullTime(r.RedeemAskedAt)).Scan(&r.ID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("insert reward: %w", err)
+	}
+	return true, nil
+}
+
+func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id != 0} }
+
+func (q *Queries) nullTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return q.ts(t)
+}
+
+// LockParticipant holds a participant's row until the transaction ends, so
+// checks that read then write (reward caps) run one at a time per
+// participant on PostgreSQL. SQLite's one writer serialises them already.
+func (q *Queries) LockParticipant(ctx context.Context, id int64) error {
+	var got int64
+	err := q.queryRow(ctx, `/* LockParticipant */ SELECT id FROM participants WHERE id = $1`+q.d.forUpdate(), id).Scan(&got)
+	if err != nil {
+		return fmt.Errorf("lock participant: %w", err)
+	}
+	return nil
+}
+
+// RuleUsage counts the rewards a rule gave a participant on one side since
+// since, and their total amount, leaving out withdrawn ones: what caps
+// compare against.
+func (q *Queries) RuleUsage(ctx context.Context, ruleID, participantID int64, side string, since time.Time) (count, total int64, err error) {
+	err = q.queryRow(ctx, `/* RuleUsage */ SELECT count(*), COALESCE(SUM(amount), 0) FROM rewards
+		WHERE participant_id = $1 AND rule_id = $2 AND side = $3 AND entry = 'reward'
+		AND status NOT IN ('cancelled', 'reversed') AND credited_at >= $4`,
+		participantID, ruleID, side, q.ts(since)).Scan(&count, &total)
+	if err != nil {
+		return 0, 0, fmt.Errorf("rule usage: %w", err)
+	}
+	return count, total, nil
+}
+
+// setStatus moves one entry from one of the from statuses to status,
+// setting column (the transition's own timestamp) once. It reports whether
+// the entry moved.
+func (q *Queries) setStatus(ctx context.Context, name string, query string, args ...any) (bool, error) {
+	res, err := q.exec(ctx, "/* "+name+" */ "+query, args...)
+	if err != nil {
+		return false, fmt.Errorf("%s: %w", name, err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// ApproveReward makes a pending reward available once its hold has ended
+// at now. It reports false when the reward is not pending or still on hold.
+func (q *Queries) ApproveReward(ctx context.Context, id int64, now time.Time) (bool, error) {
+	return q.setStatus(ctx, "ApproveReward", `UPDATE rewards SET status = 'approved', approved_at = $2
+		WHERE id = $1 AND status = 'pending' AND hold_until <= $2`, id, q.ts(now))
+}
+
+// AskRedeem records that a participant asked to redeem an available entry
+// of theirs. A second ask (a double submit) reports false.
+func (q *Queries) AskRedeem(ctx context.Context, id, participantID int64, now time.Time) (bool, error) {
+	return q.setStatus(ctx, "AskRedeem", `UPDATE rewards SET redeem_asked_at = $3
+		WHERE id = $1 AND participant_id = $2 AND status = 'approved' AND entry <> 'clawback' AND amount >= 0
+		AND redeem_asked_at IS NULL`, id, participantID, q.ts(now))
+}
+
+// MarkRedeemed records that a coupon was issued (or trial days granted) for
+// an entry, with its promotion code and the outside object's id.
+func (q *Queries) MarkRedeemed(ctx context.Context, id int64, now time.Time, promoCode, externalID string) (bool, error) {
+	return q.setStatus(ctx, "MarkRedeemed", `UPDATE rewards SET status = 'redeemed', redeemed_at = $2, promo_code = $3, external_id = $4
+		WHERE id = $1 AND status = 'approved'`, id, q.ts(now), promoCode, externalID)
+}
+
+// MarkFulfilled records that an entry was paid out elsewhere (a Stripe
+// customer balance credit).
+func (q *Queries) MarkFulfilled(ctx context.Context, id int64, now time.Time, externalID string) (bool, error) {
+	return q.setStatus(ctx, "MarkFulfilled", `UPDATE rewards SET status = 'fulfilled', fulfilled_at = $2, external_id = $3
+		WHERE id = $1 AND status = 'approved'`, id, q.ts(now), externalID)
+}
+
+// CancelReward withdraws a pending reward.
+func (q *Queries) CancelReward(ctx context.Context, id int64, now time.Time) (bool, error) {
+	return q.setStatus(ctx, "CancelReward", `UPDATE rewards SET status = 'cancelled', cancelled_at = $2
+		WHERE id = $1 AND status = 'pending'`, id, q.ts(now))
+}
+
+// ReverseReward marks an available or paid-out reward reversed; the caller
+// appends the clawback entry. One that was already paid out, or asked for,
+// is flagged for the admin.
+func (q *Queries) ReverseReward(ctx context.Context, id int64, now time.Time) (bool, error) {
+	return q.setStatus(ctx, "ReverseReward", `UPDATE rewards SET status = 'reversed', reversed_at = $2,
+		needs_review = (status IN ('redeemed', 'fulfilled') OR redeem_asked_at IS NOT NULL)
+		WHERE id = $1 AND status IN ('approved', 'redeemed', 'fulfilled')`, id, q.ts(now))
+}
+
+const rewardColumns = `id, participant_id, side, entry, COALESCE(rule_id, 0), COALESCE(referral_id, 0), COALESCE(event_id, 0),
+	COALESCE(reverses_id, 0), kind, amount, currency, percent_off, status, reason, promo_code, external_id, needs_review,
+	hold_until, credited_at, approved_at, redeem_asked_at, redeemed_at, fulfilled_at, reversed_at, cancelled_at`
+
+func scanReward(row interface{ Scan(...any) error }) (referralhub.Reward, error) {
+	var (
+		r                                                      referralhub.Reward
+		hold, approved, asked, redeemed, fulfilled, rev, cncld sql.NullTime
+	)
+	err := row.Scan(&r.ID, &r.ParticipantID, &r.Side, &r.Entry, &r.RuleID, &r.ReferralID, &r.EventID, &r.ReversesID,
+		&r.Kind, &r.Amount, &r.Currency, &r.PercentOff, &r.Status, &r.Reason, &r.PromoCode, &r.ExternalID, &r.NeedsReview,
+		&hold, &r.CreditedAt, &approved, &asked, &redeemed, &fulfilled, &rev, &cncld)
+	r.CreditedAt = r.CreditedAt.UTC()
+	r.HoldUntil, r.ApprovedAt, r.RedeemAskedAt = utc(hold), utc(approved), utc(asked)
+	r.RedeemedAt, r.FulfilledAt, r.ReversedAt, r.CancelledAt = utc(redeemed), utc(fulfilled), utc(rev), utc(cncld)
+	return r, err
+}
+
+func utc(t sql.NullTime) time.Time {
+	if !t.Valid {
+		return time.Time{}
+	}
+	return t.Time.UTC()
+}
+
+// Reward returns one ledger entry, or ENOTFOUND.
+func (q *Queries) Reward(ctx context.Context, id int64) (referralhub.Reward, error) {
+	r, err := scanReward(q.queryRow(ctx, `/* Reward */ SELECT `+rewardColumns+` FROM rewards WHERE id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, referralhub.Errorf(referralhub.ENOTFOUND, "That reward does not exist.")
+	}
+	if err != nil {
+		return r, fmt.Errorf("reward: %w", err)
+	}
+	return r, nil
+}
+
+// ParticipantRewards lists a participant's ledger entries, newest first.
+func (q *Queries) ParticipantRewards(ctx context.Context, participantID int64, limit int) ([]referralhub.Reward, error) {
+	return q.rewards(ctx, `/* ParticipantRewards */ SELECT `+rewardColumns+` FROM rewards
+		WHERE participant_id = $1 ORDER BY credited_at DESC, id DESC LIMIT $2`, participantID, limit)
+}
+
+// EventRewards lists the rewards an event earned (not their clawbacks).
+func (q *Queries) EventRewards(ctx context.Context, eventID int64) ([]referralhub.Reward, error) {
+	return q.rewards(ctx, `/* EventRewards */ SELECT `+rewardColumns+` FROM rewards
+		WHERE event_id = $1 AND entry = 'reward' ORDER BY id`, eventID)
+}
+
+// RewardsToReview lists reversed rewards that had already been paid out.
+func (q *Queries) RewardsToReview(ctx context.Context, limit int) ([]referralhub.Reward, error) {
+	return q.rewards(ctx, `/* RewardsToReview */ SELECT `+rewardColumns+` FROM rewards
+		WHERE needs_review ORDER BY reversed_at DESC, id DESC LIMIT $1`, limit)
+}
+
+func (q *Queries) rewards(ctx context.Context, query string, args ...any) ([]referralhub.Reward, error) {
+	rows, err := q.query(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list rewards: %w", err)
+	}
+	defer rows.Close()
+	var out []referralhub.Reward
+	for rows.Next() {
+		r, err := scanReward(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Balances derives what a participant holds from the ledger, per kind and
+// currency. Available counts approved entries not yet asked for, plus
+// reversed ones, which their (negative) clawback entries cancel; pending
+// counts entries on hold.
+func (q *Queries) Balances(ctx context.Context, participantID int64) ([]referralhub.Balance, error) {
+	rows, err := q.query(ctx, `/* Balances */ SELECT kind, currency,
+		COALESCE(SUM(CASE WHEN status IN ('approved', 'reversed') AND redeem_asked_at IS NULL THEN amount ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN status = 'pending' THEN amount ELSE 0 END), 0)
+		FROM rewards WHERE participant_id = $1 GROUP BY kind, currency ORDER BY kind, currency`, participantID)
+	if err != nil {
+		return nil, fmt.Errorf("balances: %w", err)
+	}
+	defer rows.Close()
+	var out []referralhub.Balance
+	for rows.Next() {
+		var b referralhub.Balance
+		if err := rows.Scan(&b.Kind, &b.Currency, &b.Available, &b.Pending); err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}

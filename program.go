@@ -1,0 +1,64 @@
+package referralhub
+
+import "time"
+
+// Plans a participant can be on, for rules' segment conditions.
+const (
+	PlanFree = "free"
+	PlanPaid = "paid"
+)
+
+// Cap periods.
+const (
+	PeriodDay   = "day"
+	PeriodMonth = "month"
+	PeriodLife  = "life"
+)
+
+// Program is the referral program: what a referral earns and when. It is
+// stored as versions, so every change keeps who made it and when.
+type Program struct {
+	Name              string
+	AttributionWindow time.Duration
+	Hold              time.Duration // rules without a hold of their own use it
+	// Points redemption: PointsPerCoupon points buy a coupon of CouponValue
+	// minor units of CouponCurrency off. 0 points turns redemption off.
+	PointsPerCoupon int64
+	CouponValue     int64
+	CouponCurrency  string
+	Rules           []Rule
+	NextRuleID      int64 // rule ids are never reused: the ledger keys on them
+}
+
+// Rule says who earns what when a referred person takes a step.
+type Rule struct {
+	ID          int64
+	Trigger     string         // signup, email_verified, purchase, or a custom event name
+	MinAmount   int64          // purchases: the least amount that counts (minor units)
+	MinCurrency string         // ...in this currency
+	FirstOnly   bool           // purchases: only the referee's first purchase counts
+	Segment     string         // "", PlanFree or PlanPaid: the referee's plan must match
+	Referrer    *RewardSpec    // nil: the referrer gets nothing from this rule
+	Referee     *RewardSpec    // nil: the referee gets nothing
+	Hold        *time.Duration // nil: the program's hold
+	CapCount    int64          // per referrer and period: at most this many rewards (0: no cap)
+	CapValue    int64          // ...or this much in total (0: no cap)
+	CapPeriod   string         // PeriodDay, PeriodMonth or PeriodLife
+}
+
+// RewardSpec is what one side of a rule earns.
+type RewardSpec struct {
+	Kind       string
+	Amount     int64 // points, minor units of Currency, or days
+	Currency   string
+	PercentOff int64 // coupons: percent off instead of an amount
+}
+
+// ProgramVersion is one saved state of the program.
+type ProgramVersion struct {
+	ID        int64
+	Program   Program
+	ChangedBy string // the admin's username, "" for the built-in default
+	Summary   string
+	ChangedAt time.Time
+}
