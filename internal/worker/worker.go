@@ -1,0 +1,185 @@
+// Package worker runs durable jobs from the database queue: mail, Stripe
+// fulfilment, hold releases. Jobs are claimed with a lease, so a job whose
+// process died (even by kill -9) runs again once its lease ends, and
+// several instances can share one PostgreSQL queue.
+package worker
+
+import (
+	"context"
+	crand "crypto/rand"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/referralhub/referralhub"
+	"github.com/referralhub/referralhub/internal/storage"
+)
+
+// Handler runs one job. An error with code EINVALID or ENOTFOUND fails the
+// job for good; any other error is retried with backoff.
+type Handler = func(context.Context, storage.Job) error
+
+// Config tunes a Worker.
+type Config struct {
+	Concurrency int              // jobs run at once; default 2
+	Lease       time.Duration    // how long a claimed job is ours; default 2m
+	Poll        time.Duration    // how often the queue is checked when idle; default 1s
+	Now         func() time.Time // the clock; default time.Now
+	Log         *slog.Logger
+}
+
+// Worker claims and runs jobs. Create it with New.
+type Worker struct {
+	db       *storage.DB
+	handlers map[string]Handler
+	cfg      Config
+	id       string // this worker's lease holder name
+	wake     chan struct{}
+}
+
+// New returns a Worker running handlers' kinds of job from db.
+func New(db *storage.DB, handlers map[string]Handler, cfg Config) *Worker {
+	if cfg.Concurrency <= 0 {
+		cfg.Concurrency = 2
+	}
+	if cfg.Lease <= 0 {
+		cfg.Lease = 2 * time.Minute
+	}
+	if cfg.Poll <= 0 {
+		cfg.Poll = time.Second
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return &Worker{db: db, handlers: handlers, cfg: cfg, id: "w-" + crand.Text()[:12], wake: make(chan struct{}, 1)}
+}
+
+// Wake tells the worker that jobs were queued, so it need not wait for its
+// next poll. It never blocks.
+func (w *Worker) Wake() {
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run works the queue until ctx ends, then waits for the jobs in hand.
+func (w *Worker) Run(ctx context.Context) {
+	var wg sync.WaitGroup
+	for range w.cfg.Concurrency {
+		wg.Go(func() { w.loop(ctx) })
+	}
+	wg.Wait()
+}
+
+func (w *Worker) loop(ctx context.Context) {
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-timer.C:
+		case <-w.wake:
+		}
+		for ctx.Err() == nil {
+			ran, err := w.RunOne(context.WithoutCancel(ctx))
+			if err != nil {
+				w.cfg.Log.ErrorContext(ctx, "job queue", "err", err)
+			}
+			if !ran || err != nil {
+				break
+			}
+		}
+		timer.Reset(w.cfg.Poll)
+	}
+}
+
+// RunDue runs jobs one after another until none is due, and returns how
+// many ran. Tests use it with an injected clock.
+func (w *Worker) RunDue(ctx context.Context) (int, error) {
+	n := 0
+	for {
+		ran, err := w.RunOne(ctx)
+		if err != nil || !ran {
+			return n, err
+		}
+		n++
+	}
+}
+
+// RunOne claims one due job and runs it; ran is false when none was due.
+// The job's outcome is recorded; err reports only queue failures.
+func (w *Worker) RunOne(ctx context.Context) (ran bool, err error) {
+	now := w.cfg.Now()
+	j, ok, err := w.db.Write().ClaimJob(ctx, w.id, now, now.Add(w.cfg.Lease))
+	if err != nil || !ok {
+		return false, err
+	}
+	jobErr := w.run(ctx, j)
+	return true, w.finish(ctx, j, jobErr)
+}
+
+// run calls the job's handler within its lease, turning a panic into an error.
+func (w *Worker) run(ctx context.Context, j storage.Job) (err error) {
+	h, ok := w.handlers[j.Kind]
+	if !ok {
+		return referralhub.Errorf(referralhub.EINVALID, "no handler for job kind %q", j.Kind)
+	}
+	ctx, cancel := context.WithTimeout(ctx, w.cfg.Lease*9/10)
+	defer cancel()
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("job panicked: %v", p)
+		}
+	}()
+	return h(ctx, j)
+}
+
+// finish records a job's outcome: done, retried later, or failed for good.
+func (w *Worker) finish(ctx context.Context, j storage.Job, jobErr error) error {
+	q, now := w.db.Write(), w.cfg.Now()
+	log := w.cfg.Log.With("job_id", j.ID, "kind", j.Kind, "attempt", j.Attempts)
+	var (
+		held bool
+		err  error
+	)
+	switch {
+	case jobErr == nil:
+		held, err = q.CompleteJob(ctx, j.ID, w.id, now)
+	case permanent(jobErr) || j.Attempts >= j.MaxAttempts:
+		log.ErrorContext(ctx, "job failed", "err", jobErr)
+		held, err = q.FailJob(ctx, j.ID, w.id, now, jobErr.Error())
+	default:
+		retry := now.Add(Backoff(j.Attempts))
+		log.WarnContext(ctx, "job will retry", "err", jobErr, "at", retry)
+		held, err = q.RetryJobLater(ctx, j.ID, w.id, retry, jobErr.Error())
+	}
+	if err == nil && !held {
+		log.WarnContext(ctx, "job lease lost before it finished")
+	}
+	return err
+}
+
+func permanent(err error) bool {
+	var e *referralhub.Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	return e.Code == referralhub.EINVALID || e.Code == referralhub.ENOTFOUND
+}
+
+// Backoff is the wait before retry number attempt (1-based): 5s doubling
+// up to an hour, with ±20% jitter so retries of one outage spread out.
+func Backoff(attempt int) time.Duration {
+	d := 5 * time.Second
+	for i := 1; i < attempt && d < time.Hour; i++ {
+		d *= 2
+	}
+	d = min(d, time.Hour)
+	jitter := time.Duration(rand.Int64N(int64(d)/5*2+1)) - d/5
+	return d + jitter
+}
