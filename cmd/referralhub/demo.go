@@ -31,7 +31,8 @@ func demoCmd(env cmdEnv, args []string) error {
 			return err
 		}
 		start := time.Now()
-		res, err := demo.Generate(env.ctx, a.db, demo.Options{Users: users, Now: time.Now(), PasswordHash: hash, Log: a.log})
+		res, err := demo.Generate(env.ctx, a.db, demo.Options{Users: users, Now: time.Now(), PasswordHash: hash, Log: a.log,
+			PointsPerReferral: cfg.PointsPerReferral})
 		if err != nil {
 			return describe(err)
 		}

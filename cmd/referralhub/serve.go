@@ -43,7 +43,13 @@ func serveCmd(env cmdEnv, args []string) error {
 		return err
 	}
 	go a.cleanSessions(env.ctx)
-	return serveHTTP(env, log, ln, site)
+	workCtx, stopWork := context.WithCancel(env.ctx)
+	jobsDone := make(chan struct{})
+	go func() { a.worker.Run(workCtx); close(jobsDone) }()
+	err = serveHTTP(env, log, ln, site)
+	stopWork()
+	<-jobsDone // the worker finishes the jobs in hand
+	return err
 }
 
 func serveHTTP(env cmdEnv, log *slog.Logger, ln net.Listener, h http.Handler) error {
@@ -72,7 +78,11 @@ func serveHTTP(env cmdEnv, log *slog.Logger, ln net.Listener, h http.Handler) er
 	return nil
 }
 
-// cleanSessions deletes expired sessions hourly until ctx ends.
+// doneJobsKept is how long finished jobs stay visible at /admin/jobs.
+const doneJobsKept = 30 * 24 * time.Hour
+
+// cleanSessions deletes expired sessions, and finished jobs older than
+// doneJobsKept, hourly until ctx ends.
 func (a *app) cleanSessions(ctx context.Context) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
@@ -85,6 +95,9 @@ func (a *app) cleanSessions(ctx context.Context) {
 				a.log.Warn("delete expired sessions", "err", err)
 			} else if n > 0 {
 				a.log.Info("deleted expired sessions", "count", n)
+			}
+			if _, err := a.db.Write().DeleteDoneJobs(ctx, time.Now().Add(-doneJobsKept)); err != nil {
+				a.log.Warn("delete done jobs", "err", err)
 			}
 		}
 	}

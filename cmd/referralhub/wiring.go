@@ -11,18 +11,23 @@ import (
 
 	"github.com/referralhub/referralhub/internal/config"
 	"github.com/referralhub/referralhub/internal/core"
+	"github.com/referralhub/referralhub/internal/mail"
 	"github.com/referralhub/referralhub/internal/password"
 	"github.com/referralhub/referralhub/internal/reqid"
 	"github.com/referralhub/referralhub/internal/storage"
+	"github.com/referralhub/referralhub/internal/stripepay"
+	"github.com/referralhub/referralhub/internal/worker"
 )
 
-// app is the wired program: configuration, storage and the core.
+// app is the wired program: configuration, storage, the core and its
+// job worker.
 type app struct {
 	cfg    config.Config
 	log    *slog.Logger
 	db     *storage.DB
 	svc    *core.Service
 	clicks *core.ClickBuffer
+	worker *worker.Worker
 }
 
 // loadConfig parses configuration for a subcommand; extra registers the
@@ -68,10 +73,47 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, er
 		time.Now, db.Read().CodeOwner)
 	clicks := core.NewClickBuffer(core.ClickBufferConfig{Capacity: 50_000, BatchSize: 10_000, FlushInterval: time.Second},
 		log, db.InsertClicks)
+	outside, err := newOutside(cfg, log)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	var jobs *worker.Worker
 	svc := core.New(core.Deps{DB: db, Settings: settings, Now: time.Now, SecretKey: secret,
-		Hasher: password.NewHasher(password.OWASP(), runtime.NumCPU()), Codes: codes, Clicks: clicks, Logger: log})
+		Hasher: password.NewHasher(password.OWASP(), runtime.NumCPU()), Codes: codes, Clicks: clicks, Logger: log,
+		BaseURL: cfg.BaseURL, Mailer: outside.mailer, Templates: outside.templates, Payments: outside.payments,
+		JobsQueued: func() { jobs.Wake() }})
+	jobs = worker.New(db, svc.JobHandlers(), worker.Config{Lease: cfg.JobLease, Log: log})
 	go clicks.Run()
-	return &app{cfg: cfg, log: log, db: db, svc: svc, clicks: clicks}, nil
+	return &app{cfg: cfg, log: log, db: db, svc: svc, clicks: clicks, worker: jobs}, nil
+}
+
+// outside is the world beyond this machine: mail and Stripe.
+type outside struct {
+	mailer    mail.Sender
+	templates *mail.Templates
+	payments  core.Payments // nil without a Stripe key
+}
+
+func newOutside(cfg config.Config, log *slog.Logger) (outside, error) {
+	var o outside
+	var err error
+	if o.templates, err = mail.NewTemplates(); err != nil {
+		return o, err
+	}
+	if cfg.SMTPURL == "" {
+		o.mailer = mail.NewLog(log, cfg.MailFrom)
+	} else if o.mailer, err = mail.NewSMTP(cfg.SMTPURL, cfg.MailFrom); err != nil {
+		return o, fmt.Errorf("REFERRALHUB_SMTP_URL: %w", err)
+	}
+	if cfg.StripeSecretKey != "" {
+		client, err := stripepay.New(stripepay.Config{SecretKey: cfg.StripeSecretKey, APIBase: cfg.StripeAPIBase})
+		if err != nil {
+			return o, fmt.Errorf("REFERRALHUB_STRIPE_SECRET_KEY: %w", err)
+		}
+		o.payments = client
+	}
+	return o, nil
 }
 
 // withApp opens the app for a one-off command, brings the schema up to date

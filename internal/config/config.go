@@ -8,10 +8,13 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	netmail "net/mail"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/referralhub/referralhub/internal/mail"
 )
 
 // Config is the validated configuration.
@@ -25,6 +28,11 @@ type Config struct {
 	PointsPerReferral int64
 	AttributionWindow time.Duration
 	LogFormat         string // "text" or "json"
+	SMTPURL           string // smtp://user:pass@host:port or smtps://...; "" writes mail to the log
+	MailFrom          string
+	StripeSecretKey   string // "" turns Stripe fulfilment off
+	StripeAPIBase     string // "" is Stripe's own API; set it to point at stripe-mock
+	JobLease          time.Duration
 	DataDir           string // where development files (SQLite, secret key) live
 }
 
@@ -48,6 +56,11 @@ func settings() []setting {
 		{"REFERRALHUB_POINTS_PER_REFERRAL", "points-per-referral", "10", "points per referral", setPoints},
 		{"REFERRALHUB_ATTRIBUTION_WINDOW", "attribution-window", "720h", "how long a click counts", setWindow},
 		{"REFERRALHUB_LOG_FORMAT", "log-format", "text", "text or json", setLogFormat},
+		{"REFERRALHUB_SMTP_URL", "", "", "SMTP server for mail (never logged)", setSMTPURL},
+		{"REFERRALHUB_MAIL_FROM", "mail-from", "ReferralHub <noreply@localhost>", "From address of mail", setMailFrom},
+		{"REFERRALHUB_STRIPE_SECRET_KEY", "", "", "Stripe secret key (never logged)", func(c *Config, v string) error { c.StripeSecretKey = v; return nil }},
+		{"REFERRALHUB_STRIPE_API_BASE", "stripe-api-base", "", "Stripe API base URL, for stripe-mock", setStripeAPIBase},
+		{"REFERRALHUB_JOB_LEASE", "job-lease", "2m", "how long a job may run before another worker retries it", setJobLease},
 	}
 }
 
@@ -164,4 +177,42 @@ func redact(v string) string {
 		return v
 	}
 	return u.Redacted()
+}
+
+func setSMTPURL(c *Config, v string) error {
+	if v != "" {
+		if err := mail.ValidateURL(v); err != nil {
+			return err
+		}
+	}
+	c.SMTPURL = v
+	return nil
+}
+
+func setMailFrom(c *Config, v string) error {
+	if _, err := netmail.ParseAddress(v); err != nil {
+		return fmt.Errorf("must be an address like \"Acme <noreply@acme.test>\" (got %q)", v)
+	}
+	c.MailFrom = v
+	return nil
+}
+
+func setStripeAPIBase(c *Config, v string) error {
+	if v != "" {
+		u, err := url.Parse(v)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("must be an http or https URL, like http://127.0.0.1:12111 (got %q)", v)
+		}
+	}
+	c.StripeAPIBase = v
+	return nil
+}
+
+func setJobLease(c *Config, v string) error {
+	d, err := time.ParseDuration(v)
+	if err != nil || d < time.Second || d > time.Hour {
+		return fmt.Errorf("must be a duration from 1s to 1h, like 2m (got %q)", v)
+	}
+	c.JobLease = d
+	return nil
 }

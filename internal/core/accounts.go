@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/referralhub/referralhub"
@@ -51,7 +52,7 @@ func (s *Service) signup(ctx context.Context, in SignupInput, startSession bool)
 	if err != nil {
 		return referralhub.User{}, Session{}, err
 	}
-	referrer, clickID := s.referrerFor(ctx, in.Attribution)
+	referrer, click := s.referrerFor(ctx, in.Attribution)
 	now := s.now()
 	u := referralhub.User{Email: in.Email, Username: in.Username, IsAdmin: in.IsAdmin, CreatedAt: now}
 	var sess Session
@@ -63,11 +64,8 @@ func (s *Service) signup(ctx context.Context, in SignupInput, startSession bool)
 		if err != nil {
 			return err
 		}
-		if referrer.ParticipantID != 0 {
-			r := referralhub.Referral{ReferrerID: referrer.ParticipantID, RefereeID: p.ID, ClickID: clickID, CreatedAt: now}
-			if err := q.CreateReferral(ctx, &r); err != nil {
-				return err
-			}
+		if err := s.startRewards(ctx, q, u, p, referrer, click); err != nil {
+			return err
 		}
 		if !startSession {
 			return nil
@@ -81,6 +79,7 @@ func (s *Service) signup(ctx context.Context, in SignupInput, startSession bool)
 	if referrer.ParticipantID != 0 {
 		s.active.Forget(referrer.ParticipantID)
 	}
+	s.jobsQueued()
 	s.log.InfoContext(ctx, "signup", "user_id", u.ID, "referred", referrer.ParticipantID != 0)
 	return u, sess, nil
 }
@@ -107,17 +106,52 @@ func (s *Service) Referrer(ctx context.Context, cookie string) (referralhub.Code
 
 // referrerFor verifies an attribution cookie and resolves its code. A bad,
 // expired or unknown attribution yields the zero owner: an organic signup.
-func (s *Service) referrerFor(ctx context.Context, cookie string) (referralhub.CodeOwner, string) {
+func (s *Service) referrerFor(ctx context.Context, cookie string) (referralhub.CodeOwner, Attribution) {
 	if cookie == "" {
-		return referralhub.CodeOwner{}, ""
+		return referralhub.CodeOwner{}, Attribution{}
 	}
-	a, ok := s.VerifyAttribution(cookie)
+	a, ok := s.VerifyAttribution(ctx, cookie)
 	if !ok {
-		return referralhub.CodeOwner{}, ""
+		return referralhub.CodeOwner{}, Attribution{}
 	}
 	owner, found, err := s.codes.Lookup(ctx, a.Code)
 	if err != nil || !found {
-		return referralhub.CodeOwner{}, ""
+		return referralhub.CodeOwner{}, Attribution{}
 	}
-	return owner, a.ClickID
+	return owner, a
+}
+
+// startRewards records a new participant's referral and its click and
+// signup events, lets the rules reward them, and queues the verification
+// mail and the referrer's "new referral" mail, inside the signup's
+// transaction.
+func (s *Service) startRewards(ctx context.Context, q *storage.Queries, u referralhub.User, p referralhub.Participant,
+	referrer referralhub.CodeOwner, click Attribution) error {
+	now := s.now()
+	if err := s.enqueue(ctx, q, JobMail, "", now, jobPayload{Mail: mailVerify, UserID: u.ID}); err != nil {
+		return err
+	}
+	if referrer.ParticipantID != 0 {
+		r := referralhub.Referral{ReferrerID: referrer.ParticipantID, RefereeID: p.ID, ClickID: click.ClickID, CreatedAt: now}
+		if err := q.CreateReferral(ctx, &r); err != nil {
+			return err
+		}
+		if click.ClickID != "" {
+			ev := referralhub.Event{ParticipantID: p.ID, Name: referralhub.EventClick, Key: "click:" + click.ClickID, CreatedAt: click.At}
+			if _, err := s.recordEvent(ctx, q, &ev); err != nil {
+				return err
+			}
+		}
+		ref, err := q.RecipientByParticipant(ctx, referrer.ParticipantID)
+		if err == nil {
+			err = s.enqueue(ctx, q, JobMail, "mail:new_referral:"+strconv.FormatInt(r.ID, 10), now,
+				jobPayload{Mail: mailNewReferral, UserID: ref.UserID, ReferralID: r.ID})
+		}
+		if ignoreGone(err) != nil {
+			return err
+		}
+	}
+	ev := referralhub.Event{ParticipantID: p.ID, Name: referralhub.EventSignup, Key: "signup:" + strconv.FormatInt(p.ID, 10), CreatedAt: now}
+	_, err := s.recordEvent(ctx, q, &ev)
+	return err
 }

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
@@ -30,9 +31,9 @@ func (s *Service) mac(payload string) string {
 }
 
 // VerifyAttribution returns the attribution in a cookie value when its
-// signature is valid and it is within the attribution window. Anything else
-// (tampered, malformed, expired) is ignored: ok is false.
-func (s *Service) VerifyAttribution(value string) (a Attribution, ok bool) {
+// signature is valid and it is within the program's attribution window.
+// Anything else (tampered, malformed, expired) is ignored: ok is false.
+func (s *Service) VerifyAttribution(ctx context.Context, value string) (a Attribution, ok bool) {
 	i := strings.LastIndexByte(value, '.')
 	if i < 0 {
 		return a, false
@@ -51,7 +52,7 @@ func (s *Service) VerifyAttribution(value string) (a Attribution, ok bool) {
 	}
 	a = Attribution{Code: parts[0], ClickID: parts[1], At: time.Unix(unix, 0).UTC()}
 	age := s.now().Sub(a.At)
-	if age < -time.Minute || age > s.settings.AttributionWindow {
+	if age < -time.Minute || age > s.attributionWindow(ctx) {
 		return a, false
 	}
 	return a, true

@@ -11,9 +11,12 @@ import (
 
 	"github.com/referralhub/referralhub"
 	"github.com/referralhub/referralhub/internal/core"
+	"github.com/referralhub/referralhub/internal/mail"
+	"github.com/referralhub/referralhub/internal/mail/mailtest"
 	"github.com/referralhub/referralhub/internal/password"
 	"github.com/referralhub/referralhub/internal/storage"
 	"github.com/referralhub/referralhub/internal/storage/storagetest"
+	"github.com/referralhub/referralhub/internal/worker"
 )
 
 // clock is a settable test clock.
@@ -30,9 +33,21 @@ type fixture struct {
 	db     *storage.DB
 	clock  *clock
 	clicks *core.ClickBuffer
+	smtp   *mailtest.Server
+	jobs   *worker.Worker
+	boss   *referralhub.User // the admin, once made
+}
+
+// fixtureOptions are the optional parts of a fixture.
+type fixtureOptions struct {
+	payments core.Payments // nil: Stripe not configured
 }
 
 func newFixture(t *testing.T, db *storage.DB) *fixture {
+	return newFixtureWith(t, db, fixtureOptions{})
+}
+
+func newFixtureWith(t *testing.T, db *storage.DB, opt fixtureOptions) *fixture {
 	t.Helper()
 	clk := &clock{t: time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -42,10 +57,31 @@ func newFixture(t *testing.T, db *storage.DB) *fixture {
 		db.InsertClicks)
 	go clicks.Run()
 	t.Cleanup(func() { clicks.Close(context.Background()) })
+	smtp := mailtest.Start(t)
+	mailer, err := mail.NewSMTP(smtp.URL(), "ReferralHub <noreply@example.com>")
+	if err != nil {
+		t.Fatal(err)
+	}
+	templates, err := mail.NewTemplates()
+	if err != nil {
+		t.Fatal(err)
+	}
 	svc := core.New(core.Deps{DB: db, Settings: core.DefaultSettings(), Now: clk.Now,
 		Hasher: password.NewHasher(password.OWASP(), 2), SecretKey: []byte("test secret"),
-		Codes: codes, Clicks: clicks, Logger: log})
-	return &fixture{svc: svc, db: db, clock: clk, clicks: clicks}
+		Codes: codes, Clicks: clicks, Logger: log, BaseURL: "http://refer.example.com",
+		Mailer: mailer, Templates: templates, Payments: opt.payments})
+	jobs := worker.New(db, svc.JobHandlers(), worker.Config{Now: clk.Now, Log: log})
+	return &fixture{svc: svc, db: db, clock: clk, clicks: clicks, smtp: smtp, jobs: jobs}
+}
+
+// runJobs runs every job due at the fixture's clock and returns how many.
+func (f *fixture) runJobs(t *testing.T) int {
+	t.Helper()
+	n, err := f.jobs.RunDue(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
 func (f *fixture) signup(t *testing.T, name, attribution string) (referralhub.User, core.Session) {
@@ -146,16 +182,16 @@ func TestAttributionRejectsTamperedAndExpired(t *testing.T) {
 		res, _ := f.svc.Click(ctx, alice.Code, core.Visit{})
 		_, other := f.signup(t, "mallory", "")
 		tampered := strings.Replace(res.Cookie, res.Attribution.Code, f.participant(t, other).Code, 1)
-		if _, ok := f.svc.VerifyAttribution(tampered); ok {
+		if _, ok := f.svc.VerifyAttribution(ctx, tampered); ok {
 			t.Fatal("tampered cookie accepted")
 		}
 		for _, bad := range []string{"", "garbage", "a.b.c.d", res.Cookie + "x"} {
-			if _, ok := f.svc.VerifyAttribution(bad); ok {
+			if _, ok := f.svc.VerifyAttribution(ctx, bad); ok {
 				t.Fatalf("%q accepted", bad)
 			}
 		}
 		f.clock.Advance(core.DefaultSettings().AttributionWindow + time.Second)
-		if _, ok := f.svc.VerifyAttribution(res.Cookie); ok {
+		if _, ok := f.svc.VerifyAttribution(ctx, res.Cookie); ok {
 			t.Fatal("expired cookie accepted")
 		}
 		u, _ := f.signup(t, "carol", res.Cookie)

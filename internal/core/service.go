@@ -7,11 +7,13 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/referralhub/referralhub"
 	"github.com/referralhub/referralhub/internal/cache"
+	"github.com/referralhub/referralhub/internal/mail"
 	"github.com/referralhub/referralhub/internal/password"
 	"github.com/referralhub/referralhub/internal/storage"
 )
@@ -55,6 +57,13 @@ type Service struct {
 	active   *cache.Cache[int64, int64]                        // active-network counts
 	pages    *cache.Cache[pageKey, []referralhub.ReferredUser] // referral list pages
 	log      *slog.Logger
+	prog     programCache
+
+	baseURL   string
+	mailer    mail.Sender
+	templates *mail.Templates
+	payments  Payments
+	wake      func()
 
 	dummyOnce sync.Once // a hash to check against when a login names nobody
 	dummyHash string
@@ -73,6 +82,15 @@ type Deps struct {
 	// NewCode draws referral codes; nil means NewCode. Tests inject
 	// collisions with it.
 	NewCode func() string
+	// BaseURL is the public URL that links in mail start with.
+	BaseURL   string
+	Mailer    mail.Sender
+	Templates *mail.Templates
+	// Payments pays rewards out through Stripe; nil when not configured.
+	Payments Payments
+	// JobsQueued, when set, is called after a commit that queued jobs, to
+	// wake the worker.
+	JobsQueued func()
 }
 
 // New returns a Service using deps.
@@ -92,6 +110,12 @@ func New(deps Deps) *Service {
 		active:   cache.New[int64, int64](deps.Settings.ActiveCacheTTL, 100_000),
 		pages:    cache.New[pageKey, []referralhub.ReferredUser](10*time.Minute, 10_000),
 		log:      deps.Logger,
+
+		baseURL:   strings.TrimRight(deps.BaseURL, "/"),
+		mailer:    deps.Mailer,
+		templates: deps.Templates,
+		payments:  deps.Payments,
+		wake:      deps.JobsQueued,
 	}
 }
 
@@ -103,12 +127,14 @@ func (s *Service) Settings() Settings { return s.settings }
 type keys struct {
 	attribution []byte
 	ipHash      []byte
+	unsubscribe []byte
 }
 
 func deriveKeys(secret []byte) keys {
 	return keys{
 		attribution: derive(secret, "referralhub attribution cookie v1"),
 		ipHash:      derive(secret, "referralhub ip hash v1"),
+		unsubscribe: derive(secret, "referralhub unsubscribe link v1"),
 	}
 }
 

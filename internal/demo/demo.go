@@ -36,7 +36,14 @@ type Options struct {
 	PasswordHash string       // the stored hash every generated user shares
 	Seed         uint64       // seeds the network's shape; zero means DefaultSeed
 	Log          *slog.Logger // progress and timings; nil discards them
+	// PointsPerReferral is what each referral earned its referrer under
+	// the default program; zero means 10.
+	PointsPerReferral int64
 }
+
+// DefaultRuleID is the id of the default program's one rule, which the
+// demo's ledger entries are credited under.
+const DefaultRuleID = 1
 
 // Result counts what Generate stored.
 type Result struct {
@@ -75,6 +82,9 @@ func (opt Options) withDefaults() (Options, error) {
 		return opt, referralhub.Errorf(referralhub.EINVALID, "The number of users must be between 1 and %d.", MaxUsers)
 	case opt.PasswordHash == "":
 		return opt, referralhub.Errorf(referralhub.EINVALID, "The demo users need a password hash.")
+	}
+	if opt.PointsPerReferral == 0 {
+		opt.PointsPerReferral = 10
 	}
 	if opt.Now.IsZero() {
 		opt.Now = time.Now()
@@ -115,6 +125,7 @@ func (p *plan) store(ctx context.Context, q *storage.Queries, opt Options) error
 		{"participants", func() error { return p.storeParticipants(ctx, q) }},
 		{"referrals", func() error { return q.BulkReferrals(ctx, p.referrals()) }},
 		{"clicks", func() error { return q.InsertClicks(ctx, p.clicks) }},
+		{"rewards", func() error { return q.BulkSignupRewards(ctx, DefaultRuleID, opt.PointsPerReferral) }},
 	}
 	for _, s := range steps {
 		began := time.Now()

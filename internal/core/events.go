@@ -1,0 +1,116 @@
+package core
+
+import (
+	"context"
+
+	"github.com/referralhub/referralhub"
+	"github.com/referralhub/referralhub/internal/storage"
+)
+
+// EventInput is a step someone took, as reported to RecordEvent.
+type EventInput struct {
+	ParticipantID int64
+	Name          string
+	Key           string // idempotency key: a repeat changes nothing
+	Amount        int64  // purchase and refund: minor units
+	Currency      string // purchase and refund: e.g. "usd"
+	PurchaseKey   string // refund: the key of the purchase refunded
+}
+
+// maxKeyLen bounds idempotency keys.
+const maxKeyLen = 200
+
+// RecordEvent records a step a participant took (a purchase, a refund, a
+// verified email or a custom event), attributes it to the referral that
+// brought them, and lets the program's rules reward it, all in one
+// transaction. A key seen before changes nothing: recorded is false and the
+// first event is returned.
+func (s *Service) RecordEvent(ctx context.Context, in EventInput) (ev referralhub.Event, recorded bool, err error) {
+	if err := checkEvent(in); err != nil {
+		return ev, false, err
+	}
+	ev = referralhub.Event{ParticipantID: in.ParticipantID, Name: in.Name, Key: in.Key, Amount: in.Amount,
+		Currency: in.Currency, PurchaseKey: in.PurchaseKey, CreatedAt: s.now()}
+	err = s.db.InTx(ctx, func(q *storage.Queries) error {
+		if _, err := q.Participant(ctx, in.ParticipantID); err != nil {
+			return err
+		}
+		var err error
+		recorded, err = s.recordEvent(ctx, q, &ev)
+		return err
+	})
+	if err != nil {
+		return ev, false, err
+	}
+	if !recorded {
+		ev, err = s.db.Read().EventByKey(ctx, in.Key)
+		return ev, false, err
+	}
+	s.jobsQueued()
+	return ev, true, nil
+}
+
+func checkEvent(in EventInput) error {
+	fe := referralhub.FieldErrors{}
+	switch {
+	case !IsEventName(in.Name):
+		fe.Add("name", "Event names are 1 to 64 of a-z, 0-9, _ . - and start with a letter.")
+	case in.Name == referralhub.EventClick || in.Name == referralhub.EventSignup:
+		fe.Add("name", "Clicks and signups are recorded by ReferralHub itself.")
+	}
+	if in.Key == "" || len(in.Key) > maxKeyLen || !IsText(in.Key) {
+		fe.Add("key", "Give an idempotency key of up to 200 characters.")
+	}
+	money := in.Name == referralhub.EventPurchase || in.Name == referralhub.EventRefund
+	if money && (in.Amount <= 0 || in.Amount > maxRewardAmount) {
+		fe.Add("amount", "Give the amount in minor units (cents), above 0.")
+	}
+	if money && !isCurrency(in.Currency) {
+		fe.Add("currency", "Give a currency such as usd.")
+	}
+	if in.Name == referralhub.EventRefund && (in.PurchaseKey == "" || !IsText(in.PurchaseKey)) {
+		fe.Add("purchase", "Name the purchase this refunds, by its key.")
+	}
+	return fe.Err()
+}
+
+// recordEvent inserts ev, tied to the participant's referral, and rewards it
+// under the program read in the same transaction. It reports whether ev is
+// new. Call it inside InTx.
+func (s *Service) recordEvent(ctx context.Context, q *storage.Queries, ev *referralhub.Event) (bool, error) {
+	parties, err := q.ReferralPartiesOf(ctx, ev.ParticipantID)
+	referred := err == nil
+	if err != nil && referralhub.ErrorCode(err) != referralhub.ENOTFOUND {
+		return false, err
+	}
+	if referred {
+		ev.ReferralID = parties.ID
+	}
+	if ev.Name == referralhub.EventRefund {
+		if err := checkRefund(ctx, q, *ev); err != nil {
+			return false, err
+		}
+	}
+	inserted, err := q.RecordEvent(ctx, ev)
+	if err != nil || !inserted || !referred {
+		return inserted, err
+	}
+	if ev.Name == referralhub.EventRefund {
+		return true, s.reverseFor(ctx, q, *ev)
+	}
+	prog, err := s.loadProgram(ctx, q)
+	if err != nil {
+		return false, err
+	}
+	return true, s.applyRules(ctx, q, prog, *ev, parties)
+}
+
+// checkRefund makes sure a refund names a purchase of the same participant.
+func checkRefund(ctx context.Context, q *storage.Queries, refund referralhub.Event) error {
+	p, err := q.EventByKey(ctx, refund.PurchaseKey)
+	if err != nil || p.Name != referralhub.EventPurchase || p.ParticipantID != refund.ParticipantID {
+		return &referralhub.Error{Code: referralhub.EINVALID, Message: "The refund names no purchase of this participant.",
+			Fields: map[string]string{"purchase": "No purchase of this participant has that key."}}
+	}
+	return nil
+}

@@ -1,0 +1,104 @@
+package core
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/referralhub/referralhub"
+	"github.com/referralhub/referralhub/internal/storage"
+)
+
+// Job kinds.
+const (
+	JobMail        = "mail"         // send one email
+	JobReleaseHold = "release_hold" // approve a reward whose hold ended
+	JobFulfil      = "fulfil"       // pay a redeemed reward out through Stripe
+)
+
+// jobPayload is what every job carries; each kind reads its own fields.
+type jobPayload struct {
+	Mail       string `json:"mail,omitempty"` // JobMail: the template kind
+	UserID     int64  `json:"user_id,omitempty"`
+	RewardID   int64  `json:"reward_id,omitempty"`
+	ReferralID int64  `json:"referral_id,omitempty"`
+}
+
+// jobAttempts is how often a job runs before it is left failed for an
+// admin: with backoff capped at an hour, about a day of retrying.
+const jobAttempts = 25
+
+// enqueue queues a job in q's transaction, due at runAt. A job with a
+// dedupe key that was ever queued is not queued again.
+func (s *Service) enqueue(ctx context.Context, q *storage.Queries, kind, dedupe string, runAt time.Time, p jobPayload) error {
+	body, err := json.Marshal(p)
+	if err != nil {
+		return fmt.Errorf("encode %s job: %w", kind, err)
+	}
+	_, err = q.EnqueueJob(ctx, storage.Job{Kind: kind, Payload: body, DedupeKey: dedupe, MaxAttempts: jobAttempts,
+		RunAt: runAt, CreatedAt: s.now()})
+	return err
+}
+
+// jobsQueued tells the worker that work is waiting, after a commit.
+func (s *Service) jobsQueued() {
+	if s.wake != nil {
+		s.wake()
+	}
+}
+
+// JobHandlers returns the handler of every job kind, for the worker. A
+// handler's error with code EINVALID or ENOTFOUND fails the job for good;
+// any other error is retried.
+func (s *Service) JobHandlers() map[string]func(context.Context, storage.Job) error {
+	return map[string]func(context.Context, storage.Job) error{
+		JobMail:        s.runMailJob,
+		JobReleaseHold: s.runReleaseJob,
+		JobFulfil:      s.runFulfilJob,
+	}
+}
+
+func decodePayload(j storage.Job) (jobPayload, error) {
+	var p jobPayload
+	if err := json.Unmarshal(j.Payload, &p); err != nil {
+		return p, referralhub.Errorf(referralhub.EINVALID, "job %d has a bad payload: %v", j.ID, err)
+	}
+	return p, nil
+}
+
+// Jobs lists jobs for the admin: state "" for all, newest first.
+func (s *Service) Jobs(ctx context.Context, viewer referralhub.User, state string, limit int) ([]storage.Job, map[string]int64, error) {
+	if !viewer.IsAdmin {
+		return nil, nil, referralhub.Errorf(referralhub.EFORBIDDEN, "Only admins can see jobs.")
+	}
+	switch state {
+	case "", storage.JobQueued, storage.JobRunning, storage.JobDone, storage.JobFailed:
+	default:
+		return nil, nil, referralhub.Errorf(referralhub.EINVALID, "Unknown job state.")
+	}
+	q := s.db.Read()
+	jobs, err := q.Jobs(ctx, state, limit)
+	if err != nil {
+		return nil, nil, err
+	}
+	counts, err := q.JobCounts(ctx)
+	return jobs, counts, err
+}
+
+// RetryJob queues a failed job again.
+func (s *Service) RetryJob(ctx context.Context, viewer referralhub.User, id int64) error {
+	if !viewer.IsAdmin {
+		return referralhub.Errorf(referralhub.EFORBIDDEN, "Only admins can retry jobs.")
+	}
+	ok, err := s.db.Write().RetryFailedJob(ctx, id, s.now())
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return referralhub.Errorf(referralhub.ENOTFOUND, "That job is not failed, or does not exist.")
+	}
+	s.log.InfoContext(ctx, "job retried by admin", "job_id", id, "admin_id", viewer.ID)
+	s.jobsQueued()
+	return nil
+}

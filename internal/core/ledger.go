@@ -1,0 +1,116 @@
+package core
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/referralhub/referralhub"
+	"github.com/referralhub/referralhub/internal/storage"
+)
+
+// reverseFor takes back what a refunded purchase earned: a reward still on
+// hold is cancelled; an available or paid-out one is marked reversed and
+// balanced by a clawback entry. Paid-out ones are flagged for the admin.
+func (s *Service) reverseFor(ctx context.Context, q *storage.Queries, refund referralhub.Event) error {
+	purchase, err := q.EventByKey(ctx, refund.PurchaseKey)
+	if err != nil {
+		return err
+	}
+	rewards, err := q.EventRewards(ctx, purchase.ID)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	for _, r := range rewards {
+		if r.Status == referralhub.StatusPending {
+			if _, err := q.CancelReward(ctx, r.ID, now); err != nil {
+				return err
+			}
+			continue
+		}
+		reversed, err := q.ReverseReward(ctx, r.ID, now)
+		if err != nil || !reversed {
+			return err
+		}
+		claw := referralhub.Reward{ParticipantID: r.ParticipantID, Side: r.Side, Entry: referralhub.EntryClawback,
+			RuleID: r.RuleID, ReferralID: r.ReferralID, EventID: refund.ID, ReversesID: r.ID, Kind: r.Kind,
+			Amount: -r.Amount, Currency: r.Currency, PercentOff: r.PercentOff, Status: referralhub.StatusApproved,
+			Reason: "Reversed: " + r.Reason + " (refunded)", CreditedAt: now, ApprovedAt: now}
+		if _, err := q.InsertReward(ctx, &claw, ""); err != nil {
+			return err
+		}
+		s.log.InfoContext(ctx, "reward reversed", "reward_id", r.ID, "was", r.Status)
+	}
+	return nil
+}
+
+// runReleaseJob approves a reward whose hold has ended, and tells its owner.
+func (s *Service) runReleaseJob(ctx context.Context, j storage.Job) error {
+	p, err := decodePayload(j)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	return s.db.InTx(ctx, func(q *storage.Queries) error {
+		approved, err := q.ApproveReward(ctx, p.RewardID, now)
+		if err != nil || !approved {
+			return err // cancelled meanwhile, or approved by an earlier run
+		}
+		return s.enqueue(ctx, q, JobMail, "mail:reward_ready:"+strconv.FormatInt(p.RewardID, 10), now,
+			jobPayload{Mail: mailRewardReady, RewardID: p.RewardID})
+	})
+}
+
+// RewardsPage is what the rewards page shows a participant.
+type RewardsPage struct {
+	Rewards  []referralhub.Reward
+	Balances []referralhub.Balance
+	Program  referralhub.Program
+	// CanBuyCoupon: points redemption is on and the balance covers one.
+	CanBuyCoupon bool
+	Points       int64 // available points
+	Stripe       bool  // coupons and Stripe credit can be redeemed
+}
+
+// maxListedRewards bounds the rewards page's list.
+const maxListedRewards = 200
+
+// Rewards returns a participant's ledger, balances and program, for the
+// rewards page, in three queries.
+func (s *Service) Rewards(ctx context.Context, participantID int64) (RewardsPage, error) {
+	q := s.db.Read()
+	var page RewardsPage
+	var err error
+	if page.Rewards, err = q.ParticipantRewards(ctx, participantID, maxListedRewards); err != nil {
+		return page, err
+	}
+	if page.Balances, err = q.Balances(ctx, participantID); err != nil {
+		return page, err
+	}
+	if page.Program, err = s.Program(ctx); err != nil {
+		return page, err
+	}
+	page.Points = pointsOf(page.Balances)
+	page.CanBuyCoupon = page.Program.PointsPerCoupon > 0 && page.Points >= page.Program.PointsPerCoupon && s.payments != nil
+	page.Stripe = s.payments != nil
+	return page, nil
+}
+
+// pointsOf is the available points among balances.
+func pointsOf(bs []referralhub.Balance) int64 {
+	for _, b := range bs {
+		if b.Kind == referralhub.KindPoints {
+			return b.Available
+		}
+	}
+	return 0
+}
+
+// RewardsToReview lists rewards reversed after they were paid out, for the
+// admin to settle by hand.
+func (s *Service) RewardsToReview(ctx context.Context, viewer referralhub.User, limit int) ([]referralhub.Reward, error) {
+	if !viewer.IsAdmin {
+		return nil, referralhub.Errorf(referralhub.EFORBIDDEN, "Only admins can see this.")
+	}
+	return s.db.Read().RewardsToReview(ctx, limit)
+}

@@ -1,0 +1,194 @@
+package core
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/referralhub/referralhub"
+	"github.com/referralhub/referralhub/internal/storage"
+)
+
+// programTTL is how long an instance reuses the program it read; another
+// instance's change reaches it within this.
+const programTTL = 5 * time.Second
+
+// programCache keeps the current program for the paths that read it often
+// (the click's cookie lifetime, the rewards page). Readers load a snapshot
+// without locking; a stale one is reloaded under mu.
+type programCache struct {
+	mu   sync.Mutex
+	snap atomic.Pointer[programSnapshot]
+}
+
+type programSnapshot struct {
+	p      referralhub.Program
+	loaded time.Time
+}
+
+func (snap *programSnapshot) fresh(now time.Time) bool {
+	return snap != nil && now.Sub(snap.loaded) < programTTL && !now.Before(snap.loaded)
+}
+
+// DefaultProgram is the program of a fresh install: PointsPerReferral
+// points to the referrer for each referred signup.
+func DefaultProgram(settings Settings) referralhub.Program {
+	p := referralhub.Program{Name: "Referral program", AttributionWindow: settings.AttributionWindow, NextRuleID: 1}
+	return withPreset(p, PresetDefault, settings)
+}
+
+// Program returns the current program, at most programTTL old.
+func (s *Service) Program(ctx context.Context) (referralhub.Program, error) {
+	now := s.now()
+	if snap := s.prog.snap.Load(); snap.fresh(now) {
+		return snap.p, nil
+	}
+	s.prog.mu.Lock()
+	defer s.prog.mu.Unlock()
+	if snap := s.prog.snap.Load(); snap.fresh(now) {
+		return snap.p, nil
+	}
+	p, err := s.loadProgram(ctx, s.db.Read())
+	if err != nil {
+		return p, err
+	}
+	s.prog.snap.Store(&programSnapshot{p: p, loaded: now})
+	return p, nil
+}
+
+// attributionWindow is the current program's window, or the configured one
+// when the program cannot be read.
+func (s *Service) attributionWindow(ctx context.Context) time.Duration {
+	p, err := s.Program(ctx)
+	if err != nil || p.AttributionWindow <= 0 {
+		return s.settings.AttributionWindow
+	}
+	return p.AttributionWindow
+}
+
+// AttributionWindow is how long a click counts under the current program.
+func (s *Service) AttributionWindow(ctx context.Context) time.Duration {
+	return s.attributionWindow(ctx)
+}
+
+func (s *Service) loadProgram(ctx context.Context, q *storage.Queries) (referralhub.Program, error) {
+	v, err := q.CurrentProgram(ctx)
+	if referralhub.ErrorCode(err) == referralhub.ENOTFOUND {
+		return DefaultProgram(s.settings), nil
+	}
+	return v.Program, err
+}
+
+// ProgramHistory lists the program's saved versions, newest first.
+func (s *Service) ProgramHistory(ctx context.Context, viewer referralhub.User, limit int) ([]referralhub.ProgramVersion, error) {
+	if !viewer.IsAdmin {
+		return nil, referralhub.Errorf(referralhub.EFORBIDDEN, "Only admins can see the program.")
+	}
+	return s.db.Read().ProgramVersions(ctx, limit)
+}
+
+// SaveProgram validates p and stores it as the program's newest version,
+// recording admin as its author. Rules without an id get fresh ones.
+func (s *Service) SaveProgram(ctx context.Context, admin referralhub.User, p referralhub.Program, summary string) (referralhub.Program, error) {
+	if !admin.IsAdmin {
+		return p, referralhub.Errorf(referralhub.EFORBIDDEN, "Only admins can change the program.")
+	}
+	if err := ValidateProgram(p); err != nil {
+		return p, err
+	}
+	err := s.db.InTx(ctx, func(q *storage.Queries) error {
+		cur, err := s.loadProgram(ctx, q)
+		if err != nil {
+			return err
+		}
+		p.NextRuleID = max(p.NextRuleID, cur.NextRuleID, 1)
+		for i := range p.Rules {
+			if p.Rules[i].ID == 0 {
+				p.Rules[i].ID = p.NextRuleID
+				p.NextRuleID++
+			}
+		}
+		_, err = q.SaveProgram(ctx, p, admin.ID, summary, s.now())
+		return err
+	})
+	if err != nil {
+		return p, err
+	}
+	s.forgetProgram()
+	s.log.InfoContext(ctx, "program saved", "admin_id", admin.ID, "summary", summary)
+	return p, nil
+}
+
+// ApplyPreset replaces the program's rules with a preset's, keeping its
+// name, window and settings.
+func (s *Service) ApplyPreset(ctx context.Context, admin referralhub.User, preset string) (referralhub.Program, error) {
+	if PresetName(preset) == "" {
+		return referralhub.Program{}, referralhub.Errorf(referralhub.EINVALID, "Unknown preset.")
+	}
+	cur, err := s.loadProgram(ctx, s.db.Read())
+	if err != nil {
+		return cur, err
+	}
+	return s.SaveProgram(ctx, admin, withPreset(cur, preset, s.settings), "Applied the preset "+PresetName(preset)+".")
+}
+
+func (s *Service) forgetProgram() {
+	s.prog.snap.Store(nil)
+}
+
+// Presets.
+const (
+	PresetDefault = "default"
+	PresetGiveGet = "give-get"
+	PresetDropbox = "dropbox"
+)
+
+// Presets lists the presets in the order the admin page offers them.
+func Presets() []string { return []string{PresetDefault, PresetGiveGet, PresetDropbox} }
+
+// PresetName is a preset's name for people, "" for an unknown preset.
+func PresetName(preset string) string {
+	switch preset {
+	case PresetDefault:
+		return "Points per referral"
+	case PresetGiveGet:
+		return "Give $10, get $10"
+	case PresetDropbox:
+		return "Dropbox-style"
+	}
+	return ""
+}
+
+// presetRules returns a preset's rules, without ids.
+func presetRules(preset string, st Settings) []referralhub.Rule {
+	switch preset {
+	case PresetDefault:
+		return []referralhub.Rule{{Trigger: referralhub.EventSignup, CapPeriod: referralhub.PeriodLife,
+			Referrer: &referralhub.RewardSpec{Kind: referralhub.KindPoints, Amount: st.PointsPerReferral}}}
+	case PresetGiveGet:
+		credit := func() *referralhub.RewardSpec {
+			return &referralhub.RewardSpec{Kind: referralhub.KindCredit, Amount: 1000, Currency: "usd"}
+		}
+		return []referralhub.Rule{{Trigger: referralhub.EventPurchase, FirstOnly: true, CapPeriod: referralhub.PeriodLife,
+			Referrer: credit(), Referee: credit()}}
+	case PresetDropbox:
+		// Dropbox gave both sides space for a verified signup, up to 32
+		// referrals for the referrer; here it is points.
+		return []referralhub.Rule{{Trigger: referralhub.EventEmailVerified, CapCount: 32, CapPeriod: referralhub.PeriodLife,
+			Referrer: &referralhub.RewardSpec{Kind: referralhub.KindPoints, Amount: 500},
+			Referee:  &referralhub.RewardSpec{Kind: referralhub.KindPoints, Amount: 500}}}
+	}
+	return nil
+}
+
+// withPreset gives p the preset's rules with fresh ids.
+func withPreset(p referralhub.Program, preset string, st Settings) referralhub.Program {
+	p.Rules = presetRules(preset, st)
+	p.NextRuleID = max(p.NextRuleID, 1)
+	for i := range p.Rules {
+		p.Rules[i].ID = p.NextRuleID
+		p.NextRuleID++
+	}
+	return p
+}

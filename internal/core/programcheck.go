@@ -1,0 +1,139 @@
+package core
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/referralhub/referralhub"
+)
+
+// Program limits.
+const (
+	MaxRules        = 50
+	maxWindow       = 365 * 24 * time.Hour
+	maxTrialDays    = 3650
+	maxRewardAmount = 1_000_000_000
+)
+
+// ValidateProgram checks a program an admin submitted. Field errors are
+// named "name", "attribution_window", "hold", "points_per_coupon" and, per
+// rule, "rule.N.FIELD" with N counted from 0.
+func ValidateProgram(p referralhub.Program) error {
+	fe := referralhub.FieldErrors{}
+	if p.Name == "" || len(p.Name) > 100 || !IsText(p.Name) {
+		fe.Add("name", "Give the program a name of up to 100 characters.")
+	}
+	if p.AttributionWindow < time.Hour || p.AttributionWindow > maxWindow {
+		fe.Add("attribution_window", "The attribution window is between 1 hour and 365 days.")
+	}
+	if p.Hold < 0 || p.Hold > maxWindow {
+		fe.Add("hold", "The hold period is between 0 and 365 days.")
+	}
+	if p.PointsPerCoupon < 0 || p.PointsPerCoupon > 0 && (p.CouponValue <= 0 || !isCurrency(p.CouponCurrency)) {
+		fe.Add("points_per_coupon", "To let points buy coupons, give the points, a coupon value and a currency such as usd.")
+	}
+	if len(p.Rules) > MaxRules {
+		fe.Add("rules", fmt.Sprintf("A program has at most %d rules.", MaxRules))
+	}
+	for i, r := range p.Rules {
+		checkRule(fe, fmt.Sprintf("rule.%d.", i), r)
+	}
+	return fe.Err()
+}
+
+func checkRule(fe referralhub.FieldErrors, prefix string, r referralhub.Rule) {
+	if !IsEventName(r.Trigger) || r.Trigger == referralhub.EventClick || r.Trigger == referralhub.EventRefund {
+		fe.Add(prefix+"trigger", "Choose signup, email_verified, purchase or a custom event name (a-z, 0-9, _ . -).")
+	}
+	if r.MinAmount < 0 || r.MinAmount > 0 && !isCurrency(r.MinCurrency) {
+		fe.Add(prefix+"min_amount", "A minimum amount needs a currency such as usd.")
+	}
+	if (r.MinAmount > 0 || r.FirstOnly) && r.Trigger != referralhub.EventPurchase {
+		fe.Add(prefix+"min_amount", "A minimum amount and 'first purchase only' apply to purchases.")
+	}
+	if r.Segment != "" && r.Segment != referralhub.PlanFree && r.Segment != referralhub.PlanPaid {
+		fe.Add(prefix+"segment", "The segment is any plan, free or paid.")
+	}
+	if r.Referrer == nil && r.Referee == nil {
+		fe.Add(prefix+"referrer", "Reward the referrer, the friend or both.")
+	}
+	if r.Referrer != nil {
+		if msg := checkSpec(*r.Referrer); msg != "" {
+			fe.Add(prefix+"referrer", msg)
+		}
+	}
+	if r.Referee != nil {
+		if msg := checkSpec(*r.Referee); msg != "" {
+			fe.Add(prefix+"referee", msg)
+		}
+	}
+	if r.Hold != nil && (*r.Hold < 0 || *r.Hold > maxWindow) {
+		fe.Add(prefix+"hold", "The hold is between 0 and 365 days.")
+	}
+	if r.CapCount < 0 || r.CapValue < 0 {
+		fe.Add(prefix+"cap", "Caps are 0 (none) or more.")
+	}
+	switch r.CapPeriod {
+	case referralhub.PeriodDay, referralhub.PeriodMonth, referralhub.PeriodLife:
+	case "":
+		if r.CapCount > 0 || r.CapValue > 0 {
+			fe.Add(prefix+"cap", "Say whether the cap is per day, per month or for life.")
+		}
+	default:
+		fe.Add(prefix+"cap", "Caps are per day, per month or for life.")
+	}
+}
+
+func checkSpec(s referralhub.RewardSpec) string {
+	switch s.Kind {
+	case referralhub.KindPoints:
+		if s.Amount <= 0 || s.Amount > maxRewardAmount {
+			return "Give a number of points above 0."
+		}
+	case referralhub.KindCredit:
+		if s.Amount <= 0 || s.Amount > maxRewardAmount || !isCurrency(s.Currency) {
+			return "Credit needs an amount above 0 and a currency such as usd."
+		}
+	case referralhub.KindCoupon:
+		percent := s.PercentOff > 0 && s.PercentOff <= 100 && s.Amount == 0
+		amount := s.PercentOff == 0 && s.Amount > 0 && s.Amount <= maxRewardAmount && isCurrency(s.Currency)
+		if !percent && !amount {
+			return "A coupon is a percent off (1 to 100) or an amount off with a currency."
+		}
+	case referralhub.KindTrialDays:
+		if s.Amount <= 0 || s.Amount > maxTrialDays {
+			return "Trial days are between 1 and 3650."
+		}
+	default:
+		return "Choose points, credit, a coupon or trial days."
+	}
+	return ""
+}
+
+// isCurrency reports whether c looks like a lower-case ISO 4217 code.
+func isCurrency(c string) bool {
+	if len(c) != 3 {
+		return false
+	}
+	for i := range 3 {
+		if c[i] < 'a' || c[i] > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+// IsEventName reports whether name is a valid event name: 1 to 64 of a-z,
+// 0-9, "_", "." and "-", starting with a letter.
+func IsEventName(name string) bool {
+	if len(name) == 0 || len(name) > 64 || name[0] < 'a' || name[0] > 'z' {
+		return false
+	}
+	for i := range len(name) {
+		c := name[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '.' || c == '-') {
+			return false
+		}
+	}
+	return true
+}

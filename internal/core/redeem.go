@@ -1,0 +1,170 @@
+package core
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/referralhub/referralhub"
+	"github.com/referralhub/referralhub/internal/storage"
+	"github.com/referralhub/referralhub/internal/stripepay"
+)
+
+// Payments pays rewards out. stripepay.Client implements it; nil means
+// Stripe is not configured, and coupons and Stripe credit cannot be redeemed.
+type Payments interface {
+	CreatePromotion(ctx context.Context, idempotencyKey string, c stripepay.Coupon) (stripepay.Promotion, error)
+	CreditBalance(ctx context.Context, idempotencyKey, customerID string, amount int64, currency, description string) (string, error)
+}
+
+// Redeem uses one of a participant's available rewards: a coupon becomes a
+// Stripe promotion code, credit lands on their Stripe customer balance,
+// trial days are granted. Stripe calls run as a job; the reward stays
+// approved until Stripe answers. A second redeem of the same reward (a
+// double submit) is refused.
+func (s *Service) Redeem(ctx context.Context, p referralhub.Participant, rewardID int64) (referralhub.Reward, error) {
+	r, err := s.db.Write().Reward(ctx, rewardID)
+	if err != nil || r.ParticipantID != p.ID {
+		return r, referralhub.Errorf(referralhub.ENOTFOUND, "That reward does not exist.")
+	}
+	if err := s.canRedeem(r, p); err != nil {
+		return r, err
+	}
+	now := s.now()
+	err = s.db.InTx(ctx, func(q *storage.Queries) error {
+		asked, err := q.AskRedeem(ctx, r.ID, p.ID, now)
+		if err != nil {
+			return err
+		}
+		if !asked {
+			return referralhub.Errorf(referralhub.ECONFLICT, "This reward was already redeemed, or is not available yet.")
+		}
+		if r.Kind == referralhub.KindTrialDays {
+			_, err := q.MarkRedeemed(ctx, r.ID, now, "", "")
+			return err
+		}
+		return s.enqueue(ctx, q, JobFulfil, "fulfil:"+strconv.FormatInt(r.ID, 10), now, jobPayload{RewardID: r.ID})
+	})
+	if err != nil {
+		return r, err
+	}
+	s.jobsQueued()
+	s.log.InfoContext(ctx, "reward redeem asked", "reward_id", r.ID, "kind", r.Kind)
+	return s.db.Write().Reward(ctx, r.ID)
+}
+
+func (s *Service) canRedeem(r referralhub.Reward, p referralhub.Participant) error {
+	switch {
+	case r.Entry == referralhub.EntryClawback || r.Amount < 0:
+		return referralhub.Errorf(referralhub.EINVALID, "That entry cannot be redeemed.")
+	case r.Kind == referralhub.KindPoints:
+		return referralhub.Errorf(referralhub.EINVALID, "Points are spent together, on a coupon.")
+	case r.Kind == referralhub.KindCoupon && s.payments == nil:
+		return referralhub.Errorf(referralhub.EINVALID, "Coupons cannot be issued yet: the program has no Stripe account set up.")
+	case r.Kind == referralhub.KindCredit && (s.payments == nil || p.StripeCustomerID == ""):
+		return referralhub.Errorf(referralhub.EINVALID, "Credit is applied to a billing account, and yours is not linked yet.")
+	}
+	return nil
+}
+
+// BuyCoupon spends the program's PointsPerCoupon points on a coupon, which
+// is issued as a Stripe promotion code by a job. key is the form's one-time
+// key: submitting the same form twice buys one coupon.
+func (s *Service) BuyCoupon(ctx context.Context, p referralhub.Participant, key string) (referralhub.Reward, error) {
+	prog, err := s.Program(ctx)
+	if err != nil {
+		return referralhub.Reward{}, err
+	}
+	if prog.PointsPerCoupon <= 0 || s.payments == nil {
+		return referralhub.Reward{}, referralhub.Errorf(referralhub.EINVALID, "Points cannot be spent on coupons in this program.")
+	}
+	if key == "" || len(key) > 100 || !IsText(key) {
+		return referralhub.Reward{}, referralhub.Errorf(referralhub.EINVALID, "The form expired: reload the page and try again.")
+	}
+	now := s.now()
+	coupon := referralhub.Reward{ParticipantID: p.ID, Entry: referralhub.EntryRedemption, Kind: referralhub.KindCoupon,
+		Amount: prog.CouponValue, Currency: prog.CouponCurrency, Status: referralhub.StatusApproved,
+		Reason: fmt.Sprintf("Coupon bought with %d points", prog.PointsPerCoupon), CreditedAt: now, ApprovedAt: now, RedeemAskedAt: now}
+	err = s.db.InTx(ctx, func(q *storage.Queries) error {
+		if err := q.LockParticipant(ctx, p.ID); err != nil {
+			return err
+		}
+		bs, err := q.Balances(ctx, p.ID)
+		if err != nil {
+			return err
+		}
+		if pointsOf(bs) < prog.PointsPerCoupon {
+			return referralhub.Errorf(referralhub.EINVALID, "You need %d points for a coupon.", prog.PointsPerCoupon)
+		}
+		debit := referralhub.Reward{ParticipantID: p.ID, Entry: referralhub.EntryRedemption, Kind: referralhub.KindPoints,
+			Amount: -prog.PointsPerCoupon, Status: referralhub.StatusApproved, Reason: "Spent on a coupon", CreditedAt: now, ApprovedAt: now}
+		inserted, err := q.InsertReward(ctx, &debit, key+":debit")
+		if err != nil {
+			return err
+		}
+		if !inserted {
+			return referralhub.Errorf(referralhub.ECONFLICT, "That coupon was already bought.")
+		}
+		if _, err := q.InsertReward(ctx, &coupon, key+":coupon"); err != nil {
+			return err
+		}
+		return s.enqueue(ctx, q, JobFulfil, "fulfil:"+strconv.FormatInt(coupon.ID, 10), now, jobPayload{RewardID: coupon.ID})
+	})
+	if err != nil {
+		return coupon, err
+	}
+	s.jobsQueued()
+	return coupon, nil
+}
+
+// runFulfilJob calls Stripe for a reward whose redeem was asked. Stripe
+// idempotency keys come from the entry, so a retry after a crash never pays
+// twice. An outage leaves the reward approved and the job retrying.
+func (s *Service) runFulfilJob(ctx context.Context, j storage.Job) error {
+	p, err := decodePayload(j)
+	if err != nil {
+		return err
+	}
+	q := s.db.Write()
+	r, err := q.Reward(ctx, p.RewardID)
+	if err != nil {
+		return err
+	}
+	if r.Status != referralhub.StatusApproved || r.RedeemAskedAt.IsZero() {
+		return nil // reversed meanwhile, or already paid out
+	}
+	if s.payments == nil {
+		return referralhub.Errorf(referralhub.EINVALID, "Stripe is not configured (REFERRALHUB_STRIPE_SECRET_KEY).")
+	}
+	key := "reward-" + strconv.FormatInt(r.ID, 10)
+	switch r.Kind {
+	case referralhub.KindCoupon:
+		promo, err := s.payments.CreatePromotion(ctx, key, stripepay.Coupon{Name: "Referral reward", PercentOff: r.PercentOff,
+			AmountOff: r.Amount, Currency: r.Currency})
+		if err != nil {
+			return stripeError(err)
+		}
+		_, err = q.MarkRedeemed(ctx, r.ID, s.now(), promo.Code, promo.PromotionCodeID)
+		return err
+	case referralhub.KindCredit:
+		part, err := q.Participant(ctx, r.ParticipantID)
+		if err != nil {
+			return err
+		}
+		txn, err := s.payments.CreditBalance(ctx, key, part.StripeCustomerID, r.Amount, r.Currency, r.Reason)
+		if err != nil {
+			return stripeError(err)
+		}
+		_, err = q.MarkFulfilled(ctx, r.ID, s.now(), txn)
+		return err
+	}
+	return referralhub.Errorf(referralhub.EINVALID, "Rewards of kind %s are not paid through Stripe.", r.Kind)
+}
+
+// stripeError marks Stripe's permanent refusals so the job stops retrying.
+func stripeError(err error) error {
+	if stripepay.Permanent(err) {
+		return referralhub.Errorf(referralhub.EINVALID, "Stripe refused: %v", err)
+	}
+	return fmt.Errorf("stripe: %w", err)
+}

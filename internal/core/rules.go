@@ -1,0 +1,148 @@
+package core
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/referralhub/referralhub"
+	"github.com/referralhub/referralhub/internal/storage"
+)
+
+// applyRules credits what ev earns under every rule of prog. Call it inside
+// the transaction that recorded ev.
+func (s *Service) applyRules(ctx context.Context, q *storage.Queries, prog referralhub.Program, ev referralhub.Event, parties storage.ReferralParties) error {
+	for _, rule := range prog.Rules {
+		ok, err := ruleMatches(ctx, q, rule, ev, parties)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			continue
+		}
+		if rule.Referrer != nil {
+			if err := s.credit(ctx, q, prog, rule, referralhub.SideReferrer, *rule.Referrer, ev, parties); err != nil {
+				return err
+			}
+		}
+		if rule.Referee != nil {
+			if err := s.credit(ctx, q, prog, rule, referralhub.SideReferee, *rule.Referee, ev, parties); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// ruleMatches reports whether ev triggers rule for this referral.
+func ruleMatches(ctx context.Context, q *storage.Queries, rule referralhub.Rule, ev referralhub.Event, parties storage.ReferralParties) (bool, error) {
+	if rule.Trigger != ev.Name {
+		return false, nil
+	}
+	if rule.Segment != "" && rule.Segment != parties.RefereePlan {
+		return false, nil
+	}
+	if rule.MinAmount > 0 && (ev.Currency != rule.MinCurrency || ev.Amount < rule.MinAmount) {
+		return false, nil
+	}
+	if rule.FirstOnly {
+		n, err := q.CountEvents(ctx, ev.ReferralID, ev.Name, ev.ID)
+		if err != nil || n != 1 {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+// credit appends the ledger entry one side earns, unless the referrer's cap
+// is reached or the entry exists, and queues its follow-up jobs.
+func (s *Service) credit(ctx context.Context, q *storage.Queries, prog referralhub.Program, rule referralhub.Rule,
+	side string, spec referralhub.RewardSpec, ev referralhub.Event, parties storage.ReferralParties) error {
+	now := s.now()
+	r := referralhub.Reward{ParticipantID: parties.RefereeID, Side: side, Entry: referralhub.EntryReward, RuleID: rule.ID,
+		ReferralID: parties.ID, EventID: ev.ID, Kind: spec.Kind, Amount: spec.Amount, Currency: spec.Currency,
+		PercentOff: spec.PercentOff, Reason: reason(rule, ev, side, parties), CreditedAt: now}
+	if side == referralhub.SideReferrer {
+		r.ParticipantID = parties.ReferrerID
+		if capped, err := s.capReached(ctx, q, rule, r, now); err != nil || capped {
+			return err
+		}
+	}
+	hold := prog.Hold
+	if rule.Hold != nil {
+		hold = *rule.Hold
+	}
+	if hold > 0 {
+		r.Status, r.HoldUntil = referralhub.StatusPending, now.Add(hold)
+	} else {
+		r.Status, r.ApprovedAt = referralhub.StatusApproved, now
+	}
+	inserted, err := q.InsertReward(ctx, &r, "")
+	if err != nil || !inserted {
+		return err
+	}
+	id := strconv.FormatInt(r.ID, 10)
+	if r.Status == referralhub.StatusPending {
+		if err := s.enqueue(ctx, q, JobReleaseHold, "release:"+id, r.HoldUntil, jobPayload{RewardID: r.ID}); err != nil {
+			return err
+		}
+	}
+	return s.enqueue(ctx, q, JobMail, "mail:reward_earned:"+id, now, jobPayload{Mail: mailRewardEarned, RewardID: r.ID})
+}
+
+// capReached reports whether crediting r would pass the rule's caps for
+// the referrer in the current period. It locks the referrer's row first,
+// so concurrent referrals of one referrer are counted one at a time.
+func (s *Service) capReached(ctx context.Context, q *storage.Queries, rule referralhub.Rule, r referralhub.Reward, now time.Time) (bool, error) {
+	if rule.CapCount <= 0 && rule.CapValue <= 0 {
+		return false, nil
+	}
+	if err := q.LockParticipant(ctx, r.ParticipantID); err != nil {
+		return false, err
+	}
+	count, total, err := q.RuleUsage(ctx, rule.ID, r.ParticipantID, r.Side, periodStart(rule.CapPeriod, now))
+	if err != nil {
+		return false, err
+	}
+	return rule.CapCount > 0 && count+1 > rule.CapCount || rule.CapValue > 0 && total+r.Amount > rule.CapValue, nil
+}
+
+// periodStart is when the cap period containing now began, in UTC.
+func periodStart(period string, now time.Time) time.Time {
+	now = now.UTC()
+	switch period {
+	case referralhub.PeriodDay:
+		return time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	case referralhub.PeriodMonth:
+		return time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
+	}
+	return time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
+}
+
+// reason says in words why a side earned a reward: "alice signed up",
+// "bob's first purchase".
+func reason(rule referralhub.Rule, ev referralhub.Event, side string, parties storage.ReferralParties) string {
+	who, whose := parties.RefereeName, parties.RefereeName+"'s"
+	if side == referralhub.SideReferee {
+		who, whose = "You", "Your"
+	}
+	switch ev.Name {
+	case referralhub.EventSignup:
+		if side == referralhub.SideReferee {
+			return "You signed up through " + parties.ReferrerName + "'s link"
+		}
+		return who + " signed up"
+	case referralhub.EventEmailVerified:
+		if side == referralhub.SideReferee {
+			return "You verified your email"
+		}
+		return who + " verified their email"
+	case referralhub.EventPurchase:
+		if rule.FirstOnly {
+			return whose + " first purchase"
+		}
+		return whose + " purchase"
+	}
+	return fmt.Sprintf("%s: %s", who, ev.Name)
+}

@@ -1,0 +1,262 @@
+package core
+
+import (
+	"context"
+	"crypto/hmac"
+	"strconv"
+	"time"
+
+	"github.com/referralhub/referralhub"
+	"github.com/referralhub/referralhub/internal/storage"
+)
+
+// resendGap is how soon a verification or reset mail can be asked for again.
+const resendGap = time.Minute
+
+// VerifyEmail spends a verification link's token: the address it was sent
+// to is verified, and an email_verified event is recorded (and rewarded)
+// once per participant, all in one transaction.
+func (s *Service) VerifyEmail(ctx context.Context, token string) error {
+	if token == "" || len(token) > 100 || !IsText(token) {
+		return referralhub.Errorf(referralhub.ENOTFOUND, "That link has expired or was already used.")
+	}
+	now := s.now()
+	err := s.db.InTx(ctx, func(q *storage.Queries) error {
+		t, err := q.UseEmailToken(ctx, hashToken(token), purposeVerify, now)
+		if err != nil {
+			return err
+		}
+		verified, err := q.MarkEmailVerified(ctx, t.UserID, t.Email, now)
+		if err != nil || !verified {
+			return err
+		}
+		to, err := q.RecipientByUser(ctx, t.UserID)
+		if err != nil {
+			return err
+		}
+		ev := referralhub.Event{ParticipantID: to.ParticipantID, Name: referralhub.EventEmailVerified,
+			Key: "email_verified:" + strconv.FormatInt(to.ParticipantID, 10), CreatedAt: now}
+		_, err = s.recordEvent(ctx, q, &ev)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	s.jobsQueued()
+	return nil
+}
+
+// ResendVerification mails a new verification link to an unverified user.
+func (s *Service) ResendVerification(ctx context.Context, u referralhub.User) error {
+	if !u.EmailVerifiedAt.IsZero() {
+		return referralhub.Errorf(referralhub.EINVALID, "Your email address is already verified.")
+	}
+	if err := s.throttleMail(ctx, u.ID, purposeVerify); err != nil {
+		return err
+	}
+	return s.queueMail(ctx, jobPayload{Mail: mailVerify, UserID: u.ID})
+}
+
+func (s *Service) throttleMail(ctx context.Context, userID int64, purpose string) error {
+	last, err := s.db.Read().LatestEmailToken(ctx, userID, purpose)
+	if err != nil {
+		return err
+	}
+	if s.now().Sub(last) < resendGap {
+		return referralhub.Errorf(referralhub.ETOOMANY, "We just sent you an email. Wait a minute before asking again.")
+	}
+	return nil
+}
+
+func (s *Service) queueMail(ctx context.Context, p jobPayload) error {
+	err := s.db.InTx(ctx, func(q *storage.Queries) error { return s.enqueue(ctx, q, JobMail, "", s.now(), p) })
+	if err == nil {
+		s.jobsQueued()
+	}
+	return err
+}
+
+// RequestPasswordReset mails a reset link when email belongs to a user. It
+// answers the same whether or not it does, so it reveals no accounts.
+func (s *Service) RequestPasswordReset(ctx context.Context, email string) error {
+	email = NormalizeEmail(email)
+	if msg := checkEmail(email); msg != "" {
+		return &referralhub.Error{Code: referralhub.EINVALID, Message: msg, Fields: map[string]string{"email": msg}}
+	}
+	to, err := s.db.Read().RecipientByEmail(ctx, email)
+	if referralhub.ErrorCode(err) == referralhub.ENOTFOUND {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if s.throttleMail(ctx, to.UserID, purposeReset) != nil {
+		return nil // a mail just went out; saying so would reveal the account
+	}
+	return s.queueMail(ctx, jobPayload{Mail: mailReset, UserID: to.UserID})
+}
+
+// ResetPassword spends a reset link's token to set a new password, ends
+// every session of the user and starts a new one.
+func (s *Service) ResetPassword(ctx context.Context, token, newPassword string) (referralhub.User, Session, error) {
+	if msg := checkPassword(newPassword); msg != "" {
+		return referralhub.User{}, Session{}, &referralhub.Error{Code: referralhub.EINVALID, Message: msg,
+			Fields: map[string]string{"password": msg}}
+	}
+	if token == "" || len(token) > 100 || !IsText(token) {
+		return referralhub.User{}, Session{}, referralhub.Errorf(referralhub.ENOTFOUND, "That link has expired or was already used.")
+	}
+	hash, err := s.hasher.Hash(ctx, newPassword)
+	if err != nil {
+		return referralhub.User{}, Session{}, err
+	}
+	now := s.now()
+	var (
+		u    referralhub.User
+		sess Session
+	)
+	err = s.db.InTx(ctx, func(q *storage.Queries) error {
+		t, err := q.UseEmailToken(ctx, hashToken(token), purposeReset, now)
+		if err != nil {
+			return err
+		}
+		if err := s.replacePassword(ctx, q, t.UserID, hash, ""); err != nil {
+			return err
+		}
+		to, err := q.RecipientByUser(ctx, t.UserID)
+		if err != nil {
+			return err
+		}
+		u = referralhub.User{ID: to.UserID, Email: to.Email, Username: to.Username}
+		sess, err = s.newSession(ctx, q, t.UserID, now)
+		return err
+	})
+	if err != nil {
+		return referralhub.User{}, Session{}, err
+	}
+	s.log.InfoContext(ctx, "password reset", "user_id", u.ID)
+	return u, sess, nil
+}
+
+// replacePassword sets a password hash, voids unused reset links and ends
+// the user's sessions except keep (a session token, "" for none).
+func (s *Service) replacePassword(ctx context.Context, q *storage.Queries, userID int64, hash, keep string) error {
+	if err := q.SetPassword(ctx, userID, hash); err != nil {
+		return err
+	}
+	if err := q.SpendEmailTokens(ctx, userID, purposeReset, s.now()); err != nil {
+		return err
+	}
+	keepHash := ""
+	if keep != "" {
+		keepHash = hashToken(keep)
+	}
+	return q.DeleteUserSessions(ctx, userID, keepHash)
+}
+
+// ChangePassword sets a new password for a signed-in user who gave the
+// current one, and ends their other sessions.
+func (s *Service) ChangePassword(ctx context.Context, u referralhub.User, sessionToken, current, next string) error {
+	if err := s.checkCurrentPassword(ctx, u.ID, current); err != nil {
+		return err
+	}
+	if msg := checkPassword(next); msg != "" {
+		return &referralhub.Error{Code: referralhub.EINVALID, Message: msg, Fields: map[string]string{"new_password": msg}}
+	}
+	hash, err := s.hasher.Hash(ctx, next)
+	if err != nil {
+		return err
+	}
+	err = s.db.InTx(ctx, func(q *storage.Queries) error { return s.replacePassword(ctx, q, u.ID, hash, sessionToken) })
+	if err == nil {
+		s.log.InfoContext(ctx, "password changed", "user_id", u.ID)
+	}
+	return err
+}
+
+func (s *Service) checkCurrentPassword(ctx context.Context, userID int64, current string) error {
+	hash, err := s.db.Read().PasswordHash(ctx, userID)
+	if err != nil {
+		return err
+	}
+	ok, err := s.hasher.Verify(ctx, current, hash)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		msg := "That is not your current password."
+		return &referralhub.Error{Code: referralhub.EINVALID, Message: msg, Fields: map[string]string{"current_password": msg}}
+	}
+	return nil
+}
+
+// ChangeEmail gives a signed-in user who gave their password a new
+// address, which must be verified again: a link is mailed to it.
+func (s *Service) ChangeEmail(ctx context.Context, u referralhub.User, password, email string) error {
+	email = NormalizeEmail(email)
+	if msg := checkEmail(email); msg != "" {
+		return &referralhub.Error{Code: referralhub.EINVALID, Message: msg, Fields: map[string]string{"email": msg}}
+	}
+	if err := s.checkCurrentPassword(ctx, u.ID, password); err != nil {
+		return err
+	}
+	err := s.db.InTx(ctx, func(q *storage.Queries) error {
+		if err := q.ChangeEmail(ctx, u.ID, email); err != nil {
+			return err
+		}
+		return s.enqueue(ctx, q, JobMail, "", s.now(), jobPayload{Mail: mailVerify, UserID: u.ID})
+	})
+	if err != nil {
+		return err
+	}
+	s.jobsQueued()
+	s.log.InfoContext(ctx, "email changed", "user_id", u.ID)
+	return nil
+}
+
+// NotificationPrefs returns which notification emails a user gets.
+func (s *Service) NotificationPrefs(ctx context.Context, u referralhub.User) (referralhub.NotificationPrefs, error) {
+	to, err := s.db.Read().RecipientByUser(ctx, u.ID)
+	return to.Prefs, err
+}
+
+// SetNotificationPrefs stores which notification emails a user gets.
+func (s *Service) SetNotificationPrefs(ctx context.Context, u referralhub.User, p referralhub.NotificationPrefs) error {
+	return s.db.Write().SetNotificationPrefs(ctx, u.ID, p)
+}
+
+// Unsubscribe turns off one notification (or all) for the user named by a
+// signed opt-out link. A bad signature is ENOTFOUND.
+func (s *Service) Unsubscribe(ctx context.Context, userID int64, kind, sig string) error {
+	if !hmac.Equal([]byte(sig), []byte(s.unsubscribeSig(userID, kind))) {
+		return referralhub.Errorf(referralhub.ENOTFOUND, "That unsubscribe link is not valid.")
+	}
+	to, err := s.db.Read().RecipientByUser(ctx, userID)
+	if err != nil {
+		return err
+	}
+	p := to.Prefs
+	switch kind {
+	case mailNewReferral:
+		p.NewReferral = false
+	case mailRewardEarned:
+		p.RewardEarned = false
+	case mailRewardReady:
+		p.RewardReady = false
+	default:
+		p = referralhub.NotificationPrefs{}
+	}
+	return s.db.Write().SetNotificationPrefs(ctx, userID, p)
+}
+
+// SetBilling sets a participant's plan (free or paid) and Stripe customer
+// id, which rules' segments and credit payouts use.
+func (s *Service) SetBilling(ctx context.Context, participantID int64, plan, stripeCustomerID string) error {
+	if plan != referralhub.PlanFree && plan != referralhub.PlanPaid {
+		return referralhub.Errorf(referralhub.EINVALID, "The plan is free or paid.")
+	}
+	if len(stripeCustomerID) > 100 || !IsText(stripeCustomerID) {
+		return referralhub.Errorf(referralhub.EINVALID, "That Stripe customer id is not valid.")
+	}
+	return s.db.Write().SetBilling(ctx, participantID, plan, stripeCustomerID)
+}
