@@ -35,10 +35,14 @@ func migrateCmd(env cmdEnv, args []string) error {
 	return nil
 }
 
-// userCmd is "user create --email E --username U --password-file F [--admin]".
+// userCmd is "user create ..." or "user billing ...".
 func userCmd(env cmdEnv, args []string) error {
+	if len(args) > 0 && args[0] == "billing" {
+		return billingCmd(env, args[1:])
+	}
 	if len(args) == 0 || args[0] != "create" {
-		return errors.New("usage: referralhub user create --email E --username U --password-file F [--admin]")
+		return errors.New("usage: referralhub user create --email E --username U --password-file F [--admin]\n" +
+			"       referralhub user billing --user LOGIN --plan free|paid [--stripe-customer ID]")
 	}
 	var email, username, passwordFile string
 	var admin bool

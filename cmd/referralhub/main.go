@@ -46,6 +46,8 @@ func runCommand(env cmdEnv, cmd string, rest []string) error {
 		return userCmd(env, rest)
 	case "demo":
 		return demoCmd(env, rest)
+	case "event":
+		return eventCmd(env, rest)
 	case "version":
 		fmt.Fprintln(stdout, "referralhub", version)
 		return nil
@@ -82,6 +84,10 @@ commands:
   migrate    apply database migrations
   user create --email E --username U --password-file F [--admin]
              create a user
+  user billing --user LOGIN --plan free|paid [--stripe-customer ID]
+             set a user's plan and Stripe customer
+  event --user LOGIN --name NAME --key KEY [--amount CENTS --currency CUR] [--purchase KEY]
+             record a purchase, refund or custom event (rewards follow)
   demo --users N
              fill the database with demo data
   version    print the version

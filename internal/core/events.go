@@ -114,3 +114,15 @@ func checkRefund(ctx context.Context, q *storage.Queries, refund referralhub.Eve
 	}
 	return nil
 }
+
+// ParticipantByLogin finds the participant of the user with this email or
+// username, for the command line; ENOTFOUND when there is none.
+func (s *Service) ParticipantByLogin(ctx context.Context, login string) (int64, error) {
+	q := s.db.Read()
+	u, _, err := q.UserForLogin(ctx, NormalizeEmail(login))
+	if err != nil {
+		return 0, referralhub.Errorf(referralhub.ENOTFOUND, "No user has the login %q.", login)
+	}
+	to, err := q.RecipientByUser(ctx, u.ID)
+	return to.ParticipantID, err
+}
