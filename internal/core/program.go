@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -102,6 +103,9 @@ func (s *Service) SaveProgram(ctx context.Context, admin referralhub.User, p ref
 		if err != nil {
 			return err
 		}
+		if err := checkRuleIDs(p, cur); err != nil {
+			return err
+		}
 		p.NextRuleID = max(p.NextRuleID, cur.NextRuleID, 1)
 		for i := range p.Rules {
 			if p.Rules[i].ID == 0 {
@@ -118,6 +122,27 @@ func (s *Service) SaveProgram(ctx context.Context, admin referralhub.User, p ref
 	s.forgetProgram()
 	s.log.InfoContext(ctx, "program saved", "admin_id", admin.ID, "summary", summary)
 	return p, nil
+}
+
+// checkRuleIDs refuses rule ids that the current program does not have, or
+// that appear twice: the ledger keys on them, so a stale or tampered form
+// must not bring back a deleted rule's id or merge two rules.
+func checkRuleIDs(p, cur referralhub.Program) error {
+	known := map[int64]bool{}
+	for _, r := range cur.Rules {
+		known[r.ID] = true
+	}
+	fe := referralhub.FieldErrors{}
+	for i, r := range p.Rules {
+		if r.ID == 0 {
+			continue
+		}
+		if !known[r.ID] {
+			fe.Add(fmt.Sprintf("rule.%d.trigger", i), "This rule was deleted or changed meanwhile: reload the page.")
+		}
+		known[r.ID] = false
+	}
+	return fe.Err()
 }
 
 // ApplyPreset replaces the program's rules with a preset's, keeping its

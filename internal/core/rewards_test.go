@@ -69,6 +69,14 @@ func (f *fixture) rewards(t *testing.T, m member) core.RewardsPage {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The running balances must equal the sums over the ledger.
+	derived, err := f.db.Read().LedgerBalances(context.Background(), m.p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(derived) != fmt.Sprint(page.Balances) {
+		t.Fatalf("%s: running balances %v, ledger sums %v", m.user.Username, page.Balances, derived)
+	}
 	return page
 }
 
@@ -379,6 +387,40 @@ func TestConcurrentDuplicatePurchasesCreditOnce(t *testing.T) {
 			if got := f.rewards(t, m); len(got.Rewards) != 1 {
 				t.Fatalf("%s got %d rewards", m.user.Username, len(got.Rewards))
 			}
+		}
+	})
+}
+
+func TestSaveProgramKeepsRuleIDsHonest(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		prog, _ := f.svc.Program(ctx)
+		first := prog.Rules[0].ID
+		prog.Rules = append(prog.Rules, referralhub.Rule{Trigger: "upgrade", Referrer: credit(100)})
+		saved, err := f.svc.SaveProgram(ctx, f.admin(t), prog, "add")
+		if err != nil || saved.Rules[0].ID != first || saved.Rules[1].ID <= first {
+			t.Fatalf("saved %+v, %v", saved.Rules, err)
+		}
+		deleted := saved.Rules[1]
+		saved.Rules = saved.Rules[:1]
+		if _, err := f.svc.SaveProgram(ctx, f.admin(t), saved, "delete"); err != nil {
+			t.Fatal(err)
+		}
+		saved.Rules = append(saved.Rules, deleted) // a stale form
+		if _, err := f.svc.SaveProgram(ctx, f.admin(t), saved, "stale"); referralhub.ErrorCode(err) != referralhub.EINVALID {
+			t.Fatalf("a deleted rule's id came back: %v", err)
+		}
+		saved.Rules = []referralhub.Rule{saved.Rules[0], saved.Rules[0]}
+		if _, err := f.svc.SaveProgram(ctx, f.admin(t), saved, "twice"); referralhub.ErrorCode(err) != referralhub.EINVALID {
+			t.Fatalf("one id twice: %v", err)
+		}
+		if _, err := f.svc.SaveProgram(ctx, referralhub.User{ID: 99}, saved, "x"); referralhub.ErrorCode(err) != referralhub.EFORBIDDEN {
+			t.Fatalf("a non-admin saved the program: %v", err)
+		}
+		history, err := f.svc.ProgramHistory(ctx, f.admin(t), 10)
+		if err != nil || len(history) != 2 || history[0].ChangedBy != "boss" || history[0].Summary != "delete" {
+			t.Fatalf("history = %+v, %v", history, err)
 		}
 	})
 }

@@ -187,5 +187,5 @@ func (q *Queries) BulkSignupRewards(ctx context.Context, ruleID, points int64) e
 	if err != nil {
 		return fmt.Errorf("bulk signup rewards: %w", err)
 	}
-	return nil
+	return q.RebuildBalances(ctx)
 }

@@ -29,7 +29,27 @@ func (q *Queries) InsertReward(ctx context.Context, r *referralhub.Reward, idemp
 	if err != nil {
 		return false, fmt.Errorf("insert reward: %w", err)
 	}
-	return true, nil
+	switch {
+	case r.Status == referralhub.StatusPending:
+		err = q.addBalance(ctx, r.ParticipantID, r.Kind, r.Currency, 0, r.Amount)
+	case (r.Status == referralhub.StatusApproved || r.Status == referralhub.StatusReversed) && r.RedeemAskedAt.IsZero():
+		err = q.addBalance(ctx, r.ParticipantID, r.Kind, r.Currency, r.Amount, 0)
+	default: // a row for every kind held, as the ledger sums have
+		err = q.addBalance(ctx, r.ParticipantID, r.Kind, r.Currency, 0, 0)
+	}
+	return true, err
+}
+
+// addBalance moves a participant's running balance of kind and currency.
+func (q *Queries) addBalance(ctx context.Context, participantID int64, kind, currency string, available, pending int64) error {
+	_, err := q.exec(ctx, `/* addBalance */ INSERT INTO balances (participant_id, kind, currency, available, pending)
+		VALUES ($1, $2, $3, $4, $5) ON CONFLICT (participant_id, kind, currency) DO UPDATE
+		SET available = balances.available + excluded.available, pending = balances.pending + excluded.pending`,
+		participantID, kind, currency, available, pending)
+	if err != nil {
+		return fmt.Errorf("add balance: %w", err)
+	}
+	return nil
 }
 
 func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id != 0} }
@@ -67,9 +87,8 @@ func (q *Queries) RuleUsage(ctx context.Context, ruleID, participantID int64, si
 	return count, total, nil
 }
 
-// setStatus moves one entry from one of the from statuses to status,
-// setting column (the transition's own timestamp) once. It reports whether
-// the entry moved.
+// setStatus runs a conditional status change, which sets the transition's
+// own timestamp once, and reports whether the entry moved.
 func (q *Queries) setStatus(ctx context.Context, name string, query string, args ...any) (bool, error) {
 	res, err := q.exec(ctx, "/* "+name+" */ "+query, args...)
 	if err != nil {
@@ -79,19 +98,42 @@ func (q *Queries) setStatus(ctx context.Context, name string, query string, args
 	return n == 1, err
 }
 
+// moveStatus is setStatus for a change that moves the running balance:
+// query must end in RETURNING participant_id, kind, currency, amount, and
+// the amount moves by availableSign and pendingSign (each -1, 0 or 1).
+// Call it inside InTx.
+func (q *Queries) moveStatus(ctx context.Context, name string, availableSign, pendingSign int64, query string, args ...any) (bool, error) {
+	var (
+		pid            int64
+		kind, currency string
+		amount         int64
+	)
+	err := q.queryRow(ctx, "/* "+name+" */ "+query, args...).Scan(&pid, &kind, &currency, &amount)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("%s: %w", name, err)
+	}
+	return true, q.addBalance(ctx, pid, kind, currency, availableSign*amount, pendingSign*amount)
+}
+
 // ApproveReward makes a pending reward available once its hold has ended
 // at now. It reports false when the reward is not pending or still on hold.
+// Call it inside InTx.
 func (q *Queries) ApproveReward(ctx context.Context, id int64, now time.Time) (bool, error) {
-	return q.setStatus(ctx, "ApproveReward", `UPDATE rewards SET status = 'approved', approved_at = $2
-		WHERE id = $1 AND status = 'pending' AND hold_until <= $2`, id, q.ts(now))
+	return q.moveStatus(ctx, "ApproveReward", 1, -1, `UPDATE rewards SET status = 'approved', approved_at = $2
+		WHERE id = $1 AND status = 'pending' AND hold_until <= $2
+		RETURNING participant_id, kind, currency, amount`, id, q.ts(now))
 }
 
 // AskRedeem records that a participant asked to redeem an available entry
-// of theirs. A second ask (a double submit) reports false.
+// of theirs, which leaves their available balance. A second ask (a double
+// submit) reports false. Call it inside InTx.
 func (q *Queries) AskRedeem(ctx context.Context, id, participantID int64, now time.Time) (bool, error) {
-	return q.setStatus(ctx, "AskRedeem", `UPDATE rewards SET redeem_asked_at = $3
+	return q.moveStatus(ctx, "AskRedeem", -1, 0, `UPDATE rewards SET redeem_asked_at = $3
 		WHERE id = $1 AND participant_id = $2 AND status = 'approved' AND entry <> 'clawback' AND amount >= 0
-		AND redeem_asked_at IS NULL`, id, participantID, q.ts(now))
+		AND redeem_asked_at IS NULL RETURNING participant_id, kind, currency, amount`, id, participantID, q.ts(now))
 }
 
 // MarkRedeemed records that a coupon was issued (or trial days granted) for
@@ -108,10 +150,10 @@ func (q *Queries) MarkFulfilled(ctx context.Context, id int64, now time.Time, ex
 		WHERE id = $1 AND status = 'approved'`, id, q.ts(now), externalID)
 }
 
-// CancelReward withdraws a pending reward.
+// CancelReward withdraws a pending reward. Call it inside InTx.
 func (q *Queries) CancelReward(ctx context.Context, id int64, now time.Time) (bool, error) {
-	return q.setStatus(ctx, "CancelReward", `UPDATE rewards SET status = 'cancelled', cancelled_at = $2
-		WHERE id = $1 AND status = 'pending'`, id, q.ts(now))
+	return q.moveStatus(ctx, "CancelReward", 0, -1, `UPDATE rewards SET status = 'cancelled', cancelled_at = $2
+		WHERE id = $1 AND status = 'pending' RETURNING participant_id, kind, currency, amount`, id, q.ts(now))
 }
 
 // ReverseReward marks an available or paid-out reward reversed; the caller
@@ -195,15 +237,45 @@ func (q *Queries) rewards(ctx context.Context, query string, args ...any) ([]ref
 	return out, rows.Err()
 }
 
-// Balances derives what a participant holds from the ledger, per kind and
-// currency. Available counts approved entries not yet asked for, plus
-// reversed ones, which their (negative) clawback entries cancel; pending
-// counts entries on hold.
+// Balances returns what a participant holds, per kind and currency, from
+// the running balances kept beside the ledger: one indexed read, however
+// many entries there are. LedgerBalances computes the same from the entries.
 func (q *Queries) Balances(ctx context.Context, participantID int64) ([]referralhub.Balance, error) {
-	rows, err := q.query(ctx, `/* Balances */ SELECT kind, currency,
-		COALESCE(SUM(CASE WHEN status IN ('approved', 'reversed') AND redeem_asked_at IS NULL THEN amount ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN status = 'pending' THEN amount ELSE 0 END), 0)
-		FROM rewards WHERE participant_id = $1 GROUP BY kind, currency ORDER BY kind, currency`, participantID)
+	return q.balances(ctx, `/* Balances */ SELECT kind, currency, available, pending FROM balances
+		WHERE participant_id = $1 ORDER BY kind, currency`, participantID)
+}
+
+// ledgerBalancesQuery derives balances from the entries. Available counts
+// approved entries not yet asked for, plus reversed ones, which their
+// (negative) clawback entries cancel; pending counts entries on hold.
+const ledgerBalancesQuery = `SELECT participant_id, kind, currency,
+	COALESCE(SUM(CASE WHEN status IN ('approved', 'reversed') AND redeem_asked_at IS NULL THEN amount ELSE 0 END), 0) AS available,
+	COALESCE(SUM(CASE WHEN status = 'pending' THEN amount ELSE 0 END), 0) AS pending
+	FROM rewards`
+
+// LedgerBalances derives a participant's balances from the ledger entries.
+// Tests compare it with Balances; RebuildBalances uses the same sums.
+func (q *Queries) LedgerBalances(ctx context.Context, participantID int64) ([]referralhub.Balance, error) {
+	return q.balances(ctx, `/* LedgerBalances */ SELECT kind, currency, available, pending FROM (`+ledgerBalancesQuery+`
+		WHERE participant_id = $1 GROUP BY participant_id, kind, currency) b ORDER BY kind, currency`, participantID)
+}
+
+// RebuildBalances recomputes every running balance from the ledger, after a
+// bulk load.
+func (q *Queries) RebuildBalances(ctx context.Context) error {
+	if _, err := q.exec(ctx, `/* RebuildBalances */ DELETE FROM balances`); err != nil {
+		return fmt.Errorf("rebuild balances: %w", err)
+	}
+	_, err := q.exec(ctx, `/* RebuildBalances */ INSERT INTO balances (participant_id, kind, currency, available, pending) `+
+		ledgerBalancesQuery+` GROUP BY participant_id, kind, currency`)
+	if err != nil {
+		return fmt.Errorf("rebuild balances: %w", err)
+	}
+	return nil
+}
+
+func (q *Queries) balances(ctx context.Context, query string, args ...any) ([]referralhub.Balance, error) {
+	rows, err := q.query(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("balances: %w", err)
 	}

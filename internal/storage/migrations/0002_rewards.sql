@@ -75,6 +75,19 @@ CREATE UNIQUE INDEX rewards_key ON rewards (idempotency_key);
 CREATE INDEX rewards_participant_idx ON rewards (participant_id, credited_at);
 CREATE INDEX rewards_event_idx ON rewards (event_id);
 
+-- balances is a running sum of the ledger per participant, kind and
+-- currency, kept in the same transaction as every ledger change so the
+-- dashboard reads one row instead of summing thousands of entries. It is
+-- derived: LedgerBalances recomputes it from rewards, and tests compare them.
+CREATE TABLE balances (
+    participant_id  BIGINT NOT NULL REFERENCES participants (id) ON DELETE CASCADE,
+    kind            TEXT NOT NULL,
+    currency        TEXT NOT NULL,
+    available       BIGINT NOT NULL DEFAULT 0,
+    pending         BIGINT NOT NULL DEFAULT 0,
+    PRIMARY KEY (participant_id, kind, currency)
+);
+
 -- Single-use links sent by mail (address verification, password reset).
 -- Only a SHA-256 hash of the token is stored.
 CREATE TABLE email_tokens (
