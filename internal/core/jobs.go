@@ -32,13 +32,19 @@ const jobAttempts = 25
 // enqueue queues a job in q's transaction, due at runAt. A job with a
 // dedupe key that was ever queued is not queued again.
 func (s *Service) enqueue(ctx context.Context, q *storage.Queries, kind, dedupe string, runAt time.Time, p jobPayload) error {
+	_, err := s.enqueueOnce(ctx, q, kind, dedupe, runAt, p)
+	return err
+}
+
+// enqueueOnce is enqueue reporting whether the job was queued (false when
+// its dedupe key was seen before).
+func (s *Service) enqueueOnce(ctx context.Context, q *storage.Queries, kind, dedupe string, runAt time.Time, p jobPayload) (bool, error) {
 	body, err := json.Marshal(p)
 	if err != nil {
-		return fmt.Errorf("encode %s job: %w", kind, err)
+		return false, fmt.Errorf("encode %s job: %w", kind, err)
 	}
-	_, err = q.EnqueueJob(ctx, storage.Job{Kind: kind, Payload: body, DedupeKey: dedupe, MaxAttempts: jobAttempts,
+	return q.EnqueueJob(ctx, storage.Job{Kind: kind, Payload: body, DedupeKey: dedupe, MaxAttempts: jobAttempts,
 		RunAt: runAt, CreatedAt: s.now()})
-	return err
 }
 
 // jobsQueued tells the worker that work is waiting, after a commit.

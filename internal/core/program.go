@@ -36,7 +36,12 @@ func (snap *programSnapshot) fresh(now time.Time) bool {
 // points to the referrer for each referred signup.
 func DefaultProgram(settings Settings) referralhub.Program {
 	p := referralhub.Program{Name: "Referral program", AttributionWindow: settings.AttributionWindow, NextRuleID: 1}
-	return withPreset(p, PresetDefault, settings)
+	p = withPreset(p, PresetDefault, settings)
+	for i := range p.Rules { // ids as SaveProgram would give them: 1, 2, ...
+		p.Rules[i].ID = p.NextRuleID
+		p.NextRuleID++
+	}
+	return p
 }
 
 // Program returns the current program, at most programTTL old.
@@ -207,13 +212,9 @@ func presetRules(preset string, st Settings) []referralhub.Rule {
 	return nil
 }
 
-// withPreset gives p the preset's rules with fresh ids.
+// withPreset gives p the preset's rules, without ids: SaveProgram assigns
+// fresh ones.
 func withPreset(p referralhub.Program, preset string, st Settings) referralhub.Program {
 	p.Rules = presetRules(preset, st)
-	p.NextRuleID = max(p.NextRuleID, 1)
-	for i := range p.Rules {
-		p.Rules[i].ID = p.NextRuleID
-		p.NextRuleID++
-	}
 	return p
 }

@@ -89,13 +89,6 @@ func (s *Service) BuyCoupon(ctx context.Context, p referralhub.Participant, key 
 		if err := q.LockParticipant(ctx, p.ID); err != nil {
 			return err
 		}
-		bs, err := q.Balances(ctx, p.ID)
-		if err != nil {
-			return err
-		}
-		if pointsOf(bs) < prog.PointsPerCoupon {
-			return referralhub.Errorf(referralhub.EINVALID, "You need %d points for a coupon.", prog.PointsPerCoupon)
-		}
 		debit := referralhub.Reward{ParticipantID: p.ID, Entry: referralhub.EntryRedemption, Kind: referralhub.KindPoints,
 			Amount: -prog.PointsPerCoupon, Status: referralhub.StatusApproved, Reason: "Spent on a coupon", CreditedAt: now, ApprovedAt: now}
 		inserted, err := q.InsertReward(ctx, &debit, key+":debit")
@@ -104,6 +97,13 @@ func (s *Service) BuyCoupon(ctx context.Context, p referralhub.Participant, key 
 		}
 		if !inserted {
 			return referralhub.Errorf(referralhub.ECONFLICT, "That coupon was already bought.")
+		}
+		bs, err := q.Balances(ctx, p.ID) // after the debit: it must not go below zero
+		if err != nil {
+			return err
+		}
+		if pointsOf(bs) < 0 {
+			return referralhub.Errorf(referralhub.EINVALID, "You need %d points for a coupon.", prog.PointsPerCoupon)
 		}
 		if _, err := q.InsertReward(ctx, &coupon, key+":coupon"); err != nil {
 			return err

@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"crypto/hmac"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -54,7 +55,11 @@ func (s *Service) ResendVerification(ctx context.Context, u referralhub.User) er
 	if err := s.throttleMail(ctx, u.ID, purposeVerify); err != nil {
 		return err
 	}
-	return s.queueMail(ctx, jobPayload{Mail: mailVerify, UserID: u.ID})
+	queued, err := s.queueMail(ctx, s.minuteKey(mailVerify, u.ID), jobPayload{Mail: mailVerify, UserID: u.ID})
+	if err == nil && !queued {
+		err = referralhub.Errorf(referralhub.ETOOMANY, "We just sent you an email. Wait a minute before asking again.")
+	}
+	return err
 }
 
 func (s *Service) throttleMail(ctx context.Context, userID int64, purpose string) error {
@@ -68,12 +73,25 @@ func (s *Service) throttleMail(ctx context.Context, userID int64, purpose string
 	return nil
 }
 
-func (s *Service) queueMail(ctx context.Context, p jobPayload) error {
-	err := s.db.InTx(ctx, func(q *storage.Queries) error { return s.enqueue(ctx, q, JobMail, "", s.now(), p) })
-	if err == nil {
+// queueMail queues one mail under a dedupe key; queued is false when a
+// mail with that key was queued before.
+func (s *Service) queueMail(ctx context.Context, dedupe string, p jobPayload) (queued bool, err error) {
+	err = s.db.InTx(ctx, func(q *storage.Queries) error {
+		var err error
+		queued, err = s.enqueueOnce(ctx, q, JobMail, dedupe, s.now(), p)
+		return err
+	})
+	if queued {
 		s.jobsQueued()
 	}
-	return err
+	return queued, err
+}
+
+// minuteKey is a dedupe key that lets one mail of a kind per user through
+// each clock minute, however fast the requests come: the token-based
+// throttle only sees mails the worker already sent.
+func (s *Service) minuteKey(kind string, userID int64) string {
+	return fmt.Sprintf("mail:%s:%d:%d", kind, userID, s.now().Unix()/60)
 }
 
 // RequestPasswordReset mails a reset link when email belongs to a user. It
@@ -93,7 +111,8 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string) error 
 	if s.throttleMail(ctx, to.UserID, purposeReset) != nil {
 		return nil // a mail just went out; saying so would reveal the account
 	}
-	return s.queueMail(ctx, jobPayload{Mail: mailReset, UserID: to.UserID})
+	_, err = s.queueMail(ctx, s.minuteKey(mailReset, to.UserID), jobPayload{Mail: mailReset, UserID: to.UserID})
+	return err
 }
 
 // ResetPassword spends a reset link's token to set a new password, ends
@@ -174,18 +193,26 @@ func (s *Service) ChangePassword(ctx context.Context, u referralhub.User, sessio
 	return err
 }
 
+// checkCurrentPassword verifies the password a signed-in user gave to
+// change their account. Wrong guesses count toward the same lockout as
+// failed logins, so a stolen session cannot try passwords without limit.
 func (s *Service) checkCurrentPassword(ctx context.Context, userID int64, current string) error {
-	hash, err := s.db.Read().PasswordHash(ctx, userID)
+	st, err := s.db.Read().LoginStateOf(ctx, userID)
 	if err != nil {
 		return err
 	}
-	ok, err := s.hasher.Verify(ctx, current, hash)
+	now := s.now()
+	if now.Before(st.LockedUntil) {
+		return lockedError(st.LockedUntil.Sub(now))
+	}
+	ok, err := s.hasher.Verify(ctx, current, st.PasswordHash)
 	if err != nil {
 		return err
 	}
 	if !ok {
 		msg := "That is not your current password."
-		return &referralhub.Error{Code: referralhub.EINVALID, Message: msg, Fields: map[string]string{"current_password": msg}}
+		wrong := &referralhub.Error{Code: referralhub.EINVALID, Message: msg, Fields: map[string]string{"current_password": msg}}
+		return s.failLogin(ctx, userID, now, wrong)
 	}
 	return nil
 }

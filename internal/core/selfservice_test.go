@@ -196,6 +196,13 @@ func TestChangePasswordAndEmail(t *testing.T) {
 		if _, _, err := f.svc.Authenticate(ctx, alice.sess.Token); err != nil {
 			t.Fatal("this session ended:", err)
 		}
+		for range 5 { // the login lockout's threshold
+			f.svc.ChangePassword(ctx, alice.user, alice.sess.Token, "guess", "new password 2")
+		}
+		if err := f.svc.ChangePassword(ctx, alice.user, alice.sess.Token, "new password 1", "new password 2"); referralhub.ErrorCode(err) != referralhub.ETOOMANY {
+			t.Fatalf("guessing the current password is not limited: %v", err)
+		}
+		f.clock.Advance(16 * time.Minute)
 		f.join(t, "bob", nil)
 		if err := f.svc.ChangeEmail(ctx, alice.user, "new password 1", "BOB@example.com"); referralhub.ErrorCode(err) != referralhub.ECONFLICT {
 			t.Fatalf("taking bob's address: %v", err)

@@ -112,11 +112,16 @@ func (q *Queries) SpendEmailTokens(ctx context.Context, userID int64, purpose st
 // LatestEmailToken returns when the newest token for purpose was made for a
 // user, zero when none: resending is throttled on it.
 func (q *Queries) LatestEmailToken(ctx context.Context, userID int64, purpose string) (time.Time, error) {
-	var t sql.NullTime
-	err := q.queryRow(ctx, `/* LatestEmailToken */ SELECT max(created_at) FROM email_tokens WHERE user_id = $1 AND purpose = $2`,
-		userID, purpose).Scan(&t)
+	// Not max(created_at): SQLite returns an aggregate of a TIMESTAMP column
+	// as text, without the column's type.
+	var t time.Time
+	err := q.queryRow(ctx, `/* LatestEmailToken */ SELECT created_at FROM email_tokens WHERE user_id = $1 AND purpose = $2
+		ORDER BY created_at DESC LIMIT 1`, userID, purpose).Scan(&t)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, nil
+	}
 	if err != nil {
 		return time.Time{}, fmt.Errorf("latest email token: %w", err)
 	}
-	return utc(t), nil
+	return t.UTC(), nil
 }

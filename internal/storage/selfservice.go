@@ -66,17 +66,22 @@ func (q *Queries) MarkEmailVerified(ctx context.Context, userID int64, email str
 	return n == 1, err
 }
 
-// PasswordHash returns a user's password hash.
-func (q *Queries) PasswordHash(ctx context.Context, userID int64) (string, error) {
-	var h string
-	err := q.queryRow(ctx, `/* PasswordHash */ SELECT password_hash FROM users WHERE id = $1`, userID).Scan(&h)
+// LoginStateOf returns a user's password hash and login lock.
+func (q *Queries) LoginStateOf(ctx context.Context, userID int64) (LoginState, error) {
+	var (
+		st     LoginState
+		locked sql.NullTime
+	)
+	err := q.queryRow(ctx, `/* LoginStateOf */ SELECT password_hash, locked_until FROM users WHERE id = $1`, userID).
+		Scan(&st.PasswordHash, &locked)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", referralhub.Errorf(referralhub.ENOTFOUND, "No such user.")
+		return st, referralhub.Errorf(referralhub.ENOTFOUND, "No such user.")
 	}
 	if err != nil {
-		return "", fmt.Errorf("password hash: %w", err)
+		return st, fmt.Errorf("login state: %w", err)
 	}
-	return h, nil
+	st.LockedUntil = utc(locked)
+	return st, nil
 }
 
 // SetPassword replaces a user's password hash and clears any login lock.
