@@ -30,7 +30,7 @@ func (s *Server) handleClick(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/", http.StatusFound)
 		return
 	}
-	s.setCookie(w, attributionCookie, res.Cookie, s.svc.Settings().AttributionWindow)
+	s.setCookie(w, attributionCookie, res.Cookie, s.svc.AttributionWindow(r.Context()))
 	w.Header().Set("Cache-Control", "no-store")
 	http.Redirect(w, r, "/signup", http.StatusFound)
 }

@@ -268,7 +268,7 @@ func TestSecurityHeadersAndHealth(t *testing.T) {
 
 func TestCookiesAreSecureBehindHTTPS(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
-		h, _, _ := newHandler(t, db, "https://refer.example.com", time.Now)
+		h, _, _, _ := newHandler(t, db, "https://refer.example.com", time.Now, "", siteOptions{})
 		form := url.Values{"email": {"a@example.com"}, "username": {"alice"}, "password": {"password123"}}
 		req := httptest.NewRequest("POST", "https://refer.example.com/signup", strings.NewReader(form.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")

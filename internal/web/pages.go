@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/referralhub/referralhub"
+	"github.com/referralhub/referralhub/internal/core"
 )
 
 //go:embed templates
@@ -31,9 +32,11 @@ type pageData struct {
 
 func parsePages(a *assets) (*pages, error) {
 	funcs := template.FuncMap{
-		"asset": a.url,
-		"date":  formatDate,
-		"add":   func(a, b int) int { return a + b },
+		"asset":    a.url,
+		"date":     formatDate,
+		"add":      func(a, b int) int { return a + b },
+		"money":    core.FormatMoney,
+		"describe": core.DescribeReward,
 	}
 	layout, err := template.New("layout").Funcs(funcs).ParseFS(templateFiles, "templates/layout/*.html")
 	if err != nil {

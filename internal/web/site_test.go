@@ -13,18 +13,30 @@ import (
 	"time"
 
 	"github.com/referralhub/referralhub/internal/core"
+	"github.com/referralhub/referralhub/internal/mail"
+	"github.com/referralhub/referralhub/internal/mail/mailtest"
 	"github.com/referralhub/referralhub/internal/password"
 	"github.com/referralhub/referralhub/internal/storage"
+	"github.com/referralhub/referralhub/internal/stripepay"
 	"github.com/referralhub/referralhub/internal/web"
+	"github.com/referralhub/referralhub/internal/worker"
 )
 
-// site is a running hosted site over a real database and real HTTP.
+// site is a running hosted site over a real database and real HTTP, with
+// a real SMTP server in-process and a job worker the test drives.
 type site struct {
 	srv    *httptest.Server
 	db     *storage.DB
 	svc    *core.Service
 	clicks *core.ClickBuffer
 	now    func() time.Time
+	smtp   *mailtest.Server
+	jobs   *worker.Worker
+}
+
+// siteOptions are the optional parts of a test site.
+type siteOptions struct {
+	stripeBase string // a stripe-mock URL; "" leaves Stripe unconfigured
 }
 
 // clockAt returns a settable clock for tests that move time.
@@ -37,30 +49,64 @@ func newSite(t testing.TB, db *storage.DB) *site {
 }
 
 func newSiteAt(t testing.TB, db *storage.DB, now func() time.Time) *site {
+	return newSiteWith(t, db, now, siteOptions{})
+}
+
+func newSiteWith(t testing.TB, db *storage.DB, now func() time.Time, opt siteOptions) *site {
 	t.Helper()
 	srv := httptest.NewUnstartedServer(nil)
-	h, svc, clicks := newHandler(t, db, "http://"+srv.Listener.Addr().String(), now)
+	s := &site{srv: srv, db: db, now: now, smtp: mailtest.Start(t)}
+	var h http.Handler
+	h, s.svc, s.clicks, s.jobs = newHandler(t, db, "http://"+srv.Listener.Addr().String(), now, s.smtp.URL(), opt)
 	srv.Config.Handler = h
 	srv.Start()
 	t.Cleanup(srv.Close)
-	return &site{srv: srv, db: db, svc: svc, clicks: clicks, now: now}
+	return s
 }
 
-// newHandler wires the core and the web face over db, as cmd/ does.
-func newHandler(t testing.TB, db *storage.DB, baseURL string, now func() time.Time) (http.Handler, *core.Service, *core.ClickBuffer) {
+// newHandler wires the core, its worker and the web face over db, as cmd/
+// does. The worker does not run by itself: tests call runJobs.
+func newHandler(t testing.TB, db *storage.DB, baseURL string, now func() time.Time, smtpURL string, opt siteOptions) (http.Handler, *core.Service, *core.ClickBuffer, *worker.Worker) {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	codes := core.NewCodeCache(core.CodeCacheConfig{TTL: time.Minute, NegativeTTL: time.Second, MaxItems: 1000}, now, db.Read().CodeOwner)
 	clicks := core.NewClickBuffer(core.ClickBufferConfig{Capacity: 1000, BatchSize: 100, FlushInterval: time.Hour}, log, db.InsertClicks)
 	go clicks.Run()
 	t.Cleanup(func() { clicks.Close(context.Background()) })
-	svc := core.New(core.Deps{DB: db, Settings: core.DefaultSettings(), Now: now, Hasher: password.NewHasher(password.OWASP(), 2),
-		SecretKey: []byte("web test secret key, long enough!"), Codes: codes, Clicks: clicks, Logger: log})
+	deps := core.Deps{DB: db, Settings: core.DefaultSettings(), Now: now, Hasher: password.NewHasher(password.OWASP(), 2),
+		SecretKey: []byte("web test secret key, long enough!"), Codes: codes, Clicks: clicks, Logger: log, BaseURL: baseURL}
+	var err error
+	if deps.Templates, err = mail.NewTemplates(); err != nil {
+		t.Fatal(err)
+	}
+	deps.Mailer = mail.NewLog(log, "test@example.com")
+	if smtpURL != "" {
+		if deps.Mailer, err = mail.NewSMTP(smtpURL, "ReferralHub <noreply@example.com>"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if opt.stripeBase != "" {
+		client, err := stripepay.New(stripepay.Config{SecretKey: "sk_test_123", APIBase: opt.stripeBase})
+		if err != nil {
+			t.Fatal(err)
+		}
+		deps.Payments = client
+	}
+	svc := core.New(deps)
+	jobs := worker.New(db, svc.JobHandlers(), worker.Config{Now: now, Log: log})
 	h, err := web.New(web.Config{BaseURL: baseURL}, svc, db, log, now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return h, svc, clicks
+	return h, svc, clicks, jobs
+}
+
+// runJobs runs every due job, as the worker would.
+func (s *site) runJobs(t testing.TB) {
+	t.Helper()
+	if _, err := s.jobs.RunDue(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // browser is one visitor with a cookie jar who sees redirects as they are.

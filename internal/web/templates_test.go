@@ -9,6 +9,7 @@ import (
 
 	"github.com/referralhub/referralhub"
 	"github.com/referralhub/referralhub/internal/core"
+	"github.com/referralhub/referralhub/internal/storage"
 )
 
 // TestEveryTemplateRenders executes each page with representative data, so
@@ -31,6 +32,17 @@ func TestEveryTemplateRenders(t *testing.T) {
 		"dashboard":   {Title: "x", User: user, Data: dashboardView{Code: "abcdefgh", Link: "http://x/r/abcdefgh", Share: shareLinks("http://x/r/abcdefgh"), QR: qrSVG("http://x/r/abcdefgh"), Rows: referralRows(d), Dashboard: d}},
 		"admin_users": {Title: "x", User: user, Data: core.UserList{Users: []referralhub.AdminUser{{User: *user, Code: "abcdefgh"}}, Page: 2, Pages: 3}},
 		"error":       {Title: "x", Data: errorView{Status: 404, Message: "gone", RequestID: "id"}},
+		"rewards": {Title: "x", User: user, Data: rewardsView{Balances: []balanceCard{{ID: "balance-points", Label: "Points", Value: "10", Pending: "5 on hold"}},
+			Earn: []string{"Invite a friend: you get 10 points when they sign up."}, Message: "no",
+			Rows:   []rewardRow{{ID: 1, What: "10 points", Status: "Available", Dates: []string{"Credited 1 Mar 2026"}, CanRedeem: true}, {ID: 2, PromoCode: "FALL20"}},
+			Coupon: couponOffer{CanBuy: true, Points: 10, Value: "$5.00", Key: "k"}}},
+		"settings":               {Title: "x", User: user, Banner: "Saved.", Data: settingsView{Email: "a@b.c", NewEmail: "x@y.z", EmailErrors: map[string]string{"email": "bad"}, PasswordErrors: map[string]string{"current_password": "no"}}},
+		"verify_email":           {Title: "x", User: user, Data: verifyView{CanResend: true, SignedIn: true}},
+		"password_reset":         {Title: "x", Data: resetView{Email: "a@b.c", Errors: map[string]string{"email": "bad"}}},
+		"password_reset_confirm": {Title: "x", Data: resetConfirmView{Token: "t", Errors: map[string]string{"password": "weak"}}},
+		"unsubscribe":            {Title: "x", Data: unsubscribeView{UserID: "1", Kind: "new_referral", Sig: "s", What: "emails about new referrals"}},
+		"admin_program":          {Title: "x", User: user, Data: programView{Form: programFormFrom(core.DefaultProgram(core.DefaultSettings())), Choices: programChoices(), Presets: presetViews()}},
+		"admin_jobs":             {Title: "x", User: user, Data: jobsView{Filters: jobFilters("", nil), Jobs: []storage.Job{{ID: 1, Kind: "mail", State: "failed"}}}},
 	}
 	s := &Server{pages: p, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	for name := range p.byName {
