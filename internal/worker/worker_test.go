@@ -1,0 +1,145 @@
+package worker_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/referralhub/referralhub"
+	"github.com/referralhub/referralhub/internal/storage"
+	"github.com/referralhub/referralhub/internal/storage/storagetest"
+	"github.com/referralhub/referralhub/internal/worker"
+)
+
+var t0 = time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
+
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) now() time.Time          { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+
+func queue(t *testing.T, db *storage.DB, kind string, attempts int) {
+	t.Helper()
+	ctx := context.Background()
+	err := db.InTx(ctx, func(q *storage.Queries) error {
+		_, err := q.EnqueueJob(ctx, storage.Job{Kind: kind, Payload: []byte(`{}`), MaxAttempts: attempts, RunAt: t0, CreatedAt: t0})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func newWorker(db *storage.DB, c *clock, handlers map[string]worker.Handler) *worker.Worker {
+	return worker.New(db, handlers, worker.Config{Now: c.now, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+}
+
+func state(t *testing.T, db *storage.DB) storage.Job {
+	t.Helper()
+	jobs, err := db.Read().Jobs(context.Background(), "", 1)
+	if err != nil || len(jobs) != 1 {
+		t.Fatalf("jobs = %v, %v", jobs, err)
+	}
+	return jobs[0]
+}
+
+func TestWorkerRetriesThenSucceeds(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		c := &clock{t: t0}
+		calls := 0
+		w := newWorker(db, c, map[string]worker.Handler{"flaky": func(context.Context, storage.Job) error {
+			calls++
+			if calls < 3 {
+				return errors.New("smtp is down")
+			}
+			return nil
+		}})
+		queue(t, db, "flaky", 5)
+		for range 3 {
+			if _, err := w.RunDue(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			c.advance(time.Hour) // past any backoff
+		}
+		if j := state(t, db); j.State != storage.JobDone || calls != 3 || j.Attempts != 3 {
+			t.Fatalf("job %+v after %d calls", j, calls)
+		}
+	})
+}
+
+func TestWorkerFailsPermanentErrorsPanicsAndExhaustedJobs(t *testing.T) {
+	cases := map[string]worker.Handler{
+		"invalid": func(context.Context, storage.Job) error { return referralhub.Errorf(referralhub.EINVALID, "bad payload") },
+		"panics":  func(context.Context, storage.Job) error { panic("boom") },
+	}
+	for kind, h := range cases {
+		t.Run(kind, func(t *testing.T) {
+			storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+				c := &clock{t: t0}
+				queue(t, db, kind, 1)
+				if _, err := newWorker(db, c, map[string]worker.Handler{kind: h}).RunDue(context.Background()); err != nil {
+					t.Fatal(err)
+				}
+				if j := state(t, db); j.State != storage.JobFailed || j.LastError == "" {
+					t.Fatalf("job %+v", j)
+				}
+			})
+		})
+	}
+}
+
+func TestWorkerFailsUnknownKinds(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		queue(t, db, "nobody-handles-this", 10)
+		if n, err := newWorker(db, &clock{t: t0}, nil).RunDue(context.Background()); n != 1 || err != nil {
+			t.Fatal(n, err)
+		}
+		if j := state(t, db); j.State != storage.JobFailed {
+			t.Fatalf("job %+v", j)
+		}
+	})
+}
+
+func TestWorkerRunWakesAndStops(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		done := make(chan struct{}, 1)
+		w := worker.New(db, map[string]worker.Handler{"ping": func(context.Context, storage.Job) error {
+			done <- struct{}{}
+			return nil
+		}}, worker.Config{Poll: time.Hour, Now: time.Now, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		ctx, cancel := context.WithCancel(context.Background())
+		stopped := make(chan struct{})
+		go func() { w.Run(ctx); close(stopped) }()
+		queue(t, db, "ping", 1) // due at t0, long past
+		w.Wake()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			t.Fatal("a woken worker did not run the job")
+		}
+		cancel()
+		select {
+		case <-stopped:
+		case <-time.After(5 * time.Second):
+			t.Fatal("Run did not return after its context ended")
+		}
+	})
+}
+
+func TestBackoffGrowsAndIsCapped(t *testing.T) {
+	for attempt, want := range map[int]time.Duration{1: 5 * time.Second, 2: 10 * time.Second, 5: 80 * time.Second, 40: time.Hour} {
+		for range 20 {
+			got := worker.Backoff(attempt)
+			if got < want*8/10 || got > want*12/10 {
+				t.Fatalf("Backoff(%d) = %v, want %v ± 20%%", attempt, got, want)
+			}
+		}
+	}
+}
