@@ -76,8 +76,10 @@ func TestWorkerRetriesThenSucceeds(t *testing.T) {
 
 func TestWorkerFailsPermanentErrorsPanicsAndExhaustedJobs(t *testing.T) {
 	cases := map[string]worker.Handler{
-		"invalid": func(context.Context, storage.Job) error { return referralhub.Errorf(referralhub.EINVALID, "bad payload") },
-		"panics":  func(context.Context, storage.Job) error { panic("boom") },
+		"invalid": func(context.Context, storage.Job) error {
+			return referralhub.Errorf(referralhub.EINVALID, "bad payload")
+		},
+		"panics": func(context.Context, storage.Job) error { panic("boom") },
 	}
 	for kind, h := range cases {
 		t.Run(kind, func(t *testing.T) {
