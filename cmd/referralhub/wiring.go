@@ -101,10 +101,16 @@ func newOutside(cfg config.Config, log *slog.Logger) (outside, error) {
 	if o.templates, err = mail.NewTemplates(); err != nil {
 		return o, err
 	}
-	if cfg.SMTPURL == "" {
+	switch {
+	case cfg.SMTPURL == "" && cfg.Production():
+		log.Warn("REFERRALHUB_SMTP_URL is not set: mail is logged (without its body) and not delivered")
+		o.mailer = mail.NewHeaderLog(log, cfg.MailFrom)
+	case cfg.SMTPURL == "":
 		o.mailer = mail.NewLog(log, cfg.MailFrom)
-	} else if o.mailer, err = mail.NewSMTP(cfg.SMTPURL, cfg.MailFrom); err != nil {
-		return o, fmt.Errorf("REFERRALHUB_SMTP_URL: %w", err)
+	default:
+		if o.mailer, err = mail.NewSMTP(cfg.SMTPURL, cfg.MailFrom); err != nil {
+			return o, fmt.Errorf("REFERRALHUB_SMTP_URL: %w", err)
+		}
 	}
 	if cfg.StripeSecretKey != "" {
 		client, err := stripepay.New(stripepay.Config{SecretKey: cfg.StripeSecretKey, APIBase: cfg.StripeAPIBase})

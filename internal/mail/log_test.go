@@ -46,3 +46,16 @@ func TestLogSenderRejects(t *testing.T) {
 		t.Errorf("rejected messages were logged:\n%s", buf.String())
 	}
 }
+
+func TestHeaderLogLeavesTheBodyOut(t *testing.T) {
+	var buf bytes.Buffer
+	s := mail.NewHeaderLog(slog.New(slog.NewTextHandler(&buf, nil)), testFrom)
+	err := s.Send(context.Background(), mail.Message{To: "a@example.com", Subject: "Reset", Text: "secret-link-token",
+		HTML: "<p>secret-link-token</p>"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(buf.String(), "secret-link-token") || !strings.Contains(buf.String(), "a@example.com") {
+		t.Fatalf("logged: %s", buf.String())
+	}
+}
