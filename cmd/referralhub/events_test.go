@@ -49,7 +49,12 @@ func TestEventAndBillingCommands(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer db.Close()
-		ev, err := db.Read().EventByKey(context.Background(), "o-1")
+		bob, _, err := db.Read().UserForLogin(context.Background(), "bob")
+		if err != nil {
+			t.Fatal(err)
+		}
+		to, _ := db.Read().RecipientByUser(context.Background(), bob.ID)
+		ev, err := db.Read().EventByKey(context.Background(), to.ParticipantID, "o-1")
 		if err != nil || ev.Amount != 1999 || ev.Currency != "usd" {
 			t.Fatalf("stored event = %+v, %v", ev, err)
 		}

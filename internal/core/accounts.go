@@ -137,7 +137,7 @@ func (s *Service) startRewards(ctx context.Context, q *storage.Queries, u referr
 			return err
 		}
 		if click.ClickID != "" {
-			ev := referralhub.Event{ParticipantID: p.ID, Name: referralhub.EventClick, Key: "click:" + click.ClickID, CreatedAt: click.At}
+			ev := referralhub.Event{ParticipantID: p.ID, Name: referralhub.EventClick, Key: internalKeyPrefix + "click:" + click.ClickID, CreatedAt: click.At}
 			if _, err := s.recordEvent(ctx, q, &ev); err != nil {
 				return err
 			}
@@ -151,7 +151,7 @@ func (s *Service) startRewards(ctx context.Context, q *storage.Queries, u referr
 			return err
 		}
 	}
-	ev := referralhub.Event{ParticipantID: p.ID, Name: referralhub.EventSignup, Key: "signup:" + strconv.FormatInt(p.ID, 10), CreatedAt: now}
+	ev := referralhub.Event{ParticipantID: p.ID, Name: referralhub.EventSignup, Key: internalKeyPrefix + referralhub.EventSignup, CreatedAt: now}
 	_, err := s.recordEvent(ctx, q, &ev)
 	return err
 }

@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"strings"
 
 	"github.com/referralhub/referralhub"
 	"github.com/referralhub/referralhub/internal/storage"
@@ -19,6 +20,11 @@ type EventInput struct {
 
 // maxKeyLen bounds idempotency keys.
 const maxKeyLen = 200
+
+// internalKeyPrefix starts the keys of events ReferralHub records itself
+// ("rh:signup", "rh:click:ID", "rh:email_verified"); reported events may
+// not use it, so they can never pre-empt one.
+const internalKeyPrefix = "rh:"
 
 // RecordEvent records a step a participant took (a purchase, a refund, a
 // verified email or a custom event), attributes it to the referral that
@@ -43,7 +49,7 @@ func (s *Service) RecordEvent(ctx context.Context, in EventInput) (ev referralhu
 		return ev, false, err
 	}
 	if !recorded {
-		ev, err = s.db.Read().EventByKey(ctx, in.Key)
+		ev, err = s.db.Read().EventByKey(ctx, in.ParticipantID, in.Key)
 		return ev, false, err
 	}
 	s.jobsQueued()
@@ -58,8 +64,8 @@ func checkEvent(in EventInput) error {
 	case in.Name == referralhub.EventClick || in.Name == referralhub.EventSignup:
 		fe.Add("name", "Clicks and signups are recorded by ReferralHub itself.")
 	}
-	if in.Key == "" || len(in.Key) > maxKeyLen || !IsText(in.Key) {
-		fe.Add("key", "Give an idempotency key of up to 200 characters.")
+	if in.Key == "" || len(in.Key) > maxKeyLen || !IsText(in.Key) || strings.HasPrefix(in.Key, internalKeyPrefix) {
+		fe.Add("key", "Give an idempotency key of up to 200 characters, not starting with \""+internalKeyPrefix+"\".")
 	}
 	money := in.Name == referralhub.EventPurchase || in.Name == referralhub.EventRefund
 	if money && (in.Amount <= 0 || in.Amount > maxRewardAmount) {
@@ -107,8 +113,8 @@ func (s *Service) recordEvent(ctx context.Context, q *storage.Queries, ev *refer
 
 // checkRefund makes sure a refund names a purchase of the same participant.
 func checkRefund(ctx context.Context, q *storage.Queries, refund referralhub.Event) error {
-	p, err := q.EventByKey(ctx, refund.PurchaseKey)
-	if err != nil || p.Name != referralhub.EventPurchase || p.ParticipantID != refund.ParticipantID {
+	p, err := q.EventByKey(ctx, refund.ParticipantID, refund.PurchaseKey)
+	if err != nil || p.Name != referralhub.EventPurchase {
 		return &referralhub.Error{Code: referralhub.EINVALID, Message: "The refund names no purchase of this participant.",
 			Fields: map[string]string{"purchase": "No purchase of this participant has that key."}}
 	}

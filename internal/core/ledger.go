@@ -12,7 +12,7 @@ import (
 // hold is cancelled; an available or paid-out one is marked reversed and
 // balanced by a clawback entry. Paid-out ones are flagged for the admin.
 func (s *Service) reverseFor(ctx context.Context, q *storage.Queries, refund referralhub.Event) error {
-	purchase, err := q.EventByKey(ctx, refund.PurchaseKey)
+	purchase, err := q.EventByKey(ctx, refund.ParticipantID, refund.PurchaseKey)
 	if err != nil {
 		return err
 	}
@@ -23,14 +23,20 @@ func (s *Service) reverseFor(ctx context.Context, q *storage.Queries, refund ref
 	now := s.now()
 	for _, r := range rewards {
 		if r.Status == referralhub.StatusPending {
-			if _, err := q.CancelReward(ctx, r.ID, now); err != nil {
+			cancelled, err := q.CancelReward(ctx, r.ID, now)
+			if err != nil {
 				return err
 			}
-			continue
+			if cancelled {
+				continue
+			}
 		}
 		reversed, err := q.ReverseReward(ctx, r.ID, now)
-		if err != nil || !reversed {
+		if err != nil {
 			return err
+		}
+		if !reversed {
+			continue // reversed or cancelled already
 		}
 		claw := referralhub.Reward{ParticipantID: r.ParticipantID, Side: r.Side, Entry: referralhub.EntryClawback,
 			RuleID: r.RuleID, ReferralID: r.ReferralID, EventID: refund.ID, ReversesID: r.ID, Kind: r.Kind,

@@ -144,8 +144,9 @@ func (s *Service) runFulfilJob(ctx context.Context, j storage.Job) error {
 		if err != nil {
 			return stripeError(err)
 		}
-		_, err = q.MarkRedeemed(ctx, r.ID, s.now(), promo.Code, promo.PromotionCodeID)
-		return err
+		return s.recordPayout(ctx, r, promo.Code, promo.PromotionCodeID, func(q *storage.Queries) (bool, error) {
+			return q.MarkRedeemed(ctx, r.ID, s.now(), promo.Code, promo.PromotionCodeID)
+		})
 	case referralhub.KindCredit:
 		part, err := q.Participant(ctx, r.ParticipantID)
 		if err != nil {
@@ -155,10 +156,29 @@ func (s *Service) runFulfilJob(ctx context.Context, j storage.Job) error {
 		if err != nil {
 			return stripeError(err)
 		}
-		_, err = q.MarkFulfilled(ctx, r.ID, s.now(), txn)
-		return err
+		return s.recordPayout(ctx, r, "", txn, func(q *storage.Queries) (bool, error) {
+			return q.MarkFulfilled(ctx, r.ID, s.now(), txn)
+		})
 	}
 	return referralhub.Errorf(referralhub.EINVALID, "Rewards of kind %s are not paid through Stripe.", r.Kind)
+}
+
+// recordPayout stores a successful Stripe payout with mark. When the reward
+// was reversed while Stripe was called, mark finds nothing to move; the
+// payout is still kept on the entry and flagged for the admin, never lost.
+func (s *Service) recordPayout(ctx context.Context, r referralhub.Reward, promoCode, externalID string,
+	mark func(*storage.Queries) (bool, error)) error {
+	return s.db.InTx(ctx, func(q *storage.Queries) error {
+		marked, err := mark(q)
+		if err != nil || marked {
+			return err
+		}
+		late, err := q.RecordLatePayout(ctx, r.ID, promoCode, externalID)
+		if late {
+			s.log.WarnContext(ctx, "reward paid out after it was reversed", "reward_id", r.ID, "stripe_id", externalID)
+		}
+		return err
+	})
 }
 
 // stripeError marks Stripe's permanent refusals so the job stops retrying.

@@ -180,3 +180,55 @@ func TestBuyCouponWithPointsOncePerForm(t *testing.T) {
 		}
 	})
 }
+
+// TestRefundAfterRedeemBeforePayout reverses a credit that was asked for
+// but not yet paid: the balance comes back to zero, not below, nothing is
+// flagged, and the fulfilment job then pays nothing. A payout that lands
+// after the reversal is kept and flagged.
+func TestRefundAfterRedeemBeforePayout(t *testing.T) {
+	base := stripemock.Start(t)
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixtureWith(t, db, fixtureOptions{payments: stripeClient(t, base)})
+		ctx := context.Background()
+		f.setRules(t, 0, referralhub.Rule{Trigger: referralhub.EventPurchase, Referee: credit(1000)})
+		alice := f.join(t, "alice", nil)
+		bob := f.join(t, "bob", &alice)
+		if err := f.svc.SetBilling(ctx, bob.p.ID, referralhub.PlanPaid, "cus_bob"); err != nil {
+			t.Fatal(err)
+		}
+		bob.p.StripeCustomerID = "cus_bob"
+		f.purchase(t, bob, "order-1", 5000)
+		r := f.rewards(t, bob).Rewards[0]
+		if _, err := f.svc.Redeem(ctx, bob.p, r.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := f.svc.RecordEvent(ctx, core.EventInput{ParticipantID: bob.p.ID, Name: referralhub.EventRefund,
+			Key: "refund-1", Amount: 5000, Currency: "usd", PurchaseKey: "order-1"}); err != nil {
+			t.Fatal(err)
+		}
+		f.runJobs(t)
+		page := f.rewards(t, bob)
+		if b := balance(page, referralhub.KindCredit, "usd"); b.Available != 0 {
+			t.Fatalf("credit after refunding an unpaid redeem: %+v", b)
+		}
+		for _, e := range page.Rewards {
+			if e.NeedsReview || e.ExternalID != "" {
+				t.Fatalf("nothing was paid, yet %+v", e)
+			}
+		}
+		// A payout that Stripe confirmed after the reversal is kept.
+		err := db.InTx(ctx, func(q *storage.Queries) error {
+			ok, err := q.RecordLatePayout(ctx, r.ID, "", "cbtxn_late")
+			if !ok && err == nil {
+				t.Error("the late payout was not recorded")
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b := balance(f.rewards(t, bob), referralhub.KindCredit, "usd"); b.Available != -1000 {
+			t.Fatalf("after a late payout bob owes the credit: %+v", b)
+		}
+	})
+}

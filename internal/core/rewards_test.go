@@ -175,6 +175,10 @@ func TestRepeatedEventKeyChangesNothing(t *testing.T) {
 		if referralhub.ErrorCode(err) != referralhub.EINVALID {
 			t.Fatalf("a signup event from outside was accepted: %v", err)
 		}
+		_, _, err = f.svc.RecordEvent(context.Background(), core.EventInput{ParticipantID: bob.p.ID, Name: "upgrade", Key: "rh:email_verified"})
+		if referralhub.ErrorFields(err)["key"] == "" {
+			t.Fatalf("a reported event took an internal key: %v", err)
+		}
 		_, _, err = f.svc.RecordEvent(context.Background(), core.EventInput{ParticipantID: bob.p.ID, Name: "purchase", Key: "y"})
 		if referralhub.ErrorFields(err)["amount"] == "" || referralhub.ErrorFields(err)["currency"] == "" {
 			t.Fatalf("a purchase without amount was accepted: %v", err)
@@ -421,6 +425,57 @@ func TestSaveProgramKeepsRuleIDsHonest(t *testing.T) {
 		history, err := f.svc.ProgramHistory(ctx, f.admin(t), 10)
 		if err != nil || len(history) != 2 || history[0].ChangedBy != "boss" || history[0].Summary != "delete" {
 			t.Fatalf("history = %+v, %v", history, err)
+		}
+	})
+}
+
+func TestMinimumPurchaseAmount(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		f.setRules(t, 0, referralhub.Rule{Trigger: referralhub.EventPurchase, MinAmount: 2000, MinCurrency: "usd",
+			Referrer: credit(500)})
+		alice := f.join(t, "alice", nil)
+		bob := f.join(t, "bob", &alice)
+		f.purchase(t, bob, "small", 1999)
+		if len(f.rewards(t, alice).Rewards) != 0 {
+			t.Fatal("a purchase under the minimum was rewarded")
+		}
+		_, _, err := f.svc.RecordEvent(context.Background(), core.EventInput{ParticipantID: bob.p.ID,
+			Name: referralhub.EventPurchase, Key: "euros", Amount: 5000, Currency: "eur"})
+		if err != nil || len(f.rewards(t, alice).Rewards) != 0 {
+			t.Fatalf("a purchase in another currency was rewarded (%v)", err)
+		}
+		f.purchase(t, bob, "big", 2000)
+		if b := balance(f.rewards(t, alice), referralhub.KindCredit, "usd"); b.Available != 500 {
+			t.Fatalf("a purchase at the minimum: %+v", b)
+		}
+	})
+}
+
+// TestCapHoldsUnderConcurrentReferrals signs up friends of one referrer at
+// once: the per-referrer lock keeps the count cap exact on PostgreSQL.
+func TestCapHoldsUnderConcurrentReferrals(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		f.setRules(t, 0, referralhub.Rule{Trigger: "upgrade", CapCount: 3, CapPeriod: referralhub.PeriodMonth,
+			Referrer: &referralhub.RewardSpec{Kind: referralhub.KindPoints, Amount: 1}})
+		alice := f.join(t, "alice", nil)
+		var friends []member
+		for i := range 12 {
+			friends = append(friends, f.join(t, fmt.Sprint("pal", i), &alice))
+		}
+		var wg sync.WaitGroup
+		for _, m := range friends {
+			wg.Go(func() {
+				if _, _, err := f.svc.RecordEvent(context.Background(), core.EventInput{ParticipantID: m.p.ID,
+					Name: "upgrade", Key: "up"}); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+		if b := balance(f.rewards(t, alice), referralhub.KindPoints, ""); b.Available != 3 {
+			t.Fatalf("points = %d, want the cap of 3", b.Available)
 		}
 	})
 }

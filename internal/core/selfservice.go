@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/hmac"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/referralhub/referralhub"
@@ -36,7 +35,7 @@ func (s *Service) VerifyEmail(ctx context.Context, token string) error {
 			return err
 		}
 		ev := referralhub.Event{ParticipantID: to.ParticipantID, Name: referralhub.EventEmailVerified,
-			Key: "email_verified:" + strconv.FormatInt(to.ParticipantID, 10), CreatedAt: now}
+			Key: internalKeyPrefix + referralhub.EventEmailVerified, CreatedAt: now}
 		_, err = s.recordEvent(ctx, q, &ev)
 		return err
 	})

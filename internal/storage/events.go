@@ -10,14 +10,14 @@ import (
 )
 
 // RecordEvent inserts e and sets its ID. An event whose idempotency key is
-// already recorded changes nothing: inserted is false and e is left as given.
+// already recorded for the participant changes nothing: inserted is false and e is left as given.
 // On PostgreSQL a concurrent insert of the same key waits for the first to
 // commit, then reports false.
 func (q *Queries) RecordEvent(ctx context.Context, e *referralhub.Event) (inserted bool, err error) {
 	referral := sql.NullInt64{Int64: e.ReferralID, Valid: e.ReferralID != 0}
 	err = q.queryRow(ctx, `/* RecordEvent */ INSERT INTO events
 		(participant_id, referral_id, name, idempotency_key, amount, currency, purchase_key, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (participant_id, idempotency_key) DO NOTHING RETURNING id`,
 		e.ParticipantID, referral, e.Name, e.Key, e.Amount, e.Currency, e.PurchaseKey, q.ts(e.CreatedAt)).Scan(&e.ID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
@@ -37,10 +37,11 @@ func scanEvent(row interface{ Scan(...any) error }) (referralhub.Event, error) {
 	return e, err
 }
 
-// EventByKey returns the event recorded under an idempotency key, or
-// ENOTFOUND.
-func (q *Queries) EventByKey(ctx context.Context, key string) (referralhub.Event, error) {
-	e, err := scanEvent(q.queryRow(ctx, `/* EventByKey */ SELECT `+eventColumns+` FROM events WHERE idempotency_key = $1`, key))
+// EventByKey returns a participant's event recorded under an idempotency
+// key, or ENOTFOUND.
+func (q *Queries) EventByKey(ctx context.Context, participantID int64, key string) (referralhub.Event, error) {
+	e, err := scanEvent(q.queryRow(ctx, `/* EventByKey */ SELECT `+eventColumns+` FROM events
+		WHERE participant_id = $1 AND idempotency_key = $2`, participantID, key))
 	if errors.Is(err, sql.ErrNoRows) {
 		return e, referralhub.Errorf(referralhub.ENOTFOUND, "No event has that key.")
 	}

@@ -157,12 +157,38 @@ func (q *Queries) CancelReward(ctx context.Context, id int64, now time.Time) (bo
 }
 
 // ReverseReward marks an available or paid-out reward reversed; the caller
-// appends the clawback entry. One that was already paid out, or asked for,
-// is flagged for the admin.
+// appends the clawback entry. One already paid out is flagged for the
+// admin. One asked for but not yet paid comes back into the balance, where
+// its clawback cancels it. Call it inside InTx.
 func (q *Queries) ReverseReward(ctx context.Context, id int64, now time.Time) (bool, error) {
-	return q.setStatus(ctx, "ReverseReward", `UPDATE rewards SET status = 'reversed', reversed_at = $2,
-		needs_review = (status IN ('redeemed', 'fulfilled') OR redeem_asked_at IS NOT NULL)
-		WHERE id = $1 AND status IN ('approved', 'redeemed', 'fulfilled')`, id, q.ts(now))
+	var (
+		pid            int64
+		kind, currency string
+		back           int64
+	)
+	err := q.queryRow(ctx, `/* ReverseReward */ UPDATE rewards SET status = 'reversed', reversed_at = $2,
+		needs_review = (status IN ('redeemed', 'fulfilled'))
+		WHERE id = $1 AND status IN ('approved', 'redeemed', 'fulfilled')
+		RETURNING participant_id, kind, currency,
+			CASE WHEN redeem_asked_at IS NOT NULL AND NOT needs_review THEN amount ELSE 0 END`,
+		id, q.ts(now)).Scan(&pid, &kind, &currency, &back)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("reverse reward: %w", err)
+	}
+	return true, q.addBalance(ctx, pid, kind, currency, back, 0)
+}
+
+// RecordLatePayout keeps what Stripe returned for a reward that was
+// reversed while the payout was in flight: the money went out, so the
+// entry leaves the balance (its clawback now shows what is owed) and is
+// flagged for the admin. Call it inside InTx.
+func (q *Queries) RecordLatePayout(ctx context.Context, id int64, promoCode, externalID string) (bool, error) {
+	return q.moveStatus(ctx, "RecordLatePayout", -1, 0, `UPDATE rewards SET promo_code = $2, external_id = $3, needs_review = TRUE
+		WHERE id = $1 AND status = 'reversed' AND NOT needs_review RETURNING participant_id, kind, currency, amount`,
+		id, promoCode, externalID)
 }
 
 const rewardColumns = `id, participant_id, side, entry, COALESCE(rule_id, 0), COALESCE(referral_id, 0), COALESCE(event_id, 0),
@@ -208,10 +234,12 @@ func (q *Queries) ParticipantRewards(ctx context.Context, participantID int64, l
 		WHERE participant_id = $1 ORDER BY credited_at DESC, id DESC LIMIT $2`, participantID, limit)
 }
 
-// EventRewards lists the rewards an event earned (not their clawbacks).
+// EventRewards lists the rewards an event earned (not their clawbacks),
+// locking them until the transaction ends, so a refund and a hold release
+// cannot interleave on PostgreSQL.
 func (q *Queries) EventRewards(ctx context.Context, eventID int64) ([]referralhub.Reward, error) {
 	return q.rewards(ctx, `/* EventRewards */ SELECT `+rewardColumns+` FROM rewards
-		WHERE event_id = $1 AND entry = 'reward' ORDER BY id`, eventID)
+		WHERE event_id = $1 AND entry = 'reward' ORDER BY id`+q.d.forUpdate(), eventID)
 }
 
 // RewardsToReview lists reversed rewards that had already been paid out.
@@ -246,10 +274,13 @@ func (q *Queries) Balances(ctx context.Context, participantID int64) ([]referral
 }
 
 // ledgerBalancesQuery derives balances from the entries. Available counts
-// approved entries not yet asked for, plus reversed ones, which their
-// (negative) clawback entries cancel; pending counts entries on hold.
+// approved entries not yet asked for, plus reversed ones that were never
+// paid out, which their (negative) clawback entries cancel; a reversed one
+// that was paid leaves only its clawback: what is owed. Pending counts
+// entries on hold.
 const ledgerBalancesQuery = `SELECT participant_id, kind, currency,
-	COALESCE(SUM(CASE WHEN status IN ('approved', 'reversed') AND redeem_asked_at IS NULL THEN amount ELSE 0 END), 0) AS available,
+	COALESCE(SUM(CASE WHEN status = 'approved' AND redeem_asked_at IS NULL OR status = 'reversed' AND NOT needs_review
+		THEN amount ELSE 0 END), 0) AS available,
 	COALESCE(SUM(CASE WHEN status = 'pending' THEN amount ELSE 0 END), 0) AS pending
 	FROM rewards`
 

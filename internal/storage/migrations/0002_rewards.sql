@@ -21,7 +21,8 @@ CREATE TABLE program_versions (
 );
 
 -- Every step a person takes. The idempotency key makes a repeated delivery
--- change nothing.
+-- change nothing; keys are per participant, so one customer's "order-1"
+-- never hides another's.
 CREATE TABLE events (
     id               {{ID}},
     participant_id   BIGINT NOT NULL REFERENCES participants (id) ON DELETE CASCADE,
@@ -33,7 +34,7 @@ CREATE TABLE events (
     purchase_key     TEXT NOT NULL DEFAULT '',
     created_at       {{TIMESTAMP}} NOT NULL
 );
-CREATE UNIQUE INDEX events_key ON events (idempotency_key);
+CREATE UNIQUE INDEX events_key ON events (participant_id, idempotency_key);
 CREATE INDEX events_referral_idx ON events (referral_id, name);
 CREATE INDEX events_participant_idx ON events (participant_id, created_at);
 
