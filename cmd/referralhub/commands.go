@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/referralhub/referralhub/internal/core"
 )
@@ -22,7 +21,7 @@ func migrateCmd(env cmdEnv, args []string) error {
 		return err
 	}
 	defer a.close(env.ctx)
-	applied, err := a.db.Migrate(env.ctx, time.Now())
+	applied, err := a.migrate(env.ctx)
 	if err != nil {
 		return err
 	}

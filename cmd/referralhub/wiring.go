@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"runtime"
+	"slices"
 	"time"
 
 	"github.com/referralhub/referralhub/internal/config"
@@ -150,11 +151,31 @@ func (a *app) prepareSchema(ctx context.Context) error {
 		}
 		return nil
 	}
-	applied, err := a.db.Migrate(ctx, time.Now())
+	applied, err := a.migrate(ctx)
 	if len(applied) > 0 {
 		a.log.Info("applied migrations", "migrations", applied)
 	}
 	return err
+}
+
+// rewardsMigration is the migration that brought the ledger.
+const rewardsMigration = "0002_rewards.sql"
+
+// migrate applies pending migrations. When it brings in the ledger, the
+// referrals made before it are credited as the default program would have
+// (points to the referrer), so upgraded dashboards keep their points.
+func (a *app) migrate(ctx context.Context) ([]string, error) {
+	applied, err := a.db.Migrate(ctx, time.Now())
+	if err != nil || !slices.Contains(applied, rewardsMigration) {
+		return applied, err
+	}
+	err = a.db.InTx(ctx, func(q *storage.Queries) error {
+		return q.BulkSignupRewards(ctx, core.DefaultRuleID, a.cfg.PointsPerReferral)
+	})
+	if err != nil {
+		return applied, fmt.Errorf("credit referrals made before the ledger: %w", err)
+	}
+	return applied, nil
 }
 
 // close flushes buffered clicks, then closes the database.

@@ -23,6 +23,7 @@ type jobPayload struct {
 	UserID     int64  `json:"user_id,omitempty"`
 	RewardID   int64  `json:"reward_id,omitempty"`
 	ReferralID int64  `json:"referral_id,omitempty"`
+	Email      string `json:"email,omitempty"` // password resets: the address asked for
 }
 
 // jobAttempts is how often a job runs before it is left failed for an

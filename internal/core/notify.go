@@ -69,10 +69,17 @@ func (s *Service) runMailJob(ctx context.Context, j storage.Job) error {
 func (s *Service) composeMail(ctx context.Context, p jobPayload) (storage.Recipient, mail.Data, bool, error) {
 	q := s.db.Write()
 	switch p.Mail {
-	case mailVerify, mailReset:
+	case mailVerify:
 		to, err := q.RecipientByUser(ctx, p.UserID)
-		if err != nil || p.Mail == mailVerify && to.Verified {
+		if err != nil || to.Verified {
 			return to, mail.Data{}, false, ignoreGone(err)
+		}
+		link, err := s.mailLink(ctx, q, to, p.Mail)
+		return to, mail.Data{Username: to.Username, Link: link}, err == nil, err
+	case mailReset:
+		to, err := q.RecipientByEmail(ctx, p.Email)
+		if err != nil {
+			return to, mail.Data{}, false, ignoreGone(err) // no such account: nothing to send
 		}
 		link, err := s.mailLink(ctx, q, to, p.Mail)
 		return to, mail.Data{Username: to.Username, Link: link}, err == nil, err
@@ -120,6 +127,11 @@ func (s *Service) mailLink(ctx context.Context, q *storage.Queries, to storage.R
 	purpose, ttl, path := purposeVerify, verifyTTL, "/verify-email"
 	if kind == mailReset {
 		purpose, ttl, path = purposeReset, resetTTL, "/password-reset/confirm"
+	}
+	// Only the newest link works: a retried or repeated mail voids the
+	// links sent before it.
+	if err := q.SpendEmailTokens(ctx, to.UserID, purpose, now); err != nil {
+		return "", err
 	}
 	if err := q.CreateEmailToken(ctx, hashToken(token), to.UserID, purpose, to.Email, now, now.Add(ttl)); err != nil {
 		return "", err

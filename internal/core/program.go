@@ -32,6 +32,10 @@ func (snap *programSnapshot) fresh(now time.Time) bool {
 	return snap != nil && now.Sub(snap.loaded) < programTTL && !now.Before(snap.loaded)
 }
 
+// DefaultRuleID is the id of the default program's one rule (points per
+// referred signup): rules are numbered from 1.
+const DefaultRuleID = 1
+
 // DefaultProgram is the program of a fresh install: PointsPerReferral
 // points to the referrer for each referred signup.
 func DefaultProgram(settings Settings) referralhub.Program {

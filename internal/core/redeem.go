@@ -136,7 +136,7 @@ func (s *Service) runFulfilJob(ctx context.Context, j storage.Job) error {
 	if s.payments == nil {
 		return referralhub.Errorf(referralhub.EINVALID, "Stripe is not configured (REFERRALHUB_STRIPE_SECRET_KEY).")
 	}
-	key := "reward-" + strconv.FormatInt(r.ID, 10)
+	key := "rh-" + s.keys.install + "-reward-" + strconv.FormatInt(r.ID, 10)
 	switch r.Kind {
 	case referralhub.KindCoupon:
 		promo, err := s.payments.CreatePromotion(ctx, key, stripepay.Coupon{Name: "Referral reward", PercentOff: r.PercentOff,

@@ -6,6 +6,7 @@ package core
 import (
 	"crypto/hmac"
 	"crypto/sha256"
+	"encoding/hex"
 	"log/slog"
 	"strings"
 	"sync"
@@ -128,6 +129,10 @@ type keys struct {
 	attribution []byte
 	ipHash      []byte
 	unsubscribe []byte
+	// install names this installation in Stripe idempotency keys, so two
+	// installs (staging and production, or a restored copy) sharing one
+	// Stripe account never replay each other's requests.
+	install string
 }
 
 func deriveKeys(secret []byte) keys {
@@ -135,6 +140,7 @@ func deriveKeys(secret []byte) keys {
 		attribution: derive(secret, "referralhub attribution cookie v1"),
 		ipHash:      derive(secret, "referralhub ip hash v1"),
 		unsubscribe: derive(secret, "referralhub unsubscribe link v1"),
+		install:     hex.EncodeToString(derive(secret, "referralhub install id v1")[:6]),
 	}
 }
 

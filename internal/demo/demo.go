@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/referralhub/referralhub"
+	"github.com/referralhub/referralhub/internal/core"
 	"github.com/referralhub/referralhub/internal/storage"
 )
 
@@ -43,7 +44,7 @@ type Options struct {
 
 // DefaultRuleID is the id of the default program's one rule, which the
 // demo's ledger entries are credited under.
-const DefaultRuleID = 1
+const DefaultRuleID = core.DefaultRuleID
 
 // Result counts what Generate stored.
 type Result struct {

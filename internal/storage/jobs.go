@@ -55,7 +55,7 @@ func (q *Queries) EnqueueJob(ctx context.Context, j Job) (queued bool, err error
 func (q *Queries) ClaimJob(ctx context.Context, worker string, now, leaseEnd time.Time) (j Job, ok bool, err error) {
 	var payload string
 	err = q.queryRow(ctx, `/* ClaimJob */ UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_by = $1, run_at = $2
-		WHERE id = (SELECT id FROM jobs WHERE state IN ('queued', 'running') AND run_at <= $3
+		WHERE id = (SELECT id FROM jobs WHERE state IN ('queued', 'running') AND run_at <= $3 AND attempts < max_attempts
 			ORDER BY run_at, id LIMIT 1`+q.d.skipLocked()+`)
 		RETURNING id, kind, payload, COALESCE(dedupe_key, ''), attempts, max_attempts, last_error`,
 		worker, q.ts(leaseEnd), q.ts(now)).Scan(&j.ID, &j.Kind, &payload, &j.DedupeKey,
@@ -69,6 +69,19 @@ func (q *Queries) ClaimJob(ctx context.Context, worker string, now, leaseEnd tim
 	// RETURNING carries no column types on SQLite, so no timestamps here.
 	j.Payload, j.State, j.RunAt = []byte(payload), JobRunning, leaseEnd
 	return j, true, nil
+}
+
+// FailAbandonedJobs fails running jobs whose lease ran out after their
+// last attempt: their worker died on each try (a job that crashes the
+// process, say), so they wait for an admin instead of looping forever.
+func (q *Queries) FailAbandonedJobs(ctx context.Context, now time.Time) (int64, error) {
+	res, err := q.exec(ctx, `/* FailAbandonedJobs */ UPDATE jobs SET state = 'failed', finished_at = $1, locked_by = '',
+		last_error = 'the worker stopped during every attempt' WHERE state IN ('queued', 'running') AND run_at <= $1
+		AND attempts >= max_attempts`, q.ts(now))
+	if err != nil {
+		return 0, fmt.Errorf("fail abandoned jobs: %w", err)
+	}
+	return res.RowsAffected()
 }
 
 // CompleteJob marks a claimed job done. It changes nothing (and reports

@@ -190,3 +190,28 @@ func TestConcurrentWorkersClaimEachJobOnce(t *testing.T) {
 		})
 	}
 }
+
+func TestJobThatKeepsKillingItsWorkerEndsFailed(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		q := db.Write()
+		enqueue(t, db, "crashes", "", t0) // 3 attempts
+		at := t0
+		for i := range 3 {
+			if _, ok, _ := q.ClaimJob(ctx, fmt.Sprint("w", i), at, at.Add(time.Minute)); !ok {
+				t.Fatalf("attempt %d not claimed", i+1)
+			}
+			at = at.Add(2 * time.Minute) // the worker died; the lease ran out
+		}
+		if _, ok, _ := q.ClaimJob(ctx, "w9", at, at.Add(time.Minute)); ok {
+			t.Fatal("claimed past max_attempts")
+		}
+		if n, err := q.FailAbandonedJobs(ctx, at); n != 1 || err != nil {
+			t.Fatal(n, err)
+		}
+		failed, _ := q.Jobs(ctx, storage.JobFailed, 10)
+		if len(failed) != 1 || failed[0].LastError == "" {
+			t.Fatalf("failed = %+v", failed)
+		}
+	})
+}

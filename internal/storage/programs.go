@@ -98,6 +98,21 @@ func (q *Queries) UseEmailToken(ctx context.Context, tokenHash, purpose string, 
 	return t, nil
 }
 
+// PeekEmailToken is UseEmailToken without spending the token.
+func (q *Queries) PeekEmailToken(ctx context.Context, tokenHash, purpose string, now time.Time) (EmailToken, error) {
+	var t EmailToken
+	err := q.queryRow(ctx, `/* PeekEmailToken */ SELECT user_id, email FROM email_tokens
+		WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3`, tokenHash, purpose, q.ts(now)).
+		Scan(&t.UserID, &t.Email)
+	if errors.Is(err, sql.ErrNoRows) {
+		return t, referralhub.Errorf(referralhub.ENOTFOUND, "That link has expired or was already used.")
+	}
+	if err != nil {
+		return t, fmt.Errorf("peek email token: %w", err)
+	}
+	return t, nil
+}
+
 // SpendEmailTokens marks every unused token of a user for purpose as used:
 // a new password voids older reset links.
 func (q *Queries) SpendEmailTokens(ctx context.Context, userID int64, purpose string, now time.Time) error {

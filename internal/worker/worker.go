@@ -11,7 +11,9 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/referralhub/referralhub"
@@ -36,7 +38,8 @@ type Worker struct {
 	db       *storage.DB
 	handlers map[string]Handler
 	cfg      Config
-	id       string // this worker's lease holder name
+	id       string // this worker's name; each claim adds a number
+	claims   atomic.Int64
 	wake     chan struct{}
 }
 
@@ -85,6 +88,7 @@ func (w *Worker) loop(ctx context.Context) {
 		case <-timer.C:
 		case <-w.wake:
 		}
+		w.failAbandoned(ctx)
 		for ctx.Err() == nil {
 			ran, err := w.RunOne(context.WithoutCancel(ctx))
 			if err != nil {
@@ -101,6 +105,7 @@ func (w *Worker) loop(ctx context.Context) {
 // RunDue runs jobs one after another until none is due, and returns how
 // many ran. Tests use it with an injected clock.
 func (w *Worker) RunDue(ctx context.Context) (int, error) {
+	w.failAbandoned(ctx)
 	n := 0
 	for {
 		ran, err := w.RunOne(ctx)
@@ -111,16 +116,29 @@ func (w *Worker) RunDue(ctx context.Context) (int, error) {
 	}
 }
 
+// failAbandoned fails jobs that used up their attempts without a worker
+// ever finishing them.
+func (w *Worker) failAbandoned(ctx context.Context) {
+	if n, err := w.db.Write().FailAbandonedJobs(ctx, w.cfg.Now()); err != nil {
+		w.cfg.Log.ErrorContext(ctx, "fail abandoned jobs", "err", err)
+	} else if n > 0 {
+		w.cfg.Log.WarnContext(ctx, "jobs failed: their worker stopped during every attempt", "count", n)
+	}
+}
+
 // RunOne claims one due job and runs it; ran is false when none was due.
-// The job's outcome is recorded; err reports only queue failures.
+// The job's outcome is recorded; err reports only queue failures. Each claim
+// has its own holder name, so a claim whose lease ran out cannot finish the
+// next claim of the same job, even within one worker.
 func (w *Worker) RunOne(ctx context.Context) (ran bool, err error) {
 	now := w.cfg.Now()
-	j, ok, err := w.db.Write().ClaimJob(ctx, w.id, now, now.Add(w.cfg.Lease))
+	holder := w.id + "." + strconv.FormatInt(w.claims.Add(1), 10)
+	j, ok, err := w.db.Write().ClaimJob(ctx, holder, now, now.Add(w.cfg.Lease))
 	if err != nil || !ok {
 		return false, err
 	}
 	jobErr := w.run(ctx, j)
-	return true, w.finish(ctx, j, jobErr)
+	return true, w.finish(ctx, j, holder, jobErr)
 }
 
 // run calls the job's handler within its lease, turning a panic into an error.
@@ -140,7 +158,7 @@ func (w *Worker) run(ctx context.Context, j storage.Job) (err error) {
 }
 
 // finish records a job's outcome: done, retried later, or failed for good.
-func (w *Worker) finish(ctx context.Context, j storage.Job, jobErr error) error {
+func (w *Worker) finish(ctx context.Context, j storage.Job, holder string, jobErr error) error {
 	q, now := w.db.Write(), w.cfg.Now()
 	log := w.cfg.Log.With("job_id", j.ID, "kind", j.Kind, "attempt", j.Attempts)
 	var (
@@ -149,14 +167,14 @@ func (w *Worker) finish(ctx context.Context, j storage.Job, jobErr error) error 
 	)
 	switch {
 	case jobErr == nil:
-		held, err = q.CompleteJob(ctx, j.ID, w.id, now)
+		held, err = q.CompleteJob(ctx, j.ID, holder, now)
 	case permanent(jobErr) || j.Attempts >= j.MaxAttempts:
 		log.ErrorContext(ctx, "job failed", "err", jobErr)
-		held, err = q.FailJob(ctx, j.ID, w.id, now, jobErr.Error())
+		held, err = q.FailJob(ctx, j.ID, holder, now, jobErr.Error())
 	default:
 		retry := now.Add(Backoff(j.Attempts))
 		log.WarnContext(ctx, "job will retry", "err", jobErr, "at", retry)
-		held, err = q.RetryJobLater(ctx, j.ID, w.id, retry, jobErr.Error())
+		held, err = q.RetryJobLater(ctx, j.ID, holder, retry, jobErr.Error())
 	}
 	if err == nil && !held {
 		log.WarnContext(ctx, "job lease lost before it finished")
