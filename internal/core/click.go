@@ -2,9 +2,6 @@ package core
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"strings"
 
 	"github.com/referralhub/referralhub"
@@ -86,12 +83,9 @@ func NormalizeCode(raw string) string {
 	return code
 }
 
-// hashIP keeps a keyed hash of the IP, never the address itself.
-func (s *Service) hashIP(ip string) string {
-	m := hmac.New(sha256.New, s.keys.ipHash)
-	m.Write([]byte(ip))
-	return hex.EncodeToString(m.Sum(nil)[:16])
-}
+// hashIP keeps a keyed hash of the IP under the current salt period, never
+// the address itself.
+func (s *Service) hashIP(ip string) string { return s.ips.Hash(ip, s.now()) }
 
 // cleanHeader makes a request header storable on both engines: valid
 // UTF-8, no NUL, at most maxStoredHeader bytes. One odd header must never

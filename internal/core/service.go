@@ -26,6 +26,7 @@ type Settings struct {
 	SessionTTL        time.Duration
 	ActiveWindow      time.Duration // "active network": referrals seen within this
 	ActiveCacheTTL    time.Duration // how long an active-network count is reused
+	IPSaltPeriod      time.Duration // how often the salt of IP hashes rotates
 	LoginMaxFailures  int           // failed logins that lock an account
 	LoginWindow       time.Duration // ...counted within this window
 	LoginLockout      time.Duration // ...for this long
@@ -39,6 +40,7 @@ func DefaultSettings() Settings {
 		SessionTTL:        30 * 24 * time.Hour,
 		ActiveWindow:      30 * 24 * time.Hour,
 		ActiveCacheTTL:    5 * time.Minute,
+		IPSaltPeriod:      24 * time.Hour,
 		LoginMaxFailures:  5,
 		LoginWindow:       15 * time.Minute,
 		LoginLockout:      15 * time.Minute,
@@ -59,6 +61,7 @@ type Service struct {
 	pages    *cache.Cache[pageKey, []referralhub.ReferredUser] // referral list pages
 	log      *slog.Logger
 	prog     programCache
+	ips      *ipHasher
 
 	baseURL   string
 	mailer    mail.Sender
@@ -112,6 +115,7 @@ func New(deps Deps) *Service {
 		pages:    cache.New[pageKey, []referralhub.ReferredUser](10*time.Minute, 10_000),
 		log:      deps.Logger,
 
+		ips:       newIPHasher(derive(deps.SecretKey, "referralhub ip hash v2"), deps.Settings.IPSaltPeriod),
 		baseURL:   strings.TrimRight(deps.BaseURL, "/"),
 		mailer:    deps.Mailer,
 		templates: deps.Templates,
@@ -127,7 +131,6 @@ func (s *Service) Settings() Settings { return s.settings }
 // purpose (say, the IP salt) does not forge another (cookies).
 type keys struct {
 	attribution []byte
-	ipHash      []byte
 	unsubscribe []byte
 	// install names this installation in Stripe idempotency keys, so two
 	// installs (staging and production, or a restored copy) sharing one
@@ -138,7 +141,6 @@ type keys struct {
 func deriveKeys(secret []byte) keys {
 	return keys{
 		attribution: derive(secret, "referralhub attribution cookie v1"),
-		ipHash:      derive(secret, "referralhub ip hash v1"),
 		unsubscribe: derive(secret, "referralhub unsubscribe link v1"),
 		install:     hex.EncodeToString(derive(secret, "referralhub install id v1")[:6]),
 	}
