@@ -33,6 +33,9 @@ type Config struct {
 	StripeSecretKey   string // "" turns Stripe fulfilment off
 	StripeAPIBase     string // "" is Stripe's own API; set it to point at stripe-mock
 	JobLease          time.Duration
+	IPSaltPeriod      time.Duration // how often the salt of IP hashes rotates
+	ClickRetention    time.Duration // clicks older than this are reduced to daily counts
+	DisposableDomains []string      // added to the embedded list of disposable email domains
 	DataDir           string // where development files (SQLite, secret key) live
 }
 
@@ -61,6 +64,9 @@ func settings() []setting {
 		{"REFERRALHUB_STRIPE_SECRET_KEY", "", "", "Stripe secret key (never logged)", func(c *Config, v string) error { c.StripeSecretKey = v; return nil }},
 		{"REFERRALHUB_STRIPE_API_BASE", "stripe-api-base", "", "Stripe API base URL, for stripe-mock", setStripeAPIBase},
 		{"REFERRALHUB_JOB_LEASE", "job-lease", "2m", "how long a job may run before another worker retries it", setJobLease},
+		{"REFERRALHUB_IP_SALT_PERIOD", "ip-salt-period", "24h", "how often the salt of IP hashes rotates", setSaltPeriod},
+		{"REFERRALHUB_CLICK_RETENTION", "click-retention", "4320h", "clicks older than this are reduced to daily counts", setRetention},
+		{"REFERRALHUB_DISPOSABLE_DOMAINS", "disposable-domains", "", "extra disposable email domains, comma-separated", setDisposable},
 	}
 }
 
@@ -214,5 +220,38 @@ func setJobLease(c *Config, v string) error {
 		return fmt.Errorf("must be a duration from 1s to 1h, like 2m (got %q)", v)
 	}
 	c.JobLease = d
+	return nil
+}
+
+func setSaltPeriod(c *Config, v string) error {
+	d, err := time.ParseDuration(v)
+	if err != nil || d < time.Hour || d > 30*24*time.Hour {
+		return fmt.Errorf("must be a duration from 1h to 720h, like 24h (got %q)", v)
+	}
+	c.IPSaltPeriod = d
+	return nil
+}
+
+func setRetention(c *Config, v string) error {
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 24*time.Hour {
+		return fmt.Errorf("must be a duration of at least 24h, like 4320h for 180 days (got %q)", v)
+	}
+	c.ClickRetention = d
+	return nil
+}
+
+func setDisposable(c *Config, v string) error {
+	c.DisposableDomains = nil
+	for _, d := range strings.Split(v, ",") {
+		d = strings.ToLower(strings.TrimSpace(d))
+		if d == "" {
+			continue
+		}
+		if strings.ContainsAny(d, "@/ ") || !strings.Contains(d, ".") {
+			return fmt.Errorf("must be domain names separated by commas, like mailinator.com,example.test (got %q)", d)
+		}
+		c.DisposableDomains = append(c.DisposableDomains, d)
+	}
 	return nil
 }
