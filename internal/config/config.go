@@ -36,7 +36,7 @@ type Config struct {
 	IPSaltPeriod      time.Duration // how often the salt of IP hashes rotates
 	ClickRetention    time.Duration // clicks older than this are reduced to daily counts
 	DisposableDomains []string      // added to the embedded list of disposable email domains
-	DataDir           string // where development files (SQLite, secret key) live
+	DataDir           string        // where development files (SQLite, secret key) live
 }
 
 // Production reports whether the server runs in production mode.
