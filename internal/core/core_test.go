@@ -48,6 +48,29 @@ func newFixture(t *testing.T, db *storage.DB) *fixture {
 }
 
 func newFixtureWith(t *testing.T, db *storage.DB, opt fixtureOptions) *fixture {
+	return newFixtureTB(t, db, opt)
+}
+
+// newFixtureFor is newFixture for fuzz targets and benchmarks.
+func newFixtureFor(tb testing.TB, db *storage.DB) *fixture {
+	return newFixtureTB(tb, db, fixtureOptions{})
+}
+
+// codeOf returns a user's referral code.
+func (f *fixture) codeOf(tb testing.TB, userID int64) string {
+	tb.Helper()
+	to, err := f.db.Read().RecipientByUser(context.Background(), userID)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	p, err := f.db.Read().Participant(context.Background(), to.ParticipantID)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return p.Code
+}
+
+func newFixtureTB(t testing.TB, db *storage.DB, opt fixtureOptions) *fixture {
 	t.Helper()
 	clk := &clock{t: time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))

@@ -1,0 +1,89 @@
+package core_test
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/referralhub/referralhub/internal/core"
+)
+
+func TestIdentityEmail(t *testing.T) {
+	for in, want := range map[string]string{
+		"Alice@Example.com":          "alice@example.com",
+		"alice+referral@example.com": "alice@example.com",
+		"a.l.i.c.e+x@gmail.com":      "alice@gmail.com",
+		"A.Lice@GoogleMail.com":      "alice@gmail.com",
+		"a.lice@example.com":         "a.lice@example.com", // dots matter outside Gmail
+		"bob@hotmail.com":            "bob@outlook.com",
+		"  carol@proton.me ":         "carol@proton.me",
+		"no-at-sign":                 "",
+		"@example.com":               "",
+		"dave@":                      "",
+		"odd@@example.com":           "odd@@example.com",
+	} {
+		if got := core.IdentityEmail(in); got != want {
+			t.Errorf("IdentityEmail(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestDisposableDomains(t *testing.T) {
+	d := core.NewDisposable([]string{"Throwaway.Example"})
+	for email, want := range map[string]bool{
+		"x@mailinator.com":     true,
+		"x@sub.mailinator.com": true,
+		"x@MAILINATOR.COM":     true,
+		"x@throwaway.example":  true,
+		"x@gmail.com":          false,
+		"x@example.com":        false,
+		"not an email":         false,
+	} {
+		if got := d.Is(email); got != want {
+			t.Errorf("Is(%q) = %v, want %v", email, got, want)
+		}
+	}
+}
+
+// FuzzIdentityEmail checks that normalisation never panics, is idempotent,
+// keeps valid UTF-8 and yields "" or a single "local@domain".
+func FuzzIdentityEmail(f *testing.F) {
+	for _, s := range []string{"alice@example.com", "a.b+c@googlemail.com", "", "@", "x@@y", "Zoë+1@GMAIL.com", "\x00@a.b"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, email string) {
+		got := core.IdentityEmail(email)
+		if again := core.IdentityEmail(got); again != got {
+			t.Fatalf("not idempotent: %q -> %q -> %q", email, got, again)
+		}
+		if got == "" {
+			return
+		}
+		if utf8.ValidString(email) && !utf8.ValidString(got) {
+			t.Fatalf("broke UTF-8: %q -> %q", email, got)
+		}
+		at := strings.LastIndexByte(got, '@')
+		if at <= 0 || at == len(got)-1 || strings.Contains(got[:at], "+") {
+			t.Fatalf("%q -> %q is not local@domain without a tag", email, got)
+		}
+	})
+}
+
+// FuzzNormalizeCode checks that any input normalises to a lower-case code
+// of a-z0-9 or to "".
+func FuzzNormalizeCode(f *testing.F) {
+	for _, s := range []string{"abcd1234", "ABCD1234", "", "abc", "abcd12345", "ab\x00d1234", "ñññ"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		code := core.NormalizeCode(raw)
+		for i := 0; i < len(code); i++ {
+			if c := code[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9') {
+				t.Fatalf("NormalizeCode(%q) = %q", raw, code)
+			}
+		}
+		if core.NormalizeCode(code) != code {
+			t.Fatalf("not idempotent: %q", raw)
+		}
+	})
+}
