@@ -28,6 +28,24 @@ type Program struct {
 	CouponCurrency  string
 	Rules           []Rule
 	NextRuleID      int64 // rule ids are never reused: the ledger keys on them
+	// Fraud says what risk scores do; nil (a program saved before it
+	// existed) means DefaultFraud.
+	Fraud *FraudSettings `json:",omitempty"`
+}
+
+// DefaultFraud is what risk scores do out of the box.
+func DefaultFraud() FraudSettings {
+	return FraudSettings{ReviewThreshold: 30, BlockThreshold: 80, RequireVerifiedEmail: true,
+		DeviceWindow: 24 * time.Hour, MaxPerReferrerHour: 30, MaxPerReferrerDay: 250, MaxPerIPDay: 3,
+		MaxPerSubnetDay: 10, FastSignup: 5 * time.Second}
+}
+
+// FraudOrDefault is the program's fraud settings, or the defaults.
+func (p Program) FraudOrDefault() FraudSettings {
+	if p.Fraud == nil {
+		return DefaultFraud()
+	}
+	return *p.Fraud
 }
 
 // Rule says who earns what when a referred person takes a step.

@@ -53,6 +53,7 @@ type Click struct {
 	UserAgent     string
 	Referer       string
 	CreatedAt     time.Time
+	Bot           bool // a bot or link preview: kept, not counted, attributes nothing
 }
 
 // Referral ties a referred participant to the participant who referred them,
@@ -63,6 +64,12 @@ type Referral struct {
 	RefereeID  int64
 	ClickID    string
 	CreatedAt  time.Time
+	// The risk assessment made at signup.
+	RiskScore  int
+	Signals    []Signal
+	Review     string // ReviewClear, ReviewHeld, ...
+	IPHash     string // the signup's IP, hashed under the salt of its period
+	SubnetHash string // the signup's /24 or /64, likewise
 }
 
 // ReferralStats are the counts on a participant's dashboard.

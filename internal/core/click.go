@@ -13,12 +13,14 @@ type Visit struct {
 	UserAgent  string
 	Referer    string
 	SessionKey string // the visitor's session token, "" when anonymous
+	FetchDest  string // the Sec-Fetch-Dest header, "" when the browser sent none
 }
 
 // ClickResult says what a followed link does. When Attributed is false the
 // visitor is sent on without attribution (unknown code, own link).
 type ClickResult struct {
 	Attributed  bool
+	Bot         bool // recorded as a bot click: no attribution
 	Attribution Attribution
 	Cookie      string // the signed attribution cookie value
 }
@@ -43,11 +45,15 @@ func (s *Service) Click(ctx context.Context, rawCode string, v Visit) (ClickResu
 	}
 	now := s.now()
 	a := Attribution{Code: code, ClickID: NewClickID(now), At: now}
+	bot := IsBotVisit(v)
 	s.clicks.Add(referralhub.Click{
 		ID: a.ClickID, ParticipantID: owner.ParticipantID, Code: code,
 		IPHash: s.hashIP(v.IP), UserAgent: cleanHeader(v.UserAgent),
-		Referer: cleanHeader(v.Referer), CreatedAt: now,
+		Referer: cleanHeader(v.Referer), CreatedAt: now, Bot: bot,
 	})
+	if bot {
+		return ClickResult{Bot: true}, nil
+	}
 	return ClickResult{Attributed: true, Attribution: a, Cookie: s.signAttribution(a)}, nil
 }
 

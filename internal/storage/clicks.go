@@ -8,11 +8,11 @@ import (
 )
 
 // clickColumns is the number of values one click row binds.
-const clickColumns = 7
+const clickColumns = 8
 
 // InsertClicks writes clicks with multi-row inserts as large as the
 // parameter limit allows and adds the clicks actually stored to each
-// participant's click_count. A click whose id is already stored is skipped
+// participant's click_count (bot clicks are stored but not counted). A click whose id is already stored is skipped
 // and not counted, so a retried batch is harmless. Call it inside InTx.
 //
 // The counts are added once for the whole batch: a participant's row is
@@ -33,21 +33,26 @@ func (q *Queries) InsertClicks(ctx context.Context, clicks []referralhub.Click) 
 func (q *Queries) insertClickChunk(ctx context.Context, clicks []referralhub.Click, stored map[int64]int64) error {
 	args := make([]any, 0, len(clicks)*clickColumns)
 	for _, c := range clicks {
-		args = append(args, c.ID, c.ParticipantID, c.Code, c.IPHash, c.UserAgent, c.Referer, q.ts(c.CreatedAt))
+		args = append(args, c.ID, c.ParticipantID, c.Code, c.IPHash, c.UserAgent, c.Referer, q.ts(c.CreatedAt), c.Bot)
 	}
-	query := q.valuesSQL(`/* InsertClicks */ INSERT INTO clicks (id, participant_id, code, ip_hash, user_agent, referer, created_at) VALUES `,
-		len(clicks), clickColumns, ` ON CONFLICT (id) DO NOTHING RETURNING participant_id`)
+	query := q.valuesSQL(`/* InsertClicks */ INSERT INTO clicks (id, participant_id, code, ip_hash, user_agent, referer, created_at, bot) VALUES `,
+		len(clicks), clickColumns, ` ON CONFLICT (id) DO NOTHING RETURNING participant_id, bot`)
 	rows, err := q.query(ctx, query, args...)
 	if err != nil {
 		return fmt.Errorf("insert %d clicks: %w", len(clicks), err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
+		var (
+			id  int64
+			bot bool
+		)
+		if err := rows.Scan(&id, &bot); err != nil {
 			return err
 		}
-		stored[id]++
+		if !bot {
+			stored[id]++
+		}
 	}
 	return rows.Err()
 }

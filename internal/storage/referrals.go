@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -14,9 +15,17 @@ import (
 // counts it on the referrer. Call it inside InTx so both writes land together.
 func (q *Queries) CreateReferral(ctx context.Context, r *referralhub.Referral) error {
 	click := sql.NullString{String: r.ClickID, Valid: r.ClickID != ""}
-	err := q.queryRow(ctx, `/* CreateReferral */ INSERT INTO referrals (referrer_id, referee_id, click_id, created_at)
-		VALUES ($1, $2, $3, $4) RETURNING id`,
-		r.ReferrerID, r.RefereeID, click, q.ts(r.CreatedAt)).Scan(&r.ID)
+	if r.Review == "" {
+		r.Review = referralhub.ReviewClear
+	}
+	signals, err := encodeSignals(r.Signals)
+	if err != nil {
+		return err
+	}
+	err = q.queryRow(ctx, `/* CreateReferral */ INSERT INTO referrals (referrer_id, referee_id, click_id, created_at,
+		risk_score, risk_signals, review, ip_hash, subnet_hash)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+		r.ReferrerID, r.RefereeID, click, q.ts(r.CreatedAt), r.RiskScore, signals, r.Review, r.IPHash, r.SubnetHash).Scan(&r.ID)
 	if q.d.isUnique(err, "referrals_referee_key", "referrals.referee_id") {
 		return referralhub.Errorf(referralhub.ECONFLICT, "This account was already referred.")
 	}
@@ -78,12 +87,14 @@ func (q *Queries) ReferredUsers(ctx context.Context, referrerID int64, limit, of
 	return out, rows.Err()
 }
 
-// ReferralParties is a referral with the names and plan that rewards need.
+// ReferralParties is a referral with the names, plan and state that
+// rewards need.
 type ReferralParties struct {
 	referralhub.Referral
-	ReferrerName string
-	RefereeName  string
-	RefereePlan  string
+	ReferrerName    string
+	RefereeName     string
+	RefereePlan     string
+	RefereeVerified bool
 }
 
 // ReferralPartiesOf returns the referral that brought a participant, with
@@ -93,12 +104,15 @@ func (q *Queries) ReferralPartiesOf(ctx context.Context, refereeID int64) (Refer
 		rp    ReferralParties
 		click sql.NullString
 	)
+	var signals string
 	err := q.queryRow(ctx, `/* ReferralPartiesOf */ SELECT r.id, r.referrer_id, r.referee_id, r.click_id, r.created_at,
-		COALESCE(ur.username, ''), COALESCE(ue.username, ''), pe.plan
+		r.risk_score, r.risk_signals, r.review, r.ip_hash, r.subnet_hash,
+		COALESCE(ur.username, ''), COALESCE(ue.username, ''), pe.plan, ue.email_verified_at IS NOT NULL
 		FROM referrals r JOIN participants pr ON pr.id = r.referrer_id LEFT JOIN users ur ON ur.id = pr.user_id
 		JOIN participants pe ON pe.id = r.referee_id LEFT JOIN users ue ON ue.id = pe.user_id
 		WHERE r.referee_id = $1`, refereeID).Scan(&rp.ID, &rp.ReferrerID, &rp.RefereeID, &click, &rp.CreatedAt,
-		&rp.ReferrerName, &rp.RefereeName, &rp.RefereePlan)
+		&rp.RiskScore, &signals, &rp.Review, &rp.IPHash, &rp.SubnetHash,
+		&rp.ReferrerName, &rp.RefereeName, &rp.RefereePlan, &rp.RefereeVerified)
 	if errors.Is(err, sql.ErrNoRows) {
 		return rp, referralhub.Errorf(referralhub.ENOTFOUND, "not referred")
 	}
@@ -106,7 +120,27 @@ func (q *Queries) ReferralPartiesOf(ctx context.Context, refereeID int64) (Refer
 		return rp, fmt.Errorf("referral parties: %w", err)
 	}
 	rp.ClickID, rp.CreatedAt = click.String, rp.CreatedAt.UTC()
-	return rp, nil
+	rp.Signals, err = decodeSignals(signals)
+	return rp, err
+}
+
+func encodeSignals(s []referralhub.Signal) (string, error) {
+	if len(s) == 0 {
+		return "[]", nil
+	}
+	b, err := json.Marshal(s)
+	if err != nil {
+		return "", fmt.Errorf("encode signals: %w", err)
+	}
+	return string(b), nil
+}
+
+func decodeSignals(s string) ([]referralhub.Signal, error) {
+	var out []referralhub.Signal
+	if err := json.Unmarshal([]byte(s), &out); err != nil {
+		return nil, fmt.Errorf("decode signals: %w", err)
+	}
+	return out, nil
 }
 
 // ReferralPartiesByID is ReferralPartiesOf for a referral's id.

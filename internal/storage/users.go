@@ -123,7 +123,7 @@ func (q *Queries) ResetFailedLogins(ctx context.Context, userID int64) error {
 func (q *Queries) CodeOwner(ctx context.Context, code string) (referralhub.CodeOwner, error) {
 	o := referralhub.CodeOwner{Code: code}
 	err := q.queryRow(ctx, `/* CodeOwner */ SELECT p.id, COALESCE(u.username, '')
-		FROM participants p LEFT JOIN users u ON u.id = p.user_id WHERE p.code = $1`, code).
+		FROM participants p LEFT JOIN users u ON u.id = p.user_id WHERE p.code = $1 AND p.banned_at IS NULL`, code).
 		Scan(&o.ParticipantID, &o.Username)
 	if errors.Is(err, sql.ErrNoRows) {
 		return o, referralhub.Errorf(referralhub.ENOTFOUND, "unknown referral code")

@@ -21,10 +21,14 @@ func (s *Server) handleClick(w http.ResponseWriter, r *http.Request) {
 	}
 	res, err := s.svc.Click(r.Context(), r.PathValue("code"), core.Visit{
 		IP: clientIP(r), UserAgent: r.UserAgent(), Referer: r.Referer(),
-		SessionKey: cookieValue(r, sessionCookie),
+		SessionKey: cookieValue(r, sessionCookie), FetchDest: r.Header.Get("Sec-Fetch-Dest"),
 	})
 	if err != nil {
 		s.log.ErrorContext(r.Context(), "click", "err", err)
+	}
+	if res.Bot { // a preview sees the signup page, and no cookie is set
+		http.Redirect(w, r, "/signup", http.StatusFound)
+		return
 	}
 	if !res.Attributed {
 		http.Redirect(w, r, "/", http.StatusFound)

@@ -1,0 +1,343 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/referralhub/referralhub"
+)
+
+// Sighting kinds.
+const (
+	SightDevice = "device" // the device cookie's id, hashed
+	SightIPUA   = "ipua"   // IP + user agent, hashed under the rotating salt
+	SightIP     = "ip"     // IP alone, hashed likewise
+)
+
+// RecordSighting notes that a participant was seen with a hashed value.
+func (q *Queries) RecordSighting(ctx context.Context, participantID int64, kind, hash string, now time.Time) error {
+	_, err := q.exec(ctx, `/* RecordSighting */ INSERT INTO sightings (participant_id, kind, value_hash, first_seen_at, last_seen_at)
+		VALUES ($1, $2, $3, $4, $4) ON CONFLICT (participant_id, kind, value_hash) DO UPDATE SET last_seen_at = excluded.last_seen_at`,
+		participantID, kind, hash, q.ts(now))
+	if err != nil {
+		return fmt.Errorf("record sighting: %w", err)
+	}
+	return nil
+}
+
+// inList appends "$n, $n+1, ..." placeholders for values to args.
+func (q *Queries) inList(args []any, values []string) (string, []any) {
+	var b []byte
+	for i, v := range values {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		args = append(args, v)
+		b = q.d.appendParam(b, len(args))
+	}
+	return string(b), args
+}
+
+// SeenWith lists the participants among ids that were seen with any of
+// hashes (of kind) since since.
+func (q *Queries) SeenWith(ctx context.Context, ids []int64, kind string, hashes []string, since time.Time) ([]int64, error) {
+	if len(ids) == 0 || len(hashes) == 0 {
+		return nil, nil
+	}
+	args := []any{kind, q.ts(since)}
+	hashList, args := q.inList(args, hashes)
+	var idList []byte
+	for i, id := range ids {
+		if i > 0 {
+			idList = append(idList, ", "...)
+		}
+		args = append(args, id)
+		idList = q.d.appendParam(idList, len(args))
+	}
+	rows, err := q.query(ctx, `/* SeenWith */ SELECT DISTINCT participant_id FROM sightings
+		WHERE kind = $1 AND last_seen_at >= $2 AND value_hash IN (`+hashList+`) AND participant_id IN (`+string(idList)+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("seen with: %w", err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+// Linked lists other participants seen with the same device or IP hashes
+// as a participant, for the review page.
+func (q *Queries) Linked(ctx context.Context, participantID int64, limit int) ([]LinkedAccount, error) {
+	rows, err := q.query(ctx, `/* Linked */ SELECT DISTINCT o.participant_id, COALESCE(u.username, ''), o.kind
+		FROM sightings s JOIN sightings o ON o.kind = s.kind AND o.value_hash = s.value_hash AND o.participant_id <> s.participant_id
+		JOIN participants p ON p.id = o.participant_id LEFT JOIN users u ON u.id = p.user_id
+		WHERE s.participant_id = $1 ORDER BY o.participant_id LIMIT $2`,
+		participantID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("linked accounts: %w", err)
+	}
+	defer rows.Close()
+	var out []LinkedAccount
+	for rows.Next() {
+		var l LinkedAccount
+		if err := rows.Scan(&l.ParticipantID, &l.Username, &l.Kind); err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+// LinkedAccount is a participant sharing a device or IP with another.
+type LinkedAccount struct {
+	ParticipantID int64
+	Username      string
+	Kind          string // SightDevice, SightIPUA or SightIP
+}
+
+// CountReferralsSince counts a referrer's referrals made since since.
+func (q *Queries) CountReferralsSince(ctx context.Context, referrerID int64, since time.Time) (int64, error) {
+	var n int64
+	err := q.queryRow(ctx, `/* CountReferralsSince */ SELECT count(*) FROM referrals WHERE referrer_id = $1 AND created_at >= $2`,
+		referrerID, q.ts(since)).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count referrals since: %w", err)
+	}
+	return n, nil
+}
+
+// CountReferralsFrom counts referrals made since since whose signup IP (or
+// subnet, by column) hashed to one of hashes.
+func (q *Queries) CountReferralsFrom(ctx context.Context, bySubnet bool, hashes []string, since time.Time) (int64, error) {
+	if len(hashes) == 0 {
+		return 0, nil
+	}
+	column := "ip_hash"
+	if bySubnet {
+		column = "subnet_hash"
+	}
+	list, args := q.inList([]any{q.ts(since)}, hashes)
+	var n int64
+	err := q.queryRow(ctx, `/* CountReferralsFrom */ SELECT count(*) FROM referrals WHERE created_at >= $1 AND `+column+
+		` IN (`+list+`)`, args...).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count referrals from: %w", err)
+	}
+	return n, nil
+}
+
+// Ancestors returns who referred a participant, who referred them, and so
+// on, nearest first, up to depth levels.
+func (q *Queries) Ancestors(ctx context.Context, participantID int64, depth int) ([]int64, error) {
+	var out []int64
+	seen := map[int64]bool{participantID: true}
+	cur := participantID
+	for range depth {
+		var up int64
+		err := q.queryRow(ctx, `/* Ancestor */ SELECT referrer_id FROM referrals WHERE referee_id = $1`, cur).Scan(&up)
+		if errors.Is(err, sql.ErrNoRows) {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("ancestors: %w", err)
+		}
+		out = append(out, up)
+		if seen[up] {
+			break // a loop
+		}
+		seen[up] = true
+		cur = up
+	}
+	return out, nil
+}
+
+// EmailsOf returns the email addresses of participants, by id; ones
+// without a user are left out.
+func (q *Queries) EmailsOf(ctx context.Context, ids []int64) (map[int64]string, error) {
+	out := map[int64]string{}
+	for _, id := range ids {
+		var email string
+		err := q.queryRow(ctx, `/* EmailOf */ SELECT u.email FROM participants p JOIN users u ON u.id = p.user_id WHERE p.id = $1`,
+			id).Scan(&email)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("emails of: %w", err)
+		}
+		out[id] = email
+	}
+	return out, nil
+}
+
+// SetReview moves a referral from one of the review states in from to to,
+// recording who and why. It reports whether the referral moved.
+func (q *Queries) SetReview(ctx context.Context, referralID int64, from []string, to string, by int64, note string, now time.Time) (bool, error) {
+	list, args := q.inList([]any{referralID, to, nullID(by), note, q.ts(now)}, from)
+	res, err := q.exec(ctx, `/* SetReview */ UPDATE referrals SET review = $2, reviewed_by = $3, review_note = $4, reviewed_at = $5
+		WHERE id = $1 AND review IN (`+list+`)`, args...)
+	if err != nil {
+		return false, fmt.Errorf("set review: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// PendingRewards lists the pending ledger entries of a referral, or of a
+// participant when referralID is 0.
+func (q *Queries) PendingRewards(ctx context.Context, referralID, participantID int64) ([]referralhub.Reward, error) {
+	if referralID != 0 {
+		return q.rewards(ctx, `/* PendingRewards */ SELECT `+rewardColumns+` FROM rewards
+			WHERE referral_id = $1 AND status = 'pending' ORDER BY id`+q.d.forUpdate(), referralID)
+	}
+	return q.rewards(ctx, `/* PendingRewards */ SELECT `+rewardColumns+` FROM rewards
+		WHERE participant_id = $1 AND status = 'pending' ORDER BY id`+q.d.forUpdate(), participantID)
+}
+
+// BanParticipant marks a participant banned; their link stops working.
+func (q *Queries) BanParticipant(ctx context.Context, participantID int64, now time.Time) (bool, error) {
+	res, err := q.exec(ctx, `/* BanParticipant */ UPDATE participants SET banned_at = $2 WHERE id = $1 AND banned_at IS NULL`,
+		participantID, q.ts(now))
+	if err != nil {
+		return false, fmt.Errorf("ban participant: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// AppendAudit adds a line to the audit log. There is no way to change or
+// remove one.
+func (q *Queries) AppendAudit(ctx context.Context, e referralhub.AuditEntry) error {
+	_, err := q.exec(ctx, `/* AppendAudit */ INSERT INTO audit_log (actor_id, actor, action, subject, detail, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6)`, nullID(e.ActorID), e.Actor, e.Action, e.Subject, e.Detail, q.ts(e.CreatedAt))
+	if err != nil {
+		return fmt.Errorf("append audit: %w", err)
+	}
+	return nil
+}
+
+// AuditLog lists audit entries newest first, optionally only actions
+// starting with prefix.
+func (q *Queries) AuditLog(ctx context.Context, prefix string, limit, offset int) ([]referralhub.AuditEntry, error) {
+	rows, err := q.query(ctx, `/* AuditLog */ SELECT id, COALESCE(actor_id, 0), actor, action, subject, detail, created_at
+		FROM audit_log WHERE $1 = '' OR action LIKE $2 ORDER BY id DESC LIMIT $3 OFFSET $4`,
+		prefix, strings.ReplaceAll(prefix, "%", "")+"%", limit, offset)
+	if err != nil {
+		return nil, fmt.Errorf("audit log: %w", err)
+	}
+	defer rows.Close()
+	var out []referralhub.AuditEntry
+	for rows.Next() {
+		var e referralhub.AuditEntry
+		if err := rows.Scan(&e.ID, &e.ActorID, &e.Actor, &e.Action, &e.Subject, &e.Detail, &e.CreatedAt); err != nil {
+			return nil, err
+		}
+		e.CreatedAt = e.CreatedAt.UTC()
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// ReviewItem is a referral as the review queue shows it.
+type ReviewItem struct {
+	referralhub.Referral
+	ReferrerName, RefereeName   string
+	ReferrerEmail, RefereeEmail string
+	ReviewedBy                  string
+	ReviewNote                  string
+}
+
+const reviewItemQuery = `SELECT r.id, r.referrer_id, r.referee_id, r.created_at, r.risk_score, r.risk_signals, r.review,
+	COALESCE(ur.username, ''), COALESCE(ue.username, ''), COALESCE(ur.email, ''), COALESCE(ue.email, ''),
+	COALESCE(ua.username, ''), r.review_note
+	FROM referrals r JOIN participants pr ON pr.id = r.referrer_id LEFT JOIN users ur ON ur.id = pr.user_id
+	JOIN participants pe ON pe.id = r.referee_id LEFT JOIN users ue ON ue.id = pe.user_id
+	LEFT JOIN users ua ON ua.id = r.reviewed_by `
+
+func scanReviewItem(row interface{ Scan(...any) error }) (ReviewItem, error) {
+	var (
+		it      ReviewItem
+		signals string
+	)
+	err := row.Scan(&it.ID, &it.ReferrerID, &it.RefereeID, &it.CreatedAt, &it.RiskScore, &signals, &it.Review,
+		&it.ReferrerName, &it.RefereeName, &it.ReferrerEmail, &it.RefereeEmail, &it.ReviewedBy, &it.ReviewNote)
+	if err != nil {
+		return it, err
+	}
+	it.CreatedAt = it.CreatedAt.UTC()
+	it.Signals, err = decodeSignals(signals)
+	return it, err
+}
+
+// ReferralsInReview lists referrals in a review state, oldest first.
+func (q *Queries) ReferralsInReview(ctx context.Context, review string, limit int) ([]ReviewItem, error) {
+	rows, err := q.query(ctx, `/* ReferralsInReview */ `+reviewItemQuery+`WHERE r.review = $1 ORDER BY r.created_at, r.id LIMIT $2`,
+		review, limit)
+	if err != nil {
+		return nil, fmt.Errorf("referrals in review: %w", err)
+	}
+	defer rows.Close()
+	var out []ReviewItem
+	for rows.Next() {
+		it, err := scanReviewItem(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}
+
+// ReviewItemByID returns one referral for review, or ENOTFOUND.
+func (q *Queries) ReviewItemByID(ctx context.Context, referralID int64) (ReviewItem, error) {
+	it, err := scanReviewItem(q.queryRow(ctx, `/* ReviewItemByID */ `+reviewItemQuery+`WHERE r.id = $1`, referralID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return it, referralhub.Errorf(referralhub.ENOTFOUND, "No such referral.")
+	}
+	if err != nil {
+		return it, fmt.Errorf("review item: %w", err)
+	}
+	return it, nil
+}
+
+// History summarises a participant for the review page.
+type History struct {
+	ParticipantID int64
+	Username      string
+	JoinedAt      time.Time
+	Verified      bool
+	Banned        bool
+	Referrals     int64
+	Clicks        int64
+	Rewards       int64 // ledger entries
+	Held          int64 // their referrals held or blocked
+}
+
+// HistoryOf summarises a participant, or ENOTFOUND.
+func (q *Queries) HistoryOf(ctx context.Context, participantID int64) (History, error) {
+	h := History{ParticipantID: participantID}
+	err := q.queryRow(ctx, `/* HistoryOf */ SELECT COALESCE(u.username, ''), p.created_at, u.email_verified_at IS NOT NULL,
+		p.banned_at IS NOT NULL, p.referral_count, p.click_count,
+		(SELECT count(*) FROM rewards w WHERE w.participant_id = p.id),
+		(SELECT count(*) FROM referrals r WHERE r.referrer_id = p.id AND r.review IN ('held', 'blocked', 'rejected'))
+		FROM participants p LEFT JOIN users u ON u.id = p.user_id WHERE p.id = $1`, participantID).
+		Scan(&h.Username, &h.JoinedAt, &h.Verified, &h.Banned, &h.Referrals, &h.Clicks, &h.Rewards, &h.Held)
+	if errors.Is(err, sql.ErrNoRows) {
+		return h, referralhub.Errorf(referralhub.ENOTFOUND, "No such participant.")
+	}
+	if err != nil {
+		return h, fmt.Errorf("history: %w", err)
+	}
+	h.JoinedAt = h.JoinedAt.UTC()
+	return h, nil
+}

@@ -1,0 +1,101 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/referralhub/referralhub"
+)
+
+// RewardReason is a ledger entry's id and its reason in words.
+type RewardReason struct {
+	ID     int64
+	Reason string
+}
+
+// ReasonsAbout lists the ledger entries of other participants that came
+// from a referral participantID took part in, referrer or referee: the
+// entries whose reasons may name them ("bob signed up", "You signed up
+// through bob's link").
+func (q *Queries) ReasonsAbout(ctx context.Context, participantID int64) ([]RewardReason, error) {
+	rows, err := q.query(ctx, `/* ReasonsAbout */ SELECT w.id, w.reason FROM rewards w
+		JOIN referrals r ON r.id = w.referral_id
+		WHERE (r.referee_id = $1 OR r.referrer_id = $1) AND w.participant_id <> $1 ORDER BY w.id`, participantID)
+	if err != nil {
+		return nil, fmt.Errorf("reasons about: %w", err)
+	}
+	defer rows.Close()
+	var out []RewardReason
+	for rows.Next() {
+		var r RewardReason
+		if err := rows.Scan(&r.ID, &r.Reason); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// SetRewardReason rewrites a ledger entry's reason: the one change the
+// append-only ledger allows, so that a deleted account is not named.
+func (q *Queries) SetRewardReason(ctx context.Context, id int64, reason string) error {
+	if _, err := q.exec(ctx, `/* SetRewardReason */ UPDATE rewards SET reason = $2 WHERE id = $1`, id, reason); err != nil {
+		return fmt.Errorf("set reward reason: %w", err)
+	}
+	return nil
+}
+
+// RedactJobs replaces the payload of every job whose dedupe key starts with
+// prefix, and clears the key, for jobs that carry an address (password
+// resets ask by email). A job still queued then finds nobody and is done.
+func (q *Queries) RedactJobs(ctx context.Context, prefix, payload string) error {
+	_, err := q.exec(ctx, `/* RedactJobs */ UPDATE jobs SET payload = $2, dedupe_key = NULL
+		WHERE dedupe_key LIKE $1 ESCAPE '\'`, escapeLike(prefix)+"%", payload)
+	if err != nil {
+		return fmt.Errorf("redact jobs: %w", err)
+	}
+	return nil
+}
+
+// RedactJobErrors blanks the last error of every job whose error mentions
+// text, regardless of case: a mail server's refusal often quotes the
+// address.
+func (q *Queries) RedactJobErrors(ctx context.Context, text string) error {
+	_, err := q.exec(ctx, `/* RedactJobErrors */ UPDATE jobs SET last_error = '(removed: it named a deleted account)'
+		WHERE lower(last_error) LIKE $1 ESCAPE '\'`, SearchPattern(text))
+	if err != nil {
+		return fmt.Errorf("redact job errors: %w", err)
+	}
+	return nil
+}
+
+// AnonymiseParticipant turns a participant into an anonymous tombstone: no
+// user, the unusable code given (so their link answers like an unknown
+// one), no Stripe customer. Its referrals, counters and ledger entries stay.
+// Call it inside InTx, before DeleteUser, whose cascade would otherwise
+// take the participant and everything hanging from it.
+func (q *Queries) AnonymiseParticipant(ctx context.Context, participantID int64, code string, now time.Time) error {
+	res, err := q.exec(ctx, `/* AnonymiseParticipant */ UPDATE participants SET user_id = NULL, code = $2,
+		stripe_customer_id = '', deleted_at = $3 WHERE id = $1`, participantID, code, q.ts(now))
+	if err != nil {
+		return fmt.Errorf("anonymise participant: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return referralhub.Errorf(referralhub.ENOTFOUND, "No such participant.")
+	}
+	return nil
+}
+
+// DeleteUser deletes a user's row; their sessions and email tokens go with
+// it (ON DELETE CASCADE). Anonymise their participant first.
+func (q *Queries) DeleteUser(ctx context.Context, userID int64) error {
+	res, err := q.exec(ctx, `/* DeleteUser */ DELETE FROM users WHERE id = $1`, userID)
+	if err != nil {
+		return fmt.Errorf("delete user: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return referralhub.Errorf(referralhub.ENOTFOUND, "No such user.")
+	}
+	return nil
+}

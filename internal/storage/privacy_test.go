@@ -1,0 +1,247 @@
+package storage_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/referralhub/referralhub"
+	"github.com/referralhub/referralhub/internal/storage"
+	"github.com/referralhub/referralhub/internal/storage/storagetest"
+)
+
+// day is n days after t0's day, at hour h (UTC).
+func day(n, h int) time.Time { return time.Date(2026, 11, 1+n, h, 0, 0, 0, time.UTC) }
+
+func mustClicks(t *testing.T, db *storage.DB, clicks ...referralhub.Click) {
+	t.Helper()
+	if err := db.InsertClicks(context.Background(), clicks); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func clickDays(t *testing.T, db *storage.DB, p referralhub.Participant) string {
+	t.Helper()
+	days, err := db.Read().ClickDays(context.Background(), p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprint(days)
+}
+
+// TestReduceClicksKeepsTotals reduces old clicks to daily counts in small
+// batches: the totals per day survive, recent clicks stay raw, click_count
+// is untouched, and a second run changes nothing.
+func TestReduceClicksKeepsTotals(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		_, alice := mustUser(t, db, "alice")
+		_, bob := mustUser(t, db, "bob")
+		click := func(id string, p referralhub.Participant, at time.Time) referralhub.Click {
+			return referralhub.Click{ID: id, ParticipantID: p.ID, Code: p.Code, IPHash: "h-" + id, UserAgent: "ua", CreatedAt: at}
+		}
+		// Ids out of time order on purpose: retention goes by created_at.
+		mustClicks(t, db, click("z1", alice, day(0, 1)), click("a2", alice, day(0, 23)), click("m3", alice, day(0, 5)),
+			click("b4", alice, day(1, 0)), click("y5", alice, day(1, 2)), click("c6", alice, day(9, 0)),
+			click("x7", bob, day(0, 3)), click("d8", bob, day(9, 1)), click("w9", bob, day(10, 0)))
+		cutoff := day(5, 0)
+		want := map[string]string{
+			"alice": "[{2026-11-01 3} {2026-11-02 2} {2026-11-10 1}]",
+			"bob":   "[{2026-11-01 1} {2026-11-10 1} {2026-11-11 1}]",
+		}
+		check := func(stage string, raw int64) {
+			t.Helper()
+			for name, p := range map[string]referralhub.Participant{"alice": alice, "bob": bob} {
+				if got := clickDays(t, db, p); got != want[name] {
+					t.Errorf("%s: %s days = %s, want %s", stage, name, got, want[name])
+				}
+			}
+			if n, err := db.Read().CountClicks(ctx); err != nil || n != raw {
+				t.Errorf("%s: %d raw clicks, %v; want %d", stage, n, err, raw)
+			}
+			for p, n := range map[int64]int64{alice.ID: 6, bob.ID: 3} {
+				if got, err := db.Read().Participant(ctx, p); err != nil || got.ClickCount != n {
+					t.Errorf("%s: participant %d click_count = %d, %v; want %d", stage, p, got.ClickCount, err, n)
+				}
+			}
+		}
+		check("before", 9)
+		if n, err := db.ReduceClicks(ctx, cutoff, 2); err != nil || n != 6 {
+			t.Fatalf("reduced %d, %v; want 6", n, err)
+		}
+		check("after", 3)
+		if n, err := db.ReduceClicks(ctx, cutoff, 2); err != nil || n != 0 {
+			t.Fatalf("second run reduced %d, %v; want 0", n, err)
+		}
+		check("after a second run", 3)
+
+		// A late old click adds to its day's count.
+		mustClicks(t, db, click("late", alice, day(0, 12)))
+		if n, err := db.ReduceClicks(ctx, cutoff, 1000); err != nil || n != 1 {
+			t.Fatalf("late click: reduced %d, %v", n, err)
+		}
+		if got := clickDays(t, db, alice); got != "[{2026-11-01 4} {2026-11-02 2} {2026-11-10 1}]" {
+			t.Errorf("after a late click: %s", got)
+		}
+		storagetest.AssertNowhere(t, db, "h-z1", "h-x7", "h-late")
+	})
+}
+
+// TestReduceClickOfTheReferral reduces one click by id, and a missing one
+// is no error.
+func TestReduceClickOfTheReferral(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		_, alice := mustUser(t, db, "alice")
+		mustClicks(t, db, referralhub.Click{ID: "k1", ParticipantID: alice.ID, Code: alice.Code, IPHash: "secret-hash", CreatedAt: day(0, 0)})
+		for _, id := range []string{"k1", "k1", "nope"} {
+			if err := db.InTx(ctx, func(q *storage.Queries) error { return q.ReduceClick(ctx, id) }); err != nil {
+				t.Fatalf("reduce %s: %v", id, err)
+			}
+		}
+		if got := clickDays(t, db, alice); got != "[{2026-11-01 1}]" {
+			t.Errorf("days = %s", got)
+		}
+		storagetest.AssertNowhere(t, db, "secret-hash")
+	})
+}
+
+// TestFindTextSearchesTheCatalog finds a value in every kind of text
+// column, whatever its case, and treats LIKE's wildcards literally.
+func TestFindTextSearchesTheCatalog(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		mustUser(t, db, "zed")
+		_, err := db.Write().EnqueueJob(ctx, storage.Job{Kind: "mail", Payload: []byte(`{"email":"Zed@Example.com"}`),
+			MaxAttempts: 1, RunAt: t0, CreatedAt: t0})
+		if err != nil {
+			t.Fatal(err)
+		}
+		hits, err := db.FindText(ctx, "ZED@example.COM", "z_d", "5%")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]bool{}
+		for _, h := range hits {
+			got[h.Table+"."+h.Column] = true
+			if h.Text != "ZED@example.COM" {
+				t.Errorf("a wildcard matched: %s", h)
+			}
+		}
+		for _, col := range []string{"users.email", "users.email_key", "jobs.payload"} {
+			if !got[col] {
+				t.Errorf("%s not found in %v", col, hits)
+			}
+		}
+	})
+}
+
+// TestAnonymiseAndDeleteUser leaves the participant, its referral, the
+// counts and the ledger, and removes the user with their sessions.
+func TestAnonymiseAndDeleteUser(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		_, alice := mustUser(t, db, "alice")
+		bobUser, bob := mustUser(t, db, "bobwhite")
+		ref := referralhub.Referral{ReferrerID: alice.ID, RefereeID: bob.ID, CreatedAt: t0}
+		q := db.Write()
+		if err := q.CreateReferral(ctx, &ref); err != nil {
+			t.Fatal(err)
+		}
+		entry := func(p referralhub.Participant, side, reason string) {
+			r := referralhub.Reward{ParticipantID: p.ID, Side: side, Entry: referralhub.EntryReward, RuleID: 1, ReferralID: ref.ID,
+				Kind: referralhub.KindPoints, Amount: 10, Status: referralhub.StatusApproved, Reason: reason, CreditedAt: t0, ApprovedAt: t0}
+			if _, err := q.InsertReward(ctx, &r, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		entry(alice, referralhub.SideReferrer, "bobwhite signed up")
+		entry(bob, referralhub.SideReferee, "You signed up through alice's link")
+		if err := q.CreateSession(ctx, "bob-session", bobUser.ID, t0, t0.Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		reasons := func(p referralhub.Participant) string {
+			rs, err := db.Read().ReasonsAbout(ctx, p.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return fmt.Sprint(rs)
+		}
+		if got := reasons(bob); got != "[{1 bobwhite signed up}]" {
+			t.Errorf("reasons about bob = %s", got)
+		}
+		if got := reasons(alice); got != "[{2 You signed up through alice's link}]" {
+			t.Errorf("reasons about alice = %s", got)
+		}
+		err := db.InTx(ctx, func(q *storage.Queries) error {
+			if err := q.SetRewardReason(ctx, 1, "a deleted user signed up"); err != nil {
+				return err
+			}
+			if err := q.AnonymiseParticipant(ctx, bob.ID, "deleted-x", t0); err != nil {
+				return err
+			}
+			return q.DeleteUser(ctx, bobUser.ID)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := db.Read().Participant(ctx, bob.ID); err != nil || got.UserID != 0 || got.Code != "deleted-x" {
+			t.Fatalf("tombstone = %+v, %v", got, err)
+		}
+		if _, err := db.Read().CodeOwner(ctx, bob.Code); referralhub.ErrorCode(err) != referralhub.ENOTFOUND {
+			t.Errorf("old code: err = %v", err)
+		}
+		if got, err := db.Read().Participant(ctx, alice.ID); err != nil || got.ReferralCount != 1 {
+			t.Errorf("alice = %+v, %v", got, err)
+		}
+		if list, err := db.Read().ReferredUsers(ctx, alice.ID, 10, 0); err != nil || len(list) != 1 || list[0].Username != "" {
+			t.Errorf("alice's list = %+v, %v", list, err)
+		}
+		if _, _, err := db.Read().SessionUser(ctx, "bob-session", t0); referralhub.ErrorCode(err) != referralhub.EUNAUTHORIZED {
+			t.Errorf("bob's session: err = %v", err)
+		}
+		if b, err := db.Read().Balances(ctx, alice.ID); err != nil || len(b) != 1 || b[0].Available != 10 {
+			t.Errorf("alice's balance = %+v, %v", b, err)
+		}
+		if err := q.DeleteUser(ctx, bobUser.ID); referralhub.ErrorCode(err) != referralhub.ENOTFOUND {
+			t.Errorf("second delete: err = %v", err)
+		}
+		storagetest.AssertNowhere(t, db, "bobwhite")
+	})
+}
+
+// TestRedactJobs clears a reset job's address from its payload, key and
+// error.
+func TestRedactJobs(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		q := db.Write()
+		for _, key := range []string{"mail:password_reset:bob@x.com:1", "mail:password_reset:bob@x.com.au:1"} {
+			if _, err := q.EnqueueJob(ctx, storage.Job{Kind: "mail", Payload: []byte(`{"email":"` + key[20:len(key)-2] + `"}`),
+				DedupeKey: key, MaxAttempts: 1, RunAt: t0, CreatedAt: t0}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		j, ok, err := q.ClaimJob(ctx, "w", t0, t0.Add(time.Minute))
+		if err != nil || !ok {
+			t.Fatal(ok, err)
+		}
+		if _, err := q.FailJob(ctx, j.ID, "w", t0, "550 <BOB@x.com>: no such mailbox"); err != nil {
+			t.Fatal(err)
+		}
+		if err := q.RedactJobs(ctx, "mail:password_reset:bob@x.com:", `{"mail":"password_reset"}`); err != nil {
+			t.Fatal(err)
+		}
+		if err := q.RedactJobErrors(ctx, "bob@x.com"); err != nil {
+			t.Fatal(err)
+		}
+		hits, err := db.FindText(ctx, "bob@x.com")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(hits) != `[jobs.payload holds "bob@x.com" in 1 rows jobs.dedupe_key holds "bob@x.com" in 1 rows]` {
+			t.Errorf("after redaction: %v; want only the other address's job", hits)
+		}
+	})
+}
