@@ -25,6 +25,11 @@ type SignupInput struct {
 	Password    string
 	Attribution string // the attribution cookie's value, "" when none
 	IsAdmin     bool
+	// Seen is where the signup came from (IP, browser, device cookie), for
+	// the risk checks; only keyed hashes of it are stored.
+	Seen Sighting
+	// FormToken is the signup form's SignupFormToken, "" when none.
+	FormToken string
 }
 
 // codeAttempts is how often a colliding code is redrawn before giving up.
@@ -64,7 +69,11 @@ func (s *Service) signup(ctx context.Context, in SignupInput, startSession bool)
 		if err != nil {
 			return err
 		}
-		if err := s.startRewards(ctx, q, u, p, referrer, click); err != nil {
+		risk := riskInput{email: in.Email, seen: in.Seen, clickAt: click.At, formSeenAt: s.formSeenAt(in.FormToken)}
+		if err := s.startRewards(ctx, q, u, p, referrer, click, risk); err != nil {
+			return err
+		}
+		if err := s.recordSighting(ctx, q, p.ID, in.Seen, now); err != nil {
 			return err
 		}
 		if !startSession {
@@ -126,15 +135,27 @@ func (s *Service) referrerFor(ctx context.Context, cookie string) (referralhub.C
 // mail and the referrer's "new referral" mail, inside the signup's
 // transaction.
 func (s *Service) startRewards(ctx context.Context, q *storage.Queries, u referralhub.User, p referralhub.Participant,
-	referrer referralhub.CodeOwner, click Attribution) error {
+	referrer referralhub.CodeOwner, click Attribution, risk riskInput) error {
 	now := s.now()
 	if err := s.enqueue(ctx, q, JobMail, "", now, jobPayload{Mail: mailVerify, UserID: u.ID}); err != nil {
 		return err
 	}
 	if referrer.ParticipantID != 0 {
-		r := referralhub.Referral{ReferrerID: referrer.ParticipantID, RefereeID: p.ID, ClickID: click.ClickID, CreatedAt: now}
+		prog, err := s.loadProgram(ctx, q)
+		if err != nil {
+			return err
+		}
+		a, err := s.assess(ctx, q, prog.FraudOrDefault(), referrer.ParticipantID, risk, now)
+		if err != nil {
+			return err
+		}
+		r := referralhub.Referral{ReferrerID: referrer.ParticipantID, RefereeID: p.ID, ClickID: click.ClickID, CreatedAt: now,
+			RiskScore: a.score, Signals: a.signals, Review: a.review, IPHash: a.ipHash, SubnetHash: a.subnetHash}
 		if err := q.CreateReferral(ctx, &r); err != nil {
 			return err
+		}
+		if a.review != referralhub.ReviewClear {
+			s.log.InfoContext(ctx, "referral flagged", "referral_id", r.ID, "score", a.score, "review", a.review)
 		}
 		if click.ClickID != "" {
 			ev := referralhub.Event{ParticipantID: p.ID, Name: referralhub.EventClick, Key: internalKeyPrefix + "click:" + click.ClickID, CreatedAt: click.At}

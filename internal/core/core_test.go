@@ -41,6 +41,9 @@ type fixture struct {
 // fixtureOptions are the optional parts of a fixture.
 type fixtureOptions struct {
 	payments core.Payments // nil: Stripe not configured
+	// fraud keeps the default fraud settings. Otherwise risk scores and
+	// the verification gate do nothing, so tests of rewards see them run.
+	fraud bool
 }
 
 func newFixture(t *testing.T, db *storage.DB) *fixture {
@@ -94,7 +97,28 @@ func newFixtureTB(t testing.TB, db *storage.DB, opt fixtureOptions) *fixture {
 		Codes: codes, Clicks: clicks, Logger: log, BaseURL: "http://refer.example.com",
 		Mailer: mailer, Templates: templates, Payments: opt.payments})
 	jobs := worker.New(db, svc.JobHandlers(), worker.Config{Now: clk.Now, Log: log})
-	return &fixture{svc: svc, db: db, clock: clk, clicks: clicks, smtp: smtp, jobs: jobs}
+	f := &fixture{svc: svc, db: db, clock: clk, clicks: clicks, smtp: smtp, jobs: jobs}
+	if !opt.fraud {
+		relaxFraud(t, db, clk.Now())
+	}
+	return f
+}
+
+// relaxFraud saves the default program with risk checks that change
+// nothing: scores are still computed and stored.
+func relaxFraud(t testing.TB, db *storage.DB, now time.Time) {
+	t.Helper()
+	prog := core.DefaultProgram(core.DefaultSettings())
+	fraud := referralhub.DefaultFraud()
+	fraud.ReviewThreshold, fraud.BlockThreshold, fraud.RequireVerifiedEmail = 101, 101, false
+	prog.Fraud = &fraud
+	err := db.InTx(context.Background(), func(q *storage.Queries) error {
+		_, err := q.SaveProgram(context.Background(), prog, 0, "tests: risk checks off", now)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
 // runJobs runs every job due at the fixture's clock and returns how many.

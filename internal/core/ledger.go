@@ -58,6 +58,14 @@ func (s *Service) runReleaseJob(ctx context.Context, j storage.Job) error {
 	}
 	now := s.now()
 	return s.db.InTx(ctx, func(q *storage.Queries) error {
+		r, err := q.Reward(ctx, p.RewardID)
+		if err != nil {
+			return ignoreGone(err)
+		}
+		open, err := s.gateOpenFor(ctx, q, r)
+		if err != nil || !open {
+			return err // held for review or verification: released when that ends
+		}
 		approved, err := q.ApproveReward(ctx, p.RewardID, now)
 		if err != nil || !approved {
 			return err // cancelled meanwhile, or approved by an earlier run

@@ -115,6 +115,9 @@ func (s *Service) SaveProgram(ctx context.Context, admin referralhub.User, p ref
 		if err := checkRuleIDs(p, cur); err != nil {
 			return err
 		}
+		if p.Fraud == nil { // a form that does not edit them keeps them
+			p.Fraud = cur.Fraud
+		}
 		p.NextRuleID = max(p.NextRuleID, cur.NextRuleID, 1)
 		for i := range p.Rules {
 			if p.Rules[i].ID == 0 {

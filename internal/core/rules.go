@@ -73,13 +73,16 @@ func (s *Service) credit(ctx context.Context, q *storage.Queries, prog referralh
 	if rule.Hold != nil {
 		hold = *rule.Hold
 	}
-	if hold > 0 {
+	switch gate := rewardGate(prog.FraudOrDefault(), parties); {
+	case gate == gateClosed:
+		r.Status, r.CancelledAt = referralhub.StatusCancelled, now // blocked or rejected: recorded, never paid
+	case hold > 0 || gate == gateWaiting:
 		r.Status, r.HoldUntil = referralhub.StatusPending, now.Add(hold)
-	} else {
+	default:
 		r.Status, r.ApprovedAt = referralhub.StatusApproved, now
 	}
 	inserted, err := q.InsertReward(ctx, &r, "")
-	if err != nil || !inserted {
+	if err != nil || !inserted || r.Status == referralhub.StatusCancelled {
 		return err
 	}
 	id := strconv.FormatInt(r.ID, 10)

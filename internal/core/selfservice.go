@@ -42,8 +42,10 @@ func (s *Service) VerifyEmail(ctx context.Context, token string) error {
 		}
 		ev := referralhub.Event{ParticipantID: to.ParticipantID, Name: referralhub.EventEmailVerified,
 			Key: internalKeyPrefix + referralhub.EventEmailVerified, CreatedAt: now}
-		_, err = s.recordEvent(ctx, q, &ev)
-		return err
+		if _, err := s.recordEvent(ctx, q, &ev); err != nil {
+			return err
+		}
+		return s.releaseAfterVerification(ctx, q, to.ParticipantID, now)
 	})
 	if err != nil {
 		return err

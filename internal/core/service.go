@@ -27,6 +27,7 @@ type Settings struct {
 	ActiveWindow      time.Duration // "active network": referrals seen within this
 	ActiveCacheTTL    time.Duration // how long an active-network count is reused
 	IPSaltPeriod      time.Duration // how often the salt of IP hashes rotates
+	ClickRetention    time.Duration // raw clicks older than this are reduced to daily counts; 0 keeps them
 	LoginMaxFailures  int           // failed logins that lock an account
 	LoginWindow       time.Duration // ...counted within this window
 	LoginLockout      time.Duration // ...for this long
@@ -41,6 +42,7 @@ func DefaultSettings() Settings {
 		ActiveWindow:      30 * 24 * time.Hour,
 		ActiveCacheTTL:    5 * time.Minute,
 		IPSaltPeriod:      24 * time.Hour,
+		ClickRetention:    180 * 24 * time.Hour,
 		LoginMaxFailures:  5,
 		LoginWindow:       15 * time.Minute,
 		LoginLockout:      15 * time.Minute,
@@ -69,6 +71,10 @@ type Service struct {
 	payments  Payments
 	wake      func()
 
+	disposableOnce sync.Once
+	disposable     *Disposable
+	sightings      *cache.Cache[sightingKey, bool] // sightings recorded lately, not written again
+
 	dummyOnce sync.Once // a hash to check against when a login names nobody
 	dummyHash string
 }
@@ -95,6 +101,9 @@ type Deps struct {
 	// JobsQueued, when set, is called after a commit that queued jobs, to
 	// wake the worker.
 	JobsQueued func()
+	// Disposable knows throwaway email domains; nil loads the embedded
+	// list when first needed.
+	Disposable *Disposable
 }
 
 // New returns a Service using deps.
@@ -121,6 +130,9 @@ func New(deps Deps) *Service {
 		templates: deps.Templates,
 		payments:  deps.Payments,
 		wake:      deps.JobsQueued,
+
+		disposable: deps.Disposable,
+		sightings:  cache.New[sightingKey, bool](sightingGap, 100_000),
 	}
 }
 
@@ -136,6 +148,8 @@ type keys struct {
 	// installs (staging and production, or a restored copy) sharing one
 	// Stripe account never replay each other's requests.
 	install string
+	device  []byte // device ids are stored as keyed hashes
+	form    []byte // signs when the signup form was shown
 }
 
 func deriveKeys(secret []byte) keys {
@@ -143,6 +157,8 @@ func deriveKeys(secret []byte) keys {
 		attribution: derive(secret, "referralhub attribution cookie v1"),
 		unsubscribe: derive(secret, "referralhub unsubscribe link v1"),
 		install:     hex.EncodeToString(derive(secret, "referralhub install id v1")[:6]),
+		device:      derive(secret, "referralhub device id v1"),
+		form:        derive(secret, "referralhub signup form v1"),
 	}
 }
 

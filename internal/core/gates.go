@@ -1,0 +1,99 @@
+package core
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/referralhub/referralhub"
+	"github.com/referralhub/referralhub/internal/storage"
+)
+
+// Reward gates: what a referral's review and the friend's verification
+// allow its rewards to do.
+const (
+	gateOpen    = iota // rewards run normally (after any hold)
+	gateWaiting        // rewards stay pending: held for review, or the friend has not verified
+	gateClosed         // blocked or rejected: rewards are cancelled
+)
+
+// rewardGate says what a referral's rewards may do now.
+func rewardGate(fraud referralhub.FraudSettings, parties storage.ReferralParties) int {
+	switch parties.Review {
+	case referralhub.ReviewBlocked, referralhub.ReviewRejected:
+		return gateClosed
+	case referralhub.ReviewHeld:
+		return gateWaiting
+	}
+	if fraud.RequireVerifiedEmail && !parties.RefereeVerified {
+		return gateWaiting
+	}
+	return gateOpen
+}
+
+// releaseReferral approves a referral's pending rewards whose holds have
+// ended, when its gate has opened (an admin approved it, or the friend
+// verified their email), and tells their owners. Rewards still on hold are
+// left to their release jobs, which check the gate again. Call it inside
+// InTx.
+func (s *Service) releaseReferral(ctx context.Context, q *storage.Queries, referralID int64, now time.Time) error {
+	parties, err := q.ReferralPartiesByID(ctx, referralID)
+	if err != nil {
+		return ignoreGone(err)
+	}
+	prog, err := s.loadProgram(ctx, q)
+	if err != nil {
+		return err
+	}
+	if rewardGate(prog.FraudOrDefault(), parties) != gateOpen {
+		return nil
+	}
+	pending, err := q.PendingRewards(ctx, referralID, 0)
+	if err != nil {
+		return err
+	}
+	for _, r := range pending {
+		if r.HoldUntil.After(now) {
+			continue
+		}
+		approved, err := q.ApproveReward(ctx, r.ID, now)
+		if err != nil {
+			return err
+		}
+		if approved {
+			if err := s.enqueue(ctx, q, JobMail, "mail:reward_ready:"+strconv.FormatInt(r.ID, 10), now,
+				jobPayload{Mail: mailRewardReady, RewardID: r.ID}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// gateOpenFor reports whether the referral behind a reward lets it be
+// approved now. Rewards without a referral (points spent on coupons) are
+// never gated.
+func (s *Service) gateOpenFor(ctx context.Context, q *storage.Queries, r referralhub.Reward) (bool, error) {
+	if r.ReferralID == 0 {
+		return true, nil
+	}
+	parties, err := q.ReferralPartiesByID(ctx, r.ReferralID)
+	if err != nil {
+		return false, ignoreGone(err)
+	}
+	prog, err := s.loadProgram(ctx, q)
+	if err != nil {
+		return false, err
+	}
+	return rewardGate(prog.FraudOrDefault(), parties) == gateOpen, nil
+}
+
+// releaseAfterVerification opens the verification gate for the referral
+// that brought a participant who just verified their email.
+func (s *Service) releaseAfterVerification(ctx context.Context, q *storage.Queries, participantID int64, now time.Time) error {
+	parties, err := q.ReferralPartiesOf(ctx, participantID)
+	if err != nil {
+		return ignoreGone(err)
+	}
+	return s.releaseReferral(ctx, q, parties.ID, now)
+}
