@@ -8,7 +8,7 @@ import "strings"
 // checks every visit.
 const botMarks = "bot|crawler|spider|slurp|facebookexternalhit|facebookcatalog|embedly|whatsapp|skypeuripreview|" +
 	"linkedinbot|pinterest|vkshare|w3c_validator|quora link preview|outbrain|bitlybot|tumblr|nuzzel|" +
-	"headlesschrome|lighthouse|preview|python-requests|wget|okhttp|feedfetcher|mediapartners"
+	"preview|python-requests|wget|okhttp|feedfetcher|mediapartners"
 
 // IsBotVisit reports whether a visit to a referral link is a bot's or a
 // link preview's rather than a person's: the browser said the request is

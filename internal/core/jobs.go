@@ -98,12 +98,18 @@ func (s *Service) RetryJob(ctx context.Context, viewer referralhub.User, id int6
 	if !viewer.IsAdmin {
 		return referralhub.Errorf(referralhub.EFORBIDDEN, "Only admins can retry jobs.")
 	}
-	ok, err := s.db.Write().RetryFailedJob(ctx, id, s.now())
+	err := s.db.InTx(ctx, func(q *storage.Queries) error {
+		ok, err := q.RetryFailedJob(ctx, id, s.now())
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return referralhub.Errorf(referralhub.ENOTFOUND, "That job is not failed, or does not exist.")
+		}
+		return s.audit(ctx, q, viewer, "job.retry", fmt.Sprintf("job %d", id), "", s.now())
+	})
 	if err != nil {
 		return err
-	}
-	if !ok {
-		return referralhub.Errorf(referralhub.ENOTFOUND, "That job is not failed, or does not exist.")
 	}
 	s.log.InfoContext(ctx, "job retried by admin", "job_id", id, "admin_id", viewer.ID)
 	s.jobsQueued()

@@ -125,8 +125,11 @@ func (s *Service) SaveProgram(ctx context.Context, admin referralhub.User, p ref
 				p.NextRuleID++
 			}
 		}
-		_, err = q.SaveProgram(ctx, p, admin.ID, summary, s.now())
-		return err
+		id, err := q.SaveProgram(ctx, p, admin.ID, summary, s.now())
+		if err != nil {
+			return err
+		}
+		return s.audit(ctx, q, admin, "program.save", fmt.Sprintf("program version %d", id), summary, s.now())
 	})
 	if err != nil {
 		return p, err

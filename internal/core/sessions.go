@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"strconv"
 	"time"
 
 	"github.com/referralhub/referralhub"
@@ -43,6 +44,11 @@ func (s *Service) Login(ctx context.Context, login, pw string) (referralhub.User
 	err = s.db.InTx(ctx, func(q *storage.Queries) error {
 		if err := q.ResetFailedLogins(ctx, u.ID); err != nil {
 			return err
+		}
+		if u.IsAdmin {
+			if err := s.audit(ctx, q, u, "admin.login", "user "+strconv.FormatInt(u.ID, 10), "", now); err != nil {
+				return err
+			}
 		}
 		sess, err = s.newSession(ctx, q, u.ID, now)
 		return err
