@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/referralhub/referralhub"
 	"github.com/referralhub/referralhub/internal/storage"
 )
 
@@ -115,4 +116,13 @@ func (s *Service) disposableDomains() *Disposable {
 		}
 	})
 	return s.disposable
+}
+
+// NoteLogin is NoteSighting for a user who just logged in.
+func (s *Service) NoteLogin(ctx context.Context, u referralhub.User, seen Sighting) error {
+	to, err := s.db.Read().RecipientByUser(ctx, u.ID)
+	if err != nil {
+		return ignoreGone(err)
+	}
+	return s.NoteSighting(ctx, to.ParticipantID, seen)
 }

@@ -17,6 +17,7 @@ type signupView struct {
 	Errors          map[string]string
 	Message         string
 	ReferredBy      string
+	FormToken       string // when the form was shown, signed
 }
 
 type loginView struct {
@@ -38,7 +39,8 @@ func (s *Server) handleSignupForm(w http.ResponseWriter, r *http.Request) {
 	if s.redirectIfSignedIn(w, r) {
 		return
 	}
-	view := signupView{}
+	s.deviceID(w, r)
+	view := signupView{FormToken: s.svc.SignupFormToken()}
 	if owner, ok := s.svc.Referrer(r.Context(), cookieValue(r, attributionCookie)); ok {
 		view.ReferredBy = owner.Username
 	}
@@ -50,7 +52,8 @@ func (s *Server) handleSignup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in := core.SignupInput{Email: r.PostForm.Get("email"), Username: r.PostForm.Get("username"),
-		Password: r.PostForm.Get("password"), Attribution: cookieValue(r, attributionCookie)}
+		Password: r.PostForm.Get("password"), Attribution: cookieValue(r, attributionCookie),
+		Seen: s.sighting(w, r), FormToken: r.PostForm.Get("form_token")}
 	_, sess, err := s.svc.Signup(r.Context(), in)
 	if err != nil {
 		s.signupFailed(w, r, in, err)
@@ -72,7 +75,7 @@ func (s *Server) signupFailed(w http.ResponseWriter, r *http.Request, in core.Si
 		return
 	}
 	view := signupView{Email: in.Email, Username: in.Username, Errors: referralhub.ErrorFields(err),
-		Message: referralhub.ErrorMessage(err)}
+		Message: referralhub.ErrorMessage(err), FormToken: s.svc.SignupFormToken()}
 	if owner, ok := s.svc.Referrer(r.Context(), in.Attribution); ok {
 		view.ReferredBy = owner.Username
 	}
@@ -91,9 +94,12 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	login := r.PostForm.Get("login")
-	_, sess, err := s.svc.Login(r.Context(), login, r.PostForm.Get("password"))
+	u, sess, err := s.svc.Login(r.Context(), login, r.PostForm.Get("password"))
 	switch code := referralhub.ErrorCode(err); code {
 	case "":
+		if err := s.svc.NoteLogin(r.Context(), u, s.sighting(w, r)); err != nil {
+			s.log.WarnContext(r.Context(), "note login sighting", "err", err)
+		}
 		s.startSession(w, r, sess)
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 	case referralhub.EUNAUTHORIZED, referralhub.ETOOMANY:

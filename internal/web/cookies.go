@@ -11,7 +11,28 @@ import (
 const (
 	sessionCookie     = "rh_session"
 	attributionCookie = "rh_ref"
+	deviceCookie      = "rh_dev" // a random first-party device id, for self-referral checks
 )
+
+// deviceCookieLife is how long a device id lasts.
+const deviceCookieLife = 2 * 365 * 24 * time.Hour
+
+// deviceID returns the visitor's device id, giving them one (in a
+// long-lived cookie) when they have none or a malformed one.
+func (s *Server) deviceID(w http.ResponseWriter, r *http.Request) string {
+	if id := cookieValue(r, deviceCookie); core.ValidDeviceID(id) {
+		return id
+	}
+	id := core.NewDeviceID()
+	s.setCookie(w, deviceCookie, id, deviceCookieLife)
+	return id
+}
+
+// sighting is where a request came from, for the risk checks; the core
+// stores only keyed hashes of it.
+func (s *Server) sighting(w http.ResponseWriter, r *http.Request) core.Sighting {
+	return core.Sighting{IP: clientIP(r), UserAgent: r.UserAgent(), DeviceID: s.deviceID(w, r)}
+}
 
 func (s *Server) setCookie(w http.ResponseWriter, name, value string, maxAge time.Duration) {
 	http.SetCookie(w, &http.Cookie{

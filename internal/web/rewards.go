@@ -19,6 +19,9 @@ type rewardsView struct {
 	Rows     []rewardRow
 	Coupon   couponOffer
 	Message  string // why the last redeem or purchase was refused
+	// Standing is a neutral note for a friend whose referral was refused:
+	// never the reasons.
+	Standing string
 }
 
 // couponOffer is the "spend points on a coupon" form. Key is a fresh
@@ -51,6 +54,14 @@ func (s *Server) renderRewards(w http.ResponseWriter, r *http.Request, v viewer,
 	}
 	view := rewardsView{Balances: balanceCards(page), Earn: earnSentences(page.Program), Rows: rewardRows(page.Rewards),
 		Coupon: couponOfferFor(page), Message: message}
+	standing, err := s.svc.Standing(r.Context(), v.Participant.ID)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if standing.Rejected {
+		view.Standing = "Rewards for joining through a friend's link aren't available on this account."
+	}
 	s.render(w, r, status, "rewards", pageData{Title: "Your rewards", User: &v.User, Data: view})
 }
 
