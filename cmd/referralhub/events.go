@@ -70,3 +70,33 @@ func billingCmd(env cmdEnv, args []string) error {
 		return nil
 	})
 }
+
+// fraudCmd is "fraud replay [--limit N]": it re-runs the risk checks over
+// stored referrals and prints how many the current settings would flag.
+func fraudCmd(env cmdEnv, args []string) error {
+	if len(args) == 0 || args[0] != "replay" {
+		return errors.New("usage: referralhub fraud replay [--limit N]")
+	}
+	var limit int
+	cfg, _, err := loadConfig(env, "fraud replay", args[1:], func(fs *flag.FlagSet) {
+		fs.IntVar(&limit, "limit", 1_000_000, "referrals to replay, oldest first")
+	})
+	if err != nil {
+		return err
+	}
+	return withApp(env, cfg, func(a *app) error {
+		r, err := a.svc.ReplayRisk(env.ctx, limit)
+		if err != nil {
+			return describe(err)
+		}
+		rate := 0.0
+		if r.Referrals > 0 {
+			rate = 100 * float64(r.Flagged) / float64(r.Referrals)
+		}
+		fmt.Fprintf(env.stdout, "%d referrals replayed, %d flagged (%.2f%%)\n", r.Referrals, r.Flagged, rate)
+		for code, n := range r.BySignal {
+			fmt.Fprintf(env.stdout, "  %s: %d\n", code, n)
+		}
+		return nil
+	})
+}

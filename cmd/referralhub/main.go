@@ -48,6 +48,8 @@ func runCommand(env cmdEnv, cmd string, rest []string) error {
 		return demoCmd(env, rest)
 	case "event":
 		return eventCmd(env, rest)
+	case "fraud":
+		return fraudCmd(env, rest)
 	case "version":
 		fmt.Fprintln(stdout, "referralhub", version)
 		return nil
@@ -88,6 +90,8 @@ commands:
              set a user's plan and Stripe customer
   event --user LOGIN --name NAME --key KEY [--amount CENTS --currency CUR] [--purchase KEY]
              record a purchase, refund or custom event (rewards follow)
+  fraud replay [--limit N]
+             re-run the risk checks over stored referrals (a false-positive measure)
   demo --users N
              fill the database with demo data
   version    print the version

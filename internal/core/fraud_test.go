@@ -9,6 +9,7 @@ import (
 
 	"github.com/referralhub/referralhub"
 	"github.com/referralhub/referralhub/internal/core"
+	"github.com/referralhub/referralhub/internal/demo"
 	"github.com/referralhub/referralhub/internal/storage"
 	"github.com/referralhub/referralhub/internal/storage/storagetest"
 )
@@ -293,5 +294,26 @@ func TestProgramChangesAndAdminLoginsAreAudited(t *testing.T) {
 			log[1].Action != "admin.login" {
 			t.Fatalf("audit = %+v, %v", log, err)
 		}
+	})
+}
+
+// TestDemoDataHasNoFalsePositives replays the risk checks over the demo's
+// organic referral network (trees several levels deep, and a hub with
+// hundreds of referrals over 90 days) under the default settings.
+func TestDemoDataHasNoFalsePositives(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixtureWith(t, db, fixtureOptions{fraud: true})
+		ctx := context.Background()
+		if _, err := demo.Generate(ctx, db, demo.Options{Users: 3000, Now: f.clock.Now(), PasswordHash: "x"}); err != nil {
+			t.Fatal(err)
+		}
+		replay, err := f.svc.ReplayRisk(ctx, 100_000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if replay.Referrals < 1000 || replay.Flagged != 0 {
+			t.Fatalf("%d of %d demo referrals flagged: %v", replay.Flagged, replay.Referrals, replay.BySignal)
+		}
+		t.Logf("%d demo referrals, %d flagged (%v)", replay.Referrals, replay.Flagged, replay.BySignal)
 	})
 }

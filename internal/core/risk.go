@@ -172,10 +172,10 @@ func (s *Service) velocitySignals(ctx context.Context, q *storage.Queries, fraud
 		reason string
 	}{
 		{SignalVelocityHour, time.Hour, fraud.MaxPerReferrerHour, func(since time.Time) (int64, error) {
-			return q.CountReferralsSince(ctx, referrerID, since)
+			return q.CountReferralsSince(ctx, referrerID, since, now)
 		}, "The referrer brought more than %d referred signups within an hour."},
 		{SignalVelocityDay, 24 * time.Hour, fraud.MaxPerReferrerDay, func(since time.Time) (int64, error) {
-			return q.CountReferralsSince(ctx, referrerID, since)
+			return q.CountReferralsSince(ctx, referrerID, since, now)
 		}, "The referrer brought more than %d referred signups within a day."},
 		{SignalVelocityIP, 24 * time.Hour, fraud.MaxPerIPDay, func(since time.Time) (int64, error) {
 			return s.countFrom(ctx, q, false, in.seen.IP, since, now)
@@ -209,7 +209,7 @@ func (s *Service) countFrom(ctx context.Context, q *storage.Queries, bySubnet bo
 	if bySubnet {
 		value = Subnet(ip)
 	}
-	return q.CountReferralsFrom(ctx, bySubnet, s.ips.HashesWithin(value, since, now), since)
+	return q.CountReferralsFrom(ctx, bySubnet, s.ips.HashesWithin(value, since, now), since, now)
 }
 
 // ringSignals look further up the chain: the referrer's own referrer (and

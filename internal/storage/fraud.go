@@ -105,20 +105,20 @@ type LinkedAccount struct {
 	Kind          string // SightDevice, SightIPUA or SightIP
 }
 
-// CountReferralsSince counts a referrer's referrals made since since.
-func (q *Queries) CountReferralsSince(ctx context.Context, referrerID int64, since time.Time) (int64, error) {
+// CountReferralsSince counts a referrer's referrals made in [since, until).
+func (q *Queries) CountReferralsSince(ctx context.Context, referrerID int64, since, until time.Time) (int64, error) {
 	var n int64
-	err := q.queryRow(ctx, `/* CountReferralsSince */ SELECT count(*) FROM referrals WHERE referrer_id = $1 AND created_at >= $2`,
-		referrerID, q.ts(since)).Scan(&n)
+	err := q.queryRow(ctx, `/* CountReferralsSince */ SELECT count(*) FROM referrals WHERE referrer_id = $1
+		AND created_at >= $2 AND created_at < $3`, referrerID, q.ts(since), q.ts(until)).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("count referrals since: %w", err)
 	}
 	return n, nil
 }
 
-// CountReferralsFrom counts referrals made since since whose signup IP (or
-// subnet, by column) hashed to one of hashes.
-func (q *Queries) CountReferralsFrom(ctx context.Context, bySubnet bool, hashes []string, since time.Time) (int64, error) {
+// CountReferralsFrom counts referrals made in [since, until) whose signup
+// IP (or subnet) hashed to one of hashes.
+func (q *Queries) CountReferralsFrom(ctx context.Context, bySubnet bool, hashes []string, since, until time.Time) (int64, error) {
 	if len(hashes) == 0 {
 		return 0, nil
 	}
@@ -126,10 +126,10 @@ func (q *Queries) CountReferralsFrom(ctx context.Context, bySubnet bool, hashes 
 	if bySubnet {
 		column = "subnet_hash"
 	}
-	list, args := q.inList([]any{q.ts(since)}, hashes)
+	list, args := q.inList([]any{q.ts(since), q.ts(until)}, hashes)
 	var n int64
-	err := q.queryRow(ctx, `/* CountReferralsFrom */ SELECT count(*) FROM referrals WHERE created_at >= $1 AND `+column+
-		` IN (`+list+`)`, args...).Scan(&n)
+	err := q.queryRow(ctx, `/* CountReferralsFrom */ SELECT count(*) FROM referrals WHERE created_at >= $1 AND created_at < $2
+		AND `+column+` IN (`+list+`)`, args...).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("count referrals from: %w", err)
 	}
@@ -340,4 +340,32 @@ func (q *Queries) HistoryOf(ctx context.Context, participantID int64) (History, 
 	}
 	h.JoinedAt = h.JoinedAt.UTC()
 	return h, nil
+}
+
+// ReplayableReferral is a stored referral with what ReplayRisk needs.
+type ReplayableReferral struct {
+	ReferrerID   int64
+	RefereeEmail string
+	CreatedAt    time.Time
+}
+
+// ReplayableReferrals lists up to limit referrals, oldest first.
+func (q *Queries) ReplayableReferrals(ctx context.Context, limit int) ([]ReplayableReferral, error) {
+	rows, err := q.query(ctx, `/* ReplayableReferrals */ SELECT r.referrer_id, COALESCE(u.email, ''), r.created_at
+		FROM referrals r JOIN participants p ON p.id = r.referee_id LEFT JOIN users u ON u.id = p.user_id
+		ORDER BY r.created_at, r.id LIMIT $1`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("replayable referrals: %w", err)
+	}
+	defer rows.Close()
+	var out []ReplayableReferral
+	for rows.Next() {
+		var r ReplayableReferral
+		if err := rows.Scan(&r.ReferrerID, &r.RefereeEmail, &r.CreatedAt); err != nil {
+			return nil, err
+		}
+		r.CreatedAt = r.CreatedAt.UTC()
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }
