@@ -34,7 +34,7 @@ func serveCmd(env cmdEnv, args []string) error {
 	if err := a.prepareSchema(env.ctx); err != nil {
 		return err
 	}
-	site, err := web.New(web.Config{BaseURL: cfg.BaseURL}, a.svc, a.db, log, time.Now)
+	site, err := web.New(web.Config{BaseURL: cfg.BaseURL, RateLimit: a.rateLimit}, a.svc, a.db, log, time.Now)
 	if err != nil {
 		return err
 	}
@@ -81,8 +81,9 @@ func serveHTTP(env cmdEnv, log *slog.Logger, ln net.Listener, h http.Handler) er
 // doneJobsKept is how long finished jobs stay visible at /admin/jobs.
 const doneJobsKept = 30 * 24 * time.Hour
 
-// cleanSessions deletes expired sessions, and finished jobs older than
-// doneJobsKept, hourly until ctx ends.
+// cleanSessions deletes expired sessions and finished jobs older than
+// doneJobsKept, and reduces clicks older than the click retention to daily
+// counts, hourly until ctx ends.
 func (a *app) cleanSessions(ctx context.Context) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
@@ -98,6 +99,11 @@ func (a *app) cleanSessions(ctx context.Context) {
 			}
 			if _, err := a.db.Write().DeleteDoneJobs(ctx, time.Now().Add(-doneJobsKept)); err != nil {
 				a.log.Warn("delete done jobs", "err", err)
+			}
+			if n, err := a.svc.ReduceOldClicks(ctx); err != nil {
+				a.log.Warn("reduce old clicks", "err", err, "reduced", n)
+			} else if n > 0 {
+				a.log.Info("reduced old clicks to daily counts", "count", n)
 			}
 		}
 	}

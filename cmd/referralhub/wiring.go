@@ -10,13 +10,16 @@ import (
 	"slices"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/referralhub/referralhub/internal/config"
 	"github.com/referralhub/referralhub/internal/core"
 	"github.com/referralhub/referralhub/internal/mail"
 	"github.com/referralhub/referralhub/internal/password"
+	"github.com/referralhub/referralhub/internal/ratelimit"
 	"github.com/referralhub/referralhub/internal/reqid"
 	"github.com/referralhub/referralhub/internal/storage"
 	"github.com/referralhub/referralhub/internal/stripepay"
+	"github.com/referralhub/referralhub/internal/web"
 	"github.com/referralhub/referralhub/internal/worker"
 )
 
@@ -29,6 +32,9 @@ type app struct {
 	svc    *core.Service
 	clicks *core.ClickBuffer
 	worker *worker.Worker
+
+	rateLimit web.RateLimit
+	redis     *redis.Client // nil when rate limits live in memory
 }
 
 // loadConfig parses configuration for a subcommand; extra registers the
@@ -70,6 +76,8 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, er
 	settings := core.DefaultSettings()
 	settings.PointsPerReferral = cfg.PointsPerReferral
 	settings.AttributionWindow = cfg.AttributionWindow
+	settings.ClickRetention = cfg.ClickRetention
+	settings.IPSaltPeriod = cfg.IPSaltPeriod
 	codes := core.NewCodeCache(core.CodeCacheConfig{TTL: 10 * time.Minute, NegativeTTL: 10 * time.Second, MaxItems: 200_000},
 		time.Now, db.Read().CodeOwner)
 	clicks := core.NewClickBuffer(core.ClickBufferConfig{Capacity: 50_000, BatchSize: 10_000, FlushInterval: time.Second},
@@ -79,14 +87,36 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, er
 		db.Close()
 		return nil, err
 	}
+	rateLimit, redisClient, err := newRateLimit(cfg, secret, log)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
 	var jobs *worker.Worker
 	svc := core.New(core.Deps{DB: db, Settings: settings, Now: time.Now, SecretKey: secret,
 		Hasher: password.NewHasher(password.OWASP(), runtime.NumCPU()), Codes: codes, Clicks: clicks, Logger: log,
 		BaseURL: cfg.BaseURL, Mailer: outside.mailer, Templates: outside.templates, Payments: outside.payments,
-		JobsQueued: func() { jobs.Wake() }})
+		JobsQueued: func() { jobs.Wake() }, Disposable: core.NewDisposable(cfg.DisposableDomains)})
 	jobs = worker.New(db, svc.JobHandlers(), worker.Config{Lease: cfg.JobLease, Log: log})
 	go clicks.Run()
-	return &app{cfg: cfg, log: log, db: db, svc: svc, clicks: clicks, worker: jobs}, nil
+	return &app{cfg: cfg, log: log, db: db, svc: svc, clicks: clicks, worker: jobs, rateLimit: rateLimit, redis: redisClient}, nil
+}
+
+// newRateLimit builds the rate limits: counted in this process by default,
+// or in Redis, shared by every instance, when REFERRALHUB_REDIS_URL is set.
+// The Redis client (nil for memory) is the caller's to close.
+func newRateLimit(cfg config.Config, secret []byte, log *slog.Logger) (web.RateLimit, *redis.Client, error) {
+	rl := web.RateLimit{Limiter: ratelimit.NewMemory(time.Now), Limits: cfg.RateLimits, Secret: secret}
+	if cfg.RedisURL == "" {
+		return rl, nil, nil
+	}
+	opt, err := ratelimit.ParseRedisURL(cfg.RedisURL)
+	if err != nil {
+		return rl, nil, fmt.Errorf("REFERRALHUB_REDIS_URL: %w", err)
+	}
+	client := redis.NewClient(opt)
+	rl.Limiter = ratelimit.NewRedis(client, ratelimit.RedisConfig{Prefix: "referralhub:", Log: log})
+	return rl, client, nil
 }
 
 // outside is the world beyond this machine: mail and Stripe.
@@ -178,10 +208,16 @@ func (a *app) migrate(ctx context.Context) ([]string, error) {
 	return applied, nil
 }
 
-// close flushes buffered clicks, then closes the database.
+// close flushes buffered clicks, then closes the database and the Redis
+// client of the rate limits.
 func (a *app) close(ctx context.Context) {
 	if err := a.clicks.Close(ctx); err != nil {
 		a.log.Error("flush clicks", "err", err, "stats", a.clicks.Stats())
 	}
 	a.db.Close()
+	if a.redis != nil {
+		if err := a.redis.Close(); err != nil {
+			a.log.Warn("close Redis", "err", err)
+		}
+	}
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/referralhub/referralhub/internal/mail"
+	"github.com/referralhub/referralhub/internal/ratelimit"
 )
 
 // Config is the validated configuration.
@@ -37,6 +38,9 @@ type Config struct {
 	ClickRetention    time.Duration // clicks older than this are reduced to daily counts
 	DisposableDomains []string      // added to the embedded list of disposable email domains
 	DataDir           string        // where development files (SQLite, secret key) live
+
+	RateLimits ratelimit.Limits // per route; a Limit that is off ("off") limits nothing
+	RedisURL   string           // "" keeps rate limits in memory; never logged
 }
 
 // Production reports whether the server runs in production mode.
@@ -67,6 +71,12 @@ func settings() []setting {
 		{"REFERRALHUB_IP_SALT_PERIOD", "ip-salt-period", "24h", "how often the salt of IP hashes rotates", setSaltPeriod},
 		{"REFERRALHUB_CLICK_RETENTION", "click-retention", "4320h", "clicks older than this are reduced to daily counts", setRetention},
 		{"REFERRALHUB_DISPOSABLE_DOMAINS", "disposable-domains", "", "extra disposable email domains, comma-separated", setDisposable},
+		{"REFERRALHUB_RATE_LIMIT_SIGNUP", "rate-limit-signup", "5/1m", "signups per IP (count/duration or off)", setLimit(func(l *ratelimit.Limits) *ratelimit.Limit { return &l.Signup })},
+		{"REFERRALHUB_RATE_LIMIT_LOGIN", "rate-limit-login", "20/1m", "logins per IP; half as many per account", setLimit(func(l *ratelimit.Limits) *ratelimit.Limit { return &l.Login })},
+		{"REFERRALHUB_RATE_LIMIT_CLICK", "rate-limit-click", "120/1m", "referral link clicks per IP", setLimit(func(l *ratelimit.Limits) *ratelimit.Limit { return &l.Click })},
+		{"REFERRALHUB_RATE_LIMIT_VERIFY", "rate-limit-verify", "5/1h", "verification mails per user, password resets per IP", setLimit(func(l *ratelimit.Limits) *ratelimit.Limit { return &l.Verify })},
+		{"REFERRALHUB_RATE_LIMIT_API", "rate-limit-api", "600/1m", "JSON API requests per key", setLimit(func(l *ratelimit.Limits) *ratelimit.Limit { return &l.API })},
+		{"REFERRALHUB_REDIS_URL", "", "", "Redis for shared rate limits (never logged)", setRedisURL},
 	}
 }
 
@@ -253,5 +263,27 @@ func setDisposable(c *Config, v string) error {
 		}
 		c.DisposableDomains = append(c.DisposableDomains, d)
 	}
+	return nil
+}
+
+// setLimit sets the rate limit that field picks out.
+func setLimit(field func(*ratelimit.Limits) *ratelimit.Limit) func(c *Config, v string) error {
+	return func(c *Config, v string) error {
+		l, err := ratelimit.Parse(v)
+		if err != nil {
+			return err
+		}
+		*field(&c.RateLimits) = l
+		return nil
+	}
+}
+
+func setRedisURL(c *Config, v string) error {
+	if v != "" {
+		if _, err := ratelimit.ParseRedisURL(v); err != nil {
+			return err
+		}
+	}
+	c.RedisURL = v
 	return nil
 }

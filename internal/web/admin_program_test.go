@@ -195,7 +195,7 @@ func TestAdminProgramEditKeepsRuleIDs(t *testing.T) {
 			t.Fatal(err)
 		}
 		var got []string
-		for _, v := range history {
+		for _, v := range history[:len(history)-1] { // the last is the harness's own
 			if v.ChangedBy != "root" {
 				t.Errorf("version %d changed by %q", v.ID, v.ChangedBy)
 			}

@@ -8,12 +8,13 @@ const clickPattern = "GET /r/{code}"
 // routes registers every route of the hosted site in one place.
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
+	rl, limits := s.rateLimiter(), s.cfg.RateLimit.Limits
 	mux.HandleFunc("GET /{$}", s.handleHome)
-	mux.HandleFunc(clickPattern, s.handleClick)
+	mux.Handle(clickPattern, rl.byIP("click", limits.Click, s.handleClick))
 	mux.HandleFunc("GET /signup", s.handleSignupForm)
-	mux.HandleFunc("POST /signup", s.handleSignup)
+	mux.Handle("POST /signup", rl.byIP("signup", limits.Signup, s.handleSignup))
 	mux.HandleFunc("GET /login", s.handleLoginForm)
-	mux.HandleFunc("POST /login", s.handleLogin)
+	mux.Handle("POST /login", rl.login(limits, s.handleLogin))
 	mux.HandleFunc("POST /logout", s.handleLogout)
 	mux.HandleFunc("GET /rewards", s.handleRewards)
 	mux.HandleFunc("POST /rewards/{id}/redeem", s.handleRedeem)
@@ -23,9 +24,9 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /settings/password", s.handleSettingsPassword)
 	mux.HandleFunc("POST /settings/email", s.handleSettingsEmail)
 	mux.HandleFunc("GET /verify-email", s.handleVerifyEmail)
-	mux.HandleFunc("POST /verify-email/resend", s.handleResendVerification)
+	mux.Handle("POST /verify-email/resend", rl.byUser("verify", limits.Verify, s.handleResendVerification))
 	mux.HandleFunc("GET /password-reset", s.handleResetForm)
-	mux.HandleFunc("POST /password-reset", s.handleResetRequest)
+	mux.Handle("POST /password-reset", rl.byIP("reset", limits.Verify, s.handleResetRequest))
 	mux.HandleFunc("GET /password-reset/confirm", s.handleResetConfirmForm)
 	mux.HandleFunc("POST /password-reset/confirm", s.handleResetConfirm)
 	mux.HandleFunc("GET /unsubscribe", s.handleUnsubscribeForm)

@@ -17,7 +17,8 @@ import (
 
 // Config is what the web face needs to know about its deployment.
 type Config struct {
-	BaseURL string // scheme://host[:port] used in every link, no trailing slash
+	BaseURL   string    // scheme://host[:port] used in every link, no trailing slash
+	RateLimit RateLimit // the zero value limits nothing
 }
 
 // Server serves the hosted site. Create it with New.

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/referralhub/referralhub"
 	"github.com/referralhub/referralhub/internal/core"
 	"github.com/referralhub/referralhub/internal/mail"
 	"github.com/referralhub/referralhub/internal/mail/mailtest"
@@ -36,7 +37,11 @@ type site struct {
 
 // siteOptions are the optional parts of a test site.
 type siteOptions struct {
-	stripeBase string // a stripe-mock URL; "" leaves Stripe unconfigured
+	stripeBase string        // a stripe-mock URL; "" leaves Stripe unconfigured
+	rateLimit  web.RateLimit // the zero value limits nothing
+	// fraud keeps the default fraud settings; otherwise risk scores and
+	// the verification gate change nothing, so other tests see rewards run.
+	fraud bool
 }
 
 // clockAt returns a settable clock for tests that move time.
@@ -94,7 +99,10 @@ func newHandler(t testing.TB, db *storage.DB, baseURL string, now func() time.Ti
 	}
 	svc := core.New(deps)
 	jobs := worker.New(db, svc.JobHandlers(), worker.Config{Now: now, Log: log})
-	h, err := web.New(web.Config{BaseURL: baseURL}, svc, db, log, now)
+	if !opt.fraud {
+		relaxFraud(t, db, now())
+	}
+	h, err := web.New(web.Config{BaseURL: baseURL, RateLimit: opt.rateLimit}, svc, db, log, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,4 +202,21 @@ func stat(t testing.TB, body, id string) string {
 	}
 	rest := body[i+len(`id="`+id+`">`):]
 	return rest[:strings.IndexByte(rest, '<')]
+}
+
+// relaxFraud saves the default program with risk checks that change
+// nothing: scores are still computed and stored.
+func relaxFraud(t testing.TB, db *storage.DB, now time.Time) {
+	t.Helper()
+	prog := core.DefaultProgram(core.DefaultSettings())
+	fraud := referralhub.DefaultFraud()
+	fraud.ReviewThreshold, fraud.BlockThreshold, fraud.RequireVerifiedEmail = 101, 101, false
+	prog.Fraud = &fraud
+	err := db.InTx(context.Background(), func(q *storage.Queries) error {
+		_, err := q.SaveProgram(context.Background(), prog, 0, "tests: risk checks off", now)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
