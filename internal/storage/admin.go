@@ -32,7 +32,7 @@ func (q *Queries) CountAdminUsers(ctx context.Context, pattern string) (int64, e
 // with their code, referrer and referral count.
 func (q *Queries) AdminUsers(ctx context.Context, pattern string, limit, offset int) ([]referralhub.AdminUser, error) {
 	rows, err := q.query(ctx, `/* AdminUsers */ SELECT u.id, u.email, u.username, u.is_admin, u.created_at,
-			p.code, COALESCE(ru.username, ''), p.referral_count
+			p.code, CASE WHEN r.id IS NULL THEN '' ELSE COALESCE(ru.username, 'a deleted user') END, p.referral_count
 		FROM users u JOIN participants p ON p.user_id = u.id
 		LEFT JOIN referrals r ON r.referee_id = p.id
 		LEFT JOIN participants rp ON rp.id = r.referrer_id

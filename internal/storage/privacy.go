@@ -72,12 +72,16 @@ func (q *Queries) RedactJobErrors(ctx context.Context, text string) error {
 
 // AnonymiseParticipant turns a participant into an anonymous tombstone: no
 // user, the unusable code given (so their link answers like an unknown
-// one), no Stripe customer. Its referrals, counters and ledger entries stay.
-// Call it inside InTx, before DeleteUser, whose cascade would otherwise
-// take the participant and everything hanging from it.
+// one), no Stripe customer. Its referrals, counters and ledger entries stay,
+// and so does when its user verified their email (verified_at), which
+// reward gates still ask. Call it inside InTx, before DeleteUser, whose
+// cascade would otherwise take the participant and everything hanging from
+// it.
 func (q *Queries) AnonymiseParticipant(ctx context.Context, participantID int64, code string, now time.Time) error {
 	res, err := q.exec(ctx, `/* AnonymiseParticipant */ UPDATE participants SET user_id = NULL, code = $2,
-		stripe_customer_id = '', deleted_at = $3 WHERE id = $1`, participantID, code, q.ts(now))
+		stripe_customer_id = '', deleted_at = $3,
+		verified_at = (SELECT u.email_verified_at FROM users u WHERE u.id = participants.user_id)
+		WHERE id = $1`, participantID, code, q.ts(now))
 	if err != nil {
 		return fmt.Errorf("anonymise participant: %w", err)
 	}

@@ -107,7 +107,8 @@ func (q *Queries) ReferralPartiesOf(ctx context.Context, refereeID int64) (Refer
 	var signals string
 	err := q.queryRow(ctx, `/* ReferralPartiesOf */ SELECT r.id, r.referrer_id, r.referee_id, r.click_id, r.created_at,
 		r.risk_score, r.risk_signals, r.review, r.ip_hash, r.subnet_hash,
-		COALESCE(ur.username, ''), COALESCE(ue.username, ''), pe.plan, ue.email_verified_at IS NOT NULL
+		COALESCE(ur.username, ''), COALESCE(ue.username, ''), pe.plan,
+		(ue.email_verified_at IS NOT NULL OR pe.verified_at IS NOT NULL)
 		FROM referrals r JOIN participants pr ON pr.id = r.referrer_id LEFT JOIN users ur ON ur.id = pr.user_id
 		JOIN participants pe ON pe.id = r.referee_id LEFT JOIN users ue ON ue.id = pe.user_id
 		WHERE r.referee_id = $1`, refereeID).Scan(&rp.ID, &rp.ReferrerID, &rp.RefereeID, &click, &rp.CreatedAt,

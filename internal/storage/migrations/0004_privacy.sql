@@ -15,5 +15,8 @@ CREATE TABLE click_daily (
 -- A deleted account leaves its participant as an anonymous tombstone (no
 -- user, an unusable code), so referrals, other people's counts and the
 -- ledger stay whole. deleted_at tells a tombstone from a participant that
--- never had a user (the API's, later).
+-- never had a user (the API's, later); verified_at keeps when the deleted
+-- account's email was verified, so rewards that wait for the friend's
+-- verification still open after the friend has gone.
 ALTER TABLE participants ADD COLUMN deleted_at {{TIMESTAMP}};
+ALTER TABLE participants ADD COLUMN verified_at {{TIMESTAMP}};
