@@ -317,3 +317,29 @@ func TestDemoDataHasNoFalsePositives(t *testing.T) {
 		t.Logf("%d demo referrals, %d flagged (%v)", replay.Referrals, replay.Flagged, replay.BySignal)
 	})
 }
+
+func TestSharedStripeCustomerIsFlaggedWhenKnown(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixtureWith(t, db, fixtureOptions{fraud: true})
+		ctx := context.Background()
+		alice := f.owner(t, "alice", browserSeen(1))
+		bob, clean := f.refer(t, alice, "bobby", "bobby@example.com", browserSeen(2))
+		if clean.Review != referralhub.ReviewClear {
+			t.Fatalf("review = %s", clean.Review)
+		}
+		if err := f.svc.SetBilling(ctx, alice.p.ID, referralhub.PlanPaid, "cus_same"); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.svc.SetBilling(ctx, bob.p.ID, referralhub.PlanPaid, "cus_same"); err != nil {
+			t.Fatal(err)
+		}
+		p, _ := db.Read().ReferralPartiesOf(ctx, bob.p.ID)
+		hasSignal(t, p, core.SignalSelfStripe, "same Stripe customer")
+		if p.Review != referralhub.ReviewBlocked {
+			t.Fatalf("review after the shared customer = %s (score %d)", p.Review, p.RiskScore)
+		}
+		if b := balance(f.rewards(t, alice), referralhub.KindPoints, ""); b.Pending != 0 {
+			t.Fatalf("a blocked referral's pending points: %+v", b)
+		}
+	})
+}

@@ -13,17 +13,19 @@ import (
 // Signal codes and weights. A referral's score is the sum of its signals'
 // weights, at most 100.
 const (
-	SignalSelfEmail        = "self_email"
-	SignalSelfStripe       = "self_stripe"
-	SignalSelfDevice       = "self_device"
-	SignalSelfIPUA         = "self_ip_ua"
-	SignalDisposable       = "disposable_email"
-	SignalVelocityHour     = "velocity_referrer_hour"
-	SignalVelocityDay      = "velocity_referrer_day"
-	SignalVelocityIP       = "velocity_ip"
-	SignalVelocitySubnet   = "velocity_subnet"
-	SignalFastSignup       = "fast_signup"
-	SignalRing             = "ring"
+	SignalSelfEmail      = "self_email"
+	SignalSelfStripe     = "self_stripe"
+	SignalSelfDevice     = "self_device"
+	SignalSelfIPUA       = "self_ip_ua"
+	SignalDisposable     = "disposable_email"
+	SignalVelocityHour   = "velocity_referrer_hour"
+	SignalVelocityDay    = "velocity_referrer_day"
+	SignalVelocityIP     = "velocity_ip"
+	SignalVelocitySubnet = "velocity_subnet"
+	SignalFastSignup     = "fast_signup"
+	SignalRing           = "ring"
+	// SignalSelfStripe fires when both sides turn out to pay with the same
+	// Stripe customer, once the friend's customer id is set.
 	maxScore               = 100
 	ringDepth              = 5 // how far up the chain of referrers rings are looked for
 	weightSelf             = 80
@@ -261,4 +263,47 @@ func describeWindow(d time.Duration) string {
 		return countOf(int64(d/(24*time.Hour)), "day")
 	}
 	return d.String()
+}
+
+// flagSharedCustomer adds the self_stripe signal to every referral between
+// a participant and someone with the same Stripe customer, once the id is
+// known, and applies the new score: a referral that crosses a threshold is
+// held or blocked, and a blocked one's pending rewards are cancelled.
+func (s *Service) flagSharedCustomer(ctx context.Context, q *storage.Queries, participantID int64, customerID string) error {
+	refs, err := q.ReferralsSharingCustomer(ctx, participantID, customerID)
+	if err != nil || len(refs) == 0 {
+		return err
+	}
+	prog, err := s.loadProgram(ctx, q)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	for _, r := range refs {
+		if slices.ContainsFunc(r.Signals, func(sig referralhub.Signal) bool { return sig.Code == SignalSelfStripe }) {
+			continue
+		}
+		r.Signals = append(r.Signals, referralhub.Signal{Code: SignalSelfStripe, Weight: weightSelf,
+			Reason: "The referrer and the friend pay with the same Stripe customer."})
+		score, review := scoreOf(r.Signals, prog.FraudOrDefault())
+		r.RiskScore = score
+		if r.Review == referralhub.ReviewClear || r.Review == referralhub.ReviewHeld && review == referralhub.ReviewBlocked {
+			r.Review = review
+		}
+		if err := q.Rescore(ctx, r); err != nil {
+			return err
+		}
+		if r.Review == referralhub.ReviewBlocked {
+			pending, err := q.PendingRewards(ctx, r.ID, 0)
+			if err != nil {
+				return err
+			}
+			for _, w := range pending {
+				if _, err := q.CancelReward(ctx, w.ID, now); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
 }

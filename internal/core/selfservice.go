@@ -296,5 +296,10 @@ func (s *Service) SetBilling(ctx context.Context, participantID int64, plan, str
 	if len(stripeCustomerID) > 100 || !IsText(stripeCustomerID) {
 		return referralhub.Errorf(referralhub.EINVALID, "That Stripe customer id is not valid.")
 	}
-	return s.db.Write().SetBilling(ctx, participantID, plan, stripeCustomerID)
+	return s.db.InTx(ctx, func(q *storage.Queries) error {
+		if err := q.SetBilling(ctx, participantID, plan, stripeCustomerID); err != nil {
+			return err
+		}
+		return s.flagSharedCustomer(ctx, q, participantID, stripeCustomerID)
+	})
 }

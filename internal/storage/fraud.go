@@ -369,3 +369,47 @@ func (q *Queries) ReplayableReferrals(ctx context.Context, limit int) ([]Replaya
 	}
 	return out, rows.Err()
 }
+
+// ReferralsSharingCustomer lists the referrals between a participant and
+// someone else who has the same Stripe customer id.
+func (q *Queries) ReferralsSharingCustomer(ctx context.Context, participantID int64, customerID string) ([]referralhub.Referral, error) {
+	if customerID == "" {
+		return nil, nil
+	}
+	rows, err := q.query(ctx, `/* ReferralsSharingCustomer */ SELECT r.id, r.risk_score, r.risk_signals, r.review
+		FROM referrals r JOIN participants o ON o.id = CASE WHEN r.referrer_id = $1 THEN r.referee_id ELSE r.referrer_id END
+		WHERE (r.referrer_id = $1 OR r.referee_id = $1) AND o.stripe_customer_id = $2`, participantID, customerID)
+	if err != nil {
+		return nil, fmt.Errorf("referrals sharing a customer: %w", err)
+	}
+	defer rows.Close()
+	var out []referralhub.Referral
+	for rows.Next() {
+		var (
+			r       referralhub.Referral
+			signals string
+		)
+		if err := rows.Scan(&r.ID, &r.RiskScore, &signals, &r.Review); err != nil {
+			return nil, err
+		}
+		if r.Signals, err = decodeSignals(signals); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Rescore stores a referral's new score, signals and review state.
+func (q *Queries) Rescore(ctx context.Context, r referralhub.Referral) error {
+	signals, err := encodeSignals(r.Signals)
+	if err != nil {
+		return err
+	}
+	_, err = q.exec(ctx, `/* Rescore */ UPDATE referrals SET risk_score = $2, risk_signals = $3, review = $4 WHERE id = $1`,
+		r.ID, r.RiskScore, signals, r.Review)
+	if err != nil {
+		return fmt.Errorf("rescore: %w", err)
+	}
+	return nil
+}
