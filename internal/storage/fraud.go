@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/referralhub/referralhub"
@@ -230,8 +229,8 @@ func (q *Queries) AppendAudit(ctx context.Context, e referralhub.AuditEntry) err
 // starting with prefix.
 func (q *Queries) AuditLog(ctx context.Context, prefix string, limit, offset int) ([]referralhub.AuditEntry, error) {
 	rows, err := q.query(ctx, `/* AuditLog */ SELECT id, COALESCE(actor_id, 0), actor, action, subject, detail, created_at
-		FROM audit_log WHERE $1 = '' OR action LIKE $2 ORDER BY id DESC LIMIT $3 OFFSET $4`,
-		prefix, strings.ReplaceAll(prefix, "%", "")+"%", limit, offset)
+		FROM audit_log WHERE $1 = '' OR substr(action, 1, length($2)) = $2 ORDER BY id DESC LIMIT $3 OFFSET $4`,
+		prefix, prefix, limit, offset)
 	if err != nil {
 		return nil, fmt.Errorf("audit log: %w", err)
 	}

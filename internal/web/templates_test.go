@@ -43,6 +43,10 @@ func TestEveryTemplateRenders(t *testing.T) {
 		"unsubscribe":            {Title: "x", Data: unsubscribeView{UserID: "1", Kind: "new_referral", Sig: "s", What: "emails about new referrals"}},
 		"admin_program":          {Title: "x", User: user, Data: programView{Form: programFormFrom(core.DefaultProgram(core.DefaultSettings())), Choices: programChoices(), Presets: presetViews()}},
 		"admin_jobs":             {Title: "x", User: user, Data: jobsView{Filters: jobFilters("", nil), Jobs: []storage.Job{{ID: 1, Kind: "mail", State: "failed"}}}},
+		"settings_delete":        {Title: "x", User: user, Data: deleteView{Message: "locked", Errors: map[string]string{"password": "no", "confirm": "tick"}}},
+		"admin_fraud":            {Title: "x", User: user, Data: fraudView{Form: fraudForm{Errors: map[string]string{"review_threshold": "bad", "device_window": "bad"}, Message: "no"}, Notice: "Saved."}},
+		"admin_review":           {Title: "x", User: user, Data: reviewView{State: "held", Tabs: reviewTabs("held"), Full: true, Notice: "ok", Problem: "no", Cases: reviewCaseSamples()}},
+		"admin_audit":            {Title: "x", User: user, Data: auditView{Filters: auditFilters(""), Entries: []referralhub.AuditEntry{{ID: 1, Actor: "root", Action: "review.approve", Subject: "referral 1", Detail: "known customer"}}, Page: 2, Newer: "/admin/audit", Older: "/admin/audit?page=3"}},
 	}
 	s := &Server{pages: p, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	for name := range p.byName {
@@ -57,4 +61,19 @@ func TestEveryTemplateRenders(t *testing.T) {
 			t.Errorf("%s: status %d, %d bytes", name, rec.Code, rec.Body.Len())
 		}
 	}
+}
+
+// reviewCaseSamples are a held and a rejected referral for the review
+// page: signals, histories, linked accounts, a reviewer's note, and a
+// refused decision's error.
+func reviewCaseSamples() []reviewCaseView {
+	item := storage.ReviewItem{Referral: referralhub.Referral{ID: 7, ReferrerID: 1, RefereeID: 2, CreatedAt: time.Now(), RiskScore: 40,
+		Review: referralhub.ReviewHeld, Signals: []referralhub.Signal{{Code: "fast_signup", Reason: "Too fast.", Weight: 40}}},
+		ReferrerName: "alice", RefereeName: "bob", ReferrerEmail: "alice@example.com", RefereeEmail: "bob@example.com"}
+	held := reviewCaseFrom(core.ReviewCase{ReviewItem: item, Referrer: storage.History{ParticipantID: 1, Username: "alice", Verified: true, Held: 1},
+		Referee:        storage.History{ParticipantID: 2, Banned: true},
+		ReferrerLinked: []storage.LinkedAccount{{ParticipantID: 2, Username: "bob", Kind: "ip"}, {ParticipantID: 2, Username: "bob", Kind: "device"}}})
+	held.Decisions[0].Reason, held.Decisions[0].Error = "x", "too long"
+	item.ID, item.Review, item.ReviewedBy, item.ReviewNote, item.Signals = 8, referralhub.ReviewRejected, "root", "a farm", nil
+	return []reviewCaseView{held, reviewCaseFrom(core.ReviewCase{ReviewItem: item})}
 }
