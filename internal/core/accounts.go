@@ -65,6 +65,11 @@ func (s *Service) signup(ctx context.Context, in SignupInput, startSession bool)
 		if err := q.CreateUser(ctx, &u, hash); err != nil {
 			return err
 		}
+		if u.IsAdmin {
+			if err := s.audit(ctx, q, u, "admin.create", "user "+strconv.FormatInt(u.ID, 10), "created from the command line", now); err != nil {
+				return err
+			}
+		}
 		p, err := s.createParticipant(ctx, q, u.ID, now)
 		if err != nil {
 			return err
@@ -141,6 +146,18 @@ func (s *Service) startRewards(ctx context.Context, q *storage.Queries, u referr
 		return err
 	}
 	if referrer.ParticipantID != 0 {
+		// Signups of one referrer run one at a time, so velocity counts
+		// see each other; a referrer banned since their code was cached
+		// refers nobody.
+		if err := q.LockParticipant(ctx, referrer.ParticipantID); err != nil {
+			return err
+		}
+		if banned, err := q.Banned(ctx, referrer.ParticipantID); err != nil || banned {
+			if err == nil {
+				err = s.recordOrganicSignup(ctx, q, p, now)
+			}
+			return err
+		}
 		prog, err := s.loadProgram(ctx, q)
 		if err != nil {
 			return err
@@ -172,6 +189,12 @@ func (s *Service) startRewards(ctx context.Context, q *storage.Queries, u referr
 			return err
 		}
 	}
+	return s.recordOrganicSignup(ctx, q, p, now)
+}
+
+// recordOrganicSignup records the signup event (rewarded when the
+// participant has a referral).
+func (s *Service) recordOrganicSignup(ctx context.Context, q *storage.Queries, p referralhub.Participant, now time.Time) error {
 	ev := referralhub.Event{ParticipantID: p.ID, Name: referralhub.EventSignup, Key: internalKeyPrefix + referralhub.EventSignup, CreatedAt: now}
 	_, err := s.recordEvent(ctx, q, &ev)
 	return err

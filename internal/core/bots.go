@@ -4,11 +4,14 @@ import "strings"
 
 // botMarks are lower-case pieces of the user agents of crawlers and link
 // preview fetchers (chat apps and social networks unfurling a shared link),
-// separated by "|". A constant, walked without allocating: the click path
+// separated by "|". They name bots precisely: a bare "bot" would match
+// phones (CUBOT) and "pinterest" the Pinterest app's own browser. A constant, walked without allocating: the click path
 // checks every visit.
-const botMarks = "bot|crawler|spider|slurp|facebookexternalhit|facebookcatalog|embedly|whatsapp|skypeuripreview|" +
-	"linkedinbot|pinterest|vkshare|w3c_validator|quora link preview|outbrain|bitlybot|tumblr|nuzzel|" +
-	"preview|python-requests|wget|okhttp|feedfetcher|mediapartners"
+const botMarks = "googlebot|bingbot|twitterbot|slackbot|discordbot|telegrambot|linkedinbot|applebot|redditbot|" +
+	"yandexbot|duckduckbot|baiduspider|petalbot|ahrefsbot|semrushbot|bytespider|gptbot|claudebot|chatgpt-user|" +
+	"facebookexternalhit|facebookcatalog|pinterestbot|bitlybot|embedly|iframely|whatsapp/|skypeuripreview|" +
+	"vkshare|w3c_validator|quora link preview|outbrain|mastodon/|nuzzel|crawler|spider|slurp|python-requests|" +
+	"wget/|okhttp|feedfetcher|mediapartners|link preview"
 
 // IsBotVisit reports whether a visit to a referral link is a bot's or a
 // link preview's rather than a person's: the browser said the request is

@@ -91,6 +91,14 @@ func (s *Service) recordEvent(ctx context.Context, q *storage.Queries, ev *refer
 	}
 	if referred {
 		ev.ReferralID = parties.ID
+		// A review decision on this referral waits for this transaction,
+		// and this one for it: rewards never slip past a rejection.
+		if err := q.LockReferral(ctx, parties.ID); err != nil {
+			return false, err
+		}
+		if parties, err = q.ReferralPartiesOf(ctx, ev.ParticipantID); err != nil {
+			return false, err
+		}
 	}
 	if ev.Name == referralhub.EventRefund {
 		if err := checkRefund(ctx, q, *ev); err != nil {

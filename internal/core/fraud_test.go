@@ -245,8 +245,8 @@ func TestBlockedAndBannedReferrals(t *testing.T) {
 			t.Fatalf("review = %s, score %d", blocked.Review, blocked.RiskScore)
 		}
 		page := f.rewards(t, alice)
-		if len(page.Rewards) != 1 || page.Rewards[0].Status != referralhub.StatusCancelled {
-			t.Fatalf("a blocked referral's reward: %+v", page.Rewards)
+		if len(page.Rewards) != 1 || page.Rewards[0].Status != referralhub.StatusPending {
+			t.Fatalf("a blocked referral's reward waits for an admin: %+v", page.Rewards)
 		}
 		friend, _ := f.refer(t, alice, "fine", "fine@example.com", browserSeen(3)) // pending: unverified
 		standing, _ := f.svc.Standing(ctx, friend.p.ID)
@@ -270,6 +270,22 @@ func TestBlockedAndBannedReferrals(t *testing.T) {
 		if !aliasStanding.Rejected {
 			t.Fatal("the refused friend's standing is not rejected")
 		}
+		// A banned referrer earns nothing more, even from a clean referral.
+		if _, _, err := f.svc.RecordEvent(ctx, core.EventInput{ParticipantID: friend.p.ID, Name: "upgrade", Key: "u1"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.SaveProgram(ctx, boss, withRule(t, f, referralhub.Rule{Trigger: "upgrade", Referrer: credit(500)}), "x"); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := f.svc.RecordEvent(ctx, core.EventInput{ParticipantID: friend.p.ID, Name: "upgrade", Key: "u2"}); err != nil {
+			t.Fatal(err)
+		}
+		if b := balance(f.rewards(t, alice), referralhub.KindCredit, "usd"); b.Available != 0 || b.Pending != 0 {
+			t.Fatalf("a banned referrer was credited: %+v", b)
+		}
+		if _, err := f.svc.Redeem(ctx, alice.p, f.rewards(t, alice).Rewards[0].ID); err == nil {
+			t.Fatal("a banned participant redeemed")
+		}
 	})
 }
 
@@ -290,8 +306,8 @@ func TestProgramChangesAndAdminLoginsAreAudited(t *testing.T) {
 			t.Fatalf("a block threshold under the review one: %v", err)
 		}
 		log, err := f.svc.AuditLog(ctx, boss, "", 1)
-		if err != nil || len(log) != 2 || log[0].Action != "program.save" || !strings.Contains(log[0].Detail, "Give $10") ||
-			log[1].Action != "admin.login" {
+		if err != nil || len(log) != 3 || log[0].Action != "program.save" || !strings.Contains(log[0].Detail, "Give $10") ||
+			log[1].Action != "admin.login" || log[2].Action != "admin.create" {
 			t.Fatalf("audit = %+v, %v", log, err)
 		}
 	})
@@ -338,8 +354,54 @@ func TestSharedStripeCustomerIsFlaggedWhenKnown(t *testing.T) {
 		if p.Review != referralhub.ReviewBlocked {
 			t.Fatalf("review after the shared customer = %s (score %d)", p.Review, p.RiskScore)
 		}
-		if b := balance(f.rewards(t, alice), referralhub.KindPoints, ""); b.Pending != 0 {
-			t.Fatalf("a blocked referral's pending points: %+v", b)
+		if b := balance(f.rewards(t, alice), referralhub.KindPoints, ""); b.Pending != 10 || b.Available != 0 {
+			t.Fatalf("a blocked referral's points wait for an admin: %+v", b)
+		}
+	})
+}
+
+// withRule is the current program with one more rule.
+func withRule(t *testing.T, f *fixture, r referralhub.Rule) referralhub.Program {
+	t.Helper()
+	prog, err := f.svc.Program(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	prog.Rules = append(prog.Rules, r)
+	return prog
+}
+
+func TestApprovingABlockedReferralReleasesIt(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixtureWith(t, db, fixtureOptions{fraud: true})
+		ctx := context.Background()
+		boss := f.admin(t)
+		prog, _ := f.svc.Program(ctx)
+		fraud := prog.FraudOrDefault()
+		fraud.RequireVerifiedEmail = false
+		if err := f.svc.SaveFraud(ctx, boss, fraud); err != nil {
+			t.Fatal(err)
+		}
+		alice := f.owner(t, "alice", browserSeen(1))
+		_, blocked := f.refer(t, alice, "twin", "alice+twin@example.com", browserSeen(2))
+		if blocked.Review != referralhub.ReviewBlocked {
+			t.Fatalf("review = %s", blocked.Review)
+		}
+		if err := f.svc.Decide(ctx, boss, blocked.ID, core.DecisionApprove, ""); referralhub.ErrorFields(err)["reason"] == "" {
+			t.Fatalf("a decision without a reason: %v", err)
+		}
+		if err := f.svc.Decide(ctx, boss, blocked.ID, core.DecisionApprove, "her sister, checked by phone"); err != nil {
+			t.Fatal(err)
+		}
+		if b := balance(f.rewards(t, alice), referralhub.KindPoints, ""); b.Available != 10 || b.Pending != 0 {
+			t.Fatalf("after approving the blocked referral: %+v", b)
+		}
+		// Rejecting it afterwards takes the available points back.
+		if err := f.svc.Decide(ctx, boss, blocked.ID, core.DecisionReject, "it was her after all"); err != nil {
+			t.Fatal(err)
+		}
+		if b := balance(f.rewards(t, alice), referralhub.KindPoints, ""); b.Available != 0 {
+			t.Fatalf("after rejecting an approved referral: %+v", b)
 		}
 	})
 }

@@ -9,21 +9,24 @@ import (
 	"github.com/referralhub/referralhub/internal/storage"
 )
 
-// Reward gates: what a referral's review and the friend's verification
-// allow its rewards to do.
+// Reward gates: what a referral's review, its referrer's standing and the
+// friend's verification allow its rewards to do.
 const (
 	gateOpen    = iota // rewards run normally (after any hold)
-	gateWaiting        // rewards stay pending: held for review, or the friend has not verified
-	gateClosed         // blocked or rejected: rewards are cancelled
+	gateWaiting        // rewards stay pending: held or blocked until an admin decides, or the friend has not verified
+	gateClosed         // rejected, or the referrer is banned: rewards are cancelled
 )
 
 // rewardGate says what a referral's rewards may do now.
 func rewardGate(fraud referralhub.FraudSettings, parties storage.ReferralParties) int {
-	switch parties.Review {
-	case referralhub.ReviewBlocked, referralhub.ReviewRejected:
+	if parties.ReferrerBanned {
 		return gateClosed
-	case referralhub.ReviewHeld:
-		return gateWaiting
+	}
+	switch parties.Review {
+	case referralhub.ReviewRejected:
+		return gateClosed
+	case referralhub.ReviewHeld, referralhub.ReviewBlocked:
+		return gateWaiting // until an admin approves or rejects
 	}
 	if fraud.RequireVerifiedEmail && !parties.RefereeVerified {
 		return gateWaiting
@@ -70,22 +73,21 @@ func (s *Service) releaseReferral(ctx context.Context, q *storage.Queries, refer
 	return nil
 }
 
-// gateOpenFor reports whether the referral behind a reward lets it be
-// approved now. Rewards without a referral (points spent on coupons) are
-// never gated.
-func (s *Service) gateOpenFor(ctx context.Context, q *storage.Queries, r referralhub.Reward) (bool, error) {
+// gateFor says what the referral behind a reward lets it do now. Rewards
+// without a referral (points spent on coupons) are never gated.
+func (s *Service) gateFor(ctx context.Context, q *storage.Queries, r referralhub.Reward) (int, error) {
 	if r.ReferralID == 0 {
-		return true, nil
+		return gateOpen, nil
 	}
 	parties, err := q.ReferralPartiesByID(ctx, r.ReferralID)
 	if err != nil {
-		return false, ignoreGone(err)
+		return gateWaiting, ignoreGone(err)
 	}
 	prog, err := s.loadProgram(ctx, q)
 	if err != nil {
-		return false, err
+		return gateWaiting, err
 	}
-	return rewardGate(prog.FraudOrDefault(), parties) == gateOpen, nil
+	return rewardGate(prog.FraudOrDefault(), parties), nil
 }
 
 // releaseAfterVerification opens the verification gate for the referral

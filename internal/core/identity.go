@@ -36,15 +36,13 @@ func IdentityEmail(email string) string {
 	return local + "@" + domain
 }
 
-// domainAliases maps a domain to the mailbox provider it is an alias of.
+// domainAliases maps a domain to the one it is an alias of: the same
+// mailbox under two names. (Hotmail and Outlook, or Yahoo and Ymail, are
+// different mailboxes with the same provider, so they are not folded.)
 func domainAliases(domain string) (string, bool) {
 	switch domain {
 	case "googlemail.com":
 		return "gmail.com", true
-	case "hotmail.com", "live.com", "msn.com":
-		return "outlook.com", true
-	case "ymail.com", "rocketmail.com":
-		return "yahoo.com", true
 	case "me.com", "mac.com":
 		return "icloud.com", true
 	case "pm.me", "protonmail.com", "protonmail.ch":

@@ -15,7 +15,8 @@ func TestIdentityEmail(t *testing.T) {
 		"a.l.i.c.e+x@gmail.com":      "alice@gmail.com",
 		"A.Lice@GoogleMail.com":      "alice@gmail.com",
 		"a.lice@example.com":         "a.lice@example.com", // dots matter outside Gmail
-		"bob@hotmail.com":            "bob@outlook.com",
+		"bob@hotmail.com":            "bob@hotmail.com",    // not bob@outlook.com: another mailbox
+		"Carol@Me.com":               "carol@icloud.com",
 		"  carol@proton.me ":         "carol@proton.me",
 		"no-at-sign":                 "",
 		"@example.com":               "",
@@ -86,4 +87,27 @@ func FuzzNormalizeCode(f *testing.F) {
 			t.Fatalf("not idempotent: %q", raw)
 		}
 	})
+}
+
+func TestIsBotVisit(t *testing.T) {
+	const chrome = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
+	for _, c := range []struct {
+		v    core.Visit
+		want bool
+	}{
+		{core.Visit{UserAgent: chrome, FetchDest: "document"}, false},
+		{core.Visit{UserAgent: chrome}, false}, // older browsers send no Sec-Fetch-Dest
+		{core.Visit{UserAgent: chrome, FetchDest: "image"}, true},
+		{core.Visit{UserAgent: chrome, FetchDest: "iframe"}, true},
+		{core.Visit{UserAgent: "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)"}, true},
+		{core.Visit{UserAgent: "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)"}, true},
+		{core.Visit{UserAgent: "WhatsApp/2.23.20.0"}, true},
+		{core.Visit{UserAgent: "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"}, true},
+		{core.Visit{UserAgent: "Mozilla/5.0 (Linux; Android 12; CUBOT X50) AppleWebKit/537.36 Chrome/120 Mobile Safari/537.36"}, false},
+		{core.Visit{UserAgent: "Mozilla/5.0 (iPhone) Mobile/15E148 [Pinterest/iOS]"}, false},
+	} {
+		if got := core.IsBotVisit(c.v); got != c.want {
+			t.Errorf("IsBotVisit(%q, dest %q) = %v, want %v", c.v.UserAgent, c.v.FetchDest, got, c.want)
+		}
+	}
 }

@@ -20,6 +20,14 @@ func (s *Service) reverseFor(ctx context.Context, q *storage.Queries, refund ref
 	if err != nil {
 		return err
 	}
+	return s.takeBack(ctx, q, rewards, refund.ID, "refunded")
+}
+
+// takeBack withdraws rewards: one still pending is cancelled; an available
+// or paid-out one is marked reversed and balanced by a clawback entry
+// (because, for instance, "refunded" or "rejected"), tied to eventID when
+// an event caused it. Paid-out ones are flagged for the admin.
+func (s *Service) takeBack(ctx context.Context, q *storage.Queries, rewards []referralhub.Reward, eventID int64, because string) error {
 	now := s.now()
 	for _, r := range rewards {
 		if r.Status == referralhub.StatusPending {
@@ -39,9 +47,9 @@ func (s *Service) reverseFor(ctx context.Context, q *storage.Queries, refund ref
 			continue // reversed or cancelled already
 		}
 		claw := referralhub.Reward{ParticipantID: r.ParticipantID, Side: r.Side, Entry: referralhub.EntryClawback,
-			RuleID: r.RuleID, ReferralID: r.ReferralID, EventID: refund.ID, ReversesID: r.ID, Kind: r.Kind,
+			RuleID: r.RuleID, ReferralID: r.ReferralID, EventID: eventID, ReversesID: r.ID, Kind: r.Kind,
 			Amount: -r.Amount, Currency: r.Currency, PercentOff: r.PercentOff, Status: referralhub.StatusApproved,
-			Reason: "Reversed: " + r.Reason + " (refunded)", CreditedAt: now, ApprovedAt: now}
+			Reason: "Reversed: " + r.Reason + " (" + because + ")", CreditedAt: now, ApprovedAt: now}
 		if _, err := q.InsertReward(ctx, &claw, ""); err != nil {
 			return err
 		}
@@ -62,9 +70,16 @@ func (s *Service) runReleaseJob(ctx context.Context, j storage.Job) error {
 		if err != nil {
 			return ignoreGone(err)
 		}
-		open, err := s.gateOpenFor(ctx, q, r)
-		if err != nil || !open {
-			return err // held for review or verification: released when that ends
+		gate, err := s.gateFor(ctx, q, r)
+		if err != nil {
+			return err
+		}
+		switch gate {
+		case gateClosed: // rejected meanwhile, or the referrer was banned
+			_, err := q.CancelReward(ctx, r.ID, now)
+			return err
+		case gateWaiting:
+			return nil // released when the review or the verification ends
 		}
 		approved, err := q.ApproveReward(ctx, p.RewardID, now)
 		if err != nil || !approved {

@@ -30,6 +30,9 @@ func (s *Service) Redeem(ctx context.Context, p referralhub.Participant, rewardI
 	if err := s.canRedeem(r, p); err != nil {
 		return r, err
 	}
+	if err := s.notBanned(ctx, p.ID); err != nil {
+		return r, err
+	}
 	now := s.now()
 	err = s.db.InTx(ctx, func(q *storage.Queries) error {
 		asked, err := q.AskRedeem(ctx, r.ID, p.ID, now)
@@ -80,6 +83,9 @@ func (s *Service) BuyCoupon(ctx context.Context, p referralhub.Participant, key 
 	}
 	if key == "" || len(key) > 100 || !IsText(key) {
 		return referralhub.Reward{}, referralhub.Errorf(referralhub.EINVALID, "The form expired: reload the page and try again.")
+	}
+	if err := s.notBanned(ctx, p.ID); err != nil {
+		return referralhub.Reward{}, err
 	}
 	now := s.now()
 	coupon := referralhub.Reward{ParticipantID: p.ID, Entry: referralhub.EntryRedemption, Kind: referralhub.KindCoupon,
@@ -187,4 +193,16 @@ func stripeError(err error) error {
 		return referralhub.Errorf(referralhub.EINVALID, "Stripe refused: %v", err)
 	}
 	return fmt.Errorf("stripe: %w", err)
+}
+
+// notBanned refuses payouts to a banned participant.
+func (s *Service) notBanned(ctx context.Context, participantID int64) error {
+	banned, err := s.db.Read().Banned(ctx, participantID)
+	if err != nil {
+		return err
+	}
+	if banned {
+		return referralhub.Errorf(referralhub.EFORBIDDEN, "Rewards are not available on this account.")
+	}
+	return nil
 }

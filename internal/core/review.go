@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/referralhub/referralhub"
 	"github.com/referralhub/referralhub/internal/storage"
@@ -75,9 +76,9 @@ func (s *Service) Decide(ctx context.Context, admin referralhub.User, referralID
 		return referralhub.Errorf(referralhub.EFORBIDDEN, "Only admins can review referrals.")
 	}
 	why = strings.TrimSpace(why)
-	if len(why) > 500 || !IsText(why) {
-		return &referralhub.Error{Code: referralhub.EINVALID, Message: "Keep the reason under 500 characters.",
-			Fields: map[string]string{"reason": "Keep the reason under 500 characters."}}
+	if why == "" || utf8.RuneCountInString(why) > 500 || !IsText(why) {
+		msg := "Say why, in up to 500 characters: it goes in the audit log."
+		return &referralhub.Error{Code: referralhub.EINVALID, Message: msg, Fields: map[string]string{"reason": msg}}
 	}
 	var banned int64
 	now := s.now()
@@ -137,16 +138,11 @@ func (s *Service) rejectReferral(ctx context.Context, q *storage.Queries, admin 
 	if err := s.audit(ctx, q, admin, "review.reject", fmt.Sprintf("referral %d", it.ID), why, now); err != nil {
 		return err
 	}
-	pending, err := q.PendingRewards(ctx, it.ID, 0)
+	rewards, err := q.ReferralRewards(ctx, it.ID)
 	if err != nil {
 		return err
 	}
-	for _, r := range pending {
-		if _, err := q.CancelReward(ctx, r.ID, now); err != nil {
-			return err
-		}
-	}
-	return nil
+	return s.takeBack(ctx, q, rewards, 0, "rejected")
 }
 
 // Ban bans a participant: their pending rewards are cancelled and their

@@ -32,7 +32,7 @@ const (
 	weightSelfDevice       = 70
 	weightSelfIPUA         = 50
 	weightDisposable       = 30
-	weightVelocity         = 30
+	weightVelocity         = 20 // alone, under the review threshold: offices and campuses share addresses
 	weightFastSignup       = 40
 	weightRing             = 60
 	deviceSightingLifetime = 365 * 24 * time.Hour
@@ -268,7 +268,7 @@ func describeWindow(d time.Duration) string {
 // flagSharedCustomer adds the self_stripe signal to every referral between
 // a participant and someone with the same Stripe customer, once the id is
 // known, and applies the new score: a referral that crosses a threshold is
-// held or blocked, and a blocked one's pending rewards are cancelled.
+// held or blocked, so its pending rewards wait for an admin.
 func (s *Service) flagSharedCustomer(ctx context.Context, q *storage.Queries, participantID int64, customerID string) error {
 	refs, err := q.ReferralsSharingCustomer(ctx, participantID, customerID)
 	if err != nil || len(refs) == 0 {
@@ -278,7 +278,6 @@ func (s *Service) flagSharedCustomer(ctx context.Context, q *storage.Queries, pa
 	if err != nil {
 		return err
 	}
-	now := s.now()
 	for _, r := range refs {
 		if slices.ContainsFunc(r.Signals, func(sig referralhub.Signal) bool { return sig.Code == SignalSelfStripe }) {
 			continue
@@ -292,17 +291,6 @@ func (s *Service) flagSharedCustomer(ctx context.Context, q *storage.Queries, pa
 		}
 		if err := q.Rescore(ctx, r); err != nil {
 			return err
-		}
-		if r.Review == referralhub.ReviewBlocked {
-			pending, err := q.PendingRewards(ctx, r.ID, 0)
-			if err != nil {
-				return err
-			}
-			for _, w := range pending {
-				if _, err := q.CancelReward(ctx, w.ID, now); err != nil {
-					return err
-				}
-			}
 		}
 	}
 	return nil

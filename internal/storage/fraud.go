@@ -412,3 +412,35 @@ func (q *Queries) Rescore(ctx context.Context, r referralhub.Referral) error {
 	}
 	return nil
 }
+
+// LockReferral holds a referral's row until the transaction ends, so a
+// review decision and the rewarding of an event for it happen one after
+// the other on PostgreSQL.
+func (q *Queries) LockReferral(ctx context.Context, id int64) error {
+	var got int64
+	err := q.queryRow(ctx, `/* LockReferral */ SELECT id FROM referrals WHERE id = $1`+q.d.forUpdate(), id).Scan(&got)
+	if err != nil {
+		return fmt.Errorf("lock referral: %w", err)
+	}
+	return nil
+}
+
+// Banned reports whether a participant is banned.
+func (q *Queries) Banned(ctx context.Context, participantID int64) (bool, error) {
+	var banned bool
+	err := q.queryRow(ctx, `/* Banned */ SELECT banned_at IS NOT NULL FROM participants WHERE id = $1`, participantID).Scan(&banned)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("banned: %w", err)
+	}
+	return banned, nil
+}
+
+// ReferralRewards lists a referral's earned entries (not clawbacks),
+// locked until the transaction ends.
+func (q *Queries) ReferralRewards(ctx context.Context, referralID int64) ([]referralhub.Reward, error) {
+	return q.rewards(ctx, `/* ReferralRewards */ SELECT `+rewardColumns+` FROM rewards
+		WHERE referral_id = $1 AND entry = 'reward' ORDER BY id`+q.d.forUpdate(), referralID)
+}

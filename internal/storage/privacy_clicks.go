@@ -21,6 +21,7 @@ type clickRow struct {
 	id            string
 	participantID int64
 	createdAt     time.Time
+	bot           bool // deleted like the others, but never counted
 }
 
 // ReduceClicks reduces every click made before cutoff to its participant's
@@ -34,7 +35,7 @@ func (db *DB) ReduceClicks(ctx context.Context, cutoff time.Time, batch int) (in
 		var n int
 		err := db.InTx(ctx, func(q *Queries) error {
 			var err error
-			n, err = q.reduceClicksWhere(ctx, `/* ReduceClicks */ SELECT id, participant_id, created_at FROM clicks
+			n, err = q.reduceClicksWhere(ctx, `/* ReduceClicks */ SELECT id, participant_id, created_at, bot FROM clicks
 				WHERE created_at < $1 ORDER BY id LIMIT $2`+q.d.skipLocked(), q.ts(cutoff), batch)
 			return err
 		})
@@ -51,7 +52,7 @@ func (db *DB) ReduceClicks(ctx context.Context, cutoff time.Time, batch int) (in
 // ReduceClick reduces one click to its day's count and deletes its row, if
 // it is still stored. Call it inside InTx.
 func (q *Queries) ReduceClick(ctx context.Context, id string) error {
-	_, err := q.reduceClicksWhere(ctx, `/* ReduceClick */ SELECT id, participant_id, created_at FROM clicks
+	_, err := q.reduceClicksWhere(ctx, `/* ReduceClick */ SELECT id, participant_id, created_at, bot FROM clicks
 		WHERE id = $1`+q.d.forUpdate(), id)
 	return err
 }
@@ -67,7 +68,7 @@ func (q *Queries) reduceClicksWhere(ctx context.Context, selectSQL string, args 
 	var clicks []clickRow
 	for rows.Next() {
 		var c clickRow
-		if err := rows.Scan(&c.id, &c.participantID, &c.createdAt); err != nil {
+		if err := rows.Scan(&c.id, &c.participantID, &c.createdAt, &c.bot); err != nil {
 			rows.Close()
 			return 0, err
 		}
@@ -95,7 +96,9 @@ type dayKey struct {
 func (q *Queries) addClickDays(ctx context.Context, clicks []clickRow) error {
 	counts := map[dayKey]int64{}
 	for _, c := range clicks {
-		counts[dayKey{c.participantID, c.createdAt.UTC().Format(dayFormat)}]++
+		if !c.bot {
+			counts[dayKey{c.participantID, c.createdAt.UTC().Format(dayFormat)}]++
+		}
 	}
 	keys := make([]dayKey, 0, len(counts))
 	for k := range counts {
@@ -180,7 +183,7 @@ func (q *Queries) ClickDays(ctx context.Context, participantID int64) ([]ClickDa
 
 // countRawClickDays adds a participant's stored clicks to counts by day.
 func (q *Queries) countRawClickDays(ctx context.Context, participantID int64, counts map[string]int64) error {
-	rows, err := q.query(ctx, `/* ClickDays.raw */ SELECT created_at FROM clicks WHERE participant_id = $1`, participantID)
+	rows, err := q.query(ctx, `/* ClickDays.raw */ SELECT created_at FROM clicks WHERE participant_id = $1 AND NOT bot`, participantID)
 	if err != nil {
 		return fmt.Errorf("raw click days: %w", err)
 	}
