@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -41,6 +42,9 @@ func serveCmd(env cmdEnv, args []string) error {
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err
+	}
+	if err := a.svc.EnsureIPSalts(env.ctx); err != nil {
+		return fmt.Errorf("make ip salts: %w", err)
 	}
 	go a.cleanSessions(env.ctx)
 	workCtx, stopWork := context.WithCancel(env.ctx)
@@ -81,9 +85,10 @@ func serveHTTP(env cmdEnv, log *slog.Logger, ln net.Listener, h http.Handler) er
 // doneJobsKept is how long finished jobs stay visible at /admin/jobs.
 const doneJobsKept = 30 * 24 * time.Hour
 
-// cleanSessions deletes expired sessions and finished jobs older than
-// doneJobsKept, and reduces clicks older than the click retention to daily
-// counts, hourly until ctx ends.
+// cleanSessions runs the hourly upkeep until ctx ends: it deletes expired
+// sessions and finished jobs older than doneJobsKept, reduces clicks older
+// than the click retention to daily counts, makes the next IP salt and
+// forgets IP data no check can use any more.
 func (a *app) cleanSessions(ctx context.Context) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
@@ -104,6 +109,12 @@ func (a *app) cleanSessions(ctx context.Context) {
 				a.log.Warn("reduce old clicks", "err", err, "reduced", n)
 			} else if n > 0 {
 				a.log.Info("reduced old clicks to daily counts", "count", n)
+			}
+			if err := a.svc.EnsureIPSalts(ctx); err != nil {
+				a.log.Warn("make ip salts", "err", err)
+			}
+			if err := a.svc.ForgetOldIPData(ctx); err != nil {
+				a.log.Warn("forget old ip data", "err", err)
 			}
 		}
 	}

@@ -98,6 +98,9 @@ func newFixtureTB(t testing.TB, db *storage.DB, opt fixtureOptions) *fixture {
 		Mailer: mailer, Templates: templates, Payments: opt.payments})
 	jobs := worker.New(db, svc.JobHandlers(), worker.Config{Now: clk.Now, Log: log})
 	f := &fixture{svc: svc, db: db, clock: clk, clicks: clicks, smtp: smtp, jobs: jobs}
+	if err := svc.EnsureIPSalts(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	if !opt.fraud {
 		relaxFraud(t, db, clk.Now())
 	}

@@ -1,28 +1,59 @@
 package core
 
 import (
+	"context"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 )
 
+// memorySalts is a salt store for tests of the hasher alone.
+type memorySalts struct {
+	mu sync.Mutex
+	m  map[int64][]byte
+}
+
+func (s *memorySalts) load(_ context.Context, epoch int64, create bool) ([]byte, bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if salt, ok := s.m[epoch]; ok {
+		return salt, true, nil
+	}
+	if !create {
+		return nil, false, nil
+	}
+	s.m[epoch] = newSalt()
+	return s.m[epoch], true, nil
+}
+
 func TestIPHashRotatesWithItsPeriod(t *testing.T) {
-	h := newIPHasher([]byte("k"), 24*time.Hour)
+	store := &memorySalts{m: map[int64][]byte{}}
+	h := newIPHasher(24*time.Hour, store.load)
 	day := time.Date(2026, 11, 21, 1, 0, 0, 0, time.UTC)
+	if h.Hash("192.0.2.1", day) != "" {
+		t.Fatal("hashed without a salt")
+	}
+	if err := h.ensure(context.Background(), day); err != nil {
+		t.Fatal(err)
+	}
 	a, b := h.Hash("192.0.2.1", day), h.Hash("192.0.2.1", day.Add(20*time.Hour))
-	if a != b || a == h.Hash("192.0.2.2", day) {
+	if a == "" || a != b || a == h.Hash("192.0.2.2", day) {
 		t.Fatal("hashes within one period must match for one address only")
 	}
-	next := h.Hash("192.0.2.1", day.Add(24*time.Hour))
-	if next == a {
+	next := h.Hash("192.0.2.1", day.Add(24*time.Hour)) // ensure made the next period's salt too
+	if next == "" || next == a {
 		t.Fatal("the salt did not rotate")
 	}
-	within := h.HashesWithin("192.0.2.1", day, day.Add(24*time.Hour))
+	within := h.HashesWithin("192.0.2.1", day.Add(-24*time.Hour), day.Add(24*time.Hour))
 	if len(within) != 2 || !slices.Contains(within, a) || !slices.Contains(within, next) {
-		t.Fatalf("HashesWithin = %v", within)
+		t.Fatalf("HashesWithin = %v (a period without a salt is skipped)", within)
 	}
-	if other := newIPHasher([]byte("other"), 24*time.Hour).Hash("192.0.2.1", day); other == a {
-		t.Fatal("the hash does not depend on the key")
+	// Another installation (another salt store) hashes differently.
+	other := newIPHasher(24*time.Hour, (&memorySalts{m: map[int64][]byte{}}).load)
+	other.ensure(context.Background(), day)
+	if other.Hash("192.0.2.1", day) == a {
+		t.Fatal("the hash does not depend on the salt")
 	}
 }
 

@@ -88,6 +88,11 @@ func (s *Service) erase(ctx context.Context, q *storage.Queries, userID int64) (
 	if err := s.redactJobs(ctx, q, to.Email); err != nil {
 		return gone, err
 	}
+	// Their sightings would tie a new account on the same device to this
+	// one; the checks that need them ran long ago.
+	if err := q.ForgetParticipantTraces(ctx, p.ID); err != nil {
+		return gone, err
+	}
 	if err := q.AnonymiseParticipant(ctx, p.ID, tombstoneCode(), s.now()); err != nil {
 		return gone, err
 	}

@@ -75,6 +75,11 @@ func (s *Service) Decide(ctx context.Context, admin referralhub.User, referralID
 	if !admin.IsAdmin {
 		return referralhub.Errorf(referralhub.EFORBIDDEN, "Only admins can review referrals.")
 	}
+	switch decision {
+	case DecisionApprove, DecisionReject, DecisionBan:
+	default:
+		return referralhub.Errorf(referralhub.EINVALID, "Choose approve, reject or ban.")
+	}
 	why = strings.TrimSpace(why)
 	if why == "" || utf8.RuneCountInString(why) > 500 || !IsText(why) {
 		msg := "Say why, in up to 500 characters: it goes in the audit log."

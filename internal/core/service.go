@@ -111,7 +111,7 @@ func New(deps Deps) *Service {
 	if deps.NewCode == nil {
 		deps.NewCode = NewCode
 	}
-	return &Service{
+	s := &Service{
 		db:       deps.DB,
 		settings: deps.Settings,
 		now:      deps.Now,
@@ -124,7 +124,6 @@ func New(deps Deps) *Service {
 		pages:    cache.New[pageKey, []referralhub.ReferredUser](10*time.Minute, 10_000),
 		log:      deps.Logger,
 
-		ips:       newIPHasher(derive(deps.SecretKey, "referralhub ip hash v2"), deps.Settings.IPSaltPeriod),
 		baseURL:   strings.TrimRight(deps.BaseURL, "/"),
 		mailer:    deps.Mailer,
 		templates: deps.Templates,
@@ -134,6 +133,8 @@ func New(deps Deps) *Service {
 		disposable: deps.Disposable,
 		sightings:  cache.New[sightingKey, bool](sightingGap, 100_000),
 	}
+	s.ips = newIPHasher(deps.Settings.IPSaltPeriod, s.loadIPSalt)
+	return s
 }
 
 // Settings returns the settings the service runs with.

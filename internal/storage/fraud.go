@@ -444,3 +444,38 @@ func (q *Queries) ReferralRewards(ctx context.Context, referralID int64) ([]refe
 	return q.rewards(ctx, `/* ReferralRewards */ SELECT `+rewardColumns+` FROM rewards
 		WHERE referral_id = $1 AND entry = 'reward' ORDER BY id`+q.d.forUpdate(), referralID)
 }
+
+// DeleteSightingsBefore deletes sightings of kind last seen before cutoff.
+func (q *Queries) DeleteSightingsBefore(ctx context.Context, kind string, cutoff time.Time) error {
+	_, err := q.exec(ctx, `/* DeleteSightingsBefore */ DELETE FROM sightings WHERE kind = $1 AND last_seen_at < $2`, kind, q.ts(cutoff))
+	if err != nil {
+		return fmt.Errorf("delete sightings: %w", err)
+	}
+	return nil
+}
+
+// ForgetReferralIPs blanks the signup IP hashes of referrals made before
+// cutoff: the velocity checks look back a day at most.
+func (q *Queries) ForgetReferralIPs(ctx context.Context, cutoff time.Time) error {
+	_, err := q.exec(ctx, `/* ForgetReferralIPs */ UPDATE referrals SET ip_hash = '', subnet_hash = ''
+		WHERE created_at < $1 AND ip_hash <> ''`, q.ts(cutoff))
+	if err != nil {
+		return fmt.Errorf("forget referral ips: %w", err)
+	}
+	return nil
+}
+
+// ForgetParticipantTraces deletes a participant's sightings and blanks the
+// IP hashes and review notes of the referrals that brought them, for
+// account deletion.
+func (q *Queries) ForgetParticipantTraces(ctx context.Context, participantID int64) error {
+	if _, err := q.exec(ctx, `/* ForgetParticipantTraces */ DELETE FROM sightings WHERE participant_id = $1`, participantID); err != nil {
+		return fmt.Errorf("forget sightings: %w", err)
+	}
+	_, err := q.exec(ctx, `/* ForgetParticipantTraces */ UPDATE referrals SET ip_hash = '', subnet_hash = '', review_note = ''
+		WHERE referee_id = $1`, participantID)
+	if err != nil {
+		return fmt.Errorf("forget referral traces: %w", err)
+	}
+	return nil
+}

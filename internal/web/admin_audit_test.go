@@ -151,11 +151,12 @@ func TestAdminAuditPages(t *testing.T) {
 		}
 		_, body = admin.get("/admin/audit?page=2")
 		rows = auditRows(body)
-		if len(rows) != 5 || !strings.Contains(rows[0], "<td>job 3</td>") || !strings.Contains(rows[4], "admin.login") {
+		if len(rows) != 6 || !strings.Contains(rows[0], "<td>job 3</td>") || !strings.Contains(rows[4], "admin.login") ||
+			!strings.Contains(rows[5], "admin.create") {
 			t.Fatalf("second page: %d rows\n%s", len(rows), body)
 		}
 		if !strings.Contains(body, `<a href="/admin/audit" rel="prev">← Newer</a>`) || strings.Contains(body, `rel="next"`) ||
-			!strings.Contains(body, "Entries 101–105") {
+			!strings.Contains(body, "Entries 101–106") {
 			t.Errorf("second page's pager:\n%s", body)
 		}
 		_, body = admin.get("/admin/audit?action=job.&page=2")

@@ -295,7 +295,7 @@ func TestAdminReviewRefusedDecisions(t *testing.T) {
 			t.Fatalf("long reason: %d, want 422", resp.StatusCode)
 		}
 		field := fmt.Sprintf("reason-%d-approve", held.ID)
-		if !strings.Contains(body, `id="`+field+`-error">Keep the reason under 500 characters.<`) ||
+		if !strings.Contains(body, `id="`+field+`-error">Say why, in up to 500 characters: it goes in the audit log.<`) ||
 			!strings.Contains(body, `id="`+field+`" name="reason" value="`+html.EscapeString(long)+`"`) {
 			t.Errorf("long reason: no message beside the field, or the reason was not kept:\n%s", body)
 		}
@@ -333,7 +333,7 @@ func TestAdminReviewRefusedDecisions(t *testing.T) {
 		}
 
 		for _, p := range []string{"/admin/review/999999", "/admin/review/abc", "/admin/review/0"} {
-			if resp, _ := admin.post(p, url.Values{"decision": {"approve"}}); resp.StatusCode != http.StatusNotFound {
+			if resp, _ := admin.post(p, url.Values{"decision": {"approve"}, "reason": {"x"}}); resp.StatusCode != http.StatusNotFound {
 				t.Errorf("POST %s: %d, want 404", p, resp.StatusCode)
 			}
 		}

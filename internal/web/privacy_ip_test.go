@@ -80,6 +80,9 @@ func newLoggedSite(t *testing.T, db *storage.DB) *loggedSite {
 	svc := core.New(core.Deps{DB: db, Settings: core.DefaultSettings(), Now: time.Now, Hasher: password.NewHasher(password.OWASP(), 2),
 		SecretKey: []byte("web test secret key, long enough!"), Codes: codes, Clicks: ls.clicks, Logger: log,
 		BaseURL: "http://hub.example", Mailer: mail.NewLog(log, "test@example.com"), Templates: templates})
+	if err := svc.EnsureIPSalts(context.Background()); err != nil { // so addresses are hashed, as in production
+		t.Fatal(err)
+	}
 	ls.jobs = worker.New(db, svc.JobHandlers(), worker.Config{Now: time.Now, Log: log})
 	if ls.h, err = web.New(web.Config{BaseURL: "http://hub.example"}, svc, db, log, time.Now); err != nil {
 		t.Fatal(err)

@@ -98,6 +98,9 @@ func newHandler(t testing.TB, db *storage.DB, baseURL string, now func() time.Ti
 		deps.Payments = client
 	}
 	svc := core.New(deps)
+	if err := svc.EnsureIPSalts(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	jobs := worker.New(db, svc.JobHandlers(), worker.Config{Now: now, Log: log})
 	if !opt.fraud {
 		relaxFraud(t, db, now())

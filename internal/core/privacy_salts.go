@@ -1,0 +1,50 @@
+package core
+
+import (
+	"context"
+	"time"
+
+	"github.com/referralhub/referralhub/internal/storage"
+)
+
+// saltsKept is how long IP salts are kept: the longest look-back of any
+// check (the device window is at most 90 days), plus a day.
+const saltsKept = 91 * 24 * time.Hour
+
+// loadIPSalt reads (or, with create, makes) an epoch's salt.
+func (s *Service) loadIPSalt(ctx context.Context, epoch int64, create bool) ([]byte, bool, error) {
+	if create {
+		salt, err := s.db.Write().EnsureIPSalt(ctx, epoch, newSalt(), s.now())
+		return salt, err == nil, err
+	}
+	return s.db.Read().IPSalt(ctx, epoch)
+}
+
+// EnsureIPSalts makes the IP salts of the current and the next period, so
+// that hashing (on the click path, inside transactions) only ever reads.
+// Run it at start and hourly.
+func (s *Service) EnsureIPSalts(ctx context.Context) error { return s.ips.ensure(ctx, s.now()) }
+
+// ForgetOldIPData deletes what can no longer serve a check: IP salts older
+// than saltsKept (which makes every hash made with them unlinkable), IP
+// sightings of that age, device sightings older than a year, and the
+// signup IP hashes of referrals older than the velocity windows. Run it
+// hourly.
+func (s *Service) ForgetOldIPData(ctx context.Context) error {
+	now := s.now()
+	return s.db.InTx(ctx, func(q *storage.Queries) error {
+		if _, err := q.DeleteIPSaltsBefore(ctx, s.ips.epoch(now.Add(-saltsKept))); err != nil {
+			return err
+		}
+		if err := q.DeleteSightingsBefore(ctx, storage.SightIP, now.Add(-saltsKept)); err != nil {
+			return err
+		}
+		if err := q.DeleteSightingsBefore(ctx, storage.SightIPUA, now.Add(-saltsKept)); err != nil {
+			return err
+		}
+		if err := q.DeleteSightingsBefore(ctx, storage.SightDevice, now.Add(-deviceSightingLifetime)); err != nil {
+			return err
+		}
+		return q.ForgetReferralIPs(ctx, now.Add(-2*24*time.Hour))
+	})
+}
