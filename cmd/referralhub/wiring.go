@@ -115,7 +115,8 @@ func newRateLimit(cfg config.Config, secret []byte, log *slog.Logger) (web.RateL
 		return rl, nil, fmt.Errorf("REFERRALHUB_REDIS_URL: %w", err)
 	}
 	client := redis.NewClient(opt)
-	rl.Limiter = ratelimit.NewRedis(client, ratelimit.RedisConfig{Prefix: "referralhub:", Log: log})
+	rl.Limiter = ratelimit.NewRedis(client, ratelimit.RedisConfig{Prefix: "referralhub:", Log: log,
+		Fallback: ratelimit.NewMemory(time.Now)})
 	return rl, client, nil
 }
 

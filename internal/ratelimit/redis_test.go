@@ -111,3 +111,25 @@ func TestParseRedisURL(t *testing.T) {
 		}
 	}
 }
+
+// TestRedisFallsBackToMemory: with a fallback, an outage turns the shared
+// limit into a per-instance one instead of no limit.
+func TestRedisFallsBackToMemory(t *testing.T) {
+	opt, err := ratelimit.ParseRedisURL("redis://127.0.0.1:1/0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := redis.NewClient(opt)
+	defer client.Close()
+	c := newClock()
+	l := ratelimit.NewRedis(client, ratelimit.RedisConfig{Now: c.now, Fallback: ratelimit.NewMemory(c.now)})
+	limit := ratelimit.Limit{Count: 3, Per: time.Hour}
+	for i := range 3 {
+		if res, err := l.Allow(context.Background(), "k", limit); err != nil || !res.Allowed {
+			t.Fatalf("request %d: %+v, %v", i+1, res, err)
+		}
+	}
+	if res, _ := l.Allow(context.Background(), "k", limit); res.Allowed || res.RetryAfter <= 0 {
+		t.Fatalf("the 4th request while Redis is down: %+v; want denied by the fallback", res)
+	}
+}
