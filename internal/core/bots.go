@@ -31,3 +31,20 @@ func IsBotVisit(v Visit) bool {
 	}
 	return false
 }
+
+// isBot is IsBotVisit with the user-agent verdicts cached: the click path
+// sees the same few hundred browsers over and over.
+func (s *Service) isBot(v Visit) bool {
+	if v.FetchDest != "" && v.FetchDest != "document" {
+		return true
+	}
+	now := s.now()
+	if bot, ok := s.botUA.Get(v.UserAgent, now); ok {
+		return bot
+	}
+	bot := IsBotVisit(Visit{UserAgent: v.UserAgent})
+	if len(v.UserAgent) <= maxStoredHeader {
+		s.botUA.Put(v.UserAgent, bot, now)
+	}
+	return bot
+}

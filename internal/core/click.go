@@ -45,7 +45,7 @@ func (s *Service) Click(ctx context.Context, rawCode string, v Visit) (ClickResu
 	}
 	now := s.now()
 	a := Attribution{Code: code, ClickID: NewClickID(now), At: now}
-	bot := IsBotVisit(v)
+	bot := s.isBot(v)
 	s.clicks.Add(referralhub.Click{
 		ID: a.ClickID, ParticipantID: owner.ParticipantID, Code: code,
 		IPHash: s.hashIP(v.IP), UserAgent: cleanHeader(v.UserAgent),

@@ -74,6 +74,7 @@ type Service struct {
 	disposableOnce sync.Once
 	disposable     *Disposable
 	sightings      *cache.Cache[sightingKey, bool] // sightings recorded lately, not written again
+	botUA          *cache.Cache[string, bool]      // user agent -> is it a bot
 
 	dummyOnce sync.Once // a hash to check against when a login names nobody
 	dummyHash string
@@ -132,6 +133,7 @@ func New(deps Deps) *Service {
 
 		disposable: deps.Disposable,
 		sightings:  cache.New[sightingKey, bool](sightingGap, 100_000),
+		botUA:      cache.New[string, bool](time.Hour, 10_000),
 	}
 	s.ips = newIPHasher(deps.Settings.IPSaltPeriod, s.loadIPSalt)
 	return s

@@ -29,9 +29,17 @@ func (s *Server) deviceID(w http.ResponseWriter, r *http.Request) string {
 }
 
 // sighting is where a request came from, for the risk checks; the core
-// stores only keyed hashes of it.
+// stores only keyed hashes of it. A device id minted for this very request
+// is not part of it: it says nothing yet, and a client that keeps no
+// cookies would otherwise bring a new one, and a write, every time.
 func (s *Server) sighting(w http.ResponseWriter, r *http.Request) core.Sighting {
-	return core.Sighting{IP: clientIP(r), UserAgent: r.UserAgent(), DeviceID: s.deviceID(w, r)}
+	seen := core.Sighting{IP: clientIP(r), UserAgent: r.UserAgent()}
+	if id := cookieValue(r, deviceCookie); core.ValidDeviceID(id) {
+		seen.DeviceID = id
+	} else {
+		s.deviceID(w, r)
+	}
+	return seen
 }
 
 func (s *Server) setCookie(w http.ResponseWriter, name, value string, maxAge time.Duration) {

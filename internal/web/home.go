@@ -45,9 +45,6 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusOK, "landing", pageData{Title: "Refer friends, earn rewards"})
 		return
 	}
-	if err := s.svc.NoteSighting(r.Context(), v.Participant.ID, s.sighting(w, r)); err != nil {
-		s.log.WarnContext(r.Context(), "note sighting", "err", err)
-	}
 	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
 	d, err := s.svc.Dashboard(r.Context(), v.Participant, page)
 	if err != nil {
