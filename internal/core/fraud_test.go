@@ -131,7 +131,7 @@ func TestVelocitySignals(t *testing.T) {
 		ctx := context.Background()
 		prog, _ := f.svc.Program(ctx)
 		fraud := prog.FraudOrDefault()
-		fraud.MaxPerReferrerHour, fraud.MaxPerIPDay, fraud.MaxPerSubnetDay = 3, 1, 3
+		fraud.MaxPerReferrerHour, fraud.MaxPerReferrerDay, fraud.MaxPerIPDay, fraud.MaxPerSubnetDay = 3, 3, 1, 3
 		if err := f.svc.SaveFraud(ctx, f.admin(t), fraud); err != nil {
 			t.Fatal(err)
 		}
@@ -149,6 +149,7 @@ func TestVelocitySignals(t *testing.T) {
 			}
 		}
 		hasSignal(t, last, core.SignalVelocityHour, "within an hour")
+		hasSignal(t, last, core.SignalVelocityDay, "within a day")
 		hasSignal(t, last, core.SignalVelocitySubnet, "one network")
 	})
 }
