@@ -43,6 +43,16 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /admin/review", s.handleAdminReview)
 	mux.HandleFunc("POST /admin/review/{id}", s.handleAdminReviewDecide)
 	mux.HandleFunc("GET /admin/audit", s.handleAdminAudit)
+	mux.HandleFunc("GET /admin/api-keys", s.handleAdminAPIKeys)
+	mux.HandleFunc("POST /admin/api-keys", s.handleAdminAPIKeyCreate)
+	mux.HandleFunc("POST /admin/api-keys/{id}/revoke", s.handleAdminAPIKeyRevoke)
+	mux.HandleFunc("GET /admin/webhooks", s.handleAdminWebhooks)
+	mux.HandleFunc("POST /admin/webhooks", s.handleAdminWebhookCreate)
+	mux.HandleFunc("GET /admin/webhooks/{id}", s.handleAdminWebhook)
+	mux.HandleFunc("POST /admin/webhooks/{id}", s.handleAdminWebhookUpdate)
+	mux.HandleFunc("POST /admin/webhooks/{id}/replay", s.handleAdminWebhookReplayDead)
+	mux.HandleFunc("POST /admin/webhook-deliveries/{id}/replay", s.handleAdminWebhookReplay)
+	mux.HandleFunc("GET /snippet.js", s.handleSnippet)
 	mux.HandleFunc("GET /admin/jobs", s.handleAdminJobs)
 	mux.HandleFunc("POST /admin/jobs/{id}/retry", s.handleAdminJobRetry)
 	mux.HandleFunc("GET /healthz", s.handleHealth)
@@ -54,7 +64,12 @@ func (s *Server) routes() http.Handler {
 
 	csrf := http.NewCrossOriginProtection()
 	csrf.SetDenyHandler(http.HandlerFunc(s.handleCrossOrigin))
-	return chain(mux, csrf.Handler, securityHeaders, s.logRequests, s.recoverPanics, withRequestID)
+	// The JSON API authenticates with bearer keys, not cookies, so it sits
+	// outside the cross-origin check that guards the site's forms.
+	outer := http.NewServeMux()
+	outer.Handle("/api/v1/", s.apiHandler())
+	outer.Handle("/", chain(mux, csrf.Handler))
+	return chain(outer, securityHeaders, s.logRequests, s.recoverPanics, withRequestID)
 }
 
 // chain wraps h in middleware, the last one outermost.
