@@ -31,6 +31,11 @@ type Program struct {
 	// Fraud says what risk scores do; nil (a program saved before it
 	// existed) means DefaultFraud.
 	Fraud *FraudSettings `json:",omitempty"`
+	// AllowedRedirectHosts are the host names a referral link may send its
+	// visitor on to (/r/{code}?to=URL): "shop.example" matches exactly,
+	// "*.shop.example" any subdomain of it. Empty: links go to the hosted
+	// signup page only, so they can never serve as an open redirect.
+	AllowedRedirectHosts []string `json:",omitempty"`
 }
 
 // DefaultFraud is what risk scores do out of the box.

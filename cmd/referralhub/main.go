@@ -50,6 +50,8 @@ func runCommand(env cmdEnv, cmd string, rest []string) error {
 		return eventCmd(env, rest)
 	case "fraud":
 		return fraudCmd(env, rest)
+	case "api-key":
+		return apiKeyCmd(env, rest)
 	case "version":
 		fmt.Fprintln(stdout, "referralhub", version)
 		return nil
@@ -92,6 +94,8 @@ commands:
              record a purchase, refund or custom event (rewards follow)
   fraud replay [--limit N]
              re-run the risk checks over stored referrals (a false-positive measure)
+  api-key create --name N --scope read|write
+             make a key of the JSON API and print it (shown only once)
   demo --users N
              fill the database with demo data
   version    print the version

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/referralhub/referralhub/internal/api"
 	"github.com/referralhub/referralhub/internal/web"
 )
 
@@ -35,7 +36,7 @@ func serveCmd(env cmdEnv, args []string) error {
 	if err := a.prepareSchema(env.ctx); err != nil {
 		return err
 	}
-	site, err := web.New(web.Config{BaseURL: cfg.BaseURL, RateLimit: a.rateLimit}, a.svc, a.db, log, time.Now)
+	site, err := web.New(web.Config{BaseURL: cfg.BaseURL, RateLimit: a.rateLimit, API: api.New(api.Config{Limiter: a.rateLimit.Limiter, Limit: a.rateLimit.Limits.API, Secret: a.rateLimit.Secret}, a.svc, log)}, a.svc, a.db, log, time.Now)
 	if err != nil {
 		return err
 	}
@@ -109,6 +110,9 @@ func (a *app) cleanSessions(ctx context.Context) {
 				a.log.Warn("reduce old clicks", "err", err, "reduced", n)
 			} else if n > 0 {
 				a.log.Info("reduced old clicks to daily counts", "count", n)
+			}
+			if _, err := a.svc.PruneIdempotency(ctx); err != nil {
+				a.log.Warn("prune idempotency records", "err", err)
 			}
 			if err := a.svc.EnsureIPSalts(ctx); err != nil {
 				a.log.Warn("make ip salts", "err", err)

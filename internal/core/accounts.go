@@ -74,6 +74,9 @@ func (s *Service) signup(ctx context.Context, in SignupInput, startSession bool)
 		if err != nil {
 			return err
 		}
+		if err := s.emitSignup(ctx, q, p, referrer.ParticipantID); err != nil {
+			return err
+		}
 		risk := riskInput{email: in.Email, seen: in.Seen, clickAt: click.At, formSeenAt: s.formSeenAt(in.FormToken)}
 		if err := s.startRewards(ctx, q, u, p, referrer, click, risk); err != nil {
 			return err
@@ -142,8 +145,10 @@ func (s *Service) referrerFor(ctx context.Context, cookie string) (referralhub.C
 func (s *Service) startRewards(ctx context.Context, q *storage.Queries, u referralhub.User, p referralhub.Participant,
 	referrer referralhub.CodeOwner, click Attribution, risk riskInput) error {
 	now := s.now()
-	if err := s.enqueue(ctx, q, JobMail, "", now, jobPayload{Mail: mailVerify, UserID: u.ID}); err != nil {
-		return err
+	if u.ID != 0 { // API participants have no login and verify through their host
+		if err := s.enqueue(ctx, q, JobMail, "", now, jobPayload{Mail: mailVerify, UserID: u.ID}); err != nil {
+			return err
+		}
 	}
 	if referrer.ParticipantID != 0 {
 		// Signups of one referrer run one at a time, so velocity counts
@@ -169,6 +174,9 @@ func (s *Service) startRewards(ctx context.Context, q *storage.Queries, u referr
 		r := referralhub.Referral{ReferrerID: referrer.ParticipantID, RefereeID: p.ID, ClickID: click.ClickID, CreatedAt: now,
 			RiskScore: a.score, Signals: a.signals, Review: a.review, IPHash: a.ipHash, SubnetHash: a.subnetHash}
 		if err := q.CreateReferral(ctx, &r); err != nil {
+			return err
+		}
+		if err := s.emitNewReferral(ctx, q, r); err != nil {
 			return err
 		}
 		if a.review != referralhub.ReviewClear {

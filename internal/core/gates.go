@@ -64,6 +64,9 @@ func (s *Service) releaseReferral(ctx context.Context, q *storage.Queries, refer
 			return err
 		}
 		if approved {
+			if err := s.emitReward(ctx, q, HookRewardApproved, r); err != nil {
+				return err
+			}
 			if err := s.enqueue(ctx, q, JobMail, "mail:reward_ready:"+strconv.FormatInt(r.ID, 10), now,
 				jobPayload{Mail: mailRewardReady, RewardID: r.ID}); err != nil {
 				return err

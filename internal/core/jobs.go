@@ -23,7 +23,8 @@ type jobPayload struct {
 	UserID     int64  `json:"user_id,omitempty"`
 	RewardID   int64  `json:"reward_id,omitempty"`
 	ReferralID int64  `json:"referral_id,omitempty"`
-	Email      string `json:"email,omitempty"` // password resets: the address asked for
+	Email      string `json:"email,omitempty"`       // password resets: the address asked for
+	DeliveryID int64  `json:"delivery_id,omitempty"` // JobWebhook: the webhook delivery to send
 }
 
 // jobAttempts is how often a job runs before it is left failed for an
@@ -63,6 +64,7 @@ func (s *Service) JobHandlers() map[string]func(context.Context, storage.Job) er
 		JobMail:        s.runMailJob,
 		JobReleaseHold: s.runReleaseJob,
 		JobFulfil:      s.runFulfilJob,
+		JobWebhook:     s.runWebhookJob,
 	}
 }
 

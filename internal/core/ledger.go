@@ -36,6 +36,9 @@ func (s *Service) takeBack(ctx context.Context, q *storage.Queries, rewards []re
 				return err
 			}
 			if cancelled {
+				if err := s.emitReward(ctx, q, HookRewardReversed, r); err != nil {
+					return err
+				}
 				continue
 			}
 		}
@@ -45,6 +48,9 @@ func (s *Service) takeBack(ctx context.Context, q *storage.Queries, rewards []re
 		}
 		if !reversed {
 			continue // reversed or cancelled already
+		}
+		if err := s.emitReward(ctx, q, HookRewardReversed, r); err != nil {
+			return err
 		}
 		claw := referralhub.Reward{ParticipantID: r.ParticipantID, Side: r.Side, Entry: referralhub.EntryClawback,
 			RuleID: r.RuleID, ReferralID: r.ReferralID, EventID: eventID, ReversesID: r.ID, Kind: r.Kind,
@@ -76,14 +82,20 @@ func (s *Service) runReleaseJob(ctx context.Context, j storage.Job) error {
 		}
 		switch gate {
 		case gateClosed: // rejected meanwhile, or the referrer was banned
-			_, err := q.CancelReward(ctx, r.ID, now)
-			return err
+			cancelled, err := q.CancelReward(ctx, r.ID, now)
+			if err != nil || !cancelled {
+				return err
+			}
+			return s.emitReward(ctx, q, HookRewardReversed, r)
 		case gateWaiting:
 			return nil // released when the review or the verification ends
 		}
 		approved, err := q.ApproveReward(ctx, p.RewardID, now)
 		if err != nil || !approved {
 			return err // cancelled meanwhile, or approved by an earlier run
+		}
+		if err := s.emitReward(ctx, q, HookRewardApproved, r); err != nil {
+			return err
 		}
 		return s.enqueue(ctx, q, JobMail, "mail:reward_ready:"+strconv.FormatInt(p.RewardID, 10), now,
 			jobPayload{Mail: mailRewardReady, RewardID: p.RewardID})

@@ -2,6 +2,7 @@ package core
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/referralhub/referralhub"
@@ -13,11 +14,13 @@ const (
 	maxWindow       = 365 * 24 * time.Hour
 	maxTrialDays    = 3650
 	maxRewardAmount = 1_000_000_000
+	// MaxRedirectHosts bounds a program's allowed redirect hosts.
+	MaxRedirectHosts = 100
 )
 
 // ValidateProgram checks a program an admin submitted. Field errors are
-// named "name", "attribution_window", "hold", "points_per_coupon" and, per
-// rule, "rule.N.FIELD" with N counted from 0.
+// named "name", "attribution_window", "hold", "points_per_coupon",
+// "redirect_hosts" and, per rule, "rule.N.FIELD" with N counted from 0.
 func ValidateProgram(p referralhub.Program) error {
 	fe := referralhub.FieldErrors{}
 	if p.Name == "" || len(p.Name) > 100 || !IsText(p.Name) {
@@ -32,6 +35,7 @@ func ValidateProgram(p referralhub.Program) error {
 	if p.PointsPerCoupon < 0 || p.PointsPerCoupon > 0 && (p.CouponValue <= 0 || !isCurrency(p.CouponCurrency)) {
 		fe.Add("points_per_coupon", "To let points buy coupons, give the points, a coupon value and a currency such as usd.")
 	}
+	checkRedirectHosts(fe, p.AllowedRedirectHosts)
 	if len(p.Rules) > MaxRules {
 		fe.Add("rules", fmt.Sprintf("A program has at most %d rules.", MaxRules))
 	}
@@ -82,6 +86,48 @@ func checkRule(fe referralhub.FieldErrors, prefix string, r referralhub.Rule) {
 	default:
 		fe.Add(prefix+"cap", "Caps are per day, per month or for life.")
 	}
+}
+
+// checkRedirectHosts checks the hosts a referral link may send visitors to.
+func checkRedirectHosts(fe referralhub.FieldErrors, hosts []string) {
+	if len(hosts) > MaxRedirectHosts {
+		fe.Add("redirect_hosts", fmt.Sprintf("List at most %d hosts.", MaxRedirectHosts))
+	}
+	for _, h := range hosts {
+		if !ValidRedirectHost(h) {
+			if len(h) > 60 {
+				h = strings.ToValidUTF8(h[:60], "") + "…"
+			}
+			fe.Add("redirect_hosts", fmt.Sprintf("%q is not a host name such as shop.example.com, or *.example.com for its subdomains.", h))
+		}
+	}
+}
+
+// ValidRedirectHost reports whether pattern can be an allowed redirect
+// host: a lower-case ASCII host name (an international one in its xn--
+// form), or "*." and a name of at least two labels, for its subdomains.
+func ValidRedirectHost(pattern string) bool {
+	name, wild := strings.CutPrefix(pattern, "*.")
+	return isHostName(name) && (!wild || strings.Contains(name, "."))
+}
+
+// isHostName reports whether name is a lower-case ASCII DNS name: labels of
+// 1 to 63 of a-z, 0-9 and "-", not at either end, 253 bytes in all.
+func isHostName(name string) bool {
+	if len(name) == 0 || len(name) > 253 {
+		return false
+	}
+	for label := range strings.SplitSeq(name, ".") {
+		if len(label) == 0 || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for i := range len(label) {
+			if c := label[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func checkSpec(s referralhub.RewardSpec) string {

@@ -43,8 +43,11 @@ func (s *Service) Redeem(ctx context.Context, p referralhub.Participant, rewardI
 			return referralhub.Errorf(referralhub.ECONFLICT, "This reward was already redeemed, or is not available yet.")
 		}
 		if r.Kind == referralhub.KindTrialDays {
-			_, err := q.MarkRedeemed(ctx, r.ID, now, "", "")
-			return err
+			redeemed, err := q.MarkRedeemed(ctx, r.ID, now, "", "")
+			if err != nil || !redeemed {
+				return err
+			}
+			return s.emitReward(ctx, q, HookRewardFulfilled, r)
 		}
 		return s.enqueue(ctx, q, JobFulfil, "fulfil:"+strconv.FormatInt(r.ID, 10), now, jobPayload{RewardID: r.ID})
 	})
@@ -176,8 +179,11 @@ func (s *Service) recordPayout(ctx context.Context, r referralhub.Reward, promoC
 	mark func(*storage.Queries) (bool, error)) error {
 	return s.db.InTx(ctx, func(q *storage.Queries) error {
 		marked, err := mark(q)
-		if err != nil || marked {
+		if err != nil {
 			return err
+		}
+		if marked {
+			return s.emitReward(ctx, q, HookRewardFulfilled, r)
 		}
 		late, err := q.RecordLatePayout(ctx, r.ID, promoCode, externalID)
 		if late {

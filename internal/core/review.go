@@ -173,8 +173,14 @@ func (s *Service) ban(ctx context.Context, q *storage.Queries, admin referralhub
 		return err
 	}
 	for _, r := range pending {
-		if _, err := q.CancelReward(ctx, r.ID, now); err != nil {
+		cancelled, err := q.CancelReward(ctx, r.ID, now)
+		if err != nil {
 			return err
+		}
+		if cancelled {
+			if err := s.emitReward(ctx, q, HookRewardReversed, r); err != nil {
+				return err
+			}
 		}
 	}
 	return s.audit(ctx, q, admin, "participant.ban", fmt.Sprintf("participant %d", participantID), why, now)

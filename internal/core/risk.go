@@ -286,11 +286,17 @@ func (s *Service) flagSharedCustomer(ctx context.Context, q *storage.Queries, pa
 			Reason: "The referrer and the friend pay with the same Stripe customer."})
 		score, review := scoreOf(r.Signals, prog.FraudOrDefault())
 		r.RiskScore = score
+		was := r.Review
 		if r.Review == referralhub.ReviewClear || r.Review == referralhub.ReviewHeld && review == referralhub.ReviewBlocked {
 			r.Review = review
 		}
 		if err := q.Rescore(ctx, r); err != nil {
 			return err
+		}
+		if r.Review != was {
+			if err := s.emitReferralFlagged(ctx, q, r.ID); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

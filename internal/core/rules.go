@@ -85,6 +85,14 @@ func (s *Service) credit(ctx context.Context, q *storage.Queries, prog referralh
 	if err != nil || !inserted || r.Status == referralhub.StatusCancelled {
 		return err
 	}
+	if err := s.emitReward(ctx, q, HookRewardCreated, r); err != nil {
+		return err
+	}
+	if r.Status == referralhub.StatusApproved {
+		if err := s.emitReward(ctx, q, HookRewardApproved, r); err != nil {
+			return err
+		}
+	}
 	id := strconv.FormatInt(r.ID, 10)
 	if r.Status == referralhub.StatusPending {
 		if err := s.enqueue(ctx, q, JobReleaseHold, "release:"+id, r.HoldUntil, jobPayload{RewardID: r.ID}); err != nil {

@@ -160,15 +160,15 @@ func (q *Queries) Ancestors(ctx context.Context, participantID int64, depth int)
 	return out, nil
 }
 
-// EmailsOf returns the email addresses of participants, by id; ones
-// without a user are left out.
+// EmailsOf returns the email addresses of participants, by id: their
+// user's, or the one the API gave; ones without either are left out.
 func (q *Queries) EmailsOf(ctx context.Context, ids []int64) (map[int64]string, error) {
 	out := map[int64]string{}
 	for _, id := range ids {
 		var email string
-		err := q.queryRow(ctx, `/* EmailOf */ SELECT u.email FROM participants p JOIN users u ON u.id = p.user_id WHERE p.id = $1`,
-			id).Scan(&email)
-		if errors.Is(err, sql.ErrNoRows) {
+		err := q.queryRow(ctx, `/* EmailOf */ SELECT COALESCE(u.email, p.email, '') FROM participants p
+			LEFT JOIN users u ON u.id = p.user_id WHERE p.id = $1`, id).Scan(&email)
+		if errors.Is(err, sql.ErrNoRows) || err == nil && email == "" {
 			continue
 		}
 		if err != nil {

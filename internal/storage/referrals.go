@@ -98,8 +98,16 @@ type ReferralParties struct {
 	ReferrerBanned  bool
 }
 
+// displayName is the SQL for how reasons and mail name a participant (p)
+// with its user (u): the username; for one made through the API, the name
+// it was given, or "A friend" ("A friend signed up").
+func displayName(u, p string) string {
+	return "COALESCE(" + u + ".username, " + p + ".name, CASE WHEN " + p + ".external_id IS NOT NULL THEN 'A friend' ELSE '' END)"
+}
+
 // ReferralPartiesOf returns the referral that brought a participant, with
-// both usernames and the referee's plan, or ENOTFOUND for an organic one.
+// both usernames (or, for participants made through the API, the names
+// the API gave) and the referee's plan, or ENOTFOUND for an organic one.
 func (q *Queries) ReferralPartiesOf(ctx context.Context, refereeID int64) (ReferralParties, error) {
 	var (
 		rp    ReferralParties
@@ -108,7 +116,7 @@ func (q *Queries) ReferralPartiesOf(ctx context.Context, refereeID int64) (Refer
 	var signals string
 	err := q.queryRow(ctx, `/* ReferralPartiesOf */ SELECT r.id, r.referrer_id, r.referee_id, r.click_id, r.created_at,
 		r.risk_score, r.risk_signals, r.review, r.ip_hash, r.subnet_hash,
-		COALESCE(ur.username, ''), COALESCE(ue.username, ''), pe.plan,
+		`+displayName("ur", "pr")+`, `+displayName("ue", "pe")+`, pe.plan,
 		(ue.email_verified_at IS NOT NULL OR pe.verified_at IS NOT NULL), pr.banned_at IS NOT NULL
 		FROM referrals r JOIN participants pr ON pr.id = r.referrer_id LEFT JOIN users ur ON ur.id = pr.user_id
 		JOIN participants pe ON pe.id = r.referee_id LEFT JOIN users ue ON ue.id = pe.user_id

@@ -2,6 +2,7 @@ package web
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/referralhub/referralhub"
 )
@@ -10,7 +11,7 @@ import (
 func programFormFrom(p referralhub.Program) programForm {
 	f := programForm{Name: p.Name, WindowDays: formatDays(p.AttributionWindow), HoldDays: formatDays(p.Hold),
 		PointsPerCoupon: strconv.FormatInt(p.PointsPerCoupon, 10), CouponValue: formatMoneyInput(p.CouponValue),
-		CouponCurrency: p.CouponCurrency}
+		CouponCurrency: p.CouponCurrency, RedirectHosts: strings.Join(p.AllowedRedirectHosts, "\n")}
 	for i, r := range p.Rules {
 		f.Rules = append(f.Rules, ruleFormFrom(i, r))
 	}

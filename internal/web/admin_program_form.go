@@ -23,6 +23,7 @@ const maxRuleRows = 2 * core.MaxRules
 type programForm struct {
 	Name, WindowDays, HoldDays                   string
 	PointsPerCoupon, CouponValue, CouponCurrency string
+	RedirectHosts                                string // one per line, or comma-separated
 	Rules                                        []ruleForm
 	Errors                                       map[string]string // "name", "rule.0.referrer", ...
 	Message                                      string
@@ -63,7 +64,8 @@ func isNone(choice string) bool { return choice == "" || choice == choiceNone }
 func readProgramForm(form url.Values) programForm {
 	f := programForm{Name: form.Get("name"), WindowDays: form.Get("attribution_window_days"),
 		HoldDays: form.Get("hold_days"), PointsPerCoupon: form.Get("points_per_coupon"),
-		CouponValue: form.Get("coupon_value"), CouponCurrency: form.Get("coupon_currency")}
+		CouponValue: form.Get("coupon_value"), CouponCurrency: form.Get("coupon_currency"),
+		RedirectHosts: form.Get("redirect_hosts")}
 	n, _ := strconv.Atoi(form.Get("rule_count"))
 	for i := range min(max(n, 0), maxRuleRows) {
 		f.Rules = append(f.Rules, readRuleRow(form, i))

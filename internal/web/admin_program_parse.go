@@ -2,10 +2,13 @@ package web
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/referralhub/referralhub"
+	"github.com/referralhub/referralhub/internal/core"
 )
 
 // program turns the form into a program. rows[K] is the form row that the
@@ -20,6 +23,7 @@ func (f programForm) program() (p referralhub.Program, rows []int, fe referralhu
 	p.PointsPerCoupon = wholeField(fe, "points_per_coupon", f.PointsPerCoupon)
 	p.CouponValue = moneyField(fe, "coupon_value", f.CouponValue)
 	p.CouponCurrency = currencyCode(f.CouponCurrency)
+	p.AllowedRedirectHosts = hostList(f.RedirectHosts)
 	for _, row := range f.Rules {
 		if row.Delete || row.blank() {
 			continue
@@ -28,6 +32,25 @@ func (f programForm) program() (p referralhub.Program, rows []int, fe referralhu
 		p.Rules = append(p.Rules, row.rule(fe, fmt.Sprintf("rule.%d.", row.N)))
 	}
 	return p, rows, fe
+}
+
+// hostList splits the redirect hosts as typed, at commas, line breaks and
+// spaces, lower-cased and without repeats; nil when there are none. The
+// core judges each name, and the length of the list, which is read no
+// further than the core allows.
+func hostList(typed string) []string {
+	var hosts []string
+	for _, h := range strings.FieldsFunc(strings.ToLower(typed), func(r rune) bool {
+		return r == ',' || unicode.IsSpace(r)
+	}) {
+		if len(hosts) > core.MaxRedirectHosts { // enough for the core to refuse the list
+			break
+		}
+		if !slices.Contains(hosts, h) {
+			hosts = append(hosts, h)
+		}
+	}
+	return hosts
 }
 
 // rule reads one row; field errors are named prefix+field.

@@ -26,6 +26,9 @@ func changeSummary(cur, next referralhub.Program) string {
 	if cur.PointsPerCoupon != next.PointsPerCoupon || cur.CouponValue != next.CouponValue || cur.CouponCurrency != next.CouponCurrency {
 		parts = append(parts, "changed points redemption")
 	}
+	if !slices.Equal(cur.AllowedRedirectHosts, next.AllowedRedirectHosts) {
+		parts = append(parts, "changed the redirect hosts")
+	}
 	parts = append(parts, ruleChanges(cur.Rules, next.Rules)...)
 	if len(parts) == 0 {
 		return "Saved without changes."

@@ -18,8 +18,9 @@ import (
 	"github.com/referralhub/referralhub/internal/storage/storagetest"
 )
 
-// formFields returns what a browser would submit from the page's form that
-// posts to action: text and hidden inputs, checked boxes, selected options.
+// scrapeForm returns what a browser would submit from the page's form that
+// posts to action: text and hidden inputs, text areas, checked boxes,
+// selected options.
 func scrapeForm(t *testing.T, body, action string) url.Values {
 	t.Helper()
 	start := strings.Index(body, `<form method="post" action="`+action+`"`)
@@ -30,6 +31,7 @@ func scrapeForm(t *testing.T, body, action string) url.Values {
 	inputTag := regexp.MustCompile(`<input\b([^>]*)>`)
 	selectTag := regexp.MustCompile(`(?s)<select\b([^>]*)>(.*?)</select>`)
 	optionTag := regexp.MustCompile(`<option value="([^"]*)"( selected)?>`)
+	textareaTag := regexp.MustCompile(`(?s)<textarea\b([^>]*)>(.*?)</textarea>`)
 	vals := url.Values{}
 	for _, m := range inputTag.FindAllStringSubmatch(form, -1) {
 		a := tagAttrs(m[1])
@@ -37,6 +39,9 @@ func scrapeForm(t *testing.T, body, action string) url.Values {
 			continue
 		}
 		vals.Add(a["name"], a["value"])
+	}
+	for _, m := range textareaTag.FindAllStringSubmatch(form, -1) {
+		vals.Add(tagAttrs(m[1])["name"], html.UnescapeString(strings.TrimPrefix(m[2], "\n")))
 	}
 	for _, m := range selectTag.FindAllStringSubmatch(form, -1) {
 		opts := optionTag.FindAllStringSubmatch(m[2], -1)
@@ -229,7 +234,7 @@ func TestAdminProgramFormRoundTrips(t *testing.T) {
 				{Trigger: "upgraded.pro", Segment: "free", Referee: &referralhub.RewardSpec{Kind: "coupon", Amount: 300, Currency: "gbp"},
 					Hold: new(time.Duration), CapValue: 900, CapPeriod: "day"},
 				{Trigger: "email_verified", Referrer: &referralhub.RewardSpec{Kind: "trial_days", Amount: 14}, CapCount: 2, CapPeriod: "life"},
-			}}
+			}, AllowedRedirectHosts: []string{"shop.example.com", "*.example.org"}}
 		saved, err := s.svc.SaveProgram(context.Background(), root, p, "Set up by test.")
 		if err != nil {
 			t.Fatal(err)

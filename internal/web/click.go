@@ -3,12 +3,14 @@ package web
 import (
 	"net"
 	"net/http"
+	"strings"
 
 	"github.com/referralhub/referralhub/internal/core"
 )
 
 // handleClick is the hot path: GET /r/{code}. A known code gets a signed
-// attribution cookie and a 302 to the signup page; anything else a 302 home
+// attribution cookie and a 302 to the signup page, or to the link's ?to=
+// destination when the program allows its host; anything else a 302 home
 // with nothing recorded.
 func (s *Server) handleClick(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodHead { // link checkers and previews: answer, record nothing
@@ -36,7 +38,23 @@ func (s *Server) handleClick(w http.ResponseWriter, r *http.Request) {
 	}
 	s.setCookie(w, attributionCookie, res.Cookie, s.svc.AttributionWindow(r.Context()))
 	w.Header().Set("Cache-Control", "no-store")
-	http.Redirect(w, r, "/signup", http.StatusFound)
+	http.Redirect(w, r, s.clickTarget(r, res.Attribution), http.StatusFound)
+}
+
+// clickTarget is where an attributed click goes: the link's ?to=
+// destination with the code and click id added, when the program allows
+// its host, else the signup page. Only a link whose query holds "to=" pays
+// for parsing it.
+func (s *Server) clickTarget(r *http.Request, a core.Attribution) string {
+	if !strings.Contains(r.URL.RawQuery, "to=") {
+		return "/signup"
+	}
+	if to := r.URL.Query()["to"]; len(to) == 1 { // several: ambiguous, ignored
+		if target, ok := s.svc.Landing(r.Context(), to[0], a); ok {
+			return target
+		}
+	}
+	return "/signup"
 }
 
 // clientIP is the peer address. Trusted proxy headers come later.

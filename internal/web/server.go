@@ -19,6 +19,8 @@ import (
 type Config struct {
 	BaseURL   string    // scheme://host[:port] used in every link, no trailing slash
 	RateLimit RateLimit // the zero value limits nothing
+	// API is the JSON API at /api/v1/; nil answers every API path with a JSON 404.
+	API http.Handler
 }
 
 // Server serves the hosted site. Create it with New.

@@ -47,6 +47,9 @@ func TestEveryTemplateRenders(t *testing.T) {
 		"admin_fraud":            {Title: "x", User: user, Data: fraudView{Form: fraudForm{Errors: map[string]string{"review_threshold": "bad", "device_window": "bad"}, Message: "no"}, Notice: "Saved."}},
 		"admin_review":           {Title: "x", User: user, Data: reviewView{State: "held", Tabs: reviewTabs("held"), Full: true, Notice: "ok", Problem: "no", Cases: reviewCaseSamples()}},
 		"admin_audit":            {Title: "x", User: user, Data: auditView{Filters: auditFilters(""), Entries: []referralhub.AuditEntry{{ID: 1, Actor: "root", Action: "review.approve", Subject: "referral 1", Detail: "known customer"}}, Page: 2, Newer: "/admin/audit", Older: "/admin/audit?page=3"}},
+		"admin_webhooks":         {Title: "x", User: user, Data: webhooksView{Endpoints: webhookSamples(), Failed: webhookSamples()[1:], Form: webhookFormSample(false), Notice: "Deleted."}},
+		"admin_webhook":          {Title: "x", User: user, Data: newWebhookView(webhookPageSample(), webhookFormSample(true), "Saved.")},
+		"admin_api_keys":         {Title: "x", User: user, Data: apiKeysView{Keys: []storage.APIKey{{ID: 1, Name: "shop", Scope: "write", Hint: "rhk_ABCDEFGH", CreatedBy: "root", LastUsedAt: time.Now()}, {ID: 2, Name: "old", Scope: "read", RevokedAt: time.Now()}}, Created: &core.NewAPIKey{APIKey: storage.APIKey{Name: "shop", Scope: "write"}, Secret: "rhk_secret"}, Errors: map[string]string{"name": "bad", "scope": "bad"}, Notice: "Revoked."}},
 	}
 	s := &Server{pages: p, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	for name := range p.byName {

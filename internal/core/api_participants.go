@@ -1,0 +1,234 @@
+package core
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/referralhub/referralhub"
+	"github.com/referralhub/referralhub/internal/storage"
+)
+
+// Participants created through the API: a host's product signs its own
+// users up and names them by its own ids. They have no login here.
+const (
+	// ExternalPrefix marks a reference to a participant by external id:
+	// "ext:user_42" instead of the numeric id.
+	ExternalPrefix = "ext:"
+	maxExternalID  = 255
+	maxNameLen     = 200
+)
+
+// ParticipantInput is what an upsert of a participant carries. On an
+// existing participant a nil field is left as it is and an empty one is
+// cleared; the referrer is only ever set when the participant is created.
+type ParticipantInput struct {
+	ExternalID   string
+	Email        *string
+	Name         *string
+	Plan         *string // PlanFree or PlanPaid
+	ReferralCode string  // the referrer, by their code...
+	ClickID      string  // ...or by a click on their link
+}
+
+// APIParticipant is a participant with its link and what it holds.
+type APIParticipant struct {
+	storage.APIParticipant
+	Link     string
+	Points   int64 // available points
+	Balances []referralhub.Balance
+}
+
+// ParticipantCreated is the data of a participant.created webhook.
+type ParticipantCreated struct {
+	ID           int64     `json:"id"`
+	ExternalID   string    `json:"external_id"` // "" for a hosted sign-up
+	Code         string    `json:"code"`
+	ReferralLink string    `json:"referral_link"`
+	Plan         string    `json:"plan"`
+	ReferredBy   *int64    `json:"referred_by"` // the referrer's participant id, null for none
+	CreatedAt    time.Time `json:"created_at"`
+}
+
+// UpsertParticipant creates the participant with in.ExternalID, or
+// updates its email, name and plan. A new participant gets a code, is
+// attributed to its referrer under the hosted signup's rules (a known
+// code, or a human click within the attribution window), has its referral
+// scored for risk by its email, and records its signup so the program's
+// rules reward it, all in one transaction. created reports which happened.
+func (s *Service) UpsertParticipant(ctx context.Context, in ParticipantInput) (p APIParticipant, created bool, err error) {
+	in.Email, in.Name = trimmed(in.Email), trimmed(in.Name)
+	if err := checkParticipantInput(in); err != nil {
+		return p, false, err
+	}
+	id, err := s.db.Read().ParticipantIDByExternal(ctx, in.ExternalID)
+	if err != nil && referralhub.ErrorCode(err) != referralhub.ENOTFOUND {
+		return p, false, err
+	}
+	var ref apiAttribution
+	if id == 0 { // an update keeps the referrer it has: nobody is referred twice
+		if ref, err = s.apiReferrer(ctx, in.ReferralCode, in.ClickID); err != nil {
+			return p, false, err
+		}
+	}
+	err = s.db.InTx(ctx, func(q *storage.Queries) error {
+		id, created, err = s.upsertParticipant(ctx, q, in, ref)
+		return err
+	})
+	if err != nil {
+		return p, false, err
+	}
+	if created {
+		if ref.owner.ParticipantID != 0 {
+			s.active.Forget(ref.owner.ParticipantID)
+		}
+		s.jobsQueued()
+		s.log.InfoContext(ctx, "api participant created", "participant_id", id, "referred", ref.owner.ParticipantID != 0)
+	}
+	p, err = s.apiParticipant(ctx, id)
+	return p, created, err
+}
+
+// upsertParticipant inserts the participant, redrawing a taken code, or
+// updates the one with its external id. Call it inside InTx.
+func (s *Service) upsertParticipant(ctx context.Context, q *storage.Queries, in ParticipantInput, ref apiAttribution) (int64, bool, error) {
+	now := s.now()
+	p := storage.APIParticipant{ExternalID: in.ExternalID, Email: deref(in.Email), Name: deref(in.Name)}
+	p.Plan, p.CreatedAt, p.LastSeenAt = referralhub.PlanFree, now, now
+	if in.Plan != nil {
+		p.Plan = *in.Plan
+	}
+	for range codeAttempts {
+		p.Code = s.newCode()
+		inserted, err := q.InsertAPIParticipant(ctx, &p)
+		if err != nil {
+			return 0, false, err
+		}
+		if inserted {
+			return p.ID, true, s.startAPIParticipant(ctx, q, p, ref)
+		}
+		id, err := q.ParticipantIDByExternal(ctx, in.ExternalID)
+		if err == nil {
+			return id, false, q.UpdateAPIParticipant(ctx, id, in.Email, in.Name, in.Plan)
+		}
+		if referralhub.ErrorCode(err) != referralhub.ENOTFOUND {
+			return 0, false, err
+		}
+	}
+	return 0, false, fmt.Errorf("no free referral code after %d draws", codeAttempts)
+}
+
+// startAPIParticipant records a new participant's referral and signup
+// through the hosted signup's machinery, and tells the webhooks.
+func (s *Service) startAPIParticipant(ctx context.Context, q *storage.Queries, p storage.APIParticipant, ref apiAttribution) error {
+	if ref.owner.ParticipantID == p.ID {
+		ref = apiAttribution{} // never one's own referrer
+	}
+	if err := s.startRewards(ctx, q, referralhub.User{}, p.Participant, ref.owner, ref.click, riskInput{email: p.Email}); err != nil {
+		return err
+	}
+	data := ParticipantCreated{ID: p.ID, ExternalID: p.ExternalID, Code: p.Code, ReferralLink: s.referralLink(p.Code),
+		Plan: p.Plan, CreatedAt: p.CreatedAt.UTC()}
+	if ref.owner.ParticipantID != 0 { // a banned referrer refers nobody: ask the ledger who did
+		r, err := q.ReferralOf(ctx, p.ID)
+		if ignoreGone(err) != nil {
+			return err
+		}
+		if err == nil {
+			data.ReferredBy = &r.ReferrerID
+		}
+	}
+	return s.emit(ctx, q, HookParticipantCreated, p.ID, data)
+}
+
+// Participant returns a participant by reference: its numeric id, or
+// ExternalPrefix and its external id. ENOTFOUND when there is none.
+func (s *Service) Participant(ctx context.Context, ref string) (APIParticipant, error) {
+	p, err := s.lookupParticipant(ctx, ref)
+	if err != nil {
+		return APIParticipant{}, err
+	}
+	return s.apiParticipant(ctx, p.ID)
+}
+
+// lookupParticipant resolves a reference (see Participant).
+func (s *Service) lookupParticipant(ctx context.Context, ref string) (storage.APIParticipant, error) {
+	q := s.db.Read()
+	if ext, ok := strings.CutPrefix(ref, ExternalPrefix); ok {
+		if !validExternalID(ext) {
+			return storage.APIParticipant{}, referralhub.Errorf(referralhub.ENOTFOUND, "No participant has that external id.")
+		}
+		id, err := q.ParticipantIDByExternal(ctx, ext)
+		if err != nil {
+			return storage.APIParticipant{}, err
+		}
+		return q.APIParticipantByID(ctx, id)
+	}
+	id, err := strconv.ParseInt(ref, 10, 64)
+	if err != nil || id <= 0 || ref[0] == '+' {
+		return storage.APIParticipant{}, referralhub.Errorf(referralhub.ENOTFOUND, "No participant has that id.")
+	}
+	return q.APIParticipantByID(ctx, id)
+}
+
+// apiParticipant loads a participant with its link and balances.
+func (s *Service) apiParticipant(ctx context.Context, id int64) (APIParticipant, error) {
+	q := s.db.Read()
+	row, err := q.APIParticipantByID(ctx, id)
+	if err != nil {
+		return APIParticipant{}, err
+	}
+	p := APIParticipant{APIParticipant: row, Link: s.referralLink(row.Code)}
+	if p.Balances, err = q.Balances(ctx, id); err != nil {
+		return APIParticipant{}, err
+	}
+	p.Points = pointsOf(p.Balances)
+	return p, nil
+}
+
+// referralLink is the link a participant shares.
+func (s *Service) referralLink(code string) string { return s.baseURL + "/r/" + code }
+
+func checkParticipantInput(in ParticipantInput) error {
+	fe := referralhub.FieldErrors{}
+	if !validExternalID(in.ExternalID) {
+		fe.Add("external_id", fmt.Sprintf("Give the participant's id in your product: 1 to %d characters on one line.", maxExternalID))
+	}
+	if in.Email != nil && *in.Email != "" {
+		if msg := checkEmail(*in.Email); msg != "" {
+			fe.Add("email", msg)
+		}
+	}
+	if in.Name != nil && (len(*in.Name) > maxNameLen || !isLine(*in.Name)) {
+		fe.Add("name", fmt.Sprintf("Names are up to %d characters on one line.", maxNameLen))
+	}
+	if in.Plan != nil && *in.Plan != referralhub.PlanFree && *in.Plan != referralhub.PlanPaid {
+		fe.Add("plan", "The plan is free or paid.")
+	}
+	if in.ReferralCode != "" && NormalizeCode(in.ReferralCode) == "" {
+		fe.Add("referral_code", "Referral codes are 8 letters and digits.")
+	}
+	if in.ClickID != "" && !validClickID(in.ClickID) {
+		fe.Add("click_id", "Click ids are 26 letters and digits, as the referral link made them.")
+	}
+	return fe.Err()
+}
+
+func validExternalID(id string) bool { return id != "" && len(id) <= maxExternalID && isLine(id) }
+
+func trimmed(s *string) *string {
+	if s == nil {
+		return nil
+	}
+	t := strings.TrimSpace(*s)
+	return &t
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}

@@ -1,0 +1,15 @@
+package core
+
+import (
+	"context"
+
+	"github.com/referralhub/referralhub/internal/storage"
+)
+
+// ProgramStats returns the program's totals: participants, referrals,
+// clicks, rewards by status and kind, and the points and credit
+// participants hold. It runs a fixed number of queries however large the
+// program is.
+func (s *Service) ProgramStats(ctx context.Context) (storage.ProgramTotals, error) {
+	return s.db.Read().ProgramTotals(ctx)
+}

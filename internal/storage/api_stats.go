@@ -1,0 +1,65 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/referralhub/referralhub"
+)
+
+// ProgramTotals are counts over the whole program.
+type ProgramTotals struct {
+	Participants int64 // deleted accounts left out
+	Referrals    int64
+	Clicks       int64 // human clicks, including ones reduced to daily counts
+	Rewards      []RewardCount
+	// Outstanding is what participants hold in points and credit, per
+	// currency: available (not yet spent) and pending.
+	Outstanding []referralhub.Balance
+}
+
+// RewardCount is how many earned ledger entries (not clawbacks or
+// redemptions) have one status and kind.
+type RewardCount struct {
+	Status string
+	Kind   string
+	Count  int64
+}
+
+// ProgramTotals counts participants, referrals, clicks and rewards, and
+// sums outstanding points and credit, in three statements however large
+// the program is.
+func (q *Queries) ProgramTotals(ctx context.Context) (ProgramTotals, error) {
+	var t ProgramTotals
+	err := q.queryRow(ctx, `/* ProgramTotals */ SELECT
+		(SELECT count(*) FROM participants WHERE deleted_at IS NULL),
+		(SELECT count(*) FROM referrals),
+		(SELECT COALESCE(SUM(click_count), 0) FROM participants)`).Scan(&t.Participants, &t.Referrals, &t.Clicks)
+	if err != nil {
+		return t, fmt.Errorf("program totals: %w", err)
+	}
+	if t.Rewards, err = q.rewardCounts(ctx); err != nil {
+		return t, err
+	}
+	t.Outstanding, err = q.balances(ctx, `/* ProgramOutstanding */ SELECT kind, currency, COALESCE(SUM(available), 0),
+		COALESCE(SUM(pending), 0) FROM balances WHERE kind IN ('points', 'credit') GROUP BY kind, currency ORDER BY kind, currency`)
+	return t, err
+}
+
+func (q *Queries) rewardCounts(ctx context.Context) ([]RewardCount, error) {
+	rows, err := q.query(ctx, `/* RewardCounts */ SELECT status, kind, count(*) FROM rewards WHERE entry = 'reward'
+		GROUP BY status, kind ORDER BY status, kind`)
+	if err != nil {
+		return nil, fmt.Errorf("reward counts: %w", err)
+	}
+	defer rows.Close()
+	var out []RewardCount
+	for rows.Next() {
+		var c RewardCount
+		if err := rows.Scan(&c.Status, &c.Kind, &c.Count); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}

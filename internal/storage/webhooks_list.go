@@ -1,0 +1,86 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/referralhub/referralhub"
+)
+
+// WebhookDelivery returns one delivery, or ENOTFOUND.
+func (q *Queries) WebhookDelivery(ctx context.Context, id int64) (WebhookDelivery, error) {
+	d, err := scanWebhookDelivery(q.queryRow(ctx, `/* WebhookDelivery */ SELECT `+webhookDeliveryColumns+`
+		FROM webhook_deliveries d JOIN webhook_events v ON v.id = d.event_id WHERE d.id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return d, referralhub.Errorf(referralhub.ENOTFOUND, "There is no such webhook delivery.")
+	}
+	if err != nil {
+		return d, fmt.Errorf("webhook delivery: %w", err)
+	}
+	return d, nil
+}
+
+// WebhookDeliveries lists an endpoint's deliveries in state ("" for any),
+// newest first, or oldest first when oldestFirst is set.
+func (q *Queries) WebhookDeliveries(ctx context.Context, endpointID int64, state string, oldestFirst bool, limit int) ([]WebhookDelivery, error) {
+	order := "DESC"
+	if oldestFirst {
+		order = "ASC"
+	}
+	rows, err := q.query(ctx, `/* WebhookDeliveries */ SELECT `+webhookDeliveryColumns+`
+		FROM webhook_deliveries d JOIN webhook_events v ON v.id = d.event_id
+		WHERE d.endpoint_id = $1 AND ($2 = '' OR d.state = $2) ORDER BY d.id `+order+` LIMIT $3`, endpointID, state, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list webhook deliveries: %w", err)
+	}
+	defer rows.Close()
+	var out []WebhookDelivery
+	for rows.Next() {
+		d, err := scanWebhookDelivery(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// WebhookDeliveryCounts counts an endpoint's deliveries by state.
+func (q *Queries) WebhookDeliveryCounts(ctx context.Context, endpointID int64) (map[string]int64, error) {
+	rows, err := q.query(ctx, `/* WebhookDeliveryCounts */ SELECT state, count(*) FROM webhook_deliveries
+		WHERE endpoint_id = $1 GROUP BY state`, endpointID)
+	if err != nil {
+		return nil, fmt.Errorf("count webhook deliveries: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var (
+			state string
+			n     int64
+		)
+		if err := rows.Scan(&state, &n); err != nil {
+			return nil, err
+		}
+		out[state] = n
+	}
+	return out, rows.Err()
+}
+
+const webhookDeliveryColumns = `d.id, d.endpoint_id, d.event_id, v.type, d.participant_id, d.state, d.sends, d.attempts,
+	d.last_status, d.last_error, d.first_attempt_at, d.created_at, d.delivered_at, d.dead_at`
+
+// scanWebhookDelivery scans webhookDeliveryColumns, then extra.
+func scanWebhookDelivery(row interface{ Scan(...any) error }, extra ...any) (WebhookDelivery, error) {
+	var (
+		d                  WebhookDelivery
+		first, deliv, dead sql.NullTime
+	)
+	dest := append([]any{&d.ID, &d.EndpointID, &d.EventID, &d.EventType, &d.ParticipantID, &d.State, &d.Sends, &d.Attempts,
+		&d.LastStatus, &d.LastError, &first, &d.CreatedAt, &deliv, &dead}, extra...)
+	err := row.Scan(dest...)
+	d.FirstAttemptAt, d.CreatedAt, d.DeliveredAt, d.DeadAt = utc(first), d.CreatedAt.UTC(), utc(deliv), utc(dead)
+	return d, err
+}
