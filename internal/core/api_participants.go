@@ -126,21 +126,23 @@ func (s *Service) startAPIParticipant(ctx context.Context, q *storage.Queries, p
 	if ref.owner.ParticipantID == p.ID {
 		ref = apiAttribution{} // never one's own referrer
 	}
-	if err := s.startRewards(ctx, q, referralhub.User{}, p.Participant, ref.owner, ref.click, riskInput{email: p.Email}); err != nil {
-		return err
-	}
+	// participant.created goes first, as for a hosted signup: receivers
+	// hear of the participant before of their referral and rewards.
 	data := ParticipantCreated{ID: p.ID, ExternalID: p.ExternalID, Code: p.Code, ReferralLink: s.referralLink(p.Code),
 		Plan: p.Plan, CreatedAt: p.CreatedAt.UTC()}
-	if ref.owner.ParticipantID != 0 { // a banned referrer refers nobody: ask the ledger who did
-		r, err := q.ReferralOf(ctx, p.ID)
-		if ignoreGone(err) != nil {
+	if id := ref.owner.ParticipantID; id != 0 {
+		banned, err := q.Banned(ctx, id) // a banned referrer refers nobody
+		if err != nil {
 			return err
 		}
-		if err == nil {
-			data.ReferredBy = &r.ReferrerID
+		if !banned {
+			data.ReferredBy = &id
 		}
 	}
-	return s.emit(ctx, q, HookParticipantCreated, p.ID, data)
+	if err := s.emit(ctx, q, HookParticipantCreated, p.ID, data); err != nil {
+		return err
+	}
+	return s.startRewards(ctx, q, referralhub.User{}, p.Participant, ref.owner, ref.click, riskInput{email: p.Email})
 }
 
 // Participant returns a participant by reference: its numeric id, or

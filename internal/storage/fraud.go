@@ -77,7 +77,7 @@ func (q *Queries) SeenWith(ctx context.Context, ids []int64, kind string, hashes
 // Linked lists other participants seen with the same device or IP hashes
 // as a participant, for the review page.
 func (q *Queries) Linked(ctx context.Context, participantID int64, limit int) ([]LinkedAccount, error) {
-	rows, err := q.query(ctx, `/* Linked */ SELECT DISTINCT o.participant_id, COALESCE(u.username, ''), o.kind
+	rows, err := q.query(ctx, `/* Linked */ SELECT DISTINCT o.participant_id, `+displayName("u", "p")+`, o.kind
 		FROM sightings s JOIN sightings o ON o.kind = s.kind AND o.value_hash = s.value_hash AND o.participant_id <> s.participant_id
 		JOIN participants p ON p.id = o.participant_id LEFT JOIN users u ON u.id = p.user_id
 		WHERE s.participant_id = $1 ORDER BY o.participant_id LIMIT $2`,
@@ -256,12 +256,16 @@ type ReviewItem struct {
 	ReviewNote                  string
 }
 
-const reviewItemQuery = `SELECT r.id, r.referrer_id, r.referee_id, r.created_at, r.risk_score, r.risk_signals, r.review,
-	COALESCE(ur.username, ''), COALESCE(ue.username, ''), COALESCE(ur.email, ''), COALESCE(ue.email, ''),
+// reviewItemQuery selects a referral for review, with both people's names
+// (usernames, or the names the API gave) and emails.
+func reviewItemQuery() string {
+	return `SELECT r.id, r.referrer_id, r.referee_id, r.created_at, r.risk_score, r.risk_signals, r.review,
+	` + displayName("ur", "pr") + `, ` + displayName("ue", "pe") + `, COALESCE(ur.email, pr.email, ''), COALESCE(ue.email, pe.email, ''),
 	COALESCE(ua.username, ''), r.review_note
 	FROM referrals r JOIN participants pr ON pr.id = r.referrer_id LEFT JOIN users ur ON ur.id = pr.user_id
 	JOIN participants pe ON pe.id = r.referee_id LEFT JOIN users ue ON ue.id = pe.user_id
 	LEFT JOIN users ua ON ua.id = r.reviewed_by `
+}
 
 func scanReviewItem(row interface{ Scan(...any) error }) (ReviewItem, error) {
 	var (
@@ -280,7 +284,7 @@ func scanReviewItem(row interface{ Scan(...any) error }) (ReviewItem, error) {
 
 // ReferralsInReview lists referrals in a review state, oldest first.
 func (q *Queries) ReferralsInReview(ctx context.Context, review string, limit int) ([]ReviewItem, error) {
-	rows, err := q.query(ctx, `/* ReferralsInReview */ `+reviewItemQuery+`WHERE r.review = $1 ORDER BY r.created_at, r.id LIMIT $2`,
+	rows, err := q.query(ctx, `/* ReferralsInReview */ `+reviewItemQuery()+`WHERE r.review = $1 ORDER BY r.created_at, r.id LIMIT $2`,
 		review, limit)
 	if err != nil {
 		return nil, fmt.Errorf("referrals in review: %w", err)
@@ -299,7 +303,7 @@ func (q *Queries) ReferralsInReview(ctx context.Context, review string, limit in
 
 // ReviewItemByID returns one referral for review, or ENOTFOUND.
 func (q *Queries) ReviewItemByID(ctx context.Context, referralID int64) (ReviewItem, error) {
-	it, err := scanReviewItem(q.queryRow(ctx, `/* ReviewItemByID */ `+reviewItemQuery+`WHERE r.id = $1`, referralID))
+	it, err := scanReviewItem(q.queryRow(ctx, `/* ReviewItemByID */ `+reviewItemQuery()+`WHERE r.id = $1`, referralID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return it, referralhub.Errorf(referralhub.ENOTFOUND, "No such referral.")
 	}
@@ -325,7 +329,8 @@ type History struct {
 // HistoryOf summarises a participant, or ENOTFOUND.
 func (q *Queries) HistoryOf(ctx context.Context, participantID int64) (History, error) {
 	h := History{ParticipantID: participantID}
-	err := q.queryRow(ctx, `/* HistoryOf */ SELECT COALESCE(u.username, ''), p.created_at, u.email_verified_at IS NOT NULL,
+	err := q.queryRow(ctx, `/* HistoryOf */ SELECT `+displayName("u", "p")+`, p.created_at,
+		(u.email_verified_at IS NOT NULL OR p.verified_at IS NOT NULL),
 		p.banned_at IS NOT NULL, p.referral_count, p.click_count,
 		(SELECT count(*) FROM rewards w WHERE w.participant_id = p.id),
 		(SELECT count(*) FROM referrals r WHERE r.referrer_id = p.id AND r.review IN ('held', 'blocked', 'rejected'))
