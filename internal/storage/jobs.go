@@ -149,21 +149,27 @@ func (q *Queries) Jobs(ctx context.Context, state string, limit int) ([]Job, err
 
 // JobCounts counts jobs by state.
 func (q *Queries) JobCounts(ctx context.Context) (map[string]int64, error) {
-	rows, err := q.query(ctx, `/* JobCounts */ SELECT state, count(*) FROM jobs GROUP BY state`)
+	return q.countsBy(ctx, "count jobs", `/* JobCounts */ SELECT state, count(*) FROM jobs GROUP BY state`)
+}
+
+// countsBy runs a query answering (key, count) rows and returns them as a
+// map; what names the query in errors.
+func (q *Queries) countsBy(ctx context.Context, what, query string, args ...any) (map[string]int64, error) {
+	rows, err := q.query(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("count jobs: %w", err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	defer rows.Close()
 	out := map[string]int64{}
 	for rows.Next() {
 		var (
-			state string
-			n     int64
+			key string
+			n   int64
 		)
-		if err := rows.Scan(&state, &n); err != nil {
+		if err := rows.Scan(&key, &n); err != nil {
 			return nil, err
 		}
-		out[state] = n
+		out[key] = n
 	}
 	return out, rows.Err()
 }

@@ -49,24 +49,8 @@ func (q *Queries) WebhookDeliveries(ctx context.Context, endpointID int64, state
 
 // WebhookDeliveryCounts counts an endpoint's deliveries by state.
 func (q *Queries) WebhookDeliveryCounts(ctx context.Context, endpointID int64) (map[string]int64, error) {
-	rows, err := q.query(ctx, `/* WebhookDeliveryCounts */ SELECT state, count(*) FROM webhook_deliveries
-		WHERE endpoint_id = $1 GROUP BY state`, endpointID)
-	if err != nil {
-		return nil, fmt.Errorf("count webhook deliveries: %w", err)
-	}
-	defer rows.Close()
-	out := map[string]int64{}
-	for rows.Next() {
-		var (
-			state string
-			n     int64
-		)
-		if err := rows.Scan(&state, &n); err != nil {
-			return nil, err
-		}
-		out[state] = n
-	}
-	return out, rows.Err()
+	return q.countsBy(ctx, "count webhook deliveries", `/* WebhookDeliveryCounts */ SELECT state, count(*)
+		FROM webhook_deliveries WHERE endpoint_id = $1 GROUP BY state`, endpointID)
 }
 
 const webhookDeliveryColumns = `d.id, d.endpoint_id, d.event_id, v.type, d.participant_id, d.state, d.sends, d.attempts,
