@@ -36,6 +36,10 @@ type Program struct {
 	// "*.shop.example" any subdomain of it. Empty: links go to the hosted
 	// signup page only, so they can never serve as an open redirect.
 	AllowedRedirectHosts []string `json:",omitempty"`
+	// Tiers, lowest first, and milestone badges; nil (a program saved
+	// before they existed) means DefaultTiers and DefaultBadges.
+	Tiers  []Tier
+	Badges []Badge
 }
 
 // DefaultFraud is what risk scores do out of the box.

@@ -19,6 +19,7 @@ type NotificationPrefs struct {
 	NewReferral  bool // "You have a new referral"
 	RewardEarned bool // "You earned a reward"
 	RewardReady  bool // "Your reward is ready"
+	Achievement  bool // "You reached Gold", "You earned a badge"
 }
 
 // Participant is a referral profile: the code a person shares and the
@@ -29,9 +30,12 @@ type Participant struct {
 	Code          string
 	CreatedAt     time.Time
 	LastSeenAt    time.Time
-	ReferralCount int64  // people this participant referred
-	ClickCount    int64  // clicks on this participant's link
-	Plan          string // PlanFree or PlanPaid, for rules' segment conditions
+	ReferralCount int64 // people this participant referred
+	ClickCount    int64 // clicks on this participant's link
+	// QualifiedCount is the referrals that count for tiers, badges and the
+	// leaderboard: those whose rewards may run.
+	QualifiedCount int64
+	Plan           string // PlanFree or PlanPaid, for rules' segment conditions
 	// StripeCustomerID lets account credit land on a Stripe balance.
 	StripeCustomerID string
 }

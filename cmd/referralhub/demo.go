@@ -36,6 +36,9 @@ func demoCmd(env cmdEnv, args []string) error {
 		if err != nil {
 			return describe(err)
 		}
+		if err := a.svc.RebuildGamification(env.ctx); err != nil {
+			return fmt.Errorf("demo: tiers, badges and leaderboards: %w", err)
+		}
 		fmt.Fprintf(env.stdout, "created %d users, %d referrals and %d clicks in %s\nlog in as %s with password %q\n",
 			res.Users, res.Referrals, res.Clicks, time.Since(start).Round(time.Millisecond), res.HubUsername, demoPassword)
 		return nil

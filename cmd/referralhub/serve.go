@@ -48,6 +48,7 @@ func serveCmd(env cmdEnv, args []string) error {
 		return fmt.Errorf("make ip salts: %w", err)
 	}
 	go a.cleanSessions(env.ctx)
+	go a.queueAnalyticsRefreshes(env.ctx)
 	workCtx, stopWork := context.WithCancel(env.ctx)
 	jobsDone := make(chan struct{})
 	go func() { a.worker.Run(workCtx); close(jobsDone) }()

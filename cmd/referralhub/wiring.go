@@ -189,22 +189,36 @@ func (a *app) prepareSchema(ctx context.Context) error {
 	return err
 }
 
-// rewardsMigration is the migration that brought the ledger.
-const rewardsMigration = "0002_rewards.sql"
+// rewardsMigration is the migration that brought the ledger, and
+// gamificationMigration the one that brought tiers, badges and the
+// leaderboard.
+const (
+	rewardsMigration      = "0002_rewards.sql"
+	gamificationMigration = "0008_gamification.sql"
+)
 
 // migrate applies pending migrations. When it brings in the ledger, the
 // referrals made before it are credited as the default program would have
-// (points to the referrer), so upgraded dashboards keep their points.
+// (points to the referrer), so upgraded dashboards keep their points; when
+// it brings in tiers and the leaderboard, they are computed from the
+// referrals made before.
 func (a *app) migrate(ctx context.Context) ([]string, error) {
 	applied, err := a.db.Migrate(ctx, time.Now())
-	if err != nil || !slices.Contains(applied, rewardsMigration) {
+	if err != nil {
 		return applied, err
 	}
-	err = a.db.InTx(ctx, func(q *storage.Queries) error {
-		return q.BulkSignupRewards(ctx, core.DefaultRuleID, a.cfg.PointsPerReferral)
-	})
-	if err != nil {
-		return applied, fmt.Errorf("credit referrals made before the ledger: %w", err)
+	if slices.Contains(applied, rewardsMigration) {
+		err = a.db.InTx(ctx, func(q *storage.Queries) error {
+			return q.BulkSignupRewards(ctx, core.DefaultRuleID, a.cfg.PointsPerReferral)
+		})
+		if err != nil {
+			return applied, fmt.Errorf("credit referrals made before the ledger: %w", err)
+		}
+	}
+	if slices.Contains(applied, gamificationMigration) {
+		if err := a.svc.RebuildGamification(ctx); err != nil {
+			return applied, fmt.Errorf("tiers and leaderboards for referrals made before them: %w", err)
+		}
 	}
 	return applied, nil
 }

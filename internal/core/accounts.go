@@ -145,6 +145,7 @@ func (s *Service) referrerFor(ctx context.Context, cookie string) (referralhub.C
 func (s *Service) startRewards(ctx context.Context, q *storage.Queries, u referralhub.User, p referralhub.Participant,
 	referrer referralhub.CodeOwner, click Attribution, risk riskInput) error {
 	now := s.now()
+	var referralID int64
 	if u.ID != 0 { // API participants have no login and verify through their host
 		if err := s.enqueue(ctx, q, JobMail, "", now, jobPayload{Mail: mailVerify, UserID: u.ID}); err != nil {
 			return err
@@ -176,6 +177,7 @@ func (s *Service) startRewards(ctx context.Context, q *storage.Queries, u referr
 		if err := q.CreateReferral(ctx, &r); err != nil {
 			return err
 		}
+		referralID = r.ID
 		if err := s.emitNewReferral(ctx, q, r); err != nil {
 			return err
 		}
@@ -197,7 +199,10 @@ func (s *Service) startRewards(ctx context.Context, q *storage.Queries, u referr
 			return err
 		}
 	}
-	return s.recordOrganicSignup(ctx, q, p, now)
+	if err := s.recordOrganicSignup(ctx, q, p, now); err != nil || referralID == 0 {
+		return err
+	}
+	return s.settleReferral(ctx, q, referralID, now)
 }
 
 // recordOrganicSignup records the signup event (rewarded when the

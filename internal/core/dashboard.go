@@ -17,6 +17,8 @@ type Dashboard struct {
 	Referrals []referralhub.ReferredUser
 	Page      int // 1-based
 	Pages     int
+	Tier      referralhub.TierProgress
+	Badges    []referralhub.EarnedBadge
 }
 
 // Dashboard builds participant p's dashboard in a fixed number of queries
@@ -35,6 +37,9 @@ func (s *Service) Dashboard(ctx context.Context, p referralhub.Participant, page
 		return Dashboard{}, err
 	}
 	d.Points = pointsOf(d.Balances)
+	if d.Tier, d.Badges, err = s.achievements(ctx, p); err != nil {
+		return Dashboard{}, err
+	}
 	d.Pages = max(1, int((stats.Referrals+ReferralsPerPage-1)/ReferralsPerPage))
 	d.Page = min(max(page, 1), d.Pages)
 	if stats.Referrals > 0 {

@@ -40,6 +40,9 @@ func rewardGate(fraud referralhub.FraudSettings, parties storage.ReferralParties
 // left to their release jobs, which check the gate again. Call it inside
 // InTx.
 func (s *Service) releaseReferral(ctx context.Context, q *storage.Queries, referralID int64, now time.Time) error {
+	if err := s.settleReferral(ctx, q, referralID, now); err != nil {
+		return err
+	}
 	parties, err := q.ReferralPartiesByID(ctx, referralID)
 	if err != nil {
 		return ignoreGone(err)

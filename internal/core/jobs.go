@@ -25,6 +25,7 @@ type jobPayload struct {
 	ReferralID int64  `json:"referral_id,omitempty"`
 	Email      string `json:"email,omitempty"`       // password resets: the address asked for
 	DeliveryID int64  `json:"delivery_id,omitempty"` // JobWebhook: the webhook delivery to send
+	Detail     string `json:"detail,omitempty"`      // achievement mails: what was achieved
 }
 
 // jobAttempts is how often a job runs before it is left failed for an
@@ -65,6 +66,7 @@ func (s *Service) JobHandlers() map[string]func(context.Context, storage.Job) er
 		JobReleaseHold: s.runReleaseJob,
 		JobFulfil:      s.runFulfilJob,
 		JobWebhook:     s.runWebhookJob,
+		JobAnalytics:   s.runAnalyticsJob,
 	}
 }
 

@@ -47,7 +47,7 @@ func (s *Service) runMailJob(ctx context.Context, j storage.Job) error {
 	if err != nil || !send {
 		return err
 	}
-	data.SiteName = s.siteName(ctx)
+	s.brandMail(ctx, &data)
 	unsub := p.Mail
 	if p.Mail == mailVerify || p.Mail == mailReset {
 		unsub = unsubscribeAll
@@ -94,6 +94,12 @@ func (s *Service) composeMail(ctx context.Context, p jobPayload) (storage.Recipi
 		}
 		return to, mail.Data{Username: to.Username, Link: s.baseURL + "/",
 			Detail: parties.RefereeName + " signed up through your link"}, true, nil
+	case mailAchievement:
+		to, err := q.RecipientByUser(ctx, p.UserID)
+		if err != nil || !to.Prefs.Achievement {
+			return to, mail.Data{}, false, ignoreGone(err)
+		}
+		return to, mail.Data{Username: to.Username, Link: s.baseURL + "/", Detail: p.Detail}, true, nil
 	case mailRewardEarned, mailRewardReady:
 		r, err := q.Reward(ctx, p.RewardID)
 		if err != nil {
@@ -137,14 +143,6 @@ func (s *Service) mailLink(ctx context.Context, q *storage.Queries, to storage.R
 		return "", err
 	}
 	return s.baseURL + path + "?token=" + url.QueryEscape(token), nil
-}
-
-func (s *Service) siteName(ctx context.Context) string {
-	p, err := s.Program(ctx)
-	if err != nil {
-		return "ReferralHub"
-	}
-	return p.Name
 }
 
 func (s *Service) mailHost() string {

@@ -96,6 +96,9 @@ func (s *Service) erase(ctx context.Context, q *storage.Queries, userID int64) (
 	if err := q.AnonymiseParticipant(ctx, p.ID, tombstoneCode(), s.now()); err != nil {
 		return gone, err
 	}
+	if err := s.refreshBoardStanding(ctx, q, p.ID); err != nil {
+		return gone, err
+	}
 	return gone, q.DeleteUser(ctx, userID)
 }
 

@@ -40,6 +40,7 @@ type ExportNotifications struct {
 	NewReferral  bool `json:"new_referral"`
 	RewardEarned bool `json:"reward_earned"`
 	RewardReady  bool `json:"reward_ready"`
+	Achievement  bool `json:"achievement"`
 }
 
 // ExportReferral is the user's link and who referred them.

@@ -183,7 +183,7 @@ func TestExportHasTheDataAndNoSecrets(t *testing.T) {
 		doc := string(body)
 		for _, want := range []string{
 			`"email":"bobwhite@example.com"`, `"username":"bobwhite"`, `"plan":"paid"`, `"stripe_customer_id":"cus_bob"`,
-			`"notifications":{"new_referral":true,"reward_earned":false,"reward_ready":false}`,
+			`"notifications":{"new_referral":true,"reward_earned":false,"reward_ready":false,"achievement":false}`,
 			`"code":"` + bob.p.Code + `"`, `"link":"http://refer.example.com/r/` + bob.p.Code + `"`,
 			`"referred_by":{"username":"alice"`, `"referrals":[{"username":"carol"`,
 			`"name":"purchase","key":"order-7","amount":1234,"currency":"usd"`, `"name":"signup"`,

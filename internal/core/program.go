@@ -118,6 +118,12 @@ func (s *Service) SaveProgram(ctx context.Context, admin referralhub.User, p ref
 		if p.Fraud == nil { // a form that does not edit them keeps them
 			p.Fraud = cur.Fraud
 		}
+		if p.Tiers == nil {
+			p.Tiers = cur.Tiers
+		}
+		if p.Badges == nil {
+			p.Badges = cur.Badges
+		}
 		p.NextRuleID = max(p.NextRuleID, cur.NextRuleID, 1)
 		for i := range p.Rules {
 			if p.Rules[i].ID == 0 {

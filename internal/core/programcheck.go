@@ -42,6 +42,8 @@ func ValidateProgram(p referralhub.Program) error {
 	for i, r := range p.Rules {
 		checkRule(fe, fmt.Sprintf("rule.%d.", i), r)
 	}
+	checkTiers(fe, p.Tiers)
+	checkBadges(fe, p.Badges)
 	return fe.Err()
 }
 
@@ -60,6 +62,9 @@ func checkRule(fe referralhub.FieldErrors, prefix string, r referralhub.Rule) {
 	}
 	if r.Referrer == nil && r.Referee == nil {
 		fe.Add(prefix+"referrer", "Reward the referrer, the friend or both.")
+	}
+	if referralhub.IsAchievementEvent(r.Trigger) && r.Referee != nil {
+		fe.Add(prefix+"referee", "A tier or badge rewards the person who reached it: set the referrer's reward only.")
 	}
 	if r.Referrer != nil {
 		if msg := checkSpec(*r.Referrer); msg != "" {

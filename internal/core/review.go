@@ -147,7 +147,10 @@ func (s *Service) rejectReferral(ctx context.Context, q *storage.Queries, admin 
 	if err != nil {
 		return err
 	}
-	return s.takeBack(ctx, q, rewards, 0, "rejected")
+	if err := s.takeBack(ctx, q, rewards, 0, "rejected"); err != nil {
+		return err
+	}
+	return s.settleReferral(ctx, q, it.ID, now)
 }
 
 // Ban bans a participant: their pending rewards are cancelled and their
@@ -182,6 +185,9 @@ func (s *Service) ban(ctx context.Context, q *storage.Queries, admin referralhub
 				return err
 			}
 		}
+	}
+	if err := s.refreshBoardStanding(ctx, q, participantID); err != nil {
+		return err
 	}
 	return s.audit(ctx, q, admin, "participant.ban", fmt.Sprintf("participant %d", participantID), why, now)
 }

@@ -293,6 +293,9 @@ func (s *Service) flagSharedCustomer(ctx context.Context, q *storage.Queries, pa
 		if err := q.Rescore(ctx, r); err != nil {
 			return err
 		}
+		if err := s.settleReferral(ctx, q, r.ID, s.now()); err != nil {
+			return err
+		}
 		if r.Review != was {
 			if err := s.emitReferralFlagged(ctx, q, r.ID); err != nil {
 				return err

@@ -63,8 +63,21 @@ func (s *Service) credit(ctx context.Context, q *storage.Queries, prog referralh
 	r := referralhub.Reward{ParticipantID: parties.RefereeID, Side: side, Entry: referralhub.EntryReward, RuleID: rule.ID,
 		ReferralID: parties.ID, EventID: ev.ID, Kind: spec.Kind, Amount: spec.Amount, Currency: spec.Currency,
 		PercentOff: spec.PercentOff, Reason: reason(rule, ev, side, parties), CreditedAt: now}
+	// An achievement has no referral, so nothing to gate; its reward is
+	// once per rule and achievement event, by key.
+	gate, key := gateOpen, ""
+	if referralhub.IsAchievementEvent(ev.Name) {
+		r.Reason, key = achievementReason(parties), fmt.Sprintf("rh:achievement:%d:%d", rule.ID, ev.ID)
+	} else {
+		gate = rewardGate(prog.FraudOrDefault(), parties)
+	}
 	if side == referralhub.SideReferrer {
 		r.ParticipantID = parties.ReferrerID
+		if parties.ID != 0 {
+			var note string
+			r.Amount, note = tierMultiplier(prog, spec, parties.ReferrerQualified)
+			r.Reason += note
+		}
 		if capped, err := s.capReached(ctx, q, rule, r, now); err != nil || capped {
 			return err
 		}
@@ -73,7 +86,7 @@ func (s *Service) credit(ctx context.Context, q *storage.Queries, prog referralh
 	if rule.Hold != nil {
 		hold = *rule.Hold
 	}
-	switch gate := rewardGate(prog.FraudOrDefault(), parties); {
+	switch {
 	case gate == gateClosed:
 		r.Status, r.CancelledAt = referralhub.StatusCancelled, now // blocked or rejected: recorded, never paid
 	case hold > 0 || gate == gateWaiting:
@@ -81,7 +94,7 @@ func (s *Service) credit(ctx context.Context, q *storage.Queries, prog referralh
 	default:
 		r.Status, r.ApprovedAt = referralhub.StatusApproved, now
 	}
-	inserted, err := q.InsertReward(ctx, &r, "")
+	inserted, err := q.InsertReward(ctx, &r, key)
 	if err != nil || !inserted || r.Status == referralhub.StatusCancelled {
 		return err
 	}

@@ -281,6 +281,8 @@ func (s *Service) Unsubscribe(ctx context.Context, userID int64, kind, sig strin
 		p.RewardEarned = false
 	case mailRewardReady:
 		p.RewardReady = false
+	case mailAchievement:
+		p.Achievement = false
 	default:
 		p = referralhub.NotificationPrefs{}
 	}

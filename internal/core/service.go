@@ -61,8 +61,10 @@ type Service struct {
 	clicks   *ClickBuffer
 	active   *cache.Cache[int64, int64]                        // active-network counts
 	pages    *cache.Cache[pageKey, []referralhub.ReferredUser] // referral list pages
+	badges   *cache.Cache[badgeKey, []referralhub.EarnedBadge] // badges per qualified count
 	log      *slog.Logger
 	prog     programCache
+	brand    brandCache
 	ips      *ipHasher
 
 	baseURL   string
@@ -123,6 +125,7 @@ func New(deps Deps) *Service {
 		clicks:   deps.Clicks,
 		active:   cache.New[int64, int64](deps.Settings.ActiveCacheTTL, 100_000),
 		pages:    cache.New[pageKey, []referralhub.ReferredUser](10*time.Minute, 10_000),
+		badges:   cache.New[badgeKey, []referralhub.EarnedBadge](10*time.Minute, 10_000),
 		log:      deps.Logger,
 
 		baseURL:   strings.TrimRight(deps.BaseURL, "/"),

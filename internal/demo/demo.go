@@ -53,7 +53,8 @@ type Result struct {
 }
 
 // Generate stores opt.Users users with participants, referrals and clicks
-// in one transaction, so either all of it is stored or none. It refuses
+// in one transaction, so either all of it is stored or none, then fills
+// the analytics rollups. It refuses
 // with ECONFLICT when a user named HubUsername exists, which is how a
 // second run is caught, and with EINVALID when the options are out of range.
 func Generate(ctx context.Context, db *storage.DB, opt Options) (Result, error) {
@@ -72,6 +73,11 @@ func Generate(ctx context.Context, db *storage.DB, opt Options) (Result, error) 
 	if err != nil {
 		return Result{}, err
 	}
+	rolled := time.Now()
+	if err := core.RefreshAnalytics(ctx, db, opt.Now, true); err != nil {
+		return Result{}, err
+	}
+	opt.Log.Info("demo: analytics rolled up", "elapsed", time.Since(rolled).Round(time.Millisecond))
 	opt.Log.Info("demo: done", "engine", db.Engine(), "elapsed", time.Since(began).Round(time.Millisecond))
 	return Result{Users: len(p.users), Referrals: len(p.referred), Clicks: len(p.clicks), HubUsername: HubUsername}, nil
 }

@@ -90,6 +90,9 @@ func (g *generator) people() {
 			name = names.next()
 		}
 		g.p.users[i] = referralhub.User{Email: name + "@example.com", Username: name, CreatedAt: created}
+		if i%10 < 8 { // most people verify their address, a few minutes in
+			g.p.users[i].EmailVerifiedAt = created.Add(time.Duration(1+i%30) * time.Minute)
+		}
 		g.p.parts[i] = referralhub.Participant{Code: uniqueCode(codes), CreatedAt: created, LastSeenAt: g.lastSeen(i, created)}
 		prev = created
 	}

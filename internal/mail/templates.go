@@ -19,11 +19,12 @@ const (
 	KindNewReferral   = "new_referral"
 	KindRewardEarned  = "reward_earned"
 	KindRewardReady   = "reward_ready"
+	KindAchievement   = "achievement" // a tier reached or a badge earned
 )
 
 // Kinds lists every kind of mail the templates can render.
 func Kinds() []string {
-	return []string{KindVerifyEmail, KindPasswordReset, KindNewReferral, KindRewardEarned, KindRewardReady}
+	return []string{KindVerifyEmail, KindPasswordReset, KindNewReferral, KindRewardEarned, KindRewardReady, KindAchievement}
 }
 
 // Data is what every template sees.
@@ -33,6 +34,11 @@ type Data struct {
 	Link           string // the mail's main action link (absolute URL)
 	UnsubscribeURL string // absolute URL of the opt-out / notification settings link; every mail shows it
 	Detail         string // one line of context, e.g. "alice signed up" or "10 points" (may be empty)
+	// The branding, as the site shows it; Render fills blanks (and invalid
+	// colours) with the defaults.
+	BrandColor string // the brand colour, "#rrggbb": the top bar and buttons
+	BrandText  string // the text colour on BrandColor, "#rrggbb"
+	LogoURL    string // absolute URL of the logo; "" shows the name alone
 }
 
 // Templates renders the embedded mail templates. Each kind's file defines
@@ -72,6 +78,7 @@ func (t *Templates) Render(kind string, data Data) (subject, text, html string, 
 	if data.Link == "" || data.UnsubscribeURL == "" {
 		return "", "", "", errors.New("mail: template data needs Link and UnsubscribeURL")
 	}
+	data = data.withBrandDefaults()
 	var b strings.Builder
 	if err := t.text.ExecuteTemplate(&b, kind+".subject", data); err != nil {
 		return "", "", "", fmt.Errorf("mail: rendering %s subject: %w", kind, err)

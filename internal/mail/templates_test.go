@@ -67,6 +67,7 @@ func TestRenderContent(t *testing.T) {
 		"new_referral":   {"new referral", "bob"},
 		"reward_earned":  {"earned a reward", "10 points for bob"},
 		"reward_ready":   {"reward is ready", "10 points for bob"},
+		"achievement":    {"10 points for bob", "spreading the word"},
 	}
 	for kind, phrases := range cases {
 		subject, text, htmlPart, err := tmpl.Render(kind, testData())

@@ -14,7 +14,7 @@ const maxBulkParams = 30000
 
 // Values bound per row by the bulk inserts.
 const (
-	userColumns        = 6
+	userColumns        = 7
 	participantColumns = 4
 	referralColumns    = 4
 )
@@ -33,10 +33,11 @@ func (q *Queries) bulkUserChunk(ctx context.Context, users []referralhub.User, p
 	args := make([]any, 0, len(users)*userColumns)
 	index := make(map[string]int, len(users))
 	for i, u := range users {
-		args = append(args, u.Email, EmailKey(u.Email), u.Username, passwordHash, u.IsAdmin, q.ts(u.CreatedAt))
+		args = append(args, u.Email, EmailKey(u.Email), u.Username, passwordHash, u.IsAdmin, q.ts(u.CreatedAt),
+			q.nullTime(u.EmailVerifiedAt))
 		index[u.Username] = i
 	}
-	query := q.valuesSQL(`/* BulkUsers */ INSERT INTO users (email, email_key, username, password_hash, is_admin, created_at) VALUES `,
+	query := q.valuesSQL(`/* BulkUsers */ INSERT INTO users (email, email_key, username, password_hash, is_admin, created_at, email_verified_at) VALUES `,
 		len(users), userColumns, ` RETURNING id, username`)
 	err := q.scanIDs(ctx, query, args, index, func(i int, id int64) { users[i].ID = id })
 	if q.d.isUnique(err, "users_email_key", "users.email_key") || q.d.isUnique(err, "users_username_key", "users.username") {

@@ -79,7 +79,7 @@ func (q *Queries) RedactJobErrors(ctx context.Context, text string) error {
 // it.
 func (q *Queries) AnonymiseParticipant(ctx context.Context, participantID int64, code string, now time.Time) error {
 	res, err := q.exec(ctx, `/* AnonymiseParticipant */ UPDATE participants SET user_id = NULL, code = $2,
-		stripe_customer_id = '', deleted_at = $3,
+		stripe_customer_id = '', deleted_at = $3, display_name = '',
 		verified_at = (SELECT u.email_verified_at FROM users u WHERE u.id = participants.user_id)
 		WHERE id = $1`, participantID, code, q.ts(now))
 	if err != nil {

@@ -96,6 +96,8 @@ type ReferralParties struct {
 	RefereePlan     string
 	RefereeVerified bool
 	ReferrerBanned  bool
+	// ReferrerQualified is the referrer's qualified referrals: their tier.
+	ReferrerQualified int64
 }
 
 // displayName is the SQL for how reasons and mail name a participant (p)
@@ -117,12 +119,12 @@ func (q *Queries) ReferralPartiesOf(ctx context.Context, refereeID int64) (Refer
 	err := q.queryRow(ctx, `/* ReferralPartiesOf */ SELECT r.id, r.referrer_id, r.referee_id, r.click_id, r.created_at,
 		r.risk_score, r.risk_signals, r.review, r.ip_hash, r.subnet_hash,
 		`+displayName("ur", "pr")+`, `+displayName("ue", "pe")+`, pe.plan,
-		(ue.email_verified_at IS NOT NULL OR pe.verified_at IS NOT NULL), pr.banned_at IS NOT NULL
+		(ue.email_verified_at IS NOT NULL OR pe.verified_at IS NOT NULL), pr.banned_at IS NOT NULL, pr.qualified_count
 		FROM referrals r JOIN participants pr ON pr.id = r.referrer_id LEFT JOIN users ur ON ur.id = pr.user_id
 		JOIN participants pe ON pe.id = r.referee_id LEFT JOIN users ue ON ue.id = pe.user_id
 		WHERE r.referee_id = $1`, refereeID).Scan(&rp.ID, &rp.ReferrerID, &rp.RefereeID, &click, &rp.CreatedAt,
 		&rp.RiskScore, &signals, &rp.Review, &rp.IPHash, &rp.SubnetHash,
-		&rp.ReferrerName, &rp.RefereeName, &rp.RefereePlan, &rp.RefereeVerified, &rp.ReferrerBanned)
+		&rp.ReferrerName, &rp.RefereeName, &rp.RefereePlan, &rp.RefereeVerified, &rp.ReferrerBanned, &rp.ReferrerQualified)
 	if errors.Is(err, sql.ErrNoRows) {
 		return rp, referralhub.Errorf(referralhub.ENOTFOUND, "not referred")
 	}

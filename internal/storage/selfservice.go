@@ -21,13 +21,14 @@ type Recipient struct {
 }
 
 const recipientQuery = `SELECT u.id, p.id, u.email, u.username, u.email_verified_at IS NOT NULL,
-	u.notify_new_referral, u.notify_reward_earned, u.notify_reward_ready
+	u.notify_new_referral, u.notify_reward_earned, u.notify_reward_ready, u.notify_achievement
 	FROM users u JOIN participants p ON p.user_id = u.id `
 
 func (q *Queries) recipient(ctx context.Context, name, where string, arg any) (Recipient, error) {
 	var r Recipient
 	err := q.queryRow(ctx, "/* "+name+" */ "+recipientQuery+where, arg).Scan(&r.UserID, &r.ParticipantID, &r.Email, &r.Username,
-		&r.Verified, &r.Prefs.NewReferral, &r.Prefs.RewardEarned, &r.Prefs.RewardReady)
+		&r.Verified, &r.Prefs.NewReferral, &r.Prefs.RewardEarned, &r.Prefs.RewardReady,
+		&r.Prefs.Achievement)
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, referralhub.Errorf(referralhub.ENOTFOUND, "No such user.")
 	}
@@ -122,7 +123,8 @@ func (q *Queries) DeleteUserSessions(ctx context.Context, userID int64, keep str
 // SetNotificationPrefs stores which notification emails a user gets.
 func (q *Queries) SetNotificationPrefs(ctx context.Context, userID int64, p referralhub.NotificationPrefs) error {
 	_, err := q.exec(ctx, `/* SetNotificationPrefs */ UPDATE users SET notify_new_referral = $2, notify_reward_earned = $3,
-		notify_reward_ready = $4 WHERE id = $1`, userID, p.NewReferral, p.RewardEarned, p.RewardReady)
+		notify_reward_ready = $4, notify_achievement = $5 WHERE id = $1`, userID, p.NewReferral, p.RewardEarned, p.RewardReady,
+		p.Achievement)
 	if err != nil {
 		return fmt.Errorf("set notification prefs: %w", err)
 	}

@@ -44,11 +44,13 @@ func (q *Queries) SessionUser(ctx context.Context, tokenHash string, now time.Ti
 		verified sql.NullTime
 	)
 	err := q.queryRow(ctx, `/* SessionUser */ SELECT u.id, u.email, u.username, u.is_admin, u.created_at, u.email_verified_at,
-			p.id, p.code, p.created_at, p.last_seen_at, p.referral_count, p.click_count, p.plan, p.stripe_customer_id
+			p.id, p.code, p.created_at, p.last_seen_at, p.referral_count, p.click_count, p.plan, p.stripe_customer_id,
+			p.qualified_count
 		FROM sessions s JOIN users u ON u.id = s.user_id JOIN participants p ON p.user_id = u.id
 		WHERE s.token_hash = $1 AND s.expires_at > $2`, tokenHash, q.ts(now)).
 		Scan(&u.ID, &u.Email, &u.Username, &u.IsAdmin, &u.CreatedAt, &verified,
-			&p.ID, &p.Code, &p.CreatedAt, &p.LastSeenAt, &p.ReferralCount, &p.ClickCount, &p.Plan, &p.StripeCustomerID)
+			&p.ID, &p.Code, &p.CreatedAt, &p.LastSeenAt, &p.ReferralCount, &p.ClickCount, &p.Plan, &p.StripeCustomerID,
+			&p.QualifiedCount)
 	u.EmailVerifiedAt = utc(verified)
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, p, referralhub.Errorf(referralhub.EUNAUTHORIZED, "Please log in.")

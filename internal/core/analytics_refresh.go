@@ -1,0 +1,126 @@
+package core
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/referralhub/referralhub/internal/storage"
+)
+
+// JobAnalytics refreshes the analytics rollups.
+const JobAnalytics = "analytics_refresh"
+
+// Analytics refresh timing.
+const (
+	// AnalyticsRefreshEvery is how often serve queues a refresh; one
+	// instance runs each slot, whatever the number of instances.
+	AnalyticsRefreshEvery = 5 * time.Minute
+	// CohortsRefreshEvery is how stale cohorts may get: they scan every
+	// participant, so they are recomputed at most this often.
+	CohortsRefreshEvery = time.Hour
+	// RetentionWindow: a member counts as retained when last seen at least
+	// this long after signing up.
+	RetentionWindow = 30 * 24 * time.Hour
+)
+
+// RefreshAnalytics brings the rollups up to date as of now: it recomputes
+// today and yesterday, and every day since the first signup when a day is
+// missing (a new install, an upgrade, or a gap after downtime), the top
+// referrers of the preset periods, and the cohorts when they are older
+// than CohortsRefreshEvery or full is set. It
+// is idempotent: running it twice gives the same rows.
+func RefreshAnalytics(ctx context.Context, db *storage.DB, now time.Time, full bool) error {
+	q := db.Read()
+	first, ok, err := q.FirstSignupAt(ctx)
+	if err != nil {
+		return err
+	}
+	from := midnight(now).AddDate(0, 0, -1)
+	if ok {
+		if from, err = refreshFrom(ctx, q, midnight(first), from, full); err != nil {
+			return err
+		}
+	}
+	if err := db.RefreshAnalyticsDays(ctx, from, now, now); err != nil {
+		return fmt.Errorf("refresh analytics days: %w", err)
+	}
+	if err := refreshTopReferrers(ctx, db, now); err != nil {
+		return err
+	}
+	at, err := q.AnalyticsRefreshedAt(ctx)
+	if err != nil {
+		return err
+	}
+	if full || now.Sub(at.Cohorts) >= CohortsRefreshEvery {
+		if err := db.RefreshAnalyticsCohorts(ctx, now, RetentionWindow); err != nil {
+			return fmt.Errorf("refresh analytics cohorts: %w", err)
+		}
+	}
+	return nil
+}
+
+// refreshTopReferrers stores the top referrers of each preset period
+// ending today, so the page reads them instead of searching per request.
+func refreshTopReferrers(ctx context.Context, db *storage.DB, now time.Time) error {
+	for _, n := range PeriodPresets() {
+		p := LastDays(now, n)
+		top, err := db.Read().TopReferrers(ctx, p.From, p.End(), TopReferrerCount)
+		if err != nil {
+			return fmt.Errorf("refresh top referrers: %w", err)
+		}
+		if err := db.StoreTopReferrers(ctx, n, p.LastDay(), top); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// refreshFrom is the first day to recompute: yesterday when every day from
+// the first signup's to yesterday is rolled up, the last rolled-up day
+// when only the days since are missing, else the first signup's day.
+func refreshFrom(ctx context.Context, q *storage.Queries, firstDay, yesterday time.Time, full bool) (time.Time, error) {
+	if !firstDay.Before(yesterday) {
+		return firstDay, nil
+	}
+	have, last, n, err := q.AnalyticsCoverage(ctx)
+	if err != nil {
+		return yesterday, err
+	}
+	lastDay, _ := time.Parse(dayLayout, last)
+	span := int64(lastDay.Sub(firstDay).Hours()/24+0.5) + 1
+	switch {
+	case full || have != firstDay.Format(dayLayout) || n != span:
+		return firstDay, nil
+	case lastDay.Before(yesterday):
+		return lastDay, nil // the days since the last refresh, and that day's end
+	}
+	return yesterday, nil
+}
+
+// RefreshAnalytics brings the analytics rollups up to date now.
+func (s *Service) RefreshAnalytics(ctx context.Context, full bool) error {
+	return RefreshAnalytics(ctx, s.db, s.now(), full)
+}
+
+// QueueAnalyticsRefresh queues a refresh for the current
+// AnalyticsRefreshEvery slot; a slot already queued, by this instance or
+// another, is not queued again.
+func (s *Service) QueueAnalyticsRefresh(ctx context.Context) error {
+	now := s.now()
+	slot := now.Unix() / int64(AnalyticsRefreshEvery/time.Second)
+	queued, err := s.enqueueOnce(ctx, s.db.Write(), JobAnalytics, fmt.Sprintf("analytics:%d", slot), now, jobPayload{})
+	if err == nil && queued {
+		s.jobsQueued()
+	}
+	return err
+}
+
+func (s *Service) runAnalyticsJob(ctx context.Context, _ storage.Job) error {
+	began := time.Now()
+	if err := s.RefreshAnalytics(ctx, false); err != nil {
+		return err
+	}
+	s.log.InfoContext(ctx, "analytics refreshed", "elapsed", time.Since(began).Round(time.Millisecond))
+	return nil
+}

@@ -1,0 +1,216 @@
+package core
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/referralhub/referralhub"
+	"github.com/referralhub/referralhub/internal/storage"
+)
+
+// mailAchievement announces a tier reached or a badge earned.
+const mailAchievement = "achievement"
+
+// boardPeriods are the leaderboards every qualified referral counts on.
+func boardPeriods() [3]string {
+	return [...]string{referralhub.BoardAll, referralhub.BoardMonth, referralhub.BoardWeek}
+}
+
+// settleReferral brings a referral's qualification, and both parties'
+// place on the leaderboard, in line with its reward gate: a referral
+// qualifies while its rewards may run. Call it inside InTx after anything
+// that can move the gate: the signup, the friend's verification, a review
+// decision, a new risk score.
+func (s *Service) settleReferral(ctx context.Context, q *storage.Queries, referralID int64, now time.Time) error {
+	parties, err := q.ReferralPartiesByID(ctx, referralID)
+	if err != nil {
+		return ignoreGone(err)
+	}
+	prog, err := s.loadProgram(ctx, q)
+	if err != nil {
+		return err
+	}
+	if rewardGate(prog.FraudOrDefault(), parties) == gateOpen {
+		err = s.qualify(ctx, q, prog, referralID, now)
+	} else {
+		err = s.unqualify(ctx, q, referralID)
+	}
+	if err != nil {
+		return err
+	}
+	if err := s.refreshBoardStanding(ctx, q, parties.ReferrerID); err != nil {
+		return err
+	}
+	return s.refreshBoardStanding(ctx, q, parties.RefereeID)
+}
+
+// qualify counts a referral for its referrer, on the leaderboards too, and
+// awards the tiers and badges that count reaches.
+func (s *Service) qualify(ctx context.Context, q *storage.Queries, prog referralhub.Program, referralID int64, now time.Time) error {
+	got, ok, err := q.QualifyReferral(ctx, referralID, now)
+	if err != nil || !ok {
+		return err
+	}
+	for _, period := range boardPeriods() {
+		if err := q.BumpLeaderboard(ctx, referralhub.BoardPeriodKey(period, now), got.ReferrerID, 1, now); err != nil {
+			return err
+		}
+	}
+	return s.achieve(ctx, q, prog, got.ReferrerID, got.Count-1, got.Count, now)
+}
+
+// unqualify takes a referral's count back, from the leaderboard periods in
+// which it qualified. Tiers and badges already earned stay earned.
+func (s *Service) unqualify(ctx context.Context, q *storage.Queries, referralID int64) error {
+	got, ok, err := q.UnqualifyReferral(ctx, referralID)
+	if err != nil || !ok {
+		return err
+	}
+	for _, period := range boardPeriods() {
+		if err := q.BumpLeaderboard(ctx, referralhub.BoardPeriodKey(period, got.QualifiedAt), got.ReferrerID, -1, got.QualifiedAt); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// achieve awards what going from before to after qualified referrals
+// reaches: each tier and badge whose threshold lies in (before, after].
+// Each is an event (tier.<slug>, badge.<threshold>), recorded once, that
+// rules can reward and that is announced by mail.
+func (s *Service) achieve(ctx context.Context, q *storage.Queries, prog referralhub.Program, participantID, before, after int64, now time.Time) error {
+	crossed := func(threshold int64) bool { return threshold > before && threshold <= after && threshold > 0 }
+	for _, t := range prog.TiersOrDefault() {
+		if crossed(t.Threshold) {
+			what := "You reached the " + t.Name + " tier"
+			if err := s.recordAchievement(ctx, q, prog, participantID, referralhub.TierEvent(t.Name), what, now); err != nil {
+				return err
+			}
+		}
+	}
+	for _, b := range prog.BadgesOrDefault() {
+		if !crossed(b.Threshold) {
+			continue
+		}
+		awarded, err := q.AwardBadge(ctx, participantID, b, now)
+		if err != nil {
+			return err
+		}
+		if awarded {
+			what := "You earned the " + b.Name + " badge"
+			if err := s.recordAchievement(ctx, q, prog, participantID, referralhub.BadgeEvent(b), what, now); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// recordAchievement records an achievement event once, rewards it under the
+// rules whose trigger it is, and queues its mail.
+func (s *Service) recordAchievement(ctx context.Context, q *storage.Queries, prog referralhub.Program, participantID int64, name, what string, now time.Time) error {
+	ev := referralhub.Event{ParticipantID: participantID, Name: name, Key: internalKeyPrefix + name, CreatedAt: now}
+	inserted, err := q.RecordEvent(ctx, &ev)
+	if err != nil || !inserted {
+		return err
+	}
+	// The achiever is the "referrer" of an achievement: the one who
+	// referred people to get there. There is no referral and no friend.
+	parties := storage.ReferralParties{Referral: referralhub.Referral{ReferrerID: participantID}, RefereeName: what}
+	for _, rule := range prog.Rules {
+		if rule.Trigger != name || rule.Referrer == nil {
+			continue
+		}
+		if err := s.credit(ctx, q, prog, rule, referralhub.SideReferrer, *rule.Referrer, ev, parties); err != nil {
+			return err
+		}
+	}
+	to, err := q.RecipientByParticipant(ctx, participantID)
+	if err != nil {
+		return ignoreGone(err) // API participants hear of it through webhooks
+	}
+	return s.enqueue(ctx, q, JobMail, "mail:achievement:"+strconv.FormatInt(ev.ID, 10), now,
+		jobPayload{Mail: mailAchievement, UserID: to.UserID, Detail: what})
+}
+
+// tierMultiplier scales what a referrer earns from a referral by their
+// tier: points and credit only. It returns the amount and a note for the
+// reason ("" when the tier pays the rule's amount as it is).
+func tierMultiplier(prog referralhub.Program, spec referralhub.RewardSpec, qualified int64) (int64, string) {
+	if spec.Kind != referralhub.KindPoints && spec.Kind != referralhub.KindCredit {
+		return spec.Amount, ""
+	}
+	tier := referralhub.ProgressOf(prog.TiersOrDefault(), qualified).Current
+	if tier.MultiplierPercent <= 0 || tier.MultiplierPercent == 100 {
+		return spec.Amount, ""
+	}
+	return spec.Amount * tier.MultiplierPercent / 100, fmt.Sprintf(" (%s tier: %s)", tier.Name, percentTimes(tier.MultiplierPercent))
+}
+
+// percentTimes writes 150 as "×1.5" and 200 as "×2".
+func percentTimes(p int64) string {
+	return "×" + strconv.FormatFloat(float64(p)/100, 'f', -1, 64)
+}
+
+// achievementReason is the ledger reason of a reward for an achievement.
+func achievementReason(parties storage.ReferralParties) string {
+	return parties.RefereeName
+}
+
+// refreshBoardStanding shows or hides a participant on the leaderboards:
+// hidden when they chose so, or are banned, deleted or flagged.
+func (s *Service) refreshBoardStanding(ctx context.Context, q *storage.Queries, participantID int64) error {
+	st, err := q.BoardStandingOf(ctx, participantID)
+	if err != nil {
+		return ignoreGone(err)
+	}
+	hidden := st.Show == referralhub.ShowNobody || st.Banned || st.Deleted || st.Flagged
+	if hidden == st.Hidden {
+		return nil
+	}
+	return q.SetLeaderboardHidden(ctx, participantID, hidden)
+}
+
+// badgeKey caches a participant's badges for as long as their qualified
+// count stays the same: only a new qualified referral can earn one.
+type badgeKey struct {
+	participantID int64
+	qualified     int64
+}
+
+// achievements is a participant's tier progress and badges, for the
+// dashboard. The badges are read once per qualified count, then cached.
+func (s *Service) achievements(ctx context.Context, p referralhub.Participant) (referralhub.TierProgress, []referralhub.EarnedBadge, error) {
+	prog, err := s.Program(ctx)
+	if err != nil {
+		return referralhub.TierProgress{}, nil, err
+	}
+	tier := referralhub.ProgressOf(prog.TiersOrDefault(), p.QualifiedCount)
+	key := badgeKey{p.ID, p.QualifiedCount}
+	now := s.now()
+	if b, ok := s.badges.Get(key, now); ok {
+		return tier, b, nil
+	}
+	b, err := s.db.Read().Badges(ctx, p.ID)
+	if err != nil {
+		return tier, nil, err
+	}
+	s.badges.Put(key, b, now)
+	return tier, b, nil
+}
+
+// RebuildGamification recomputes qualified referrals, tier counts, badges
+// and the current leaderboards from the referrals as they stand, for a
+// database upgraded from before them or loaded in bulk (the demo). It
+// awards no rewards and sends no mail for what it finds.
+func (s *Service) RebuildGamification(ctx context.Context) error {
+	prog, err := s.Program(ctx)
+	if err != nil {
+		return err
+	}
+	in := storage.RebuildInput{RequireVerified: prog.FraudOrDefault().RequireVerifiedEmail,
+		Badges: prog.BadgesOrDefault(), Now: s.now()}
+	return s.db.InTx(ctx, func(q *storage.Queries) error { return q.RebuildGamification(ctx, in) })
+}

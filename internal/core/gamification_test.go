@@ -1,0 +1,404 @@
+package core_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/referralhub/referralhub"
+	"github.com/referralhub/referralhub/internal/core"
+	"github.com/referralhub/referralhub/internal/storage"
+	"github.com/referralhub/referralhub/internal/storage/storagetest"
+)
+
+// setLevels saves the program with these tiers, badges and rules.
+func (f *fixture) setLevels(t *testing.T, tiers []referralhub.Tier, badges []referralhub.Badge, rules ...referralhub.Rule) {
+	t.Helper()
+	ctx := context.Background()
+	prog, err := f.svc.Program(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prog.Tiers, prog.Badges, prog.Rules, prog.Hold = tiers, badges, rules, 0
+	if _, err := f.svc.SaveProgram(ctx, f.admin(t), prog, "test levels"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// requireVerification turns the email-verification gate on or off.
+func (f *fixture) requireVerification(t *testing.T, on bool) {
+	t.Helper()
+	ctx := context.Background()
+	prog, err := f.svc.Program(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fraud := prog.FraudOrDefault()
+	fraud.RequireVerifiedEmail = on
+	if err := f.svc.SaveFraud(ctx, f.admin(t), fraud); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// apiFriends makes n participants through the API, referred by code.
+func (f *fixture) apiFriends(t *testing.T, prefix, code string, n int) []core.APIParticipant {
+	t.Helper()
+	var out []core.APIParticipant
+	for i := range n {
+		p, _ := f.upsert(t, core.ParticipantInput{ExternalID: fmt.Sprintf("%s-%d", prefix, i), ReferralCode: code})
+		out = append(out, p)
+	}
+	return out
+}
+
+func points(n int64) *referralhub.RewardSpec {
+	return &referralhub.RewardSpec{Kind: referralhub.KindPoints, Amount: n}
+}
+
+func (f *fixture) qualified(t *testing.T, participantID int64) int64 {
+	t.Helper()
+	n, err := f.db.Read().QualifiedCount(context.Background(), participantID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestTiersProgressAndMultiplier walks alice up three tiers: the progress
+// names the next tier and how far it is, each tier is an event announced
+// once by mail, and Gold's x2 multiplier doubles what her next referral
+// earns her.
+func TestTiersProgressAndMultiplier(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		tiers := []referralhub.Tier{{Name: "Bronze", MultiplierPercent: 100}, {Name: "Silver", Threshold: 2, MultiplierPercent: 100},
+			{Name: "Gold", Threshold: 3, MultiplierPercent: 200}}
+		f.setLevels(t, tiers, []referralhub.Badge{},
+			referralhub.Rule{Trigger: referralhub.EventSignup, Referrer: points(10)})
+		alice := f.join(t, "alice", nil)
+		want := []struct {
+			tier, next string
+			remaining  int64
+		}{{"Bronze", "Silver", 1}, {"Silver", "Gold", 1}, {"Gold", "", 0}, {"Gold", "", 0}}
+		for i, w := range want {
+			f.join(t, fmt.Sprintf("friend%d", i), &alice)
+			alice.p = f.participant(t, alice.sess)
+			d, err := f.svc.Dashboard(ctx, alice.p, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			next := ""
+			if d.Tier.Next != nil {
+				next = d.Tier.Next.Name
+			}
+			if d.Tier.Qualified != int64(i+1) || d.Tier.Current.Name != w.tier || next != w.next || d.Tier.Remaining != w.remaining {
+				t.Fatalf("after %d referrals: %+v (next %q)", i+1, d.Tier, next)
+			}
+		}
+		page := f.rewards(t, alice)
+		if got := balance(page, referralhub.KindPoints, "").Available; got != 10+10+10+20 {
+			t.Errorf("points = %d, want 50: the fourth referral, made at Gold, pays double", got)
+		}
+		if r := page.Rewards[0]; r.Amount != 20 || !strings.Contains(r.Reason, "Gold tier: ×2") {
+			t.Errorf("newest reward = %d %q", r.Amount, r.Reason)
+		}
+		f.runJobs(t)
+		var subjects []string
+		for _, m := range f.smtp.Messages() {
+			if strings.Contains(m.Subject, "tier") {
+				subjects = append(subjects, m.Subject)
+			}
+		}
+		if len(subjects) != 2 || !strings.Contains(strings.Join(subjects, "|"), "You reached the Gold tier") {
+			t.Errorf("tier mails = %q, want one for Silver and one for Gold", subjects)
+		}
+	})
+}
+
+func TestProgressText(t *testing.T) {
+	tiers := referralhub.DefaultTiers()
+	cases := []struct {
+		qualified int64
+		current   string
+		next      string
+		remaining int64
+		percent   int
+	}{{0, "Bronze", "Silver", 10, 0}, {5, "Bronze", "Silver", 5, 50}, {47, "Silver", "Gold", 3, 92},
+		{50, "Gold", "Diamond", 50, 0}, {100, "Diamond", "", 0, 100}, {500, "Diamond", "", 0, 100}}
+	for _, c := range cases {
+		p := referralhub.ProgressOf(tiers, c.qualified)
+		next := ""
+		if p.Next != nil {
+			next = p.Next.Name
+		}
+		if p.Current.Name != c.current || next != c.next || p.Remaining != c.remaining || p.Percent != c.percent {
+			t.Errorf("ProgressOf(%d) = %+v next %q", c.qualified, p, next)
+		}
+	}
+}
+
+// TestBadgeAwardedOnceUnderConcurrentEvents verifies six friends of alice
+// at once, each event sent twice: she qualifies six times, earns each badge
+// once, and the rule on badge.3 pays once.
+func TestBadgeAwardedOnceUnderConcurrentEvents(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		f.requireVerification(t, true)
+		f.setLevels(t, referralhub.DefaultTiers(), []referralhub.Badge{{Name: "One", Threshold: 1}, {Name: "Three", Threshold: 3}},
+			referralhub.Rule{Trigger: "badge.3", Referrer: points(100)})
+		alice, _ := f.upsert(t, core.ParticipantInput{ExternalID: "alice"})
+		friends := f.apiFriends(t, "friend", alice.Code, 6)
+		if n := f.qualified(t, alice.ID); n != 0 {
+			t.Fatalf("qualified before verification = %d", n)
+		}
+		var wg sync.WaitGroup
+		errs := make(chan error, 2*len(friends))
+		for i, fr := range friends {
+			for range 2 {
+				wg.Go(func() {
+					in := core.APIEventInput{Participant: fmt.Sprint(fr.ID),
+						EventInput: core.EventInput{Name: referralhub.EventEmailVerified, Key: fmt.Sprintf("verified-%d", i)}}
+					if _, _, err := f.svc.RecordAPIEvent(ctx, in); err != nil {
+						errs <- err
+					}
+				})
+			}
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Fatal(err)
+		}
+		if n := f.qualified(t, alice.ID); n != 6 {
+			t.Fatalf("qualified = %d, want 6", n)
+		}
+		badges, err := db.Read().Badges(ctx, alice.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(badges) != 2 || badges[0].Name != "One" || badges[1].Name != "Three" || badges[0].EarnedAt.IsZero() {
+			t.Fatalf("badges = %+v", badges)
+		}
+		page, err := f.svc.Rewards(ctx, alice.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page.Rewards) != 1 || page.Rewards[0].Amount != 100 || page.Rewards[0].Reason != "You earned the Three badge" {
+			t.Fatalf("rewards = %+v, want the badge.3 rule's 100 points once", page.Rewards)
+		}
+		pos, err := db.Read().PositionOnBoard(ctx, referralhub.BoardAll, alice.ID)
+		if err != nil || pos.Referrals != 6 || pos.Rank != 1 {
+			t.Fatalf("all-time position = %+v, %v", pos, err)
+		}
+	})
+}
+
+// TestRejectionTakesTheCountBack rejects a qualified referral: the count
+// and the leaderboards drop, the badge stays earned.
+func TestRejectionTakesTheCountBack(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		alice, _ := f.upsert(t, core.ParticipantInput{ExternalID: "alice"})
+		friends := f.apiFriends(t, "friend", alice.Code, 2)
+		if n := f.qualified(t, alice.ID); n != 2 {
+			t.Fatalf("qualified = %d", n)
+		}
+		parties, err := db.Read().ReferralPartiesOf(ctx, friends[1].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.svc.Decide(ctx, f.admin(t), parties.ID, core.DecisionReject, "fake friend"); err != nil {
+			t.Fatal(err)
+		}
+		if n := f.qualified(t, alice.ID); n != 1 {
+			t.Errorf("qualified after rejection = %d, want 1", n)
+		}
+		for _, period := range []string{referralhub.BoardAll, referralhub.BoardMonth, referralhub.BoardWeek} {
+			key := referralhub.BoardPeriodKey(period, f.clock.Now())
+			if pos, err := db.Read().PositionOnBoard(ctx, key, alice.ID); err != nil || pos.Referrals != 1 || pos.Rank != 1 {
+				t.Errorf("%s: %+v %v", key, pos, err)
+			}
+		}
+		if b, _ := db.Read().Badges(ctx, alice.ID); len(b) != 1 {
+			t.Errorf("badges = %+v, want the first-referral badge kept", b)
+		}
+	})
+}
+
+// boardNames lists a leaderboard as "rank name count" lines.
+func boardNames(b core.Leaderboard) []string {
+	var out []string
+	for _, e := range b.Entries {
+		out = append(out, fmt.Sprintf("%d %s %d", e.Rank, e.Name, e.Referrals))
+	}
+	return out
+}
+
+// TestLeaderboardRanksTiesPrivacyAndExclusions builds six referrers:
+// equal counts share a rank (first to get there listed first), names show
+// as chosen (initials by default), and those who opted out, were banned or
+// are flagged never appear, until a flag is cleared.
+func TestLeaderboardRanksTiesPrivacyAndExclusions(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		prog, err := f.svc.Program(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fraud := prog.FraudOrDefault()
+		fraud.ReviewThreshold, fraud.BlockThreshold = 30, 101 // a shared Stripe customer holds a referral
+		if err := f.svc.SaveFraud(ctx, f.admin(t), fraud); err != nil {
+			t.Fatal(err)
+		}
+		referrer := func(id, name string, n int) core.APIParticipant {
+			p, _ := f.upsert(t, core.ParticipantInput{ExternalID: id, Name: &name})
+			f.apiFriends(t, id+"-friend", p.Code, n)
+			f.clock.Advance(time.Minute)
+			return p
+		}
+		ada := referrer("ada", "Ada Lovelace", 3)
+		referrer("brian", "Brian Kernighan", 3)
+		carol := referrer("carol", "Carol Shaw", 2)
+		dan := referrer("dan", "Dan Ritchie", 4)
+		eve := referrer("eve", "Eve Mallory", 5)
+		fay := referrer("fay", "Fay Flagged", 4)
+		nobody, _ := f.upsert(t, core.ParticipantInput{ExternalID: "nobody"})
+
+		if err := f.svc.SetLeaderboardProfile(ctx, ada.ID, core.BoardProfile{DisplayName: "Countess Ada", Show: referralhub.ShowName}); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.svc.SetLeaderboardProfile(ctx, dan.ID, core.BoardProfile{Show: referralhub.ShowNobody}); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.svc.Ban(ctx, f.admin(t), eve.ID, "fraud ring"); err != nil {
+			t.Fatal(err)
+		}
+		fayFriend, err := db.Read().ParticipantIDByExternal(ctx, "fay-friend-0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range []int64{fay.ID, fayFriend} {
+			if err := f.svc.SetBilling(ctx, id, referralhub.PlanPaid, "cus_shared"); err != nil {
+				t.Fatal(err)
+			}
+		}
+
+		board, err := f.svc.Leaderboard(ctx, carol.ID, referralhub.BoardAll)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []string{"1 Countess Ada 3", "1 B. K. 3", "3 C. S. 2"}
+		if got := boardNames(board); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("board = %q, want %q", got, want)
+		}
+		if board.You.Rank != 3 || board.You.Referrals != 2 {
+			t.Errorf("carol's place = %+v", board.You)
+		}
+		for who, id := range map[string]int64{"dan": dan.ID, "eve": eve.ID, "fay": fay.ID, "nobody": nobody.ID} {
+			b, err := f.svc.Leaderboard(ctx, id, referralhub.BoardAll)
+			if err != nil || b.You.Rank != 0 {
+				t.Errorf("%s has rank %d (%v)", who, b.You.Rank, err)
+			}
+			if who == "dan" && !b.You.ByChoice {
+				t.Errorf("dan's place = %+v, want hidden by choice", b.You)
+			}
+		}
+
+		held, err := db.Read().ReferralPartiesOf(ctx, fayFriend)
+		if err != nil || held.Review != referralhub.ReviewHeld {
+			t.Fatalf("fay's referral = %+v %v, want held", held.Review, err)
+		}
+		if err := f.svc.Decide(ctx, f.admin(t), held.ID, core.DecisionApprove, "same household, checked"); err != nil {
+			t.Fatal(err)
+		}
+		board, _ = f.svc.Leaderboard(ctx, fay.ID, referralhub.BoardAll)
+		want = []string{"1 F. F. 4", "2 Countess Ada 3", "2 B. K. 3", "4 C. S. 2"}
+		if got := boardNames(board); fmt.Sprint(got) != fmt.Sprint(want) || board.You.Rank != 1 {
+			t.Fatalf("after approval: board = %q (you %+v), want %q", got, board.You, want)
+		}
+
+		f.clock.Advance(8 * 24 * time.Hour)
+		f.apiFriends(t, "carol-late", carol.Code, 1)
+		week, _ := f.svc.Leaderboard(ctx, carol.ID, referralhub.BoardWeek)
+		all, _ := f.svc.Leaderboard(ctx, carol.ID, referralhub.BoardAll)
+		if got := boardNames(week); fmt.Sprint(got) != "[1 C. S. 1]" || week.You.Rank != 1 {
+			t.Errorf("this week = %q", got)
+		}
+		if all.You.Rank != 2 || all.You.Referrals != 3 {
+			t.Errorf("carol all time = %+v, want rank 2 (tied with Ada and Brian)", all.You)
+		}
+	})
+}
+
+// TestRebuildMatchesIncremental recomputes everything from the referrals
+// and finds what the incremental upkeep kept.
+func TestRebuildMatchesIncremental(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		var people []core.APIParticipant
+		for i, n := range []int{3, 1, 4, 1, 5} {
+			p, _ := f.upsert(t, core.ParticipantInput{ExternalID: fmt.Sprint("r", i)})
+			f.apiFriends(t, fmt.Sprint("f", i), p.Code, n)
+			people = append(people, p)
+			f.clock.Advance(time.Hour)
+		}
+		snapshot := func() string {
+			var b strings.Builder
+			for _, period := range []string{referralhub.BoardAll, referralhub.BoardWeek} {
+				board, err := f.svc.Leaderboard(ctx, 0, period)
+				if err != nil {
+					t.Fatal(err)
+				}
+				fmt.Fprintln(&b, boardNames(board))
+			}
+			for _, p := range people {
+				badges, _ := db.Read().Badges(ctx, p.ID)
+				pos, _ := db.Read().PositionOnBoard(ctx, referralhub.BoardAll, p.ID)
+				fmt.Fprintln(&b, f.qualified(t, p.ID), len(badges), pos.Rank)
+			}
+			return b.String()
+		}
+		before := snapshot()
+		if err := f.svc.RebuildGamification(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if after := snapshot(); after != before {
+			t.Fatalf("rebuilt:\n%s\nincremental:\n%s", after, before)
+		}
+	})
+}
+
+// TestAchievementMailFollowsTheOptOut: alice hears of her first badge by
+// mail; bob, who turned those mails off, does not.
+func TestAchievementMailFollowsTheOptOut(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		alice := f.join(t, "alice", nil)
+		bob := f.join(t, "bob", nil)
+		prefs := referralhub.NotificationPrefs{NewReferral: true, RewardEarned: true, RewardReady: true}
+		if err := f.svc.SetNotificationPrefs(ctx, bob.user, prefs); err != nil {
+			t.Fatal(err)
+		}
+		f.join(t, "carol", &alice)
+		f.join(t, "dave", &bob)
+		f.runJobs(t)
+		var to []string
+		for _, m := range f.smtp.Messages() {
+			if strings.Contains(m.Subject, "First referral badge") {
+				to = append(to, m.To)
+			}
+		}
+		if fmt.Sprint(to) != "[alice@example.com]" {
+			t.Errorf("badge mails went to %v, want alice only", to)
+		}
+	})
+}

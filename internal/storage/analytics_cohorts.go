@@ -1,0 +1,156 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Cohort is the participants who signed up in one UTC month, referred or
+// organic.
+type Cohort struct {
+	Month      string // YYYY-MM
+	Referred   bool
+	Members    int64
+	Eligible   int64 // members who signed up at least the retention window before the refresh
+	Retained   int64 // eligible members last seen at least the retention window after signing up
+	Purchasers int64 // members with a purchase event
+	Values     []CohortValue
+}
+
+// CohortValue is the summed amount of a cohort's purchases in one currency.
+type CohortValue struct {
+	Currency string
+	Amount   int64
+}
+
+type cohortKey struct {
+	month    string
+	referred bool
+}
+
+// RefreshAnalyticsCohorts recomputes every cohort as of now: a member is
+// retained when last seen at least window after their signup, and counts
+// for retention only once they signed up at least window before now. It
+// scans participants once, so it is meant to run hourly, not per request.
+func (db *DB) RefreshAnalyticsCohorts(ctx context.Context, now time.Time, window time.Duration) error {
+	q := db.Read()
+	cohorts := map[cohortKey]*Cohort{}
+	var order []cohortKey
+	get := func(k cohortKey) *Cohort {
+		if c, ok := cohorts[k]; ok {
+			return c
+		}
+		cohorts[k] = &Cohort{Month: k.month, Referred: k.referred}
+		order = append(order, k)
+		return cohorts[k]
+	}
+	if err := q.cohortMembers(ctx, now, window, get); err != nil {
+		return err
+	}
+	if err := q.cohortPurchases(ctx, get); err != nil {
+		return err
+	}
+	return db.InTx(ctx, func(w *Queries) error {
+		if err := w.storeCohorts(ctx, cohorts, order); err != nil {
+			return err
+		}
+		return w.markRefreshed(ctx, "cohorts", now)
+	})
+}
+
+// referredCase is 1 for a participant with a referrals row r, else 0.
+const referredCase = `CASE WHEN r.id IS NULL THEN 0 ELSE 1 END`
+
+// cohortMembers counts members, eligible and retained members per cohort.
+func (q *Queries) cohortMembers(ctx context.Context, now time.Time, window time.Duration, get func(cohortKey) *Cohort) error {
+	rows, err := q.query(ctx, `/* Analytics.cohortMembers */ SELECT `+q.d.monthOf("p.created_at")+`, `+referredCase+`, count(*),
+		SUM(CASE WHEN p.created_at <= $1 THEN 1 ELSE 0 END),
+		SUM(CASE WHEN p.created_at <= $1 AND `+q.d.secondsBetween("p.created_at", "p.last_seen_at")+` >= $2 THEN 1 ELSE 0 END)
+		FROM participants p LEFT JOIN referrals r ON r.referee_id = p.id GROUP BY 1, 2`, q.ts(now.Add(-window)), window.Seconds())
+	if err != nil {
+		return fmt.Errorf("cohort members: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			k          cohortKey
+			referred   int
+			n, el, ret int64
+		)
+		if err := rows.Scan(&k.month, &referred, &n, &el, &ret); err != nil {
+			return err
+		}
+		k.referred = referred == 1
+		c := get(k)
+		c.Members, c.Eligible, c.Retained = n, el, ret
+	}
+	return rows.Err()
+}
+
+// purchasesFrom is the purchase events joined to their participant and
+// the participant's referral, if any.
+const purchasesFrom = ` FROM events e JOIN participants p ON p.id = e.participant_id LEFT JOIN referrals r ON r.referee_id = p.id
+		WHERE e.name = 'purchase' `
+
+// cohortPurchases counts purchasers per cohort and sums purchase amounts
+// per cohort and currency.
+func (q *Queries) cohortPurchases(ctx context.Context, get func(cohortKey) *Cohort) error {
+	month := q.d.monthOf("p.created_at")
+	err := q.eachCohortRow(ctx, `/* Analytics.cohortPurchasers */ SELECT `+month+`, `+referredCase+`, '', count(DISTINCT e.participant_id)`+
+		purchasesFrom+`GROUP BY 1, 2`, func(c *Cohort, _ string, n int64) { c.Purchasers = n }, get)
+	if err != nil {
+		return err
+	}
+	return q.eachCohortRow(ctx, `/* Analytics.cohortValues */ SELECT `+month+`, `+referredCase+`, e.currency, SUM(e.amount)`+
+		purchasesFrom+`GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`, func(c *Cohort, currency string, n int64) {
+		c.Values = append(c.Values, CohortValue{Currency: currency, Amount: n})
+	}, get)
+}
+
+// eachCohortRow runs a query whose rows are a month, whether referred (0
+// or 1), a text and a number, and hands each to set with its cohort.
+func (q *Queries) eachCohortRow(ctx context.Context, query string, set func(*Cohort, string, int64), get func(cohortKey) *Cohort) error {
+	rows, err := q.query(ctx, query)
+	if err != nil {
+		return fmt.Errorf("cohort purchases: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			k        cohortKey
+			referred int
+			text     string
+			n        int64
+		)
+		if err := rows.Scan(&k.month, &referred, &text, &n); err != nil {
+			return err
+		}
+		k.referred = referred == 1
+		set(get(k), text, n)
+	}
+	return rows.Err()
+}
+
+// storeCohorts replaces every cohort row.
+func (q *Queries) storeCohorts(ctx context.Context, cohorts map[cohortKey]*Cohort, order []cohortKey) error {
+	for _, table := range []string{"analytics_cohorts", "analytics_cohort_values"} {
+		if _, err := q.exec(ctx, `/* Analytics.clearCohorts */ DELETE FROM `+table); err != nil {
+			return fmt.Errorf("clear %s: %w", table, err)
+		}
+	}
+	for _, k := range order {
+		c := cohorts[k]
+		if _, err := q.exec(ctx, `/* Analytics.storeCohort */ INSERT INTO analytics_cohorts (month, referred, members, eligible,
+			retained, purchasers) VALUES ($1, $2, $3, $4, $5, $6)`, c.Month, c.Referred, c.Members, c.Eligible, c.Retained, c.Purchasers); err != nil {
+			return fmt.Errorf("store cohort: %w", err)
+		}
+		for _, v := range c.Values {
+			if _, err := q.exec(ctx, `/* Analytics.storeCohortValue */ INSERT INTO analytics_cohort_values (month, referred, currency, amount)
+				VALUES ($1, $2, $3, $4)`, c.Month, c.Referred, v.Currency, v.Amount); err != nil {
+				return fmt.Errorf("store cohort value: %w", err)
+			}
+		}
+	}
+	return nil
+}

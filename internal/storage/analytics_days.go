@@ -1,0 +1,179 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// AnalyticsDay is one UTC day of the growth rollups.
+type AnalyticsDay struct {
+	Day             string // YYYY-MM-DD
+	Clicks          int64  // human clicks
+	UniqueClicks    int64  // distinct (participant, ip_hash) pairs among them
+	OrganicSignups  int64
+	ReferredSignups int64
+	Verified        int64 // referrals whose referee verified their email this day
+	Converted       int64 // referrals whose referee made their first purchase this day
+}
+
+// RewardTotal is how many rewards of one kind and currency were issued,
+// and their summed amount (cents for money, points or days otherwise).
+type RewardTotal struct {
+	Day      string // "" when summed over a period
+	Kind     string
+	Currency string
+	Rewards  int64
+	Amount   int64
+}
+
+// CycleBucket counts referrers whose viral cycle time fell in one bucket:
+// floor(100 * log10(seconds)), see CycleBucketOf.
+type CycleBucket struct {
+	Day       string // "" when summed over a period
+	Bucket    int
+	Referrers int64
+	Seconds   int64 // their cycle times, summed
+}
+
+// analyticsDays is what a refresh computes for a range of days.
+type analyticsDays struct {
+	days    map[string]*AnalyticsDay
+	order   []string
+	rewards []RewardTotal
+	cycles  []CycleBucket
+}
+
+// dayStart is the start of t's UTC day.
+func dayStart(t time.Time) time.Time {
+	y, m, d := t.UTC().Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// newAnalyticsDays has a zero row for every day in [from, to).
+func newAnalyticsDays(from, to time.Time) *analyticsDays {
+	a := &analyticsDays{days: map[string]*AnalyticsDay{}}
+	for d := from; d.Before(to); d = d.AddDate(0, 0, 1) {
+		key := d.Format(dayFormat)
+		a.days[key] = &AnalyticsDay{Day: key}
+		a.order = append(a.order, key)
+	}
+	return a
+}
+
+// day returns the row of key, or a throwaway one for a day outside the
+// range (which the time filters make impossible).
+func (a *analyticsDays) day(key string) *AnalyticsDay {
+	if d, ok := a.days[key]; ok {
+		return d
+	}
+	return &AnalyticsDay{}
+}
+
+// RefreshAnalyticsDays recomputes the daily rollups of every UTC day from
+// first's day to last's day, both included, and records now as their
+// refresh time. It reads on the read pool and writes the results in one
+// short transaction, so the writer is not held while it counts. Running
+// it again gives the same rows.
+func (db *DB) RefreshAnalyticsDays(ctx context.Context, first, last, now time.Time) error {
+	from, to := dayStart(first), dayStart(last).AddDate(0, 0, 1)
+	if !from.Before(to) {
+		return nil
+	}
+	a := newAnalyticsDays(from, to)
+	q := db.Read()
+	for _, step := range []func(context.Context, *analyticsDays, time.Time, time.Time) error{
+		q.countClicks, q.countReducedClicks, q.countSignups, q.countVerified, q.countConverted, q.countRewards, q.countCycles,
+	} {
+		if err := step(ctx, a, from, to); err != nil {
+			return err
+		}
+	}
+	return db.InTx(ctx, func(w *Queries) error { return w.storeAnalyticsDays(ctx, a, now) })
+}
+
+// countClicks counts human clicks per day, and distinct (participant,
+// ip_hash) pairs per day.
+func (q *Queries) countClicks(ctx context.Context, a *analyticsDays, from, to time.Time) error {
+	return q.eachDayCount(ctx, `/* Analytics.clicks */ SELECT day, count(*), SUM(n) FROM (
+		SELECT `+q.d.dayOf("created_at")+` AS day, participant_id, ip_hash, count(*) AS n FROM clicks
+		WHERE created_at >= $1 AND created_at < $2 AND NOT bot GROUP BY 1, 2, 3) pairs GROUP BY day`,
+		func(d *AnalyticsDay, n []int64) { d.UniqueClicks, d.Clicks = d.UniqueClicks+n[0], d.Clicks+n[1] },
+		a, q.ts(from), q.ts(to))
+}
+
+// countReducedClicks adds clicks already reduced to daily counts (past the
+// click retention). Their IP hashes are gone, so they add to the total
+// only.
+func (q *Queries) countReducedClicks(ctx context.Context, a *analyticsDays, from, to time.Time) error {
+	return q.eachDayCount(ctx, `/* Analytics.reducedClicks */ SELECT day, SUM(clicks) FROM click_daily
+		WHERE day >= $1 AND day < $2 GROUP BY day`,
+		func(d *AnalyticsDay, n []int64) { d.Clicks += n[0] },
+		a, from.Format(dayFormat), to.Format(dayFormat))
+}
+
+// countSignups counts participants created per day, referred (with a
+// referrals row as referee) or organic.
+func (q *Queries) countSignups(ctx context.Context, a *analyticsDays, from, to time.Time) error {
+	return q.eachDayCount(ctx, `/* Analytics.signups */ SELECT `+q.d.dayOf("p.created_at")+`,
+		SUM(CASE WHEN r.id IS NULL THEN 1 ELSE 0 END), SUM(CASE WHEN r.id IS NULL THEN 0 ELSE 1 END)
+		FROM participants p LEFT JOIN referrals r ON r.referee_id = p.id
+		WHERE p.created_at >= $1 AND p.created_at < $2 GROUP BY 1`,
+		func(d *AnalyticsDay, n []int64) { d.OrganicSignups, d.ReferredSignups = n[0], n[1] },
+		a, q.ts(from), q.ts(to))
+}
+
+// countVerified counts referrals whose referee verified per day: a hosted
+// user's email_verified_at, or the participant's own verified_at when it
+// has no user (API participants, deleted accounts).
+func (q *Queries) countVerified(ctx context.Context, a *analyticsDays, from, to time.Time) error {
+	add := func(d *AnalyticsDay, n []int64) { d.Verified += n[0] }
+	err := q.eachDayCount(ctx, `/* Analytics.verifiedUsers */ SELECT `+q.d.dayOf("u.email_verified_at")+`, count(*)
+		FROM users u JOIN participants p ON p.user_id = u.id JOIN referrals r ON r.referee_id = p.id
+		WHERE u.email_verified_at >= $1 AND u.email_verified_at < $2 GROUP BY 1`, add, a, q.ts(from), q.ts(to))
+	if err != nil {
+		return err
+	}
+	return q.eachDayCount(ctx, `/* Analytics.verifiedParticipants */ SELECT `+q.d.dayOf("p.verified_at")+`, count(*)
+		FROM participants p JOIN referrals r ON r.referee_id = p.id
+		WHERE p.verified_at >= $1 AND p.verified_at < $2 AND p.user_id IS NULL GROUP BY 1`, add, a, q.ts(from), q.ts(to))
+}
+
+// countConverted counts referees whose first purchase event was recorded
+// per day.
+func (q *Queries) countConverted(ctx context.Context, a *analyticsDays, from, to time.Time) error {
+	return q.eachDayCount(ctx, `/* Analytics.converted */ SELECT day, count(*) FROM (
+		SELECT e.participant_id, min(`+q.d.dayOf("e.created_at")+`) AS day FROM events e
+		JOIN referrals r ON r.referee_id = e.participant_id
+		WHERE e.name = 'purchase' AND e.created_at >= $1 AND e.created_at < $2
+		AND NOT EXISTS (SELECT 1 FROM events f WHERE f.participant_id = e.participant_id AND f.name = 'purchase' AND f.created_at < $1)
+		GROUP BY e.participant_id) firsts GROUP BY day`,
+		func(d *AnalyticsDay, n []int64) { d.Converted = n[0] }, a, q.ts(from), q.ts(to))
+}
+
+// eachDayCount runs a query whose rows are a day and counts, and hands
+// each row's counts to set.
+func (q *Queries) eachDayCount(ctx context.Context, query string, set func(*AnalyticsDay, []int64), a *analyticsDays, args ...any) error {
+	rows, err := q.query(ctx, query, args...)
+	if err != nil {
+		return fmt.Errorf("analytics: %w", err)
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var day string
+		n := make([]int64, len(cols)-1)
+		dest := []any{&day}
+		for i := range n {
+			dest = append(dest, &n[i])
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return fmt.Errorf("analytics: %w", err)
+		}
+		set(a.day(day), n)
+	}
+	return rows.Err()
+}

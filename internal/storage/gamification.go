@@ -1,0 +1,118 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/referralhub/referralhub"
+)
+
+// Qualified is a referral that has just qualified or stopped qualifying:
+// its referrer, their qualified count after the change, and when the
+// referral qualified (the leaderboard periods it counts in).
+type Qualified struct {
+	ReferrerID  int64
+	Count       int64
+	QualifiedAt time.Time
+}
+
+// QualifyReferral marks a referral qualified at now and counts it for its
+// referrer. ok is false when it had qualified already. Call it inside InTx.
+func (q *Queries) QualifyReferral(ctx context.Context, referralID int64, now time.Time) (Qualified, bool, error) {
+	out := Qualified{QualifiedAt: now}
+	err := q.queryRow(ctx, `/* QualifyReferral */ UPDATE referrals SET qualified_at = $2
+		WHERE id = $1 AND qualified_at IS NULL RETURNING referrer_id`, referralID, q.ts(now)).Scan(&out.ReferrerID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return out, false, nil
+	}
+	if err != nil {
+		return out, false, fmt.Errorf("qualify referral: %w", err)
+	}
+	out.Count, err = q.addQualified(ctx, out.ReferrerID, 1)
+	return out, err == nil, err
+}
+
+// UnqualifyReferral takes a qualified referral's count back. ok is false
+// when it was not qualified. Call it inside InTx.
+func (q *Queries) UnqualifyReferral(ctx context.Context, referralID int64) (Qualified, bool, error) {
+	var (
+		out Qualified
+		at  sql.NullTime
+	)
+	err := q.queryRow(ctx, `/* QualifiedReferral */ SELECT referrer_id, qualified_at FROM referrals WHERE id = $1`,
+		referralID).Scan(&out.ReferrerID, &at)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && !at.Valid {
+		return out, false, nil
+	}
+	if err != nil {
+		return out, false, fmt.Errorf("qualified referral: %w", err)
+	}
+	res, err := q.exec(ctx, `/* UnqualifyReferral */ UPDATE referrals SET qualified_at = NULL WHERE id = $1 AND qualified_at IS NOT NULL`, referralID)
+	if err != nil {
+		return out, false, fmt.Errorf("unqualify referral: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return out, false, err
+	}
+	out.QualifiedAt = at.Time.UTC()
+	out.Count, err = q.addQualified(ctx, out.ReferrerID, -1)
+	return out, err == nil, err
+}
+
+func (q *Queries) addQualified(ctx context.Context, participantID, delta int64) (int64, error) {
+	var n int64
+	err := q.queryRow(ctx, `/* addQualified */ UPDATE participants SET qualified_count = qualified_count + $2
+		WHERE id = $1 RETURNING qualified_count`, participantID, delta).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count qualified referral: %w", err)
+	}
+	return n, nil
+}
+
+// AwardBadge records that a participant earned the badge at threshold
+// referrals; it reports false when they hold it already.
+func (q *Queries) AwardBadge(ctx context.Context, participantID int64, b referralhub.Badge, now time.Time) (bool, error) {
+	res, err := q.exec(ctx, `/* AwardBadge */ INSERT INTO participant_badges (participant_id, threshold, name, earned_at)
+		VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, participantID, b.Threshold, b.Name, q.ts(now))
+	if err != nil {
+		return false, fmt.Errorf("award badge: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// Badges returns the badges a participant earned, in the order earned.
+func (q *Queries) Badges(ctx context.Context, participantID int64) ([]referralhub.EarnedBadge, error) {
+	rows, err := q.query(ctx, `/* Badges */ SELECT name, threshold, earned_at FROM participant_badges
+		WHERE participant_id = $1 ORDER BY threshold`, participantID)
+	if err != nil {
+		return nil, fmt.Errorf("badges: %w", err)
+	}
+	defer rows.Close()
+	var out []referralhub.EarnedBadge
+	for rows.Next() {
+		var b referralhub.EarnedBadge
+		if err := rows.Scan(&b.Name, &b.Threshold, &b.EarnedAt); err != nil {
+			return nil, fmt.Errorf("badges: %w", err)
+		}
+		b.EarnedAt = b.EarnedAt.UTC()
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}
+
+// QualifiedCount is how many qualified referrals a participant has.
+func (q *Queries) QualifiedCount(ctx context.Context, participantID int64) (int64, error) {
+	var n int64
+	err := q.queryRow(ctx, `/* QualifiedCount */ SELECT qualified_count FROM participants WHERE id = $1`, participantID).Scan(&n)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, referralhub.Errorf(referralhub.ENOTFOUND, "no such participant")
+	}
+	if err != nil {
+		return 0, fmt.Errorf("qualified count: %w", err)
+	}
+	return n, nil
+}
