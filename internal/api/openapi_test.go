@@ -945,6 +945,9 @@ func (l *liveCheck) scenario() {
 
 	// GET /stats, and the document.
 	l.want(200, "GET", api.Prefix+"/stats", rd, "")
+	l.want(200, "GET", api.Prefix+"/stats?from=2026-01-01&to=2026-03-31&interval=month", rd, "")
+	l.want(422, "GET", api.Prefix+"/stats?from=2026-03-01&to=2026-01-01", rd, "")
+	l.want(422, "GET", api.Prefix+"/stats?interval=week", rd, "")
 	r := l.want(200, "GET", api.Prefix+"/openapi.json", "", "")
 	l.want(304, "GET", api.Prefix+"/openapi.json", "", "", "If-None-Match", r.Header.Get("ETag"))
 }

@@ -13,6 +13,8 @@ type statsJSON struct {
 	Clicks       int64            `json:"clicks"`
 	Rewards      rewardCountsJSON `json:"rewards"`
 	Outstanding  outstandingJSON  `json:"outstanding"`
+	Period       periodJSON       `json:"period"`
+	Series       seriesJSON       `json:"series"`
 }
 
 // rewardCountsJSON counts earned rewards (not clawbacks or redemptions)
@@ -39,14 +41,28 @@ type creditJSON struct {
 	balanceAmounts
 }
 
-// getStats is GET /stats: the program's totals.
+// getStats is GET /stats: the program's totals, and the growth figures
+// of a period (?from=&to=, the last 30 days by default) with their series
+// (?interval=day or month).
 func (h *Handler) getStats(w http.ResponseWriter, r *http.Request) {
+	p, interval, err := h.statsQuery(r)
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
 	t, err := h.svc.ProgramStats(r.Context())
 	if err != nil {
 		h.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, statsView(t))
+	a, err := h.svc.PeriodStats(r.Context(), p)
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	out := statsView(t)
+	out.Period, out.Series = periodView(a), seriesView(a.Days, interval)
+	writeJSON(w, http.StatusOK, out)
 }
 
 func statsView(t storage.ProgramTotals) statsJSON {
