@@ -1,9 +1,54 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
+	"strconv"
 
-// handleAdminAnalytics is a stub, to be built (issue 6).
-func (s *Server) handleAdminAnalytics(w http.ResponseWriter, r *http.Request) { s.handleNotFound(w, r) }
+	"github.com/referralhub/referralhub"
+	"github.com/referralhub/referralhub/internal/core"
+)
 
-// handleAdminAnalyticsExport is a stub, to be built (issue 6).
-func (s *Server) handleAdminAnalyticsExport(w http.ResponseWriter, r *http.Request) { s.handleNotFound(w, r) }
+// handleAdminAnalytics shows the growth analytics of a period: ?from= and
+// ?to= (YYYY-MM-DD), or ?days= for the last days up to today (30 by
+// default). A period that makes no sense shows the default one with the
+// problem, and answers 422.
+func (s *Server) handleAdminAnalytics(w http.ResponseWriter, r *http.Request) {
+	v, ok := s.adminViewer(w, r)
+	if !ok {
+		return
+	}
+	p, perr := s.periodOf(r)
+	a, err := s.svc.Analytics(r.Context(), v.User, p)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	view := newAnalyticsView(a, s.now())
+	status := http.StatusOK
+	if perr != nil {
+		view.Problem, status = perr.Error(), http.StatusUnprocessableEntity
+		if e, ok := perr.(*referralhub.Error); ok {
+			view.Problem = e.Message
+		}
+	}
+	s.render(w, r, status, "admin_analytics", pageData{Title: "Analytics", User: &v.User, Data: view})
+}
+
+// periodOf reads the period of a request; on a bad one it returns the
+// default period with the error.
+func (s *Server) periodOf(r *http.Request) (core.Period, error) {
+	q := r.URL.Query()
+	days := 0
+	if d := q.Get("days"); d != "" {
+		n, err := strconv.Atoi(d)
+		if err != nil {
+			n = -1
+		}
+		days = n
+	}
+	p, err := core.ParsePeriod(q.Get("from"), q.Get("to"), days, s.now())
+	if err != nil {
+		return core.LastDays(s.now(), core.DefaultPeriodDays), err
+	}
+	return p, nil
+}

@@ -34,7 +34,8 @@ type auditFilter struct {
 // auditActions lists the kinds of action the filter offers, by prefix.
 func auditActions() []auditFilter {
 	return []auditFilter{{Label: "All"}, {Action: "review.", Label: "Reviews"}, {Action: "participant.", Label: "Bans"},
-		{Action: "program.", Label: "Program changes"}, {Action: "admin.", Label: "Admin logins"}, {Action: "job.", Label: "Jobs"}}
+		{Action: "program.", Label: "Program changes"}, {Action: "admin.", Label: "Admin logins"}, {Action: "job.", Label: "Jobs"},
+		{Action: "branding.", Label: "Branding"}}
 }
 
 // handleAdminAudit lists the audit log, newest first, a page at a time;

@@ -15,6 +15,7 @@ func programFormFrom(p referralhub.Program) programForm {
 	for i, r := range p.Rules {
 		f.Rules = append(f.Rules, ruleFormFrom(i, r))
 	}
+	levelFormsFrom(p, &f)
 	return f.withBlankRow()
 }
 

@@ -25,6 +25,8 @@ type programForm struct {
 	PointsPerCoupon, CouponValue, CouponCurrency string
 	RedirectHosts                                string // one per line, or comma-separated
 	Rules                                        []ruleForm
+	HasLevels                                    bool // the form carries tier and badge rows
+	Tiers, Badges                                []levelForm
 	Errors                                       map[string]string // "name", "rule.0.referrer", ...
 	Message                                      string
 }
@@ -70,6 +72,7 @@ func readProgramForm(form url.Values) programForm {
 	for i := range min(max(n, 0), maxRuleRows) {
 		f.Rules = append(f.Rules, readRuleRow(form, i))
 	}
+	readLevels(form, &f)
 	return f
 }
 

@@ -31,6 +31,7 @@ func (f programForm) program() (p referralhub.Program, rows []int, fe referralhu
 		rows = append(rows, row.N)
 		p.Rules = append(p.Rules, row.rule(fe, fmt.Sprintf("rule.%d.", row.N)))
 	}
+	p.Tiers, p.Badges = f.levels(fe)
 	return p, rows, fe
 }
 

@@ -29,6 +29,12 @@ func changeSummary(cur, next referralhub.Program) string {
 	if !slices.Equal(cur.AllowedRedirectHosts, next.AllowedRedirectHosts) {
 		parts = append(parts, "changed the redirect hosts")
 	}
+	if next.Tiers != nil && !slices.Equal(cur.TiersOrDefault(), next.Tiers) {
+		parts = append(parts, "changed the tiers")
+	}
+	if next.Badges != nil && !slices.Equal(cur.BadgesOrDefault(), next.Badges) {
+		parts = append(parts, "changed the badges")
+	}
 	parts = append(parts, ruleChanges(cur.Rules, next.Rules)...)
 	if len(parts) == 0 {
 		return "Saved without changes."

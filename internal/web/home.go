@@ -42,7 +42,8 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !ok {
-		s.render(w, r, http.StatusOK, "landing", pageData{Title: "Refer friends, earn rewards"})
+		s.render(w, r, http.StatusOK, "landing", pageData{Title: "Refer friends, earn rewards",
+			Data: landingOf(s.svc.BrandingOrDefault(r.Context()))})
 		return
 	}
 	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
@@ -53,7 +54,7 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 	}
 	link := s.cfg.BaseURL + "/r/" + v.Participant.Code
 	data := pageData{Title: "Your dashboard", User: &v.User,
-		Data: dashboardView{Code: v.Participant.Code, Link: link, Share: shareLinks(link), QR: s.qrFor(link), Rows: referralRows(d), Dashboard: d}}
+		Data: dashboardView{Code: v.Participant.Code, Link: link, Share: shareLinks(link, v.User.Username, s.svc.BrandingOrDefault(r.Context())), QR: s.qrFor(link), Rows: referralRows(d), Dashboard: d}}
 	if r.Header.Get("HX-Request") == "true" && r.Header.Get("HX-Target") == "referrals" {
 		s.renderPartial(w, r, "dashboard", "referrals", data)
 		return

@@ -121,9 +121,9 @@ func TestDashboardSharesTheLink(t *testing.T) {
 		_, body := alice.get("/")
 		escaped := url.QueryEscape(link)
 		for _, want := range []string{
-			"https://x.com/intent/tweet?text=", "url=" + escaped,
+			"https://x.com/intent/tweet?text=Join%20me%20and%20we%20both%20get%20rewarded%3A%20" + escaped,
 			"https://www.facebook.com/sharer/sharer.php?u=" + escaped,
-			"https://www.linkedin.com/sharing/share-offsite/?url=" + escaped,
+			"https://www.linkedin.com/feed/?shareActive=true&text=Join%20me%20and%20we%20both%20get%20rewarded%3A%20" + escaped,
 			"https://wa.me/?text=", "mailto:?subject=",
 			`<svg class="qr"`, `id="copy-link"`, `readonly`,
 		} {

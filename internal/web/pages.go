@@ -28,6 +28,7 @@ type pageData struct {
 	User   *referralhub.User // the signed-in user, nil for visitors
 	Data   any
 	Banner string
+	Brand  brandView // filled by render: the layout's name, logo and colours
 }
 
 func parsePages(a *assets) (*pages, error) {
@@ -78,6 +79,7 @@ func (s *Server) renderTemplate(w http.ResponseWriter, r *http.Request, status i
 		s.log.ErrorContext(r.Context(), "unknown template", "name", name)
 		return
 	}
+	data.Brand = s.brand(r.Context())
 	var buf bytes.Buffer
 	buf.Grow(32 << 10) // a dashboard is about 12 KiB; avoid regrowing
 	if err := t.ExecuteTemplate(&buf, block, data); err != nil {

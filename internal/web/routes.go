@@ -23,6 +23,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /settings/notifications", s.handleSettingsNotifications)
 	mux.HandleFunc("POST /settings/password", s.handleSettingsPassword)
 	mux.HandleFunc("POST /settings/email", s.handleSettingsEmail)
+	mux.HandleFunc("POST /settings/leaderboard", s.handleSettingsLeaderboard)
 	mux.HandleFunc("GET /verify-email", s.handleVerifyEmail)
 	mux.Handle("POST /verify-email/resend", rl.byUser("verify", limits.Verify, s.handleResendVerification))
 	mux.HandleFunc("GET /password-reset", s.handleResetForm)

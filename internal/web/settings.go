@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/referralhub/referralhub"
+	"github.com/referralhub/referralhub/internal/core"
 )
 
 // settingsView is the settings page: the account's address, its
@@ -17,6 +18,9 @@ type settingsView struct {
 	PasswordErrors map[string]string // current_password, new_password
 	EmailErrors    map[string]string // email, password
 	Message        string
+	Board          core.BoardProfile // how they show on the leaderboard
+	BoardErrors    map[string]string // display_name, leaderboard
+	boardKept      bool              // Board holds refused input to show again
 }
 
 // settingsBanner is the banner shown after a form succeeded, by the
@@ -31,6 +35,8 @@ func settingsBanner(saved string) string {
 		return "Your email address was changed. We sent a link to confirm it."
 	case "verification":
 		return "We sent you a new link to confirm your email address."
+	case "leaderboard":
+		return "Your leaderboard choices were saved."
 	}
 	return ""
 }
@@ -51,6 +57,12 @@ func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, v viewer
 		return
 	}
 	view.Email, view.Verified, view.Prefs = v.User.Email, !v.User.EmailVerifiedAt.IsZero(), prefs
+	if !view.boardKept {
+		if view.Board, err = s.svc.LeaderboardProfile(r.Context(), v.Participant.ID); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+	}
 	s.render(w, r, status, "settings", pageData{Title: "Settings", User: &v.User, Data: view, Banner: banner})
 }
 
@@ -61,7 +73,8 @@ func (s *Server) handleSettingsNotifications(w http.ResponseWriter, r *http.Requ
 	}
 	f := r.PostForm
 	prefs := referralhub.NotificationPrefs{NewReferral: f.Get("new_referral") != "",
-		RewardEarned: f.Get("reward_earned") != "", RewardReady: f.Get("reward_ready") != ""}
+		RewardEarned: f.Get("reward_earned") != "", RewardReady: f.Get("reward_ready") != "",
+		Achievement: f.Get("achievement") != ""}
 	if err := s.svc.SetNotificationPrefs(r.Context(), v.User, prefs); err != nil {
 		s.renderError(w, r, err)
 		return

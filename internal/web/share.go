@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/referralhub/referralhub"
 	"rsc.io/qr"
 )
 
@@ -16,20 +17,36 @@ type shareLink struct {
 	Href string
 }
 
-// shareMessage is the text pre-filled with the link.
-const shareMessage = "Join me and we both get rewarded:"
-
-// shareLinks returns the share buttons for link, each pre-filled with it.
-func shareLinks(link string) []shareLink {
-	text := shareMessage + " " + link
-	q := url.QueryEscape
-	return []shareLink{
-		{"X", "https://x.com/intent/tweet?text=" + q(shareMessage) + "&url=" + q(link)},
-		{"Facebook", "https://www.facebook.com/sharer/sharer.php?u=" + q(link)},
-		{"LinkedIn", "https://www.linkedin.com/sharing/share-offsite/?url=" + q(link)},
-		{"WhatsApp", "https://wa.me/?text=" + q(text)},
-		{"Email", "mailto:?subject=" + url.PathEscape("An invitation for you") + "&body=" + url.PathEscape(text)},
+// shareLinks returns the share buttons for a participant's link, each
+// pre-filled with the branding's message for its channel: {link} becomes
+// the link and {name} the participant's username, and a message without
+// {link} gets the link at its end. Facebook takes the link itself and
+// shows its preview; the message goes along as a quote, which Facebook may
+// ignore.
+func shareLinks(link, name string, b referralhub.Branding) []shareLink {
+	fill := strings.NewReplacer("{link}", link, "{name}", name).Replace
+	withLink := func(msg string) string {
+		if !strings.Contains(msg, "{link}") {
+			msg += " {link}"
+		}
+		return fill(msg)
 	}
+	q, m := escapeText, b.Share
+	return []shareLink{
+		{"X", "https://x.com/intent/tweet?text=" + q(withLink(m.X))},
+		{"Facebook", "https://www.facebook.com/sharer/sharer.php?u=" + q(link) + "&quote=" + q(fill(m.Facebook))},
+		{"LinkedIn", "https://www.linkedin.com/feed/?shareActive=true&text=" + q(withLink(m.LinkedIn))},
+		{"WhatsApp", "https://wa.me/?text=" + q(withLink(m.WhatsApp))},
+		{"Email", "mailto:?subject=" + q("An invitation to "+b.ProductName) + "&body=" + q(withLink(m.Email))},
+	}
+}
+
+// escapeText escapes text for a query parameter: percent-encoded UTF-8,
+// with "&", "=" and "#" escaped so the text cannot end its field, and
+// spaces as %20, which every target reads as a space (in a mailto: link,
+// RFC 6068, a "+" is a literal plus).
+func escapeText(s string) string {
+	return strings.ReplaceAll(url.QueryEscape(s), "+", "%20")
 }
 
 // qrFor returns link's QR code, rendering it only the first time.

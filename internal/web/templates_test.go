@@ -26,10 +26,10 @@ func TestEveryTemplateRenders(t *testing.T) {
 	user := &referralhub.User{Username: "alice", IsAdmin: true}
 	d := core.Dashboard{Page: 2, Pages: 3, Referrals: []referralhub.ReferredUser{{Username: "bob", JoinedAt: time.Now()}}}
 	data := map[string]pageData{
-		"landing":     {Title: "x"},
+		"landing":     {Title: "x", Data: landingOf(referralhub.DefaultBranding())},
 		"signup":      {Title: "x", Data: signupView{Email: "a@b.c", Errors: map[string]string{"email": "bad"}, ReferredBy: "alice"}},
 		"login":       {Title: "x", Data: loginView{Login: "alice", Message: "no"}},
-		"dashboard":   {Title: "x", User: user, Data: dashboardView{Code: "abcdefgh", Link: "http://x/r/abcdefgh", Share: shareLinks("http://x/r/abcdefgh"), QR: qrSVG("http://x/r/abcdefgh"), Rows: referralRows(d), Dashboard: d}},
+		"dashboard":   {Title: "x", User: user, Data: dashboardView{Code: "abcdefgh", Link: "http://x/r/abcdefgh", Share: shareLinks("http://x/r/abcdefgh", "alice", referralhub.DefaultBranding()), QR: qrSVG("http://x/r/abcdefgh"), Rows: referralRows(d), Dashboard: d}},
 		"admin_users": {Title: "x", User: user, Data: core.UserList{Users: []referralhub.AdminUser{{User: *user, Code: "abcdefgh"}}, Page: 2, Pages: 3}},
 		"error":       {Title: "x", Data: errorView{Status: 404, Message: "gone", RequestID: "id"}},
 		"rewards": {Title: "x", User: user, Data: rewardsView{Balances: []balanceCard{{ID: "balance-points", Label: "Points", Value: "10", Pending: "5 on hold"}},
@@ -49,8 +49,14 @@ func TestEveryTemplateRenders(t *testing.T) {
 		"admin_audit":            {Title: "x", User: user, Data: auditView{Filters: auditFilters(""), Entries: []referralhub.AuditEntry{{ID: 1, Actor: "root", Action: "review.approve", Subject: "referral 1", Detail: "known customer"}}, Page: 2, Newer: "/admin/audit", Older: "/admin/audit?page=3"}},
 		"admin_webhooks":         {Title: "x", User: user, Data: webhooksView{Endpoints: webhookSamples(), Failed: webhookSamples()[1:], Form: webhookFormSample(false), Notice: "Deleted."}},
 		"admin_webhook":          {Title: "x", User: user, Data: newWebhookView(webhookPageSample(), webhookFormSample(true), "Saved.")},
+		"admin_branding":         {Title: "x", User: user, Data: brandingView{Form: brandingForm{Share: core.ShareChannels(referralhub.ShareMessages{X: "x"}), Errors: map[string]string{"logo": "bad", "share_x": "bad"}, Message: "no"}, LogoURL: "/brand/logo?v=1", LogoWidth: 2, LogoHeight: 1, UpdatedBy: "root", UpdatedAt: "1 Mar 2026", Notice: "Saved."}},
 		"admin_api_keys":         {Title: "x", User: user, Data: apiKeysView{Keys: []storage.APIKey{{ID: 1, Name: "shop", Scope: "write", Hint: "rhk_ABCDEFGH", CreatedBy: "root", LastUsedAt: time.Now()}, {ID: 2, Name: "old", Scope: "read", RevokedAt: time.Now()}}, Created: &core.NewAPIKey{APIKey: storage.APIKey{Name: "shop", Scope: "write"}, Secret: "rhk_secret"}, Errors: map[string]string{"name": "bad", "scope": "bad"}, Notice: "Revoked."}},
+		"network":                {Title: "x", User: user, Data: networkView{Levels: levelRows([]int64{2, 1}), Total: 3, Depth: core.NetworkDepth, Page: networkPageFor(core.NetworkPage{NodeID: 1, Depth: 2, Next: 9, People: []storage.NetworkMember{{ParticipantID: 2, Name: "bob", Referrals: 1, JoinedAt: time.Now()}, {ParticipantID: 3, Deleted: true}}})}},
 	}
+	data["admin_analytics"] = pageData{Title: "x", User: user, Data: analyticsViewSample()}
+	data["leaderboard"] = pageData{Title: "x", User: user, Data: leaderboardView{YouID: 2, YouNote: "Refer a friend.",
+		Tabs:  []boardTab{{Period: "week", Label: "This week", Current: true}},
+		Board: core.Leaderboard{Entries: []referralhub.LeaderboardEntry{{Rank: 1, ParticipantID: 2, Name: "A. L.", Referrals: 3}}}}}
 	s := &Server{pages: p, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	for name := range p.byName {
 		pd, ok := data[name]

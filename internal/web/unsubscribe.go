@@ -66,6 +66,8 @@ func mailKindName(kind string) string {
 		return "emails about rewards you earn"
 	case "reward_ready":
 		return "emails when a reward is ready to use"
+	case "achievement":
+		return "emails about tiers and badges you reach"
 	}
 	return "notification emails"
 }
