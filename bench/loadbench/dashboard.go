@@ -7,17 +7,22 @@ import (
 	"net/url"
 )
 
-// benchDashboard logs in once and loads the dashboard with that session.
-func benchDashboard(ctx context.Context, o options) error {
+// benchPage logs in once and loads o.path (the dashboard, "/", unless
+// told otherwise) with that session.
+func benchPage(ctx context.Context, o options) error {
 	cookie, err := login(ctx, o)
 	if err != nil {
 		return err
 	}
 	script := fmt.Sprintf("wrk.headers[\"Cookie\"] = %q\n", cookie)
-	if err := warmUp(ctx, o, script, o.url); err != nil {
+	target, name := o.url+o.path, "ReferralHub GET "+o.path
+	if o.path == "/" {
+		name += " (dashboard)"
+	}
+	if err := warmUp(ctx, o, script, target); err != nil {
 		return err
 	}
-	res, err := runWrk(ctx, o, "ReferralHub GET / (dashboard)", o.url, script, o.conns)
+	res, err := runWrk(ctx, o, name, target, script, o.conns)
 	if err != nil {
 		return err
 	}
@@ -25,7 +30,7 @@ func benchDashboard(ctx context.Context, o options) error {
 	if o.rate == 0 {
 		return nil
 	}
-	fixed, err := runHey(ctx, o, "ReferralHub GET / (dashboard)", o.url+"/", o.conns, o.rate, "Cookie: "+cookie)
+	fixed, err := runHey(ctx, o, name, target, o.conns, o.rate, "Cookie: "+cookie)
 	if err != nil {
 		return err
 	}

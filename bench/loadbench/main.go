@@ -5,6 +5,7 @@
 //	loadbench bare -addr 127.0.0.1:8099 -database-url URL
 //	loadbench click -url http://127.0.0.1:8080 -bare-url http://127.0.0.1:8099 -database-url URL
 //	loadbench dashboard -url http://127.0.0.1:8080 -login ambassador -password demo-password
+//	loadbench page -path '/leaderboard?period=all' -login ambassador -password demo-password
 package main
 
 import (
@@ -24,7 +25,7 @@ func main() {
 
 func run(ctx context.Context, args []string) error {
 	if len(args) == 0 {
-		return fmt.Errorf("usage: loadbench bare|click|dashboard [flags]")
+		return fmt.Errorf("usage: loadbench bare|click|dashboard|page [flags]")
 	}
 	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
 	o := options{}
@@ -41,6 +42,7 @@ func run(ctx context.Context, args []string) error {
 	fs.IntVar(&o.rate, "rate", 0, "also measure at this fixed total rate (requests/s) with hey; 0 skips it")
 	fs.StringVar(&o.login, "login", "ambassador", "dashboard: who to log in as")
 	fs.StringVar(&o.password, "password", "demo-password", "dashboard: their password")
+	fs.StringVar(&o.path, "path", "/", "page: the page to load, signed in")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -49,14 +51,14 @@ func run(ctx context.Context, args []string) error {
 		return serveBare(ctx, o)
 	case "click":
 		return benchClick(ctx, o)
-	case "dashboard":
-		return benchDashboard(ctx, o)
+	case "dashboard", "page":
+		return benchPage(ctx, o)
 	}
 	return fmt.Errorf("unknown mode %q", args[0])
 }
 
 type options struct {
-	addr, databaseURL, url, bareURL, login, password string
-	conns, threads, codes, rate, rounds              int
-	duration, warmup                                 time.Duration
+	addr, databaseURL, url, bareURL, login, password, path string
+	conns, threads, codes, rate, rounds                    int
+	duration, warmup                                       time.Duration
 }
