@@ -53,6 +53,7 @@ func (s *Service) qualify(ctx context.Context, q *storage.Queries, prog referral
 	if err != nil || !ok {
 		return err
 	}
+	s.forgetBoards(now)
 	for _, period := range boardPeriods() {
 		if err := q.BumpLeaderboard(ctx, referralhub.BoardPeriodKey(period, now), got.ReferrerID, 1, now); err != nil {
 			return err
@@ -68,6 +69,7 @@ func (s *Service) unqualify(ctx context.Context, q *storage.Queries, referralID 
 	if err != nil || !ok {
 		return err
 	}
+	s.forgetBoards(got.QualifiedAt, s.now())
 	for _, period := range boardPeriods() {
 		if err := q.BumpLeaderboard(ctx, referralhub.BoardPeriodKey(period, got.QualifiedAt), got.ReferrerID, -1, got.QualifiedAt); err != nil {
 			return err
@@ -170,6 +172,7 @@ func (s *Service) refreshBoardStanding(ctx context.Context, q *storage.Queries, 
 	if hidden == st.Hidden {
 		return nil
 	}
+	s.forgetBoards(s.now())
 	return q.SetLeaderboardHidden(ctx, participantID, hidden)
 }
 
@@ -212,5 +215,6 @@ func (s *Service) RebuildGamification(ctx context.Context) error {
 	}
 	in := storage.RebuildInput{RequireVerified: prog.FraudOrDefault().RequireVerifiedEmail,
 		Badges: prog.BadgesOrDefault(), Now: s.now()}
+	defer s.forgetBoards(in.Now)
 	return s.db.InTx(ctx, func(q *storage.Queries) error { return q.RebuildGamification(ctx, in) })
 }

@@ -402,3 +402,36 @@ func TestAchievementMailFollowsTheOptOut(t *testing.T) {
 		}
 	})
 }
+
+// TestLeaderboardTopIsReusedBriefly: the top of a board is read once per
+// LeaderboardTTL; a change made through the core shows at once, one made
+// behind its back (another instance) once the TTL has passed.
+func TestLeaderboardTopIsReusedBriefly(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		ada, _ := f.upsert(t, core.ParticipantInput{ExternalID: "ada"})
+		f.apiFriends(t, "ada-friend", ada.Code, 1)
+		if b, _ := f.svc.Leaderboard(ctx, 0, referralhub.BoardAll); len(b.Entries) != 1 {
+			t.Fatalf("board = %v", boardNames(b))
+		}
+		bob, _ := f.upsert(t, core.ParticipantInput{ExternalID: "bob"})
+		f.apiFriends(t, "bob-friend", bob.Code, 2) // through the core: shows at once
+		if b, _ := f.svc.Leaderboard(ctx, 0, referralhub.BoardAll); len(b.Entries) != 2 || b.Entries[0].ParticipantID != bob.ID {
+			t.Fatalf("after bob's referrals: %v", boardNames(b))
+		}
+		err := db.InTx(ctx, func(q *storage.Queries) error { // as another instance would
+			return q.BumpLeaderboard(ctx, referralhub.BoardAll, ada.ID, 5, f.clock.Now())
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b, _ := f.svc.Leaderboard(ctx, 0, referralhub.BoardAll); b.Entries[0].ParticipantID != bob.ID {
+			t.Fatalf("the cached top was not reused: %v", boardNames(b))
+		}
+		f.clock.Advance(core.DefaultSettings().LeaderboardTTL + time.Second)
+		if b, _ := f.svc.Leaderboard(ctx, 0, referralhub.BoardAll); b.Entries[0].ParticipantID != ada.ID {
+			t.Fatalf("after the TTL: %v", boardNames(b))
+		}
+	})
+}

@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -23,10 +24,9 @@ type Leaderboard struct {
 // BoardPlace is where the viewer stands on a leaderboard.
 type BoardPlace struct {
 	Referrals int64
-	Rank      int64  // 0: not ranked
-	Hidden    bool   // not shown, by choice or while under review
-	ByChoice  bool   // hidden because they chose so
-	Name      string // how they show
+	Rank      int64 // 0: not ranked
+	Hidden    bool  // not shown, by choice or while under review
+	ByChoice  bool  // hidden because they chose so
 }
 
 // Leaderboard returns the top LeaderboardSize of a period (qualified
@@ -41,7 +41,7 @@ func (s *Service) Leaderboard(ctx context.Context, viewerID int64, period string
 	}
 	key := referralhub.BoardPeriodKey(period, s.now())
 	q := s.db.Read()
-	rows, err := q.TopOfBoard(ctx, key, LeaderboardSize)
+	rows, err := s.topOfBoard(ctx, key)
 	if err != nil {
 		return Leaderboard{}, err
 	}
@@ -53,11 +53,7 @@ func (s *Service) Leaderboard(ctx context.Context, viewerID int64, period string
 	if err != nil {
 		return out, err
 	}
-	st, err := q.BoardStandingOf(ctx, viewerID)
-	if err != nil {
-		return out, err
-	}
-	out.You = BoardPlace{Referrals: pos.Referrals, Rank: pos.Rank, Hidden: st.Hidden, ByChoice: st.Show == referralhub.ShowNobody}
+	out.You = BoardPlace{Referrals: pos.Referrals, Rank: pos.Rank, Hidden: pos.Hidden, ByChoice: pos.Show == referralhub.ShowNobody}
 	return out, nil
 }
 
@@ -141,6 +137,31 @@ func (s *Service) SetLeaderboardProfile(ctx context.Context, participantID int64
 		if err := q.SetBoardProfile(ctx, participantID, p.DisplayName, p.Show); err != nil {
 			return err
 		}
+		s.forgetBoards(s.now()) // a new display name shows at once
 		return s.refreshBoardStanding(ctx, q, participantID)
 	})
+}
+
+// topOfBoard returns a period's top LeaderboardSize rows, the same for
+// every viewer, reused for Settings.LeaderboardTTL.
+func (s *Service) topOfBoard(ctx context.Context, key string) ([]storage.BoardRow, error) {
+	now := s.now()
+	if rows, ok := s.boards.Get(key, now); ok && s.settings.LeaderboardTTL > 0 {
+		return rows, nil
+	}
+	rows, err := s.db.Read().TopOfBoard(ctx, key, LeaderboardSize)
+	if err == nil {
+		s.boards.Put(key, rows, now)
+	}
+	return rows, err
+}
+
+// forgetBoards drops the cached leaderboards of the periods containing
+// each of times, after a change to them.
+func (s *Service) forgetBoards(times ...time.Time) {
+	for _, t := range times {
+		for _, period := range boardPeriods() {
+			s.boards.Forget(referralhub.BoardPeriodKey(period, t))
+		}
+	}
 }

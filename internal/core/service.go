@@ -31,6 +31,9 @@ type Settings struct {
 	LoginMaxFailures  int           // failed logins that lock an account
 	LoginWindow       time.Duration // ...counted within this window
 	LoginLockout      time.Duration // ...for this long
+	// LeaderboardTTL is how long an instance reuses a leaderboard's top 50;
+	// changes made through this instance show at once, others' within it.
+	LeaderboardTTL time.Duration
 }
 
 // DefaultSettings returns the settings of a fresh install.
@@ -46,6 +49,7 @@ func DefaultSettings() Settings {
 		LoginMaxFailures:  5,
 		LoginWindow:       15 * time.Minute,
 		LoginLockout:      15 * time.Minute,
+		LeaderboardTTL:    2 * time.Second,
 	}
 }
 
@@ -62,6 +66,7 @@ type Service struct {
 	active   *cache.Cache[int64, int64]                        // active-network counts
 	pages    *cache.Cache[pageKey, []referralhub.ReferredUser] // referral list pages
 	badges   *cache.Cache[badgeKey, []referralhub.EarnedBadge] // badges per qualified count
+	boards   *cache.Cache[string, []storage.BoardRow]          // leaderboard tops by period key
 	log      *slog.Logger
 	prog     programCache
 	brand    brandCache
@@ -126,6 +131,7 @@ func New(deps Deps) *Service {
 		active:   cache.New[int64, int64](deps.Settings.ActiveCacheTTL, 100_000),
 		pages:    cache.New[pageKey, []referralhub.ReferredUser](10*time.Minute, 10_000),
 		badges:   cache.New[badgeKey, []referralhub.EarnedBadge](10*time.Minute, 10_000),
+		boards:   cache.New[string, []storage.BoardRow](deps.Settings.LeaderboardTTL, 100),
 		log:      deps.Logger,
 
 		baseURL:   strings.TrimRight(deps.BaseURL, "/"),

@@ -199,29 +199,33 @@ func (q *Queries) TopOfBoard(ctx context.Context, period string, limit int) ([]B
 // BoardPosition is one participant's place on a period's leaderboard.
 type BoardPosition struct {
 	Referrals int64
-	Rank      int64 // 1 + the visible participants with more; 0 when not ranked
-	Hidden    bool
+	Rank      int64  // 1 + the visible participants with more; 0 when not ranked
+	Hidden    bool   // not shown: by choice, banned, deleted or flagged
+	Show      string // how they chose to show (ShowNobody: not at all)
 }
 
-// PositionOnBoard returns a participant's referrals and rank in a period.
-// Participants with equal referrals share a rank.
+// PositionOnBoard returns a participant's referrals and rank in a period,
+// and whether they are shown, in one statement. Participants with equal
+// referrals share a rank.
 func (q *Queries) PositionOnBoard(ctx context.Context, period string, participantID int64) (BoardPosition, error) {
-	var pos BoardPosition
-	err := q.queryRow(ctx, `/* PositionOnBoard */ SELECT referrals, hidden FROM leaderboard WHERE period = $1 AND participant_id = $2`,
-		period, participantID).Scan(&pos.Referrals, &pos.Hidden)
+	var (
+		pos       BoardPosition
+		referrals sql.NullInt64
+		rank      sql.NullInt64
+	)
+	err := q.queryRow(ctx, `/* PositionOnBoard */ SELECT p.leaderboard_show, p.leaderboard_hidden, l.referrals,
+		(SELECT 1 + COALESCE(SUM(r.participants), 0) FROM leaderboard_ranks r WHERE r.period = l.period AND r.referrals > l.referrals)
+		FROM participants p LEFT JOIN leaderboard l ON l.period = $1 AND l.participant_id = p.id
+		WHERE p.id = $2`, period, participantID).Scan(&pos.Show, &pos.Hidden, &referrals, &rank)
 	if errors.Is(err, sql.ErrNoRows) {
-		return pos, nil
+		return pos, referralhub.Errorf(referralhub.ENOTFOUND, "no such participant")
 	}
 	if err != nil {
 		return pos, fmt.Errorf("leaderboard position: %w", err)
 	}
-	if pos.Hidden || pos.Referrals <= 0 {
-		return pos, nil
-	}
-	err = q.queryRow(ctx, `/* RankOnBoard */ SELECT 1 + COALESCE(SUM(participants), 0) FROM leaderboard_ranks
-		WHERE period = $1 AND referrals > $2`, period, pos.Referrals).Scan(&pos.Rank)
-	if err != nil {
-		return pos, fmt.Errorf("leaderboard rank: %w", err)
+	pos.Referrals = referrals.Int64
+	if !pos.Hidden && pos.Referrals > 0 {
+		pos.Rank = rank.Int64
 	}
 	return pos, nil
 }
