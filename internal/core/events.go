@@ -63,6 +63,8 @@ func checkEvent(in EventInput) error {
 		fe.Add("name", "Event names are 1 to 64 of a-z, 0-9, _ . - and start with a letter.")
 	case in.Name == referralhub.EventClick || in.Name == referralhub.EventSignup:
 		fe.Add("name", "Clicks and signups are recorded by ReferralHub itself.")
+	case referralhub.IsAchievementEvent(in.Name):
+		fe.Add("name", "Names starting with tier. or badge. are ReferralHub's own: it records them when someone reaches a tier or a badge.")
 	}
 	if in.Key == "" || len(in.Key) > maxKeyLen || !IsText(in.Key) || strings.HasPrefix(in.Key, internalKeyPrefix) {
 		fe.Add("key", "Give an idempotency key of up to 200 characters, not starting with \""+internalKeyPrefix+"\".")

@@ -435,3 +435,37 @@ func TestLeaderboardTopIsReusedBriefly(t *testing.T) {
 		}
 	})
 }
+
+// TestAchievementEventsCannotBeReported: tier. and badge. events are
+// ReferralHub's own, so a reported one cannot pay an achievement rule.
+func TestAchievementEventsCannotBeReported(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		f.setLevels(t, referralhub.DefaultTiers(), referralhub.DefaultBadges(),
+			referralhub.Rule{Trigger: "tier.gold", Referrer: points(500)})
+		alice, _ := f.upsert(t, core.ParticipantInput{ExternalID: "alice"})
+		bob := f.apiFriends(t, "bob", alice.Code, 1)[0]
+		for _, name := range []string{"tier.gold", "badge.10"} {
+			_, _, err := f.svc.RecordEvent(context.Background(), core.EventInput{ParticipantID: bob.ID, Name: name, Key: "x-" + name})
+			if referralhub.ErrorFields(err)["name"] == "" {
+				t.Errorf("%s reported: %v", name, err)
+			}
+		}
+		if page, _ := f.svc.Rewards(context.Background(), alice.ID); len(page.Rewards) != 0 {
+			t.Errorf("alice earned %+v", page.Rewards)
+		}
+	})
+}
+
+func TestDisplayNamesArePlain(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		p, _ := f.upsert(t, core.ParticipantInput{ExternalID: "p"})
+		for _, name := range []string{"evil\u202egnp", "zero\u200bwidth", "bell\a"} {
+			err := f.svc.SetLeaderboardProfile(context.Background(), p.ID, core.BoardProfile{DisplayName: name, Show: referralhub.ShowName})
+			if referralhub.ErrorFields(err)["display_name"] == "" {
+				t.Errorf("%q accepted: %v", name, err)
+			}
+		}
+	})
+}

@@ -118,7 +118,7 @@ func (s *Service) LeaderboardProfile(ctx context.Context, participantID int64) (
 func (s *Service) SetLeaderboardProfile(ctx context.Context, participantID int64, p BoardProfile) error {
 	p.DisplayName = strings.Join(strings.Fields(p.DisplayName), " ")
 	fe := referralhub.FieldErrors{}
-	if utf8.RuneCountInString(p.DisplayName) > maxDisplayName || !IsText(p.DisplayName) {
+	if utf8.RuneCountInString(p.DisplayName) > maxDisplayName || !IsText(p.DisplayName) || !plainName(p.DisplayName) {
 		fe.Add("display_name", "Use up to 40 characters, without control characters.")
 	}
 	switch p.Show {
@@ -164,4 +164,16 @@ func (s *Service) forgetBoards(times ...time.Time) {
 			s.boards.Forget(referralhub.BoardPeriodKey(period, t))
 		}
 	}
+}
+
+// plainName reports whether a name shown to others has no control or
+// format characters (such as U+202E, which reverses the text after it, or
+// zero-width ones).
+func plainName(s string) bool {
+	for _, r := range s {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
+			return false
+		}
+	}
+	return true
 }

@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 
+	"github.com/referralhub/referralhub"
 	"github.com/referralhub/referralhub/internal/storage"
 )
 
@@ -74,10 +75,28 @@ func (s *Service) networkPage(ctx context.Context, nodeID int64, depth int, afte
 	if err != nil {
 		return NetworkPage{}, err
 	}
+	if depth > 1 {
+		for i := range people {
+			people[i].Name = strangerName(people[i])
+		}
+	}
 	p := NetworkPage{NodeID: nodeID, Depth: depth, People: people}
 	if len(people) > NetworkPerPage {
 		p.People = people[:NetworkPerPage]
 		p.Next = p.People[NetworkPerPage-1].ReferralID
 	}
 	return p, nil
+}
+
+// strangerName is how someone beyond the viewer's own referrals shows in
+// their network: as on the leaderboard (initials unless they chose their
+// display name), or "A friend" when they chose not to be shown.
+func strangerName(m storage.NetworkMember) string {
+	if m.Deleted || m.Name == "" && m.DisplayName == "" {
+		return m.Name
+	}
+	if m.Show == referralhub.ShowNobody {
+		return "A friend"
+	}
+	return BoardName(m.Show, m.DisplayName, m.Name)
 }

@@ -66,6 +66,9 @@ func checkRule(fe referralhub.FieldErrors, prefix string, r referralhub.Rule) {
 	if referralhub.IsAchievementEvent(r.Trigger) && r.Referee != nil {
 		fe.Add(prefix+"referee", "A tier or badge rewards the person who reached it: set the referrer's reward only.")
 	}
+	if referralhub.IsAchievementEvent(r.Trigger) && r.Segment != "" {
+		fe.Add(prefix+"segment", "A tier or badge rule applies to everyone who reaches it: choose any plan.")
+	}
 	if r.Referrer != nil {
 		if msg := checkSpec(*r.Referrer); msg != "" {
 			fe.Add(prefix+"referrer", msg)

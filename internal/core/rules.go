@@ -66,7 +66,7 @@ func (s *Service) credit(ctx context.Context, q *storage.Queries, prog referralh
 	// An achievement has no referral, so nothing to gate; its reward is
 	// once per rule and achievement event, by key.
 	gate, key := gateOpen, ""
-	if referralhub.IsAchievementEvent(ev.Name) {
+	if parties.ID == 0 && referralhub.IsAchievementEvent(ev.Name) {
 		r.Reason, key = achievementReason(parties), fmt.Sprintf("rh:achievement:%d:%d", rule.ID, ev.ID)
 	} else {
 		gate = rewardGate(prog.FraudOrDefault(), parties)

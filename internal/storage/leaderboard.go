@@ -18,6 +18,9 @@ func (q *Queries) BumpLeaderboard(ctx context.Context, period string, participan
 		now    int64
 		hidden bool
 	)
+	if delta < 0 {
+		return q.lowerOnBoard(ctx, period, participantID, delta)
+	}
 	err := q.queryRow(ctx, `/* BumpLeaderboard */ INSERT INTO leaderboard (period, participant_id, referrals, reached_at, hidden)
 		SELECT $1, id, $3, $4, leaderboard_hidden FROM participants WHERE id = $2
 		ON CONFLICT (period, participant_id) DO UPDATE SET referrals = leaderboard.referrals + excluded.referrals,
@@ -25,6 +28,29 @@ func (q *Queries) BumpLeaderboard(ctx context.Context, period string, participan
 		RETURNING referrals, hidden`, period, participantID, delta, q.ts(at)).Scan(&now, &hidden)
 	if err != nil {
 		return fmt.Errorf("bump leaderboard: %w", err)
+	}
+	if hidden {
+		return nil
+	}
+	return q.moveRank(ctx, period, now-delta, now)
+}
+
+// lowerOnBoard takes referrals back from a participant's row of a period,
+// if the period has one (a rebuild makes rows only for the current week
+// and month), never below 0.
+func (q *Queries) lowerOnBoard(ctx context.Context, period string, participantID, delta int64) error {
+	var (
+		now    int64
+		hidden bool
+	)
+	err := q.queryRow(ctx, `/* LowerOnBoard */ UPDATE leaderboard SET referrals = referrals + $3
+		WHERE period = $1 AND participant_id = $2 AND referrals + $3 >= 0 RETURNING referrals, hidden`,
+		period, participantID, delta).Scan(&now, &hidden)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("lower on leaderboard: %w", err)
 	}
 	if hidden {
 		return nil
@@ -84,7 +110,8 @@ func (q *Queries) SetLeaderboardHidden(ctx context.Context, participantID int64,
 		referrals int64
 	}
 	var rows []row
-	rs, err := q.query(ctx, `/* LeaderboardRowsOf */ SELECT period, referrals FROM leaderboard WHERE participant_id = $1 AND referrals > 0`, participantID)
+	rs, err := q.query(ctx, `/* LeaderboardRowsOf */ SELECT period, referrals FROM leaderboard WHERE participant_id = $1 AND referrals > 0
+		ORDER BY period`, participantID)
 	if err != nil {
 		return fmt.Errorf("leaderboard rows: %w", err)
 	}

@@ -19,6 +19,8 @@ type NetworkMember struct {
 	Deleted       bool   // the account was deleted (Name is then "")
 	Referrals     int64  // their own direct referrals (participants.referral_count)
 	JoinedAt      time.Time
+	Show          string // how they chose to show to strangers (the leaderboard's choice)
+	DisplayName   string // the display name they chose, if any
 }
 
 // NetworkLevels counts the people in rootID's referral tree at each depth
@@ -78,7 +80,7 @@ func (q *Queries) NetworkDepthOf(ctx context.Context, rootID, nodeID int64, maxD
 func (q *Queries) NetworkChildren(ctx context.Context, nodeID, afterID int64, limit int) ([]NetworkMember, error) {
 	rows, err := q.query(ctx, `/* NetworkChildren */ SELECT r.id, p.id,
 		CASE WHEN p.deleted_at IS NULL THEN COALESCE(u.username, p.name, '') ELSE '' END,
-		p.deleted_at IS NOT NULL, p.referral_count, r.created_at
+		p.deleted_at IS NOT NULL, p.referral_count, r.created_at, p.leaderboard_show, p.display_name
 		FROM referrals r JOIN participants p ON p.id = r.referee_id LEFT JOIN users u ON u.id = p.user_id
 		WHERE r.referrer_id = $1 AND r.id > $2 ORDER BY r.id LIMIT $3`, nodeID, afterID, limit)
 	if err != nil {
@@ -88,7 +90,8 @@ func (q *Queries) NetworkChildren(ctx context.Context, nodeID, afterID int64, li
 	var out []NetworkMember
 	for rows.Next() {
 		var m NetworkMember
-		if err := rows.Scan(&m.ReferralID, &m.ParticipantID, &m.Name, &m.Deleted, &m.Referrals, &m.JoinedAt); err != nil {
+		if err := rows.Scan(&m.ReferralID, &m.ParticipantID, &m.Name, &m.Deleted, &m.Referrals, &m.JoinedAt,
+			&m.Show, &m.DisplayName); err != nil {
 			return nil, fmt.Errorf("network children: %w", err)
 		}
 		m.JoinedAt = m.JoinedAt.UTC()

@@ -115,11 +115,11 @@ func TestNetworkShowsTheViewersTree(t *testing.T) {
 		open := fmt.Sprintf("/network?node=%d", kid.participantID())
 		resp, body = root.htmx(open)
 		if resp.StatusCode != http.StatusOK || !strings.HasPrefix(strings.TrimSpace(body), `<li class="member">`) ||
-			strings.Contains(body, "<html") || !strings.Contains(body, ">grandkid<") {
+			strings.Contains(body, "<html") || !strings.Contains(body, ">G.<") {
 			t.Fatalf("open kiddo with htmx: %d\n%s", resp.StatusCode, body)
 		}
 		if resp, body = root.get(open); resp.StatusCode != http.StatusOK || !strings.Contains(body, "<html") ||
-			!strings.Contains(body, ">grandkid<") || !strings.Contains(body, "Their referrals") {
+			!strings.Contains(body, ">G.<") || !strings.Contains(body, "Their referrals") {
 			t.Fatalf("open kiddo without htmx: %d\n%s", resp.StatusCode, body)
 		}
 
