@@ -23,6 +23,7 @@ type CodeCache struct {
 
 	mu    sync.RWMutex
 	items map[string]cacheEntry
+	gen   uint64 // bumped by Purge: a load that began before it is not kept
 	group singleflight.Group
 }
 
@@ -57,12 +58,15 @@ func (c *CodeCache) Lookup(ctx context.Context, code string) (owner referralhub.
 	if ok && now.Before(e.expires) {
 		return e.owner, e.found, nil
 	}
+	c.mu.RLock()
+	gen := c.gen
+	c.mu.RUnlock()
 	v, err, _ := c.group.Do(code, func() (any, error) {
 		// Every caller waiting on this code shares the load, so it must not
 		// die with the first caller's request.
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), loadTimeout)
 		defer cancel()
-		return c.fill(ctx, code, now)
+		return c.fill(ctx, code, now, gen)
 	})
 	if err != nil {
 		return owner, false, err
@@ -71,7 +75,7 @@ func (c *CodeCache) Lookup(ctx context.Context, code string) (owner referralhub.
 	return e.owner, e.found, nil
 }
 
-func (c *CodeCache) fill(ctx context.Context, code string, now time.Time) (cacheEntry, error) {
+func (c *CodeCache) fill(ctx context.Context, code string, now time.Time, gen uint64) (cacheEntry, error) {
 	owner, err := c.load(ctx, code)
 	e := cacheEntry{owner: owner, found: err == nil, expires: now.Add(c.ttl)}
 	switch {
@@ -81,11 +85,14 @@ func (c *CodeCache) fill(ctx context.Context, code string, now time.Time) (cache
 		return e, err
 	}
 	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen != c.gen {
+		return e, nil // purged while loading: the answer may be stale, so keep nothing
+	}
 	if len(c.items) >= c.maxItems {
 		c.evict(now)
 	}
 	c.items[code] = e
-	c.mu.Unlock()
 	return e, nil
 }
 
@@ -111,5 +118,14 @@ func (c *CodeCache) evict(now time.Time) {
 func (c *CodeCache) Forget(code string) {
 	c.mu.Lock()
 	delete(c.items, code)
+	c.mu.Unlock()
+}
+
+// Purge empties the cache, for when codes changed on another instance.
+// Loads that began before it answer their callers but are not kept.
+func (c *CodeCache) Purge() {
+	c.mu.Lock()
+	c.items = make(map[string]cacheEntry)
+	c.gen++
 	c.mu.Unlock()
 }

@@ -96,6 +96,9 @@ func (s *Service) erase(ctx context.Context, q *storage.Queries, userID int64) (
 	if err := q.AnonymiseParticipant(ctx, p.ID, tombstoneCode(), s.now()); err != nil {
 		return gone, err
 	}
+	if err := q.BumpCacheVersion(ctx, storage.CacheCodes); err != nil { // other instances drop the old code
+		return gone, err
+	}
 	if err := s.refreshBoardStanding(ctx, q, p.ID); err != nil {
 		return gone, err
 	}

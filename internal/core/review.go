@@ -171,6 +171,9 @@ func (s *Service) ban(ctx context.Context, q *storage.Queries, admin referralhub
 	if err != nil || !banned {
 		return err // banned already: nothing more to do
 	}
+	if err := q.BumpCacheVersion(ctx, storage.CacheCodes); err != nil { // other instances drop the code
+		return err
+	}
 	pending, err := q.PendingRewards(ctx, 0, participantID)
 	if err != nil {
 		return err

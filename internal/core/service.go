@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/referralhub/referralhub"
@@ -67,10 +68,12 @@ type Service struct {
 	pages    *cache.Cache[pageKey, []referralhub.ReferredUser] // referral list pages
 	badges   *cache.Cache[badgeKey, []referralhub.EarnedBadge] // badges per qualified count
 	boards   *cache.Cache[string, []storage.BoardRow]          // leaderboard tops by period key
-	log      *slog.Logger
-	prog     programCache
-	brand    brandCache
-	ips      *ipHasher
+	// codesSeen is the codes' version at the last CheckCodes; -1 before it.
+	codesSeen atomic.Int64
+	log       *slog.Logger
+	prog      programCache
+	brand     brandCache
+	ips       *ipHasher
 
 	baseURL   string
 	mailer    mail.Sender
@@ -145,6 +148,7 @@ func New(deps Deps) *Service {
 		botUA:      cache.New[string, bool](time.Hour, 10_000),
 	}
 	s.ips = newIPHasher(deps.Settings.IPSaltPeriod, s.loadIPSalt)
+	s.codesSeen.Store(-1)
 	return s
 }
 
