@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"os/exec"
+	"regexp"
+	"syscall"
+	"testing"
+
+	"github.com/referralhub/referralhub/internal/storage"
+)
+
+// startChildAt runs "serve" as a child process, as production would, and
+// returns it with its base URL.
+func startChildAt(t *testing.T, getenv func(string) string) (*exec.Cmd, string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "serve")
+	cmd.Env = append(os.Environ(), runMainEnv+"=1")
+	for _, k := range []string{"REFERRALHUB_DATABASE_URL", "REFERRALHUB_SECRET_KEY", "REFERRALHUB_ADDR"} {
+		cmd.Env = append(cmd.Env, k+"="+getenv(k))
+	}
+	stderr, _ := cmd.StderrPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	return cmd, waitListening(t, stderr)
+}
+
+// TestCrashLosesAtMostTheBufferNeverAnAttribution clicks alice's link 20
+// times and kills the server (SIGKILL: no flush) at once. Clicks still in
+// the buffer may be lost, none more; bob, who clicked too, signs up on the
+// restarted server and is still alice's referral, through his cookie.
+func TestCrashLosesAtMostTheBufferNeverAnAttribution(t *testing.T) {
+	eachEngine(t, func(t *testing.T, engine string) {
+		getenv := testEnv(t, engine, nil)
+		first, base := startChildAt(t, getenv)
+		noFollow := func(c *http.Client) *http.Client {
+			c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+			return c
+		}
+		aliceJar, _ := cookiejar.New(nil)
+		alice := &http.Client{Jar: aliceJar}
+		resp, err := alice.PostForm(base+"/signup", url.Values{"email": {"a@example.com"}, "username": {"alice"}, "password": {"password123"}})
+		if err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("signup: %v %v", resp, err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		code := regexp.MustCompile(`/r/([a-z0-9]{8})`).FindStringSubmatch(string(body))
+		if code == nil {
+			t.Fatal("no link on the dashboard")
+		}
+		bobJar, _ := cookiejar.New(nil)
+		bob := noFollow(&http.Client{Jar: bobJar})
+		const clicks = 20
+		for i := range clicks {
+			c := noFollow(&http.Client{})
+			if i == 0 {
+				c = bob
+			}
+			if resp, err := c.Get(base + "/r/" + code[1]); err != nil || resp.StatusCode != http.StatusFound {
+				t.Fatalf("click %d: %v %v", i, resp, err)
+			}
+		}
+		if err := first.Process.Signal(syscall.SIGKILL); err != nil {
+			t.Fatal(err)
+		}
+		first.Wait()
+
+		_, base2 := startChildAt(t, getenv)
+		// Cookies ignore ports: bob's browser sends his attribution cookie
+		// to the restarted server on its new port.
+		resp, err = bob.PostForm(base2+"/signup", url.Values{"email": {"b@example.com"}, "username": {"bob"}, "password": {"password123"}})
+		if err != nil || resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("bob's signup after the crash: %v %v", resp, err)
+		}
+		db, err := storage.Open(context.Background(), getenv("REFERRALHUB_DATABASE_URL"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		ctx := context.Background()
+		owner, err := db.Read().CodeOwner(ctx, code[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := db.Read().Participant(ctx, owner.ParticipantID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.ClickCount > clicks || p.ReferralCount != 1 {
+			t.Fatalf("after the crash alice has %d clicks (at most %d) and %d referrals (want bob)", p.ClickCount, clicks, p.ReferralCount)
+		}
+		bobUser, _, err := db.Read().UserForLogin(ctx, "bob")
+		if err != nil {
+			t.Fatal(err)
+		}
+		to, err := db.Read().RecipientByUser(ctx, bobUser.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ref, err := db.Read().ReferralOf(ctx, to.ParticipantID); err != nil || ref.ClickID == "" {
+			t.Fatalf("bob's referral = %+v, %v: want it tied to his click, flushed or not", ref, err)
+		}
+		t.Logf("%d of %d clicks were flushed before the kill; bob's referral survived", p.ClickCount, clicks)
+	})
+}
