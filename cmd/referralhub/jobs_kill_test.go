@@ -37,7 +37,7 @@ func TestKill9DuringTheJobQueueLosesNothing(t *testing.T) {
 		smtp := mailtest.Start(t)
 		getenv := testEnv(t, engine, map[string]string{"REFERRALHUB_SMTP_URL": smtp.URL(),
 			"REFERRALHUB_JOB_LEASE": "1s", "REFERRALHUB_MAIL_FROM": "Hub <noreply@example.com>"})
-		queueResetMails(t, getenv)
+		queueResetMails(t, getenv, queuedMails)
 
 		first := startChild(t, getenv)
 		waitUntil(t, 30*time.Second, func() bool { return len(smtp.Messages()) >= 20 })
@@ -85,9 +85,9 @@ func TestKill9DuringTheJobQueueLosesNothing(t *testing.T) {
 	})
 }
 
-// queueResetMails makes queuedMails users and asks a password reset for each,
+// queueResetMails makes n users and asks a password reset for each,
 // through the wired core, without running the worker.
-func queueResetMails(t *testing.T, getenv func(string) string) {
+func queueResetMails(t *testing.T, getenv func(string) string, n int) {
 	t.Helper()
 	ctx := context.Background()
 	cfg, _, err := config.Load(flag.NewFlagSet("test", flag.ContinueOnError), nil, getenv)
@@ -103,8 +103,8 @@ func queueResetMails(t *testing.T, getenv func(string) string) {
 		t.Fatal(err)
 	}
 	now := time.Now()
-	users := make([]referralhub.User, queuedMails)
-	parts := make([]referralhub.Participant, queuedMails)
+	users := make([]referralhub.User, n)
+	parts := make([]referralhub.Participant, n)
 	for i := range users {
 		users[i] = referralhub.User{Email: fmt.Sprintf("user%d@example.com", i), Username: fmt.Sprint("user", i), CreatedAt: now}
 	}

@@ -1,5 +1,5 @@
-// Command referralhub runs ReferralHub: the web server (the default), and
-// the migrate, user, demo and version subcommands. It is the only place
+// Command referralhub runs ReferralHub: the web server (the default), the
+// job worker, and the migrate, backup, user, demo and version subcommands. It is the only place
 // where configuration, storage, the core and the faces are wired together.
 package main
 
@@ -40,6 +40,10 @@ func runCommand(env cmdEnv, cmd string, rest []string) error {
 	switch cmd {
 	case "serve":
 		return serveCmd(env, rest)
+	case "worker":
+		return workerCmd(env, rest)
+	case "backup":
+		return backupCmd(env, rest)
 	case "migrate":
 		return migrateCmd(env, rest)
 	case "user":
@@ -84,8 +88,14 @@ type cmdEnv struct {
 const usage = `usage: referralhub [command] [flags]
 
 commands:
-  serve      run the web server (the default)
+  serve [--no-worker]
+             run the web server (the default); --no-worker leaves the jobs
+             and the periodic upkeep to "referralhub worker"
+  worker     run the job workers and the periodic upkeep, with no web server
   migrate    apply database migrations
+  backup --to PATH
+             copy the SQLite database to a new file while it is in use
+             (for PostgreSQL it prints the pg_dump command to use)
   user create --email E --username U --password-file F [--admin]
              create a user
   user billing --user LOGIN --plan free|paid [--stripe-customer ID]

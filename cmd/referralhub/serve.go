@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"log/slog"
 	"net"
@@ -17,9 +18,13 @@ import (
 const shutdownGrace = 20 * time.Second
 
 // serveCmd runs the web server until the context ends, then drains requests
-// and flushes pending clicks before returning.
+// and flushes pending clicks before returning. With --no-worker it runs no
+// job workers (see startWork): the jobs it queues wait for a worker.
 func serveCmd(env cmdEnv, args []string) error {
-	cfg, _, err := loadConfig(env, "serve", args, nil)
+	var noWorker bool
+	cfg, _, err := loadConfig(env, "serve", args, func(fs *flag.FlagSet) {
+		fs.BoolVar(&noWorker, "no-worker", false, `run no job workers nor periodic upkeep: leave them to "referralhub worker"`)
+	})
 	if err != nil {
 		return err
 	}
@@ -36,10 +41,16 @@ func serveCmd(env cmdEnv, args []string) error {
 	if err := a.prepareSchema(env.ctx); err != nil {
 		return err
 	}
-	site, err := web.New(web.Config{BaseURL: cfg.BaseURL, RateLimit: a.rateLimit, API: api.New(api.Config{Limiter: a.rateLimit.Limiter, Limit: a.rateLimit.Limits.API, Secret: a.rateLimit.Secret}, a.svc, log)}, a.svc, a.db, log, time.Now)
+	m := a.newMetrics()
+	site, err := web.New(web.Config{BaseURL: cfg.BaseURL, TrustedProxies: cfg.TrustedProxies, Metrics: m, MetricsToken: cfg.MetricsToken, RateLimit: a.rateLimit, ReadyChecks: a.readyChecks(), API: api.New(api.Config{Limiter: a.rateLimit.Limiter, Limit: a.rateLimit.Limits.API, Secret: a.rateLimit.Secret}, a.svc, log)}, a.svc, a.db, log, time.Now)
 	if err != nil {
 		return err
 	}
+	stopMetrics, err := serveMetrics(log, cfg.MetricsAddr, m)
+	if err != nil {
+		return fmt.Errorf("REFERRALHUB_METRICS_ADDR: %w", err)
+	}
+	defer stopMetrics()
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err
@@ -47,14 +58,10 @@ func serveCmd(env cmdEnv, args []string) error {
 	if err := a.svc.EnsureIPSalts(env.ctx); err != nil {
 		return fmt.Errorf("make ip salts: %w", err)
 	}
-	go a.cleanSessions(env.ctx)
-	go a.queueAnalyticsRefreshes(env.ctx)
-	workCtx, stopWork := context.WithCancel(env.ctx)
-	jobsDone := make(chan struct{})
-	go func() { a.worker.Run(workCtx); close(jobsDone) }()
+	stopWork := a.startWork(env.ctx, !noWorker)
+	go a.svc.WatchCodes(env.ctx) // codes banned or retired on other instances
 	err = serveHTTP(env, log, ln, site)
-	stopWork()
-	<-jobsDone // the worker finishes the jobs in hand
+	stopWork() // the worker finishes the jobs in hand
 	return err
 }
 

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net"
 	netmail "net/mail"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -41,6 +42,13 @@ type Config struct {
 
 	RateLimits ratelimit.Limits // per route; a Limit that is off ("off") limits nothing
 	RedisURL   string           // "" keeps rate limits in memory; never logged
+
+	// TrustedProxies are the peers whose X-Forwarded-For and
+	// X-Forwarded-Proto are believed; empty ignores those headers.
+	TrustedProxies []netip.Prefix
+
+	MetricsToken string // bearer token for /metrics on Addr; "" serves no /metrics there; never logged
+	MetricsAddr  string // "" for none, or host:port of a separate listener serving /metrics without a token
 }
 
 // Production reports whether the server runs in production mode.
@@ -77,6 +85,9 @@ func settings() []setting {
 		{"REFERRALHUB_RATE_LIMIT_VERIFY", "rate-limit-verify", "5/1h", "verification mails per user, password resets per IP", setLimit(func(l *ratelimit.Limits) *ratelimit.Limit { return &l.Verify })},
 		{"REFERRALHUB_RATE_LIMIT_API", "rate-limit-api", "600/1m", "JSON API requests per key", setLimit(func(l *ratelimit.Limits) *ratelimit.Limit { return &l.API })},
 		{"REFERRALHUB_REDIS_URL", "", "", "Redis for shared rate limits (never logged)", setRedisURL},
+		{"REFERRALHUB_TRUSTED_PROXIES", "trusted-proxies", "", "reverse proxies whose X-Forwarded-* headers are believed: IPs or CIDRs, comma-separated", setTrustedProxies},
+		{"REFERRALHUB_METRICS_TOKEN", "", "", "bearer token guarding /metrics on the main listener (never logged)", setMetricsToken},
+		{"REFERRALHUB_METRICS_ADDR", "metrics-addr", "", "separate host:port serving /metrics without a token", setMetricsAddr},
 	}
 }
 
@@ -112,6 +123,9 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 
 // validate checks rules that involve more than one value.
 func (c Config) validate(baseURLGiven bool) error {
+	if err := c.validateMetrics(); err != nil {
+		return err
+	}
 	if !c.Production() {
 		return nil
 	}

@@ -60,7 +60,7 @@ func (s *Server) handleSignup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if in.Attribution != "" {
-		s.clearCookie(w, attributionCookie)
+		s.clearCookie(w, r, attributionCookie)
 	}
 	s.startSession(w, r, sess)
 	http.Redirect(w, r, "/", http.StatusSeeOther)
@@ -115,7 +115,7 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	s.clearCookie(w, sessionCookie)
+	s.clearCookie(w, r, sessionCookie)
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
 

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"net"
 	"net/http"
 	"strings"
 
@@ -22,7 +21,7 @@ func (s *Server) handleClick(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	res, err := s.svc.Click(r.Context(), r.PathValue("code"), core.Visit{
-		IP: clientIP(r), UserAgent: r.UserAgent(), Referer: r.Referer(),
+		IP: s.clientIP(r), UserAgent: r.UserAgent(), Referer: r.Referer(),
 		SessionKey: cookieValue(r, sessionCookie), FetchDest: r.Header.Get("Sec-Fetch-Dest"),
 	})
 	if err != nil {
@@ -36,7 +35,7 @@ func (s *Server) handleClick(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/", http.StatusFound)
 		return
 	}
-	s.setCookie(w, attributionCookie, res.Cookie, s.svc.AttributionWindow(r.Context()))
+	s.setCookie(w, r, attributionCookie, res.Cookie, s.svc.AttributionWindow(r.Context()))
 	w.Header().Set("Cache-Control", "no-store")
 	http.Redirect(w, r, s.clickTarget(r, res.Attribution), http.StatusFound)
 }
@@ -55,13 +54,4 @@ func (s *Server) clickTarget(r *http.Request, a core.Attribution) string {
 		}
 	}
 	return "/signup"
-}
-
-// clientIP is the peer address. Trusted proxy headers come later.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }

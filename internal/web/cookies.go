@@ -24,7 +24,7 @@ func (s *Server) deviceID(w http.ResponseWriter, r *http.Request) string {
 		return id
 	}
 	id := core.NewDeviceID()
-	s.setCookie(w, deviceCookie, id, deviceCookieLife)
+	s.setCookie(w, r, deviceCookie, id, deviceCookieLife)
 	return id
 }
 
@@ -33,7 +33,7 @@ func (s *Server) deviceID(w http.ResponseWriter, r *http.Request) string {
 // is not part of it: it says nothing yet, and a client that keeps no
 // cookies would otherwise bring a new one, and a write, every time.
 func (s *Server) sighting(w http.ResponseWriter, r *http.Request) core.Sighting {
-	seen := core.Sighting{IP: clientIP(r), UserAgent: r.UserAgent()}
+	seen := core.Sighting{IP: s.clientIP(r), UserAgent: r.UserAgent()}
 	if id := cookieValue(r, deviceCookie); core.ValidDeviceID(id) {
 		seen.DeviceID = id
 	} else {
@@ -42,16 +42,18 @@ func (s *Server) sighting(w http.ResponseWriter, r *http.Request) core.Sighting 
 	return seen
 }
 
-func (s *Server) setCookie(w http.ResponseWriter, name, value string, maxAge time.Duration) {
+// setCookie sets a cookie in answer to r, Secure when r came over https
+// (see secureCookies).
+func (s *Server) setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge time.Duration) {
 	http.SetCookie(w, &http.Cookie{
 		Name: name, Value: value, Path: "/", MaxAge: int(maxAge.Seconds()),
-		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode,
+		HttpOnly: true, Secure: s.secureCookies(r), SameSite: http.SameSiteLaxMode,
 	})
 }
 
-func (s *Server) clearCookie(w http.ResponseWriter, name string) {
+func (s *Server) clearCookie(w http.ResponseWriter, r *http.Request, name string) {
 	http.SetCookie(w, &http.Cookie{Name: name, Value: "", Path: "/", MaxAge: -1,
-		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})
+		HttpOnly: true, Secure: s.secureCookies(r), SameSite: http.SameSiteLaxMode})
 }
 
 func cookieValue(r *http.Request, name string) string {
@@ -70,5 +72,5 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, sess core.
 			s.log.WarnContext(r.Context(), "destroy old session", "err", err)
 		}
 	}
-	s.setCookie(w, sessionCookie, sess.Token, sess.Expires.Sub(s.now()))
+	s.setCookie(w, r, sessionCookie, sess.Token, sess.Expires.Sub(s.now()))
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -12,15 +13,16 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	w.Write([]byte("ok\n"))
 }
 
-// handleReady answers 200 while the database is reachable, 503 otherwise.
+// handleReady answers 200 while the instance can serve: the database
+// answers, its schema is up to date and every Config.ReadyChecks dependency
+// answers. Otherwise it answers 503 naming each problem on a line.
 func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	if err := s.db.Ping(ctx); err != nil {
-		s.log.WarnContext(r.Context(), "not ready", "err", err)
+	if problems := s.readyProblems(ctx); len(problems) > 0 {
 		w.WriteHeader(http.StatusServiceUnavailable)
-		w.Write([]byte("database unreachable\n"))
+		w.Write([]byte(strings.Join(problems, "\n") + "\n"))
 		return
 	}
 	w.Write([]byte("ready\n"))

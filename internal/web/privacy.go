@@ -63,7 +63,7 @@ func (s *Server) handleSettingsDelete(w http.ResponseWriter, r *http.Request) {
 		s.deleteFailed(w, r, v, err)
 		return
 	}
-	s.clearCookie(w, sessionCookie)
+	s.clearCookie(w, r, sessionCookie)
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
 

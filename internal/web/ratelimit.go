@@ -12,9 +12,8 @@ import (
 // limits, and the secret that keys the hashes standing for IPs and logins
 // in limiter keys. The zero value limits nothing.
 //
-// Clients are told apart by their peer address (clientIP). Behind a
-// reverse proxy every request comes from the proxy and they all share one
-// count: trusted proxy headers are not supported yet.
+// Clients are told apart by their address (Server.clientIP): the peer, or
+// behind a trusted proxy (Config.TrustedProxies) the client it forwards for.
 type RateLimit struct {
 	Limiter ratelimit.Limiter // nil turns rate limiting off
 	Limits  ratelimit.Limits
@@ -65,7 +64,7 @@ func (rl *limiter) by(lim ratelimit.Limit, key keyFunc, next http.Handler) http.
 // byIP limits next per client IP (IPv6 per /64) under namespace.
 func (rl *limiter) byIP(namespace string, lim ratelimit.Limit, next http.HandlerFunc) http.Handler {
 	return rl.by(lim, func(_ http.ResponseWriter, r *http.Request) (string, bool) {
-		return rl.keys.IP(namespace, clientIP(r)), true
+		return rl.keys.IP(namespace, rl.s.clientIP(r)), true
 	}, next)
 }
 
@@ -97,6 +96,6 @@ func (rl *limiter) login(ls ratelimit.Limits, next http.HandlerFunc) http.Handle
 		return rl.keys.Name("login", "account", login), true
 	}, next)
 	return rl.by(ls.Login, func(_ http.ResponseWriter, r *http.Request) (string, bool) {
-		return rl.keys.IP("login", clientIP(r)), true
+		return rl.keys.IP("login", rl.s.clientIP(r)), true
 	}, perAccount)
 }

@@ -66,6 +66,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /admin/jobs/{id}/retry", s.handleAdminJobRetry)
 	mux.HandleFunc("GET /healthz", s.handleHealth)
 	mux.HandleFunc("GET /readyz", s.handleReady)
+	s.routeMetrics(mux)
 	mux.Handle("GET /static/", s.assets.handler())
 	mux.Handle("GET /favicon.ico", http.RedirectHandler("/static/favicon.svg", http.StatusMovedPermanently))
 	// Only GET: a path that exists answers other methods with 405 and Allow.
@@ -78,7 +79,7 @@ func (s *Server) routes() http.Handler {
 	outer := http.NewServeMux()
 	outer.Handle("/api/v1/", s.apiHandler())
 	outer.Handle("/", chain(mux, csrf.Handler))
-	return chain(outer, securityHeaders, s.logRequests, s.recoverPanics, withRequestID)
+	return chain(outer, securityHeaders, s.logRequests, s.recoverPanics, s.measure, withRequestID)
 }
 
 // chain wraps h in middleware, the last one outermost.

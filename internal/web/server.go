@@ -7,11 +7,13 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
 	"github.com/referralhub/referralhub/internal/cache"
 	"github.com/referralhub/referralhub/internal/core"
+	"github.com/referralhub/referralhub/internal/metrics"
 	"github.com/referralhub/referralhub/internal/storage"
 )
 
@@ -21,6 +23,15 @@ type Config struct {
 	RateLimit RateLimit // the zero value limits nothing
 	// API is the JSON API at /api/v1/; nil answers every API path with a JSON 404.
 	API http.Handler
+	// ReadyChecks are the dependencies /readyz checks beside the database.
+	ReadyChecks []ReadyCheck
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
+	// X-Forwarded-Proto are believed; empty (the default) ignores them.
+	TrustedProxies []netip.Prefix
+	// Metrics, when set, measures every request. /metrics is served only
+	// with a MetricsToken, which callers must send as a bearer token.
+	Metrics      *metrics.Metrics
+	MetricsToken string
 }
 
 // Server serves the hosted site. Create it with New.
@@ -34,6 +45,8 @@ type Server struct {
 	now     func() time.Time
 	qr      *cache.Cache[string, template.HTML] // QR codes by link: a link never changes its picture
 	secure  bool                                // cookies carry Secure: the base URL is https
+	schema  schemaCheck                         // /readyz's cached schema check
+	proxies proxies                             // whose forwarding headers are believed
 	handler http.Handler
 }
 
@@ -49,7 +62,7 @@ func New(cfg Config, svc *core.Service, db *storage.DB, log *slog.Logger, now fu
 		return nil, err
 	}
 	s := &Server{svc: svc, db: db, cfg: cfg, pages: p, assets: a, log: log, now: now, qr: cache.New[string, template.HTML](0, 10_000),
-		secure: strings.HasPrefix(cfg.BaseURL, "https://")}
+		secure: strings.HasPrefix(cfg.BaseURL, "https://"), proxies: proxies(cfg.TrustedProxies)}
 	s.handler = s.routes()
 	return s, nil
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"strings"
 	"testing"
@@ -42,6 +43,10 @@ type siteOptions struct {
 	// fraud keeps the default fraud settings; otherwise risk scores and
 	// the verification gate change nothing, so other tests see rewards run.
 	fraud bool
+	// trustedProxies are believed about X-Forwarded-For and -Proto.
+	trustedProxies []netip.Prefix
+	// metrics, when set, measures the site and serves /metrics with its token.
+	metrics *siteMetrics
 }
 
 // clockAt returns a settable clock for tests that move time.
@@ -105,7 +110,9 @@ func newHandler(t testing.TB, db *storage.DB, baseURL string, now func() time.Ti
 	if !opt.fraud {
 		relaxFraud(t, db, now())
 	}
-	h, err := web.New(web.Config{BaseURL: baseURL, RateLimit: opt.rateLimit}, svc, db, log, now)
+	cfg := web.Config{BaseURL: baseURL, RateLimit: opt.rateLimit, TrustedProxies: opt.trustedProxies}
+	opt.metrics.wire(&cfg, clicks, db)
+	h, err := web.New(cfg, svc, db, log, now)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,79 @@
+package main
+
+import (
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// freeAddr returns a loopback address with a port free a moment ago.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func getMetrics(t *testing.T, url, token string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url, nil)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
+}
+
+// TestServeMetrics runs serve with a metrics token and a separate metrics
+// address: the main listener wants the token, the separate one does not.
+func TestServeMetrics(t *testing.T) {
+	const token = "serve-metrics-token-0123456789"
+	metricsAddr := freeAddr(t)
+	getenv := testEnv(t, "sqlite", map[string]string{"REFERRALHUB_METRICS_TOKEN": token, "REFERRALHUB_METRICS_ADDR": metricsAddr})
+	base, stop := startServe(t, getenv)
+	stopped := false
+	defer func() {
+		if !stopped {
+			stop()
+		}
+	}()
+	if code, _ := getMetrics(t, base+"/metrics", ""); code != http.StatusUnauthorized {
+		t.Errorf("main listener without the token: %d, want 401", code)
+	}
+	if code, _ := getMetrics(t, base+"/metrics", "not-"+token); code != http.StatusUnauthorized {
+		t.Errorf("main listener with a wrong token: %d, want 401", code)
+	}
+	for _, tc := range []struct{ url, token string }{{base + "/metrics", token}, {"http://" + metricsAddr + "/metrics", ""}} {
+		code, body := getMetrics(t, tc.url, tc.token)
+		if code != http.StatusOK || !strings.Contains(body, "referralhub_clicks_buffered_total") ||
+			!strings.Contains(body, `referralhub_jobs{state="queued"}`) || !strings.Contains(body, `route="GET /metrics"`) {
+			t.Errorf("%s: %d\n%s", tc.url, code, body)
+		}
+	}
+	stopped = true
+	if err := stop(); err != nil {
+		t.Fatalf("serve: %v", err)
+	}
+	if _, err := net.Dial("tcp", metricsAddr); err == nil {
+		t.Error("the metrics listener is still open after serve stopped")
+	}
+}
+
+// TestServeWithoutMetricsToken keeps /metrics off the main listener.
+func TestServeWithoutMetricsToken(t *testing.T) {
+	base, stop := startServe(t, testEnv(t, "sqlite", nil))
+	defer stop()
+	if code, _ := getMetrics(t, base+"/metrics", "anything-at-all-here"); code != http.StatusNotFound {
+		t.Errorf("/metrics without a configured token: %d, want 404", code)
+	}
+}

@@ -1,0 +1,16 @@
+package main
+
+import (
+	"context"
+
+	"github.com/referralhub/referralhub/internal/web"
+)
+
+// readyChecks are the dependencies /readyz checks beside the database:
+// Redis, when the rate limits live there.
+func (a *app) readyChecks() []web.ReadyCheck {
+	if a.redis == nil {
+		return nil
+	}
+	return []web.ReadyCheck{{Name: "Redis", Ping: func(ctx context.Context) error { return a.redis.Ping(ctx).Err() }}}
+}

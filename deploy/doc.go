@@ -1,0 +1,5 @@
+// Package deploy holds the deployment files: docker-compose.yml with its
+// Caddyfile, and the systemd unit referralhub.service. The Dockerfile is at
+// the repository root. It has no code; its tests check those files, and
+// that the Dockerfile's build makes a static binary. See docs/deploy.md.
+package deploy
