@@ -42,7 +42,10 @@ func serveCmd(env cmdEnv, args []string) error {
 		return err
 	}
 	m := a.newMetrics()
-	site, err := web.New(web.Config{BaseURL: cfg.BaseURL, TrustedProxies: cfg.TrustedProxies, Metrics: m, MetricsToken: cfg.MetricsToken, RateLimit: a.rateLimit, ReadyChecks: a.readyChecks(), API: api.New(api.Config{Limiter: a.rateLimit.Limiter, Limit: a.rateLimit.Limits.API, Secret: a.rateLimit.Secret}, a.svc, log)}, a.svc, a.db, log, time.Now)
+	apiFace := api.New(api.Config{Limiter: a.rateLimit.Limiter, Limit: a.rateLimit.Limits.API, Secret: a.rateLimit.Secret}, a.svc, log)
+	site, err := web.New(web.Config{BaseURL: cfg.BaseURL, TrustedProxies: cfg.TrustedProxies, Metrics: m,
+		MetricsToken: cfg.MetricsToken, RateLimit: a.rateLimit, ReadyChecks: a.readyChecks(), API: apiFace},
+		a.svc, a.db, log, time.Now)
 	if err != nil {
 		return err
 	}
