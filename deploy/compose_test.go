@@ -102,8 +102,8 @@ func TestComposeInstancesWaitForMigrate(t *testing.T) {
 }
 
 // TestComposeTrustsOnlyTheProxyNetwork: REFERRALHUB_TRUSTED_PROXIES is the
-// subnet of the network the proxy shares with the instances, the proxy's
-// address is in it, and the databases are not on it.
+// proxy's own fixed address, in the subnet of the network it shares with
+// the instances, and the databases are not on that network.
 func TestComposeTrustsOnlyTheProxyNetwork(t *testing.T) {
 	c := readCompose(t)
 	var proxyNets map[string]struct {
@@ -123,8 +123,8 @@ func TestComposeTrustsOnlyTheProxyNetwork(t *testing.T) {
 			t.Errorf("proxy address %s is not in %s", at.IPv4, subnet)
 		}
 		for _, name := range []string{"referralhub-1", "referralhub-2"} {
-			if got := c.Services[name].Environment["REFERRALHUB_TRUSTED_PROXIES"]; got != subnet.String() {
-				t.Errorf("%s: REFERRALHUB_TRUSTED_PROXIES %q, want %s", name, got, subnet)
+			if got, want := c.Services[name].Environment["REFERRALHUB_TRUSTED_PROXIES"], at.IPv4+"/32"; got != want {
+				t.Errorf("%s: REFERRALHUB_TRUSTED_PROXIES %q, want %s", name, got, want)
 			}
 		}
 		for _, name := range []string{"postgres", "redis"} {

@@ -15,15 +15,17 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 
 // handleReady answers 200 while the instance can serve: the database
 // answers, its schema is up to date and every Config.ReadyChecks dependency
-// answers. Otherwise it answers 503 naming each problem on a line.
+// it needs answers. Otherwise it answers 503 naming each problem on a line.
+// A dependency it can do without is named after "ready" when down.
 func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	if problems := s.readyProblems(ctx); len(problems) > 0 {
+	problems, degraded := s.readyProblems(ctx)
+	if len(problems) > 0 {
 		w.WriteHeader(http.StatusServiceUnavailable)
-		w.Write([]byte(strings.Join(problems, "\n") + "\n"))
+		w.Write([]byte(strings.Join(append(problems, degraded...), "\n") + "\n"))
 		return
 	}
-	w.Write([]byte("ready\n"))
+	w.Write([]byte(strings.Join(append([]string{"ready"}, degraded...), "\n") + "\n"))
 }

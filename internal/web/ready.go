@@ -10,8 +10,13 @@ import (
 // ReadyCheck is a dependency beside the database that /readyz checks, such
 // as Redis. cmd passes one per configured dependency in Config.ReadyChecks.
 type ReadyCheck struct {
-	Name string                      // named in the 503 answer: "NAME unreachable"
+	Name string                      // named in the answer: "NAME unreachable"
 	Ping func(context.Context) error // called with a short timeout on every /readyz
+	// Degrades marks a dependency the instance can serve without (Redis:
+	// rate limits fall back to per-instance counts): its failure is
+	// reported, but /readyz still answers 200, so an outage of it does not
+	// take every instance out of the load balancer at once.
+	Degrades bool
 }
 
 // Limits that keep /readyz cheap when a load balancer polls it every few
@@ -31,9 +36,9 @@ type schemaCheck struct {
 }
 
 // readyProblems lists, one short line each, what keeps the instance from
-// serving: the database, its schema, or a dependency. It logs the causes.
-func (s *Server) readyProblems(ctx context.Context) []string {
-	var problems []string
+// serving (the database, its schema, or a dependency it needs) and what
+// only degrades it. It logs the causes.
+func (s *Server) readyProblems(ctx context.Context) (problems, degraded []string) {
 	if err := s.db.Ping(ctx); err != nil {
 		s.log.WarnContext(ctx, "not ready: database", "err", err)
 		problems = append(problems, "database unreachable")
@@ -44,12 +49,17 @@ func (s *Server) readyProblems(ctx context.Context) []string {
 		pctx, cancel := context.WithTimeout(ctx, readyPingTimeout)
 		err := c.Ping(pctx)
 		cancel()
-		if err != nil {
+		switch {
+		case err == nil:
+		case c.Degrades:
+			s.log.WarnContext(ctx, "degraded: "+c.Name, "err", err)
+			degraded = append(degraded, c.Name+" unreachable")
+		default:
 			s.log.WarnContext(ctx, "not ready: "+c.Name, "err", err)
 			problems = append(problems, c.Name+" unreachable")
 		}
 	}
-	return problems
+	return problems, degraded
 }
 
 // schemaProblem reports a stale schema (migrations this program has that
@@ -59,8 +69,15 @@ func (s *Server) schemaProblem(ctx context.Context) string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.at.IsZero() || time.Since(c.at) > schemaCheckTTL {
-		pending, err := s.db.PendingMigrations(ctx)
+		// Not on the probe's own context: a probe given up on must not
+		// leave a failure behind for the next one. Only answers are kept.
+		qctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+		pending, err := s.db.PendingMigrations(qctx)
+		cancel()
 		c.at, c.pending, c.err = time.Now(), len(pending), err
+		if err != nil {
+			c.at = time.Time{}
+		}
 	}
 	switch {
 	case c.err != nil:

@@ -66,6 +66,10 @@ func TestReadyzReportsAnUnreachableDependency(t *testing.T) {
 		if code, body := getReady(t, readyHandler(t, db, []web.ReadyCheck{fine})); code != http.StatusOK || body != "ready\n" {
 			t.Fatalf("all well: %d %q", code, body)
 		}
+		redisDown.Degrades = true // one the instance can serve without
+		if code, body := getReady(t, readyHandler(t, db, []web.ReadyCheck{redisDown, fine})); code != http.StatusOK || body != "ready\nRedis unreachable\n" {
+			t.Fatalf("a dependency that only degrades: %d %q", code, body)
+		}
 	})
 }
 
