@@ -1,11 +1,13 @@
 package main
 
 import (
+	"context"
 	"io"
 	"net"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 // freeAddr returns a loopback address with a port free a moment ago.
@@ -75,5 +77,40 @@ func TestServeWithoutMetricsToken(t *testing.T) {
 	defer stop()
 	if code, _ := getMetrics(t, base+"/metrics", "anything-at-all-here"); code != http.StatusNotFound {
 		t.Errorf("/metrics without a configured token: %d, want 404", code)
+	}
+}
+
+// TestWorkerServesMetrics runs "worker" with a metrics address: it serves
+// /metrics there (no token on the separate address) until it stops.
+func TestWorkerServesMetrics(t *testing.T) {
+	addr := freeAddr(t)
+	getenv := testEnv(t, "sqlite", map[string]string{"REFERRALHUB_METRICS_ADDR": addr})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- runCommand(cmdEnv{ctx: ctx, getenv: getenv, stdout: io.Discard, stderr: io.Discard}, "worker", nil)
+	}()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, err := http.Get("http://" + addr + "/metrics")
+		if err == nil {
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "referralhub_jobs") {
+				t.Fatalf("worker /metrics: %d\n%s", resp.StatusCode, body)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the worker never served /metrics: %v", err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("worker: %v", err)
+	}
+	if _, err := http.Get("http://" + addr + "/metrics"); err == nil {
+		t.Error("the metrics listener outlived the worker")
 	}
 }

@@ -8,7 +8,9 @@ import (
 
 // workerCmd runs the job workers and the periodic upkeep (see startWork)
 // with no web server, for deployments that run them apart from web
-// instances started with "serve --no-worker". On SIGINT or SIGTERM it
+// instances started with "serve --no-worker". With REFERRALHUB_METRICS_ADDR
+// it serves its own /metrics there (its pools and runtime; the job figures
+// come from the database like every instance's). On SIGINT or SIGTERM it
 // finishes the jobs in hand, flushes and returns.
 func workerCmd(env cmdEnv, args []string) error {
 	cfg, _, err := loadConfig(env, "worker", args, nil)
@@ -31,6 +33,11 @@ func workerCmd(env cmdEnv, args []string) error {
 	if err := a.svc.EnsureIPSalts(env.ctx); err != nil {
 		return fmt.Errorf("make ip salts: %w", err)
 	}
+	stopMetrics, err := serveMetrics(log, cfg.MetricsAddr, a.newMetrics())
+	if err != nil {
+		return fmt.Errorf("REFERRALHUB_METRICS_ADDR: %w", err)
+	}
+	defer stopMetrics()
 	stop := a.startWork(env.ctx, true)
 	log.Info("worker running", "lease", cfg.JobLease)
 	<-env.ctx.Done()
