@@ -6,31 +6,12 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"os"
-	"os/exec"
 	"regexp"
 	"syscall"
 	"testing"
 
 	"github.com/referralhub/referralhub/internal/storage"
 )
-
-// startChildAt runs "serve" as a child process, as production would, and
-// returns it with its base URL.
-func startChildAt(t *testing.T, getenv func(string) string) (*exec.Cmd, string) {
-	t.Helper()
-	cmd := exec.Command(os.Args[0], "serve")
-	cmd.Env = append(os.Environ(), runMainEnv+"=1")
-	for _, k := range []string{"REFERRALHUB_DATABASE_URL", "REFERRALHUB_SECRET_KEY", "REFERRALHUB_ADDR"} {
-		cmd.Env = append(cmd.Env, k+"="+getenv(k))
-	}
-	stderr, _ := cmd.StderrPipe()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	return cmd, waitListening(t, stderr)
-}
 
 // TestCrashLosesAtMostTheBufferNeverAnAttribution clicks alice's link 20
 // times and kills the server (SIGKILL: no flush) at once. Clicks still in
@@ -39,7 +20,7 @@ func startChildAt(t *testing.T, getenv func(string) string) (*exec.Cmd, string) 
 func TestCrashLosesAtMostTheBufferNeverAnAttribution(t *testing.T) {
 	eachEngine(t, func(t *testing.T, engine string) {
 		getenv := testEnv(t, engine, nil)
-		first, base := startChildAt(t, getenv)
+		first, base := startProgram(t, getenv, listeningLine, "serve")
 		noFollow := func(c *http.Client) *http.Client {
 			c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 			return c
@@ -73,7 +54,7 @@ func TestCrashLosesAtMostTheBufferNeverAnAttribution(t *testing.T) {
 		}
 		first.Wait()
 
-		_, base2 := startChildAt(t, getenv)
+		_, base2 := startProgram(t, getenv, listeningLine, "serve")
 		// Cookies ignore ports: bob's browser sends his attribution cookie
 		// to the restarted server on its new port.
 		resp, err = bob.PostForm(base2+"/signup", url.Values{"email": {"b@example.com"}, "username": {"bob"}, "password": {"password123"}})

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"os/exec"
 	"syscall"
 	"testing"
@@ -130,18 +129,7 @@ func queueResetMails(t *testing.T, getenv func(string) string, n int) {
 // startChild runs "serve" as a child process, as production would.
 func startChild(t *testing.T, getenv func(string) string) *exec.Cmd {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "serve")
-	cmd.Env = append(os.Environ(), runMainEnv+"=1")
-	for _, k := range []string{"REFERRALHUB_DATABASE_URL", "REFERRALHUB_SECRET_KEY", "REFERRALHUB_ADDR",
-		"REFERRALHUB_SMTP_URL", "REFERRALHUB_JOB_LEASE", "REFERRALHUB_MAIL_FROM"} {
-		cmd.Env = append(cmd.Env, k+"="+getenv(k))
-	}
-	stderr, _ := cmd.StderrPipe()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill() })
-	waitListening(t, stderr)
+	cmd, _ := startProgram(t, getenv, listeningLine, "serve")
 	return cmd
 }
 

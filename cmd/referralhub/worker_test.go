@@ -35,7 +35,7 @@ func TestServeNoWorkerLeavesJobsToWorker(t *testing.T) {
 		}
 		defer db.Close()
 
-		web, base := startProgram(t, getenv, `msg=listening addr=(\S+)`, "serve", "--no-worker")
+		web, base := startProgram(t, getenv, listeningLine, "serve", "--no-worker")
 		resp, err := http.PostForm(base+"/password-reset", url.Values{"email": {"nobody@example.com"}})
 		if err != nil || resp.StatusCode != http.StatusOK {
 			t.Fatalf("password reset form: %v %v", resp, err)
@@ -58,6 +58,10 @@ func TestServeNoWorkerLeavesJobsToWorker(t *testing.T) {
 	})
 }
 
+// listeningLine is the log line of a server ready for requests; its group
+// is the address.
+const listeningLine = `msg=listening addr=(\S+)`
+
 // startProgram runs the program with args as a child process, as production
 // would, and waits until its log matches ready; it returns the first group
 // of the match as an http:// address, if any.
@@ -66,7 +70,7 @@ func startProgram(t *testing.T, getenv func(string) string, ready string, args .
 	cmd := exec.Command(os.Args[0], args...)
 	cmd.Env = append(os.Environ(), runMainEnv+"=1")
 	for _, k := range []string{"REFERRALHUB_DATABASE_URL", "REFERRALHUB_SECRET_KEY", "REFERRALHUB_ADDR",
-		"REFERRALHUB_SMTP_URL", "REFERRALHUB_MAIL_FROM", "REFERRALHUB_REDIS_URL"} {
+		"REFERRALHUB_SMTP_URL", "REFERRALHUB_MAIL_FROM", "REFERRALHUB_REDIS_URL", "REFERRALHUB_JOB_LEASE"} {
 		cmd.Env = append(cmd.Env, k+"="+getenv(k))
 	}
 	stderr, _ := cmd.StderrPipe()
