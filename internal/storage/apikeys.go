@@ -38,7 +38,7 @@ func (q *Queries) CreateAPIKey(ctx context.Context, k *APIKey, keyHash string, c
 const apiKeyQuery = `SELECT k.id, k.name, k.scope, k.hint, COALESCE(u.username, ''), k.created_at, k.last_used_at, k.revoked_at
 	FROM api_keys k LEFT JOIN users u ON u.id = k.created_by `
 
-func scanAPIKey(row interface{ Scan(...any) error }) (APIKey, error) {
+func scanAPIKey(row rowScanner) (APIKey, error) {
 	var (
 		k             APIKey
 		used, revoked sql.NullTime
@@ -72,20 +72,7 @@ func (q *Queries) apiKey(ctx context.Context, name, where string, arg any) (APIK
 
 // APIKeys lists keys, newest first.
 func (q *Queries) APIKeys(ctx context.Context, limit int) ([]APIKey, error) {
-	rows, err := q.query(ctx, `/* APIKeys */ `+apiKeyQuery+`ORDER BY k.id DESC LIMIT $1`, limit)
-	if err != nil {
-		return nil, fmt.Errorf("api keys: %w", err)
-	}
-	defer rows.Close()
-	var out []APIKey
-	for rows.Next() {
-		k, err := scanAPIKey(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, k)
-	}
-	return out, rows.Err()
+	return queryList(ctx, q, "api keys", `/* APIKeys */ `+apiKeyQuery+`ORDER BY k.id DESC LIMIT $1`, scanAPIKey, limit)
 }
 
 // RevokeAPIKey marks a key revoked; it reports false when the key was

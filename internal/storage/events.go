@@ -30,7 +30,7 @@ func (q *Queries) RecordEvent(ctx context.Context, e *referralhub.Event) (insert
 
 const eventColumns = `id, participant_id, COALESCE(referral_id, 0), name, idempotency_key, amount, currency, purchase_key, created_at`
 
-func scanEvent(row interface{ Scan(...any) error }) (referralhub.Event, error) {
+func scanEvent(row rowScanner) (referralhub.Event, error) {
 	var e referralhub.Event
 	err := row.Scan(&e.ID, &e.ParticipantID, &e.ReferralID, &e.Name, &e.Key, &e.Amount, &e.Currency, &e.PurchaseKey, &e.CreatedAt)
 	e.CreatedAt = e.CreatedAt.UTC()
@@ -65,19 +65,6 @@ func (q *Queries) CountEvents(ctx context.Context, referralID int64, name string
 
 // ParticipantEvents lists a participant's events, newest first.
 func (q *Queries) ParticipantEvents(ctx context.Context, participantID int64, limit int) ([]referralhub.Event, error) {
-	rows, err := q.query(ctx, `/* ParticipantEvents */ SELECT `+eventColumns+` FROM events
-		WHERE participant_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`, participantID, limit)
-	if err != nil {
-		return nil, fmt.Errorf("participant events: %w", err)
-	}
-	defer rows.Close()
-	var out []referralhub.Event
-	for rows.Next() {
-		e, err := scanEvent(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return queryList(ctx, q, "participant events", `/* ParticipantEvents */ SELECT `+eventColumns+` FROM events
+		WHERE participant_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`, scanEvent, participantID, limit)
 }

@@ -267,7 +267,7 @@ func reviewItemQuery() string {
 	LEFT JOIN users ua ON ua.id = r.reviewed_by `
 }
 
-func scanReviewItem(row interface{ Scan(...any) error }) (ReviewItem, error) {
+func scanReviewItem(row rowScanner) (ReviewItem, error) {
 	var (
 		it      ReviewItem
 		signals string
@@ -284,21 +284,8 @@ func scanReviewItem(row interface{ Scan(...any) error }) (ReviewItem, error) {
 
 // ReferralsInReview lists referrals in a review state, oldest first.
 func (q *Queries) ReferralsInReview(ctx context.Context, review string, limit int) ([]ReviewItem, error) {
-	rows, err := q.query(ctx, `/* ReferralsInReview */ `+reviewItemQuery()+`WHERE r.review = $1 ORDER BY r.created_at, r.id LIMIT $2`,
-		review, limit)
-	if err != nil {
-		return nil, fmt.Errorf("referrals in review: %w", err)
-	}
-	defer rows.Close()
-	var out []ReviewItem
-	for rows.Next() {
-		it, err := scanReviewItem(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, it)
-	}
-	return out, rows.Err()
+	return queryList(ctx, q, "referrals in review", `/* ReferralsInReview */ `+reviewItemQuery()+
+		`WHERE r.review = $1 ORDER BY r.created_at, r.id LIMIT $2`, scanReviewItem, review, limit)
 }
 
 // ReviewItemByID returns one referral for review, or ENOTFOUND.

@@ -195,7 +195,7 @@ const rewardColumns = `id, participant_id, side, entry, COALESCE(rule_id, 0), CO
 	COALESCE(reverses_id, 0), kind, amount, currency, percent_off, status, reason, promo_code, external_id, needs_review,
 	hold_until, credited_at, approved_at, redeem_asked_at, redeemed_at, fulfilled_at, reversed_at, cancelled_at`
 
-func scanReward(row interface{ Scan(...any) error }) (referralhub.Reward, error) {
+func scanReward(row rowScanner) (referralhub.Reward, error) {
 	var (
 		r                                                      referralhub.Reward
 		hold, approved, asked, redeemed, fulfilled, rev, cncld sql.NullTime
@@ -249,20 +249,7 @@ func (q *Queries) RewardsToReview(ctx context.Context, limit int) ([]referralhub
 }
 
 func (q *Queries) rewards(ctx context.Context, query string, args ...any) ([]referralhub.Reward, error) {
-	rows, err := q.query(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("list rewards: %w", err)
-	}
-	defer rows.Close()
-	var out []referralhub.Reward
-	for rows.Next() {
-		r, err := scanReward(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return queryList(ctx, q, "list rewards", query, scanReward, args...)
 }
 
 // Balances returns what a participant holds, per kind and currency, from

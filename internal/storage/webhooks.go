@@ -32,7 +32,7 @@ type WebhookEndpoint struct {
 const webhookEndpointColumns = `id, url, secret, events, enabled, consecutive_failures, failing_since, disabled_at,
 	disabled_reason, disabled_by_failures, created_at`
 
-func scanWebhookEndpoint(row interface{ Scan(...any) error }) (WebhookEndpoint, error) {
+func scanWebhookEndpoint(row rowScanner) (WebhookEndpoint, error) {
 	var (
 		e                 WebhookEndpoint
 		events            string
@@ -77,20 +77,8 @@ func (q *Queries) WebhookEndpoint(ctx context.Context, id int64) (WebhookEndpoin
 
 // WebhookEndpoints lists every endpoint, oldest first.
 func (q *Queries) WebhookEndpoints(ctx context.Context) ([]WebhookEndpoint, error) {
-	rows, err := q.query(ctx, `/* WebhookEndpoints */ SELECT `+webhookEndpointColumns+` FROM webhook_endpoints ORDER BY id`)
-	if err != nil {
-		return nil, fmt.Errorf("list webhook endpoints: %w", err)
-	}
-	defer rows.Close()
-	var out []WebhookEndpoint
-	for rows.Next() {
-		e, err := scanWebhookEndpoint(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return queryList(ctx, q, "list webhook endpoints", `/* WebhookEndpoints */ SELECT `+webhookEndpointColumns+
+		` FROM webhook_endpoints ORDER BY id`, scanWebhookEndpoint)
 }
 
 // SubscribedWebhookEndpoints returns the ids of the enabled endpoints that

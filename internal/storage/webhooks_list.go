@@ -57,7 +57,7 @@ const webhookDeliveryColumns = `d.id, d.endpoint_id, d.event_id, v.type, d.parti
 	d.last_status, d.last_error, d.first_attempt_at, d.created_at, d.delivered_at, d.dead_at`
 
 // scanWebhookDelivery scans webhookDeliveryColumns, then extra.
-func scanWebhookDelivery(row interface{ Scan(...any) error }, extra ...any) (WebhookDelivery, error) {
+func scanWebhookDelivery(row rowScanner, extra ...any) (WebhookDelivery, error) {
 	var (
 		d                  WebhookDelivery
 		first, deliv, dead sql.NullTime
