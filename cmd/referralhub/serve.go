@@ -11,11 +11,32 @@ import (
 	"time"
 
 	"github.com/referralhub/referralhub/internal/api"
+	"github.com/referralhub/referralhub/internal/config"
 	"github.com/referralhub/referralhub/internal/web"
 )
 
 // shutdownGrace is how long requests get to drain on SIGINT or SIGTERM.
 const shutdownGrace = 20 * time.Second
+
+// runApp opens the app of a long-running subcommand (serve, worker) and
+// prepares its schema; closeApp flushes and closes it, within
+// shutdownGrace.
+func runApp(env cmdEnv, cfg config.Config) (a *app, log *slog.Logger, closeApp func(), err error) {
+	log = newLogger(cfg.LogFormat, env.stderr)
+	if a, err = openApp(env.ctx, cfg, log); err != nil {
+		return nil, nil, nil, err
+	}
+	closeApp = func() {
+		ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+		defer cancel()
+		a.close(ctx)
+	}
+	if err := a.prepareSchema(env.ctx); err != nil {
+		closeApp()
+		return nil, nil, nil, err
+	}
+	return a, log, closeApp, nil
+}
 
 // serveCmd runs the web server until the context ends, then drains requests
 // and flushes pending clicks before returning. With --no-worker it runs no
@@ -28,19 +49,11 @@ func serveCmd(env cmdEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	log := newLogger(cfg.LogFormat, env.stderr)
-	a, err := openApp(env.ctx, cfg, log)
+	a, log, closeApp, err := runApp(env, cfg)
 	if err != nil {
 		return err
 	}
-	defer func() {
-		ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
-		defer cancel()
-		a.close(ctx)
-	}()
-	if err := a.prepareSchema(env.ctx); err != nil {
-		return err
-	}
+	defer closeApp()
 	m := a.newMetrics()
 	apiFace := api.New(api.Config{Limiter: a.rateLimit.Limiter, Limit: a.rateLimit.Limits.API, Secret: a.rateLimit.Secret}, a.svc, log)
 	site, err := web.New(web.Config{BaseURL: cfg.BaseURL, TrustedProxies: cfg.TrustedProxies, Metrics: m,

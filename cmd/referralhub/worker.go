@@ -17,19 +17,11 @@ func workerCmd(env cmdEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	log := newLogger(cfg.LogFormat, env.stderr)
-	a, err := openApp(env.ctx, cfg, log)
+	a, log, closeApp, err := runApp(env, cfg)
 	if err != nil {
 		return err
 	}
-	defer func() {
-		ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
-		defer cancel()
-		a.close(ctx)
-	}()
-	if err := a.prepareSchema(env.ctx); err != nil {
-		return err
-	}
+	defer closeApp()
 	if err := a.svc.EnsureIPSalts(env.ctx); err != nil {
 		return fmt.Errorf("make ip salts: %w", err)
 	}
