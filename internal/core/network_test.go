@@ -2,6 +2,7 @@ package core_test
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"testing"
 	"time"
@@ -150,6 +151,42 @@ func TestNetworkThroughSignups(t *testing.T) {
 		p, err := f.svc.NetworkPage(ctx, root.p.ID, kid.p.ID, 0)
 		if err != nil || len(p.People) != 1 || p.People[0].Name != "G." /* initials beyond level 1 */ {
 			t.Fatalf("kid's page = %+v, %v", p, err)
+		}
+	})
+}
+
+// TestNetworkShowsStrangersAsTheyChose: beyond the viewer's own referrals,
+// people show as on the leaderboard: a chosen display name, initials by
+// default, "A friend" for those who chose not to be shown.
+func TestNetworkShowsStrangersAsTheyChose(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		alice, _ := f.upsert(t, core.ParticipantInput{ExternalID: "alice"})
+		bob, _ := f.upsert(t, core.ParticipantInput{ExternalID: "bob", ReferralCode: alice.Code})
+		names := map[string]string{"carol": "Carol Shaw", "dave": "Dave Cutler", "erin": "Erin Catto"}
+		ids := map[string]int64{}
+		for _, who := range []string{"carol", "dave", "erin"} {
+			name := names[who]
+			p, _ := f.upsert(t, core.ParticipantInput{ExternalID: who, Name: &name, ReferralCode: bob.Code})
+			ids[who] = p.ID
+		}
+		if err := f.svc.SetLeaderboardProfile(ctx, ids["dave"], core.BoardProfile{DisplayName: "Dave C", Show: referralhub.ShowName}); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.svc.SetLeaderboardProfile(ctx, ids["erin"], core.BoardProfile{Show: referralhub.ShowNobody}); err != nil {
+			t.Fatal(err)
+		}
+		page, err := f.svc.NetworkPage(ctx, alice.ID, bob.ID, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, m := range page.People {
+			got = append(got, m.Name)
+		}
+		if want := "[C. S. Dave C A friend]"; fmt.Sprint(got) != want {
+			t.Fatalf("bob's referrals as alice sees them = %v, want %s", got, want)
 		}
 	})
 }
