@@ -55,11 +55,25 @@ func TestServeMetrics(t *testing.T) {
 	if code, _ := getMetrics(t, base+"/metrics", "not-"+token); code != http.StatusUnauthorized {
 		t.Errorf("main listener with a wrong token: %d, want 401", code)
 	}
+	for _, path := range []string{"/api/v1/stats", "/api/v1/no-such-route"} { // no key: 401 for both
+		if code, _ := getMetrics(t, base+path, ""); code != http.StatusUnauthorized {
+			t.Errorf("%s without a key: %d, want 401", path, code)
+		}
+	}
 	for _, tc := range []struct{ url, token string }{{base + "/metrics", token}, {"http://" + metricsAddr + "/metrics", ""}} {
 		code, body := getMetrics(t, tc.url, tc.token)
 		if code != http.StatusOK || !strings.Contains(body, "referralhub_clicks_buffered_total") ||
 			!strings.Contains(body, `referralhub_jobs{state="queued"}`) || !strings.Contains(body, `route="GET /metrics"`) {
 			t.Errorf("%s: %d\n%s", tc.url, code, body)
+		}
+		// Each API route is its own series; a path that is no route is not a label.
+		for _, series := range []string{`{code="401",route="/api/v1/stats"}`, `{code="401",route="/api/v1/"}`} {
+			if !strings.Contains(body, "referralhub_http_request_duration_seconds_count"+series+" 1") {
+				t.Errorf("%s: no API series %s", tc.url, series)
+			}
+		}
+		if strings.Contains(body, "no-such-route") {
+			t.Errorf("%s: a raw API path became a label", tc.url)
 		}
 	}
 	stopped = true

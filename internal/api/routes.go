@@ -54,12 +54,14 @@ func Routes() []Route {
 	return out
 }
 
-// routes registers every route of the API in one place, from endpoints.
+// routes registers every route of the API on one mux, from endpoints.
 // Public routes are served as they are; every other request is
 // authenticated and counted against its key's rate limit first, and a
-// path that is no route is answered 404 only then.
+// path that is no route is answered 404 only then. One mux, matched on the
+// request it is given, leaves the route's pattern in r.Pattern for the
+// site's request metrics to label by ("/api/v1/events").
 func (h *Handler) routes() http.Handler {
-	public, private := http.NewServeMux(), http.NewServeMux()
+	mux := http.NewServeMux()
 	byPath := map[string]map[string]http.HandlerFunc{}
 	var paths []string
 	isPublic := map[string]bool{}
@@ -72,15 +74,16 @@ func (h *Handler) routes() http.Handler {
 		isPublic[ep.Path] = isPublic[ep.Path] || ep.public
 	}
 	for _, p := range paths {
-		mux := private
-		if isPublic[p] {
-			mux = public
+		handler := h.methods(byPath[p])
+		if !isPublic[p] {
+			handler = h.authenticate(handler)
 		}
-		mux.Handle(Prefix+p, h.methods(byPath[p]))
+		mux.Handle(Prefix+p, handler)
 	}
-	private.HandleFunc("/", h.notFound)
-	public.Handle("/", h.authenticate(private))
-	return public
+	notFound := h.authenticate(http.HandlerFunc(h.notFound))
+	mux.Handle(Prefix+"/", notFound)
+	mux.Handle("/", notFound)
+	return mux
 }
 
 // methods serves a route's handlers by method, and answers any other
