@@ -15,9 +15,10 @@ const demoPassword = "demo-password"
 
 // demoCmd fills the configured database with demo data.
 func demoCmd(env cmdEnv, args []string) error {
-	var users int
+	var users, clicks int
 	cfg, _, err := loadConfig(env, "demo", args, func(fs *flag.FlagSet) {
 		fs.IntVar(&users, "users", 1000, "how many users to create")
+		fs.IntVar(&clicks, "clicks", 0, "how many clicks to create in all (0: about 2 per user)")
 	})
 	if err != nil {
 		return err
@@ -31,7 +32,7 @@ func demoCmd(env cmdEnv, args []string) error {
 			return err
 		}
 		start := time.Now()
-		res, err := demo.Generate(env.ctx, a.db, demo.Options{Users: users, Now: time.Now(), PasswordHash: hash, Log: a.log,
+		res, err := demo.Generate(env.ctx, a.db, demo.Options{Users: users, Clicks: clicks, Now: time.Now(), PasswordHash: hash, Log: a.log,
 			PointsPerReferral: cfg.PointsPerReferral})
 		if err != nil {
 			return describe(err)

@@ -23,8 +23,9 @@ const (
 
 // Limits of a run.
 const (
-	MaxUsers = 1_000_000           // more would crowd the username space
-	History  = 90 * 24 * time.Hour // signups and clicks fall within this before Now
+	MaxUsers  = 1_000_000           // more would crowd the username space
+	MaxClicks = 50_000_000          // the plan holds every click in memory: about 200 bytes each
+	History   = 90 * 24 * time.Hour // signups and clicks fall within this before Now
 )
 
 // DefaultSeed seeds the generator when Options.Seed is zero.
@@ -32,7 +33,11 @@ const DefaultSeed = 0x5eed_2026
 
 // Options configures Generate.
 type Options struct {
-	Users        int          // how many users to create, hub included: 1 to MaxUsers
+	Users int // how many users to create, hub included: 1 to MaxUsers
+	// Clicks is how many clicks to create in all, up to MaxClicks. Every
+	// referral gets the 1 to 3 clicks that brought it; the rest never
+	// converted. Zero means Users/2 clicks beyond the referrals' own.
+	Clicks       int
 	Now          time.Time    // the end of the generated history; zero means time.Now()
 	PasswordHash string       // the stored hash every generated user shares
 	Seed         uint64       // seeds the network's shape; zero means DefaultSeed
@@ -87,6 +92,8 @@ func (opt Options) withDefaults() (Options, error) {
 	switch {
 	case opt.Users < 1 || opt.Users > MaxUsers:
 		return opt, referralhub.Errorf(referralhub.EINVALID, "The number of users must be between 1 and %d.", MaxUsers)
+	case opt.Clicks < 0 || opt.Clicks > MaxClicks:
+		return opt, referralhub.Errorf(referralhub.EINVALID, "The number of clicks must be between 0 and %d.", MaxClicks)
 	case opt.PasswordHash == "":
 		return opt, referralhub.Errorf(referralhub.EINVALID, "The demo users need a password hash.")
 	}

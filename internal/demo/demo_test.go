@@ -119,6 +119,20 @@ func TestGenerateDeepTrees(t *testing.T) {
 	})
 }
 
+func TestGenerateAsManyClicksAsAsked(t *testing.T) {
+	each(t, func(t *testing.T, db *storage.DB, raw *sql.DB) {
+		res, err := demo.Generate(context.Background(), db, demo.Options{Users: 200, Clicks: 5000, Now: now, PasswordHash: hash})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Clicks != 5000 {
+			t.Fatalf("result = %+v, want 5000 clicks", res)
+		}
+		checkCounts(t, raw, res)
+		checkClicks(t, raw)
+	})
+}
+
 func TestGenerateOnlyHub(t *testing.T) {
 	each(t, func(t *testing.T, db *storage.DB, raw *sql.DB) {
 		res := generate(t, db, 1)
@@ -163,6 +177,8 @@ func TestGenerateRejectsBadOptions(t *testing.T) {
 		{Users: 0, PasswordHash: hash},
 		{Users: -3, PasswordHash: hash},
 		{Users: demo.MaxUsers + 1, PasswordHash: hash},
+		{Users: 10, Clicks: -1, PasswordHash: hash},
+		{Users: 10, Clicks: demo.MaxClicks + 1, PasswordHash: hash},
 		{Users: 10},
 	} {
 		if _, err := demo.Generate(context.Background(), db, opt); referralhub.ErrorCode(err) != referralhub.EINVALID {

@@ -51,11 +51,12 @@ type plan struct {
 // generator draws a plan from a seeded PCG, so the shape of the network is
 // reproducible; codes and click ids come from crypto/rand.
 type generator struct {
-	rng   *rand.Rand
-	n     int
-	now   time.Time
-	start time.Time
-	p     *plan
+	rng    *rand.Rand
+	n      int
+	clicks int // the total asked for; zero means n/2 stray clicks
+	now    time.Time
+	start  time.Time
+	p      *plan
 }
 
 // newPlan draws the whole network for opt, which has been validated.
@@ -63,7 +64,7 @@ func newPlan(opt Options) *plan {
 	n := opt.Users
 	g := &generator{
 		rng: rand.New(rand.NewPCG(opt.Seed, opt.Seed^0x9e3779b97f4a7c15)),
-		n:   n, now: opt.Now, start: opt.Now.Add(-History),
+		n:   n, clicks: opt.Clicks, now: opt.Now, start: opt.Now.Add(-History),
 		p: &plan{
 			users: make([]referralhub.User, n), parts: make([]referralhub.Participant, n),
 			referrer: make([]int32, n), clickID: make([]string, n),
@@ -199,10 +200,17 @@ func (g *generator) pathClicks() {
 	}
 }
 
-// strayClicks adds about n/2 clicks that never converted, mostly on the
-// links of people who refer others, at any time after the owner signed up.
+// strayClicks adds clicks that never converted, mostly on the links of
+// people who refer others, at any time after the owner signed up: n/2 of
+// them, or as many as bring the total to the number asked for.
 func (g *generator) strayClicks() {
-	for range g.n / 2 {
+	stray := g.n / 2
+	if g.clicks > 0 {
+		stray = max(0, g.clicks-len(g.p.clicks))
+		g.p.clicks = slices.Grow(g.p.clicks, stray)
+		g.p.owner = slices.Grow(g.p.owner, stray)
+	}
+	for range stray {
 		owner := int32(g.rng.IntN(g.n))
 		if len(g.p.referred) > 0 && g.rng.Float64() < strayOwnerPref {
 			owner = g.p.referrer[g.p.referred[g.rng.IntN(len(g.p.referred))]]
