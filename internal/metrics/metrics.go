@@ -4,9 +4,10 @@
 // database pools.
 //
 // Process-local figures (requests, clicks, pools) are per instance. Figures
-// read from the database at scrape time (jobs, webhook deliveries, rewards)
-// describe the whole installation, so every instance reports the same
-// values: aggregate them with max, not sum.
+// read from the database at scrape time (jobs, webhook deliveries, rewards,
+// the database's size) describe the whole installation, so every instance
+// reports the same values: aggregate them with max, not sum. They are read
+// at most once every Sources.Reuse per instance.
 package metrics
 
 import (
@@ -30,8 +31,15 @@ type Sources struct {
 	DB      *storage.DB                  // pools, and the queries run at scrape time
 	Now     func() time.Time             // time.Now when nil
 	Timeout time.Duration                // for the scrape-time queries; 2s when zero
-	Log     *slog.Logger                 // scrape errors; discarded when nil
+	// Reuse is how long the database figures of one scrape serve the
+	// next ones: DefaultReuse when zero, none when negative.
+	Reuse time.Duration
+	Log   *slog.Logger // scrape errors; discarded when nil
 }
+
+// DefaultReuse is how long one scrape's database figures are served again.
+// Prometheus scrapes every 15 to 60 seconds, and alerts look at minutes.
+const DefaultReuse = 15 * time.Second
 
 // Metrics is a registry with ReferralHub's collectors. Create it with New.
 type Metrics struct {
@@ -48,6 +56,9 @@ func New(src Sources) *Metrics {
 	if src.Timeout <= 0 {
 		src.Timeout = 2 * time.Second
 	}
+	if src.Reuse == 0 {
+		src.Reuse = DefaultReuse
+	}
 	if src.Log == nil {
 		src.Log = slog.New(slog.DiscardHandler)
 	}
@@ -59,7 +70,7 @@ func New(src Sources) *Metrics {
 		reg.MustRegister(clickCollectors(src.Clicks)...)
 	}
 	if src.DB != nil {
-		reg.MustRegister(newPoolCollector(src.DB.PoolStats), newStoreCollector(src.DB, src.Now, src.Timeout, src.Log))
+		reg.MustRegister(newPoolCollector(src.DB.PoolStats), newStoreCollector(src.DB, src.Now, src.Timeout, src.Reuse, src.Log))
 	}
 	return m
 }

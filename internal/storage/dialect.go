@@ -44,6 +44,8 @@ type dialect interface {
 	// secondsBetween returns an expression for the seconds from timestamp
 	// a to timestamp b.
 	secondsBetween(a, b string) string
+	// databaseSize is a query for the bytes the database takes on disk.
+	databaseSize() string
 }
 
 type sqliteDialect struct{}
@@ -106,6 +108,10 @@ func (sqliteDialect) secondsBetween(a, b string) string {
 	return "((julianday(" + b + ") - julianday(" + a + ")) * 86400.0)"
 }
 
+func (sqliteDialect) databaseSize() string {
+	return `SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()`
+}
+
 type postgresDialect struct{}
 
 func (postgresDialect) name() string { return "postgres" }
@@ -165,3 +171,5 @@ func (postgresDialect) monthOf(col string) string {
 func (postgresDialect) secondsBetween(a, b string) string {
 	return "EXTRACT(EPOCH FROM (" + b + " - " + a + "))"
 }
+
+func (postgresDialect) databaseSize() string { return `SELECT pg_database_size(current_database())` }

@@ -36,6 +36,16 @@ func (q *Queries) RewardCounts(ctx context.Context) ([]RewardCount, error) {
 	return q.rewardCounts(ctx)
 }
 
+// DatabaseSize returns the bytes the database takes: its pages on SQLite
+// (not the write-ahead log), pg_database_size on PostgreSQL.
+func (q *Queries) DatabaseSize(ctx context.Context) (int64, error) {
+	var n int64
+	if err := q.queryRow(ctx, "/* DatabaseSize */ "+q.d.databaseSize()).Scan(&n); err != nil {
+		return 0, fmt.Errorf("database size: %w", err)
+	}
+	return n, nil
+}
+
 // PoolStats reports the connection pools by name: "read" and "write" on
 // SQLite, one "shared" pool on PostgreSQL.
 func (db *DB) PoolStats() map[string]sql.DBStats {

@@ -2,6 +2,9 @@ package storage_test
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
 	"testing"
 	"time"
 
@@ -29,4 +32,42 @@ func TestOldestDueJob(t *testing.T) {
 			t.Fatal("no pool stats")
 		}
 	})
+}
+
+// TestDatabaseSizeCountsWhatIsStored stores 4 MB of payloads that do not
+// compress and expects the size to cover at least half of them. On
+// PostgreSQL the size is the whole test database, which other packages'
+// tests share and shrink, so the check is against what this test stored.
+func TestDatabaseSizeCountsWhatIsStored(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		if n, err := db.Read().DatabaseSize(ctx); err != nil || n <= 0 {
+			t.Fatalf("size = %d, %v", n, err)
+		}
+		const rows, each = 4000, 1000
+		err := db.InTx(ctx, func(q *storage.Queries) error {
+			for i := range rows {
+				payload := fmt.Sprintf(`{"s":%q}`, randomHex(t, each/2))
+				job := storage.Job{Kind: "grow", Payload: []byte(payload), MaxAttempts: 1, RunAt: t0, CreatedAt: t0}
+				if _, err := q.EnqueueJob(ctx, job); err != nil {
+					return fmt.Errorf("job %d: %w", i, err)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n, err := db.Read().DatabaseSize(ctx); err != nil || n < rows*each/2 {
+			t.Fatalf("size after %d bytes of payloads = %d (%v)", rows*each, n, err)
+		}
+	})
+}
+
+func randomHex(t *testing.T, n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	return hex.EncodeToString(b)
 }
