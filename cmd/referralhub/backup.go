@@ -46,8 +46,9 @@ func backupCmd(env cmdEnv, args []string) error {
 
 // pgDumpCommand is the pg_dump command line that backs the PostgreSQL
 // database at dbURL up to path, in pg_dump's custom format (restore it with
-// pg_restore). The password is left out, and search_path, which libpq does
-// not accept in a URL, becomes --schema.
+// pg_restore). The password is left out; search_path, which libpq does
+// not accept in a URL, becomes --schema; and parameters only the Go driver
+// knows (pool_max_conns, say), which libpq would refuse, are dropped.
 func pgDumpCommand(dbURL, path string) string {
 	args := []string{"pg_dump", "--format=custom", "--file=" + shellQuote(path)}
 	u, err := url.Parse(dbURL)
@@ -67,9 +68,30 @@ func pgDumpCommand(dbURL, path string) string {
 			args = append(args, "--schema="+shellQuote(s))
 		}
 	}
-	q.Del("search_path")
+	for name := range q {
+		if !isLibpqParam(name) {
+			q.Del(name)
+		}
+	}
 	u.RawQuery = q.Encode()
 	return strings.Join(append(args, shellQuote(u.String())), " ")
+}
+
+// isLibpqParam reports whether libpq takes the connection parameter name
+// in a URL (PostgreSQL 17's "Parameter Key Words"); the password is
+// handled apart.
+func isLibpqParam(name string) bool {
+	switch name {
+	case "host", "hostaddr", "port", "dbname", "user", "passfile", "require_auth", "channel_binding",
+		"connect_timeout", "client_encoding", "options", "application_name", "fallback_application_name",
+		"keepalives", "keepalives_idle", "keepalives_interval", "keepalives_count", "tcp_user_timeout",
+		"replication", "gssencmode", "sslmode", "requiressl", "sslnegotiation", "sslcompression", "sslcert",
+		"sslkey", "sslpassword", "sslcertmode", "sslrootcert", "sslcrl", "sslcrldir", "sslsni", "requirepeer",
+		"ssl_min_protocol_version", "ssl_max_protocol_version", "krbsrvname", "gsslib", "gssdelegation",
+		"service", "target_session_attrs", "load_balance_hosts":
+		return true
+	}
+	return false
 }
 
 // shellQuote quotes s for a POSIX shell.

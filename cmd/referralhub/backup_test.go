@@ -53,16 +53,18 @@ func TestBackupCopiesARunningSQLiteDatabase(t *testing.T) {
 }
 
 // TestBackupOfPostgresNamesPgDump: for PostgreSQL the command refuses and
-// prints the pg_dump command line, without the password.
+// prints the pg_dump command line, without the password or the Go
+// driver's own parameters.
 func TestBackupOfPostgresNamesPgDump(t *testing.T) {
 	getenv := testEnv(t, "sqlite", map[string]string{
-		"REFERRALHUB_DATABASE_URL": "postgres://hub:s3cret@db.example.com:5432/referralhub?sslmode=require&search_path=rh&password=other"})
+		"REFERRALHUB_DATABASE_URL": "postgres://hub:s3cret@db.example.com:5432/referralhub?sslmode=require&search_path=rh&password=other" +
+			"&pool_max_conns=20&statement_cache_capacity=0&application_name=hub"})
 	to := filepath.Join(t.TempDir(), "hub.dump")
 	err := run(context.Background(), []string{"backup", "--to", to}, getenv, io.Discard, io.Discard)
 	if err == nil {
 		t.Fatal("backup of PostgreSQL succeeded")
 	}
-	want := "pg_dump --format=custom --file='" + to + "' --schema='rh' 'postgres://hub@db.example.com:5432/referralhub?sslmode=require'"
+	want := "pg_dump --format=custom --file='" + to + "' --schema='rh' 'postgres://hub@db.example.com:5432/referralhub?application_name=hub&sslmode=require'"
 	if msg := err.Error(); !strings.Contains(msg, want) || strings.Contains(msg, "s3cret") || strings.Contains(msg, "other") {
 		t.Fatalf("message:\n%s\nwant it to hold:\n%s\nand no password", msg, want)
 	}
