@@ -97,7 +97,7 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, er
 		Hasher: password.NewHasher(password.OWASP(), runtime.NumCPU()), Codes: codes, Clicks: clicks, Logger: log,
 		BaseURL: cfg.BaseURL, Mailer: outside.mailer, Templates: outside.templates, Payments: outside.payments,
 		JobsQueued: func() { jobs.Wake() }, Disposable: core.NewDisposable(cfg.DisposableDomains)})
-	jobs = worker.New(db, svc.JobHandlers(), worker.Config{Lease: cfg.JobLease, Log: log})
+	jobs = worker.New(db, svc.JobHandlers(), worker.Config{Lease: cfg.JobLease, Drain: shutdownGrace, Log: log})
 	go clicks.Run()
 	return &app{cfg: cfg, log: log, db: db, svc: svc, clicks: clicks, worker: jobs, rateLimit: rateLimit, redis: redisClient}, nil
 }

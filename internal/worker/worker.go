@@ -26,11 +26,15 @@ type Handler = func(context.Context, storage.Job) error
 
 // Config tunes a Worker.
 type Config struct {
-	Concurrency int              // jobs run at once; default 2
-	Lease       time.Duration    // how long a claimed job is ours; default 2m
-	Poll        time.Duration    // how often the queue is checked when idle; default 1s
-	Now         func() time.Time // the clock; default time.Now
-	Log         *slog.Logger
+	Concurrency int           // jobs run at once; default 2
+	Lease       time.Duration // how long a claimed job is ours; default 2m
+	Poll        time.Duration // how often the queue is checked when idle; default 1s
+	// Drain is how long the jobs in hand may go on once Run's context
+	// ends; then their contexts are cancelled and they are retried.
+	// Default 20s.
+	Drain time.Duration
+	Now   func() time.Time // the clock; default time.Now
+	Log   *slog.Logger
 }
 
 // Worker claims and runs jobs. Create it with New.
@@ -54,6 +58,9 @@ func New(db *storage.DB, handlers map[string]Handler, cfg Config) *Worker {
 	if cfg.Poll <= 0 {
 		cfg.Poll = time.Second
 	}
+	if cfg.Drain <= 0 {
+		cfg.Drain = 20 * time.Second
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -69,16 +76,30 @@ func (w *Worker) Wake() {
 	}
 }
 
-// Run works the queue until ctx ends, then waits for the jobs in hand.
+// Run works the queue until ctx ends, then waits for the jobs in hand, for
+// at most cfg.Drain: a job still running then has its context cancelled,
+// and is recorded for a retry like any failed attempt.
 func (w *Worker) Run(ctx context.Context) {
+	jobs, abort := context.WithCancel(context.WithoutCancel(ctx))
+	defer abort()
+	stopDrain := context.AfterFunc(ctx, func() {
+		select {
+		case <-time.After(w.cfg.Drain):
+			abort()
+		case <-jobs.Done(): // Run returned first
+		}
+	})
+	defer stopDrain()
 	var wg sync.WaitGroup
 	for range w.cfg.Concurrency {
-		wg.Go(func() { w.loop(ctx) })
+		wg.Go(func() { w.loop(ctx, jobs) })
 	}
 	wg.Wait()
 }
 
-func (w *Worker) loop(ctx context.Context) {
+// loop claims jobs until ctx ends, and runs them under jobs, which
+// outlives ctx by the drain.
+func (w *Worker) loop(ctx, jobs context.Context) {
 	timer := time.NewTimer(0)
 	defer timer.Stop()
 	for {
@@ -90,7 +111,7 @@ func (w *Worker) loop(ctx context.Context) {
 		}
 		w.failAbandoned(ctx)
 		for ctx.Err() == nil {
-			ran, err := w.RunOne(context.WithoutCancel(ctx))
+			ran, err := w.RunOne(jobs)
 			if err != nil {
 				w.cfg.Log.ErrorContext(ctx, "job queue", "err", err)
 			}
@@ -138,8 +159,14 @@ func (w *Worker) RunOne(ctx context.Context) (ran bool, err error) {
 		return false, err
 	}
 	jobErr := w.run(ctx, j)
-	return true, w.finish(ctx, j, holder, jobErr)
+	// The outcome is recorded even when ctx was cancelled under the job.
+	finishCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finishTimeout)
+	defer cancel()
+	return true, w.finish(finishCtx, j, holder, jobErr)
 }
+
+// finishTimeout bounds the recording of a job's outcome.
+const finishTimeout = 5 * time.Second
 
 // run calls the job's handler within its lease, turning a panic into an error.
 func (w *Worker) run(ctx context.Context, j storage.Job) (err error) {

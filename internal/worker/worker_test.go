@@ -145,3 +145,62 @@ func TestBackoffGrowsAndIsCapped(t *testing.T) {
 		}
 	}
 }
+
+// TestRunBoundsTheDrain stops a worker whose job never ends by itself:
+// Run returns once the drain is over, and the job is queued again for a
+// retry, not left running until its lease ends.
+func TestRunBoundsTheDrain(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		started := make(chan struct{}, 1)
+		w := worker.New(db, map[string]worker.Handler{"stuck": func(ctx context.Context, _ storage.Job) error {
+			started <- struct{}{}
+			<-ctx.Done()
+			return ctx.Err()
+		}}, worker.Config{Poll: time.Hour, Drain: 300 * time.Millisecond, Lease: time.Hour, Now: time.Now,
+			Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		queue(t, db, "stuck", 3)
+		ctx, cancel := context.WithCancel(context.Background())
+		stopped := make(chan struct{})
+		go func() { w.Run(ctx); close(stopped) }()
+		<-started
+		cancel()
+		began := time.Now()
+		select {
+		case <-stopped:
+		case <-time.After(10 * time.Second):
+			t.Fatal("Run did not return after the drain")
+		}
+		if took := time.Since(began); took < 250*time.Millisecond {
+			t.Errorf("Run returned after %s, before the drain was over", took)
+		}
+		if j := state(t, db); j.State != storage.JobQueued || j.Attempts != 1 || j.LastError == "" {
+			t.Fatalf("interrupted job = %+v, want queued for a retry", j)
+		}
+	})
+}
+
+// TestRunWaitsForAJobInHand: a job that ends within the drain is done.
+func TestRunWaitsForAJobInHand(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		started := make(chan struct{}, 1)
+		w := worker.New(db, map[string]worker.Handler{"slow": func(ctx context.Context, _ storage.Job) error {
+			started <- struct{}{}
+			select {
+			case <-time.After(200 * time.Millisecond):
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}}, worker.Config{Poll: time.Hour, Drain: 10 * time.Second, Now: time.Now, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		queue(t, db, "slow", 3)
+		ctx, cancel := context.WithCancel(context.Background())
+		stopped := make(chan struct{})
+		go func() { w.Run(ctx); close(stopped) }()
+		<-started
+		cancel()
+		<-stopped
+		if j := state(t, db); j.State != storage.JobDone {
+			t.Fatalf("job = %+v, want done", j)
+		}
+	})
+}
