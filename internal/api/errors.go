@@ -73,6 +73,10 @@ type errorJSON struct {
 // place errors become responses; internal errors are logged here and
 // shown only as a generic message.
 func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+		w.WriteHeader(statusClientGone) // for the access log and metrics: nobody reads it
+		return
+	}
 	e := h.describe(r, err)
 	for k, v := range e.header {
 		w.Header().Set(k, v)
@@ -82,6 +86,10 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) 
 	}
 	writeJSON(w, e.status, errorBody{Error: errorJSON{Code: e.code, Message: e.message, Field: e.field}})
 }
+
+// statusClientGone is the status a request is logged and measured with
+// when its client went away before the answer (nginx's 499).
+const statusClientGone = 499
 
 // describe turns any error into its status, code, message and field.
 func (h *Handler) describe(r *http.Request, err error) *requestError {
@@ -109,9 +117,7 @@ func (h *Handler) describe(r *http.Request, err error) *requestError {
 	case referralhub.ETOOMANY:
 		e.status, e.code = http.StatusTooManyRequests, CodeTooManyRequests
 	default:
-		if !errors.Is(err, context.Canceled) || r.Context().Err() == nil {
-			h.log.ErrorContext(r.Context(), "api internal error", "method", r.Method, "path", r.URL.Path, "err", err)
-		}
+		h.log.ErrorContext(r.Context(), "api internal error", "method", r.Method, "path", r.URL.Path, "err", err)
 		e.status, e.code = http.StatusInternalServerError, CodeInternal
 	}
 	if fields := referralhub.ErrorFields(err); len(fields) > 0 {

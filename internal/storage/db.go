@@ -161,6 +161,9 @@ func (db *DB) InTx(ctx context.Context, fn func(*Queries) error) error {
 		return errors.Join(err, ignoreDone(tx.Rollback()))
 	}
 	if err := tx.Commit(); err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil && errors.Is(err, sql.ErrTxDone) {
+			err = ctxErr // the context ended, and database/sql rolled back
+		}
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil

@@ -30,12 +30,17 @@ func statusFor(code string) int {
 	}
 }
 
+// statusClientGone is the status a request is logged and measured with
+// when its client went away before the answer (nginx's 499).
+const statusClientGone = 499
+
 // renderError shows err as an error page. Internal errors are logged with
 // the request id and shown only as a generic message.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
 	code := referralhub.ErrorCode(err)
 	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
-		return // the client went away; there is nobody to answer
+		w.WriteHeader(statusClientGone) // for the access log and metrics: nobody reads it
+		return
 	}
 	if code == referralhub.EINTERNAL {
 		s.log.ErrorContext(r.Context(), "internal error", "path", r.URL.Path, "err", err)
