@@ -6,6 +6,8 @@
 //	loadbench click -url http://127.0.0.1:8080 -bare-url http://127.0.0.1:8099 -database-url URL
 //	loadbench dashboard -url http://127.0.0.1:8080 -login ambassador -password demo-password
 //	loadbench page -path '/leaderboard?period=all' -login ambassador -password demo-password
+//	loadbench scale -urls URL1,URL2 -pids PID1,PID2 -database-url URL -api-key KEY -paths click,dashboard,signup,event
+//	loadbench soak -urls URL1,URL2 -pids PID1,PID2 -database-url URL -api-key KEY -duration 30m
 package main
 
 import (
@@ -25,7 +27,7 @@ func main() {
 
 func run(ctx context.Context, args []string) error {
 	if len(args) == 0 {
-		return fmt.Errorf("usage: loadbench bare|click|dashboard|page [flags]")
+		return fmt.Errorf("usage: loadbench bare|click|dashboard|page|scale|soak [flags]")
 	}
 	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
 	o := options{}
@@ -43,6 +45,11 @@ func run(ctx context.Context, args []string) error {
 	fs.StringVar(&o.login, "login", "ambassador", "dashboard: who to log in as")
 	fs.StringVar(&o.password, "password", "demo-password", "dashboard: their password")
 	fs.StringVar(&o.path, "path", "/", "page: the page to load, signed in")
+	fs.StringVar(&o.urls, "urls", "http://127.0.0.1:8081,http://127.0.0.1:8082", "scale, soak: the instances' base URLs")
+	fs.StringVar(&o.pids, "pids", "", "scale, soak: the instances' process ids, in the order of -urls")
+	fs.StringVar(&o.paths, "paths", "click,dashboard,signup,event", "scale: the paths to load, in turn")
+	fs.StringVar(&o.apiKey, "api-key", "", "scale, soak: a write API key, for events")
+	fs.DurationVar(&o.every, "every", 30*time.Second, "soak: how often memory is reported")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -53,12 +60,17 @@ func run(ctx context.Context, args []string) error {
 		return benchClick(ctx, o)
 	case "dashboard", "page":
 		return benchPage(ctx, o)
+	case "scale":
+		return benchScale(ctx, o)
+	case "soak":
+		return benchSoak(ctx, o)
 	}
 	return fmt.Errorf("unknown mode %q", args[0])
 }
 
 type options struct {
 	addr, databaseURL, url, bareURL, login, password, path string
+	urls, pids, paths, apiKey                              string
 	conns, threads, codes, rate, rounds                    int
-	duration, warmup                                       time.Duration
+	duration, warmup, every                                time.Duration
 }
