@@ -50,7 +50,7 @@ func runWrk(ctx context.Context, o options, name, target, script string, conns i
 	if err := os.WriteFile(lua, []byte(script), 0o600); err != nil {
 		return result{}, err
 	}
-	args := []string{"-t", strconv.Itoa(o.threads), "-c", strconv.Itoa(conns), "-d", o.duration.String(),
+	args := []string{"-t", strconv.Itoa(o.threads), "-c", strconv.Itoa(conns), "-d", wrkSeconds(o.duration),
 		"--latency", "--timeout", "5s", "-s", lua, target}
 	var out bytes.Buffer
 	cmd := exec.CommandContext(ctx, "wrk", args...)
@@ -59,6 +59,12 @@ func runWrk(ctx context.Context, o options, name, target, script string, conns i
 		return result{}, fmt.Errorf("wrk: %w\n%s", err, out.String())
 	}
 	return parseWrk(name, out.String())
+}
+
+// wrkSeconds writes d as wrk reads it: whole seconds ("300s"), since wrk
+// cannot parse Go's "5m0s".
+func wrkSeconds(d time.Duration) string {
+	return strconv.Itoa(int(d.Round(time.Second)/time.Second)) + "s"
 }
 
 var (
