@@ -12,8 +12,10 @@ import (
 	"github.com/referralhub/referralhub/internal/storage/storagetest"
 )
 
-// TestClientGoneIsNotAnError sends an event whose client has already gone:
-// the answer is recorded as 499 and nothing is logged as an error.
+// TestClientGoneIsNotAnError sends an event whose client has already gone
+// (its context ends before the key is even checked): the answer is
+// recorded as 499 and nothing is logged as an error. That a 499 leaves an
+// Idempotency-Key free is TestIdempotentRequests' part, in core.
 func TestClientGoneIsNotAnError(t *testing.T) {
 	for _, engine := range storagetest.Engines() {
 		t.Run(engine, func(t *testing.T) {

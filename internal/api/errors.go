@@ -74,7 +74,7 @@ type errorJSON struct {
 // shown only as a generic message.
 func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
-		w.WriteHeader(statusClientGone) // for the access log and metrics: nobody reads it
+		w.WriteHeader(core.StatusClientGone) // for the access log and metrics: nobody reads it
 		return
 	}
 	e := h.describe(r, err)
@@ -86,10 +86,6 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) 
 	}
 	writeJSON(w, e.status, errorBody{Error: errorJSON{Code: e.code, Message: e.message, Field: e.field}})
 }
-
-// statusClientGone is the status a request is logged and measured with
-// when its client went away before the answer (nginx's 499).
-const statusClientGone = 499
 
 // describe turns any error into its status, code, message and field.
 func (h *Handler) describe(r *http.Request, err error) *requestError {

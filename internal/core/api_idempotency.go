@@ -80,12 +80,16 @@ func (s *Service) BeginIdempotent(ctx context.Context, k storage.IdempotencyKey,
 	return nil, ErrIdempotencyKeyInUse
 }
 
+// StatusClientGone is the status of a request whose client went away
+// before the answer (nginx's 499): the work it began was rolled back.
+const StatusClientGone = 499
+
 // FinishIdempotent keeps the response to a request BeginIdempotent let
-// run. A server error is not kept: the key is released, so a retry runs
-// again.
+// run. A server error is not kept, nor an answer the client went away
+// from (StatusClientGone): the key is released, so a retry runs again.
 func (s *Service) FinishIdempotent(ctx context.Context, k storage.IdempotencyKey, resp StoredResponse) error {
 	ctx = context.WithoutCancel(ctx) // a client that hung up must not leave the key in progress
-	if resp.Status >= 500 {
+	if resp.Status >= 500 || resp.Status == StatusClientGone {
 		return s.db.Write().ReleaseIdempotencyKey(ctx, k)
 	}
 	return s.db.Write().CompleteIdempotencyKey(ctx, k, resp.Status, resp.Body)

@@ -159,5 +159,14 @@ func TestIdempotentRequests(t *testing.T) {
 		if resp, err := begin(`{"a":2}`); resp != nil || err != nil {
 			t.Fatalf("a day-old key was not forgotten: %+v %v", resp, err)
 		}
+		gone := key // the client went away: its answer (499) was never read
+		gone.Key = "order-3"
+		if resp, err := f.svc.BeginIdempotent(ctx, gone, []byte("y")); resp != nil || err != nil {
+			t.Fatalf("begin order-3: %+v %v", resp, err)
+		}
+		f.svc.FinishIdempotent(ctx, gone, core.StoredResponse{Status: core.StatusClientGone})
+		if resp, err := f.svc.BeginIdempotent(ctx, gone, []byte("y")); resp != nil || err != nil {
+			t.Fatalf("after the client went away the key is not free: %+v %v", resp, err)
+		}
 	})
 }
