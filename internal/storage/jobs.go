@@ -99,6 +99,13 @@ func (q *Queries) RetryJobLater(ctx context.Context, id int64, worker string, re
 		WHERE id = $1 AND locked_by = $2 AND state = 'running'`, id, worker, q.ts(retryAt), lastError)
 }
 
+// RequeueInterruptedJob puts back a claimed job that its worker cut off
+// while shutting down: due at now, and without counting the attempt.
+func (q *Queries) RequeueInterruptedJob(ctx context.Context, id int64, worker string, now time.Time, lastError string) (bool, error) {
+	return q.finishJob(ctx, `/* RequeueInterruptedJob */ UPDATE jobs SET state = 'queued', run_at = $3, last_error = $4,
+		locked_by = '', attempts = attempts - 1 WHERE id = $1 AND locked_by = $2 AND state = 'running'`, id, worker, q.ts(now), lastError)
+}
+
 // FailJob gives up on a claimed job: it stays failed until an admin retries it.
 func (q *Queries) FailJob(ctx context.Context, id int64, worker string, now time.Time, lastError string) (bool, error) {
 	return q.finishJob(ctx, `/* FailJob */ UPDATE jobs SET state = 'failed', finished_at = $3, last_error = $4, locked_by = ''

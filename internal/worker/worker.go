@@ -30,8 +30,8 @@ type Config struct {
 	Lease       time.Duration // how long a claimed job is ours; default 2m
 	Poll        time.Duration // how often the queue is checked when idle; default 1s
 	// Drain is how long the jobs in hand may go on once Run's context
-	// ends; then their contexts are cancelled and they are retried.
-	// Default 20s.
+	// ends; then their contexts are cancelled and they are queued to run
+	// again at once, the attempt not counted. Default 20s.
 	Drain time.Duration
 	Now   func() time.Time // the clock; default time.Now
 	Log   *slog.Logger
@@ -77,8 +77,8 @@ func (w *Worker) Wake() {
 }
 
 // Run works the queue until ctx ends, then waits for the jobs in hand, for
-// at most cfg.Drain: a job still running then has its context cancelled,
-// and is recorded for a retry like any failed attempt.
+// at most cfg.Drain: a job still running then has its context cancelled
+// and is queued again, due at once, for this or another worker.
 func (w *Worker) Run(ctx context.Context) {
 	jobs, abort := context.WithCancel(context.WithoutCancel(ctx))
 	defer abort()
@@ -159,6 +159,9 @@ func (w *Worker) RunOne(ctx context.Context) (ran bool, err error) {
 		return false, err
 	}
 	jobErr := w.run(ctx, j)
+	if jobErr != nil && ctx.Err() != nil { // cut off by a shutdown, not failed
+		jobErr = errInterrupted{jobErr}
+	}
 	// The outcome is recorded even when ctx was cancelled under the job.
 	finishCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finishTimeout)
 	defer cancel()
@@ -195,6 +198,9 @@ func (w *Worker) finish(ctx context.Context, j storage.Job, holder string, jobEr
 	switch {
 	case jobErr == nil:
 		held, err = q.CompleteJob(ctx, j.ID, holder, now)
+	case errors.As(jobErr, new(errInterrupted)):
+		log.WarnContext(ctx, "job interrupted by a shutdown: queued again", "err", jobErr)
+		held, err = q.RequeueInterruptedJob(ctx, j.ID, holder, now, jobErr.Error())
 	case permanent(jobErr) || j.Attempts >= j.MaxAttempts:
 		log.ErrorContext(ctx, "job failed", "err", jobErr)
 		held, err = q.FailJob(ctx, j.ID, holder, now, jobErr.Error())
@@ -208,6 +214,13 @@ func (w *Worker) finish(ctx context.Context, j storage.Job, holder string, jobEr
 	}
 	return err
 }
+
+// errInterrupted is a job's error when its worker was shutting down and
+// cancelled it: the job did not fail, so it runs again at once.
+type errInterrupted struct{ err error }
+
+func (e errInterrupted) Error() string { return "interrupted by a shutdown: " + e.err.Error() }
+func (e errInterrupted) Unwrap() error { return e.err }
 
 func permanent(err error) bool {
 	var e *referralhub.Error

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -146,9 +147,10 @@ func TestBackoffGrowsAndIsCapped(t *testing.T) {
 	}
 }
 
-// TestRunBoundsTheDrain stops a worker whose job never ends by itself:
-// Run returns once the drain is over, and the job is queued again for a
-// retry, not left running until its lease ends.
+// TestRunBoundsTheDrain stops a worker whose job, on its last attempt,
+// never ends by itself: Run returns once the drain is over, and the job is
+// queued again, due at once and with the attempt not counted, not failed
+// nor left running until its lease ends.
 func TestRunBoundsTheDrain(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		started := make(chan struct{}, 1)
@@ -158,7 +160,7 @@ func TestRunBoundsTheDrain(t *testing.T) {
 			return ctx.Err()
 		}}, worker.Config{Poll: time.Hour, Drain: 300 * time.Millisecond, Lease: time.Hour, Now: time.Now,
 			Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
-		queue(t, db, "stuck", 3)
+		queue(t, db, "stuck", 1)
 		ctx, cancel := context.WithCancel(context.Background())
 		stopped := make(chan struct{})
 		go func() { w.Run(ctx); close(stopped) }()
@@ -173,8 +175,9 @@ func TestRunBoundsTheDrain(t *testing.T) {
 		if took := time.Since(began); took < 250*time.Millisecond {
 			t.Errorf("Run returned after %s, before the drain was over", took)
 		}
-		if j := state(t, db); j.State != storage.JobQueued || j.Attempts != 1 || j.LastError == "" {
-			t.Fatalf("interrupted job = %+v, want queued for a retry", j)
+		if j := state(t, db); j.State != storage.JobQueued || j.Attempts != 0 || !strings.Contains(j.LastError, "shutdown") ||
+			j.RunAt.After(time.Now()) {
+			t.Fatalf("interrupted job = %+v, want queued again, due now", j)
 		}
 	})
 }
