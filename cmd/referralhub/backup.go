@@ -78,15 +78,16 @@ func pgDumpCommand(dbURL, path string) string {
 }
 
 // isLibpqParam reports whether libpq takes the connection parameter name
-// in a URL (PostgreSQL 17's "Parameter Key Words"); the password is
-// handled apart.
+// in a URL (PostgreSQL 17's "Parameter Key Words"). The password and
+// sslpassword (the client key's passphrase) are not: they are secrets,
+// left out of the printed command.
 func isLibpqParam(name string) bool {
 	switch name {
 	case "host", "hostaddr", "port", "dbname", "user", "passfile", "require_auth", "channel_binding",
 		"connect_timeout", "client_encoding", "options", "application_name", "fallback_application_name",
 		"keepalives", "keepalives_idle", "keepalives_interval", "keepalives_count", "tcp_user_timeout",
 		"replication", "gssencmode", "sslmode", "requiressl", "sslnegotiation", "sslcompression", "sslcert",
-		"sslkey", "sslpassword", "sslcertmode", "sslrootcert", "sslcrl", "sslcrldir", "sslsni", "requirepeer",
+		"sslkey", "sslcertmode", "sslrootcert", "sslcrl", "sslcrldir", "sslsni", "requirepeer",
 		"ssl_min_protocol_version", "ssl_max_protocol_version", "krbsrvname", "gsslib", "gssdelegation",
 		"service", "target_session_attrs", "load_balance_hosts":
 		return true

@@ -14,7 +14,8 @@ import (
 // database's size from the database at scrape time, under a timeout. The
 // figures cover the whole installation, whichever instance is scraped.
 // They are reused for a while after a scrape that read them all, so that
-// several scrapers, or instances, do not count the tables again and again.
+// several scrapers, or a short scrape interval, do not count the tables
+// again and again.
 //
 // Rewards are counted from the ledger rather than by a counter in the
 // core: the count is exact across restarts and instances, and nothing is
