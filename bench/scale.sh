@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Load at scale (docs/benchmarks.md, "Load at scale"):
+# Load at scale (docs/benchmarks.md, "Load at scale: two instances, a
+# million users, 10 million clicks"):
 #   bash bench/scale.sh            # the four paths, 5 minutes each
 #   SOAK=30m bash bench/scale.sh   # then the soak
 # It loads `demo --users $USERS --clicks $CLICKS` into PostgreSQL once
@@ -30,11 +31,12 @@ export REFERRALHUB_SECRET_KEY="benchmark secret key, not for production use"
 if ! psql "$pg/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname='$name'" | grep -q 1; then
 	psql "$pg/postgres" -qc "CREATE DATABASE $name"
 fi
-if [ ! -f "$work/loaded-$name" ]; then
+marker="$work/loaded-$name-$clicks"
+if [ ! -f "$marker" ]; then
 	echo "loading demo data: $users users and $clicks clicks"
 	"$work/referralhub" demo --users "$users" --clicks "$clicks"
 	psql "$db" -qc "VACUUM ANALYZE"
-	touch "$work/loaded-$name"
+	touch "$marker"
 fi
 key=$("$work/referralhub" api-key create --name "scale $(date +%s)" --scope write 2>/dev/null)
 
@@ -59,7 +61,10 @@ done
 echo "== $users users, $clicks clicks on PostgreSQL; $(nproc) cores; $(go version | cut -d' ' -f3)"
 common=(-urls http://127.0.0.1:8081,http://127.0.0.1:8082 -pids "${pids[0]},${pids[1]}" -database-url "$db"
 	-api-key "$key" -conns 64 -threads 2 -codes 50000)
-"$work/loadbench" scale "${common[@]}" -duration "$duration" -warmup "$warmup" -paths "${PATHS:-click,dashboard,signup,event}"
+paths=${PATHS-click,dashboard,signup,event} # PATHS= (empty) runs only the soak
+if [ -n "$paths" ]; then
+	"$work/loadbench" scale "${common[@]}" -duration "$duration" -warmup "$warmup" -paths "$paths"
+fi
 if [ -n "${SOAK:-}" ]; then
 	"$work/loadbench" soak "${common[@]}" -duration "$SOAK" -every "${EVERY:-60s}"
 fi

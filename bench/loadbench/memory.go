@@ -14,15 +14,18 @@ import (
 // stopped.
 type sampler struct {
 	inst    []instance
+	began   time.Time
+	onRead  func(since time.Duration, kib []int64) // may be nil
 	mu      sync.Mutex
 	samples [][]int64 // per instance, in KiB
 	done    chan struct{}
 	wg      sync.WaitGroup
 }
 
-// startSampling samples once now, then every interval.
-func startSampling(inst []instance, every time.Duration) *sampler {
-	s := &sampler{inst: inst, samples: make([][]int64, len(inst)), done: make(chan struct{})}
+// startSampling samples once now, then every interval, and passes each
+// reading to onRead when it is not nil.
+func startSampling(inst []instance, every time.Duration, onRead func(since time.Duration, kib []int64)) *sampler {
+	s := &sampler{inst: inst, began: time.Now(), onRead: onRead, samples: make([][]int64, len(inst)), done: make(chan struct{})}
 	s.sample()
 	s.wg.Go(func() {
 		t := time.NewTicker(every)
@@ -42,8 +45,13 @@ func startSampling(inst []instance, every time.Duration) *sampler {
 func (s *sampler) sample() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	read := make([]int64, len(s.inst))
 	for i, in := range s.inst {
-		s.samples[i] = append(s.samples[i], rssKiB(in.pid))
+		read[i] = rssKiB(in.pid)
+		s.samples[i] = append(s.samples[i], read[i])
+	}
+	if s.onRead != nil {
+		s.onRead(time.Since(s.began), read)
 	}
 }
 

@@ -60,7 +60,7 @@ func measureScale(ctx context.Context, o options, db *storage.DB, inst []instanc
 	if err != nil {
 		return "", err
 	}
-	sampler := startSampling(inst, 5*time.Second)
+	sampler := startSampling(inst, 5*time.Second, nil)
 	res, err := runWrk(ctx, o, path, inst[0].url, script, o.conns)
 	mem := sampler.stop()
 	if err != nil {

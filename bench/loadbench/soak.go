@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/referralhub/referralhub/internal/storage"
@@ -32,49 +33,22 @@ func benchSoak(ctx context.Context, o options) error {
 	}
 	fmt.Printf("soak: %d instances, %d connections, %s; the mix is %s\n", len(inst), o.conns, o.duration, mixShares)
 	fmt.Println("| minute | RSS per instance (MiB) |\n|---|---|")
-	began := time.Now()
-	report := func() {
-		fmt.Printf("| %.1f | %s |\n", time.Since(began).Minutes(), currentRSS(inst))
-	}
-	report()
-	stop := make(chan struct{})
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		t := time.NewTicker(o.every)
-		defer t.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-t.C:
-				report()
-			}
+	sampler := startSampling(inst, o.every, func(since time.Duration, kib []int64) {
+		mibs := make([]string, len(kib))
+		for i, k := range kib {
+			mibs[i] = kibToMiB(k)
 		}
-	}()
+		fmt.Printf("| %.1f | %s |\n", since.Minutes(), strings.Join(mibs, "; "))
+	})
 	res, err := runWrk(ctx, o, "soak mix", inst[0].url, script, o.conns)
-	close(stop)
-	<-done
+	sampler.stop()
 	if err != nil {
 		return err
 	}
-	report()
 	sizeAfter, err := db.Read().DatabaseSize(ctx)
 	if err != nil {
 		return err
 	}
 	fmt.Printf("%s\n%s\ndatabase growth: %s\n", tableHead, res.row(), mib(sizeAfter-sizeBefore))
 	return nil
-}
-
-// currentRSS is each instance's resident memory now, in MiB.
-func currentRSS(inst []instance) string {
-	s := ""
-	for i, in := range inst {
-		if i > 0 {
-			s += "; "
-		}
-		s += kibToMiB(rssKiB(in.pid))
-	}
-	return s
 }
