@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -46,6 +47,9 @@ type dialect interface {
 	secondsBetween(a, b string) string
 	// databaseSize is a query for the bytes the database takes on disk.
 	databaseSize() string
+	// unprepared returns the arguments of a statement run once, which the
+	// driver must not prepare and cache.
+	unprepared(args []any) []any
 }
 
 type sqliteDialect struct{}
@@ -112,6 +116,10 @@ func (sqliteDialect) databaseSize() string {
 	return `SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()`
 }
 
+// unprepared needs nothing on SQLite: statements in transactions are not
+// kept, and the statement cache (stmtCache) is bypassed for bulk ones.
+func (sqliteDialect) unprepared(args []any) []any { return args }
+
 type postgresDialect struct{}
 
 func (postgresDialect) name() string { return "postgres" }
@@ -173,3 +181,9 @@ func (postgresDialect) secondsBetween(a, b string) string {
 }
 
 func (postgresDialect) databaseSize() string { return `SELECT pg_database_size(current_database())` }
+
+// unprepared asks pgx to describe and run the statement on the unnamed
+// prepared statement, which nothing caches (two round trips, once per batch).
+func (postgresDialect) unprepared(args []any) []any {
+	return append([]any{pgx.QueryExecModeDescribeExec}, args...)
+}

@@ -22,8 +22,18 @@ type Queries struct {
 	stmts *stmtCache // nil inside transactions and on PostgreSQL
 }
 
+// bulkParams is the number of arguments above which a statement is taken
+// for a bulk one (a multi-row VALUES, a long IN list). Its text changes with
+// the size of each batch, so it is neither kept prepared here nor cached by
+// the driver: pgx would otherwise keep up to 512 such texts, tens of
+// kilobytes each, on every pooled connection.
+const bulkParams = 64
+
 func (q *Queries) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	q.count.Add(1)
+	if len(args) > bulkParams {
+		return q.q.ExecContext(ctx, query, q.d.unprepared(args)...)
+	}
 	if st := q.stmts.get(ctx, query); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
@@ -32,6 +42,9 @@ func (q *Queries) exec(ctx context.Context, query string, args ...any) (sql.Resu
 
 func (q *Queries) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	q.count.Add(1)
+	if len(args) > bulkParams {
+		return q.q.QueryContext(ctx, query, q.d.unprepared(args)...)
+	}
 	if st := q.stmts.get(ctx, query); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
@@ -40,6 +53,9 @@ func (q *Queries) query(ctx context.Context, query string, args ...any) (*sql.Ro
 
 func (q *Queries) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
 	q.count.Add(1)
+	if len(args) > bulkParams {
+		return q.q.QueryRowContext(ctx, query, q.d.unprepared(args)...)
+	}
 	if st := q.stmts.get(ctx, query); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}

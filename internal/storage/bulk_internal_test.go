@@ -1,0 +1,53 @@
+package storage
+
+import (
+	"context"
+	"os"
+	"testing"
+)
+
+// TestBulkStatementsAreNotPrepared runs a small and a bulk insert in one
+// PostgreSQL session: pgx keeps the small one as a prepared statement, and
+// not the bulk one, whose text changes with every batch size.
+func TestBulkStatementsAreNotPrepared(t *testing.T) {
+	url := os.Getenv("REFERRALHUB_TEST_DATABASE_URL")
+	if url == "" {
+		t.Skip("PostgreSQL only: set REFERRALHUB_TEST_DATABASE_URL")
+	}
+	ctx := context.Background()
+	db, err := Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	err = db.InTx(ctx, func(q *Queries) error {
+		if _, err := q.exec(ctx, `CREATE TEMP TABLE bulk_probe (a BIGINT) ON COMMIT DROP`); err != nil {
+			return err
+		}
+		for _, rows := range []int{2, bulkParams + 1} {
+			args := make([]any, rows)
+			for i := range args {
+				args[i] = int64(i)
+			}
+			name := map[bool]string{true: "probe.bulk", false: "probe.small"}[rows > bulkParams]
+			if _, err := q.exec(ctx, q.valuesSQL(`/* `+name+` */ INSERT INTO bulk_probe (a) VALUES `, rows, 1, ""), args...); err != nil {
+				return err
+			}
+		}
+		var small, bulk, stored int
+		if err := q.queryRow(ctx, `SELECT count(*) FILTER (WHERE statement LIKE '/* probe.small */%'),
+			count(*) FILTER (WHERE statement LIKE '/* probe.bulk */%') FROM pg_prepared_statements`).Scan(&small, &bulk); err != nil {
+			return err
+		}
+		if err := q.queryRow(ctx, `SELECT count(*) FROM bulk_probe`).Scan(&stored); err != nil {
+			return err
+		}
+		if small != 1 || bulk != 0 || stored != 2+bulkParams+1 {
+			t.Errorf("prepared: small %d, bulk %d (want 1 and 0); rows stored %d", small, bulk, stored)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
