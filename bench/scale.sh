@@ -9,6 +9,7 @@
 # `loadbench scale` with 64 connections shared between them: the click,
 # the dashboard, argon2id signups and API events in turn. Each row has the
 # throughput, p50, p99, each instance's memory and the database's growth.
+# Each instance serves /metrics and heap profiles on its port + 1000.
 set -euo pipefail
 users=${USERS:-1000000}
 clicks=${CLICKS:-10000000}
@@ -50,6 +51,7 @@ export REFERRALHUB_RATE_LIMIT_LOGIN=1000000/1s REFERRALHUB_RATE_LIMIT_SIGNUP=off
 pids=()
 for port in 8081 8082; do
 	REFERRALHUB_ADDR=127.0.0.1:$port REFERRALHUB_BASE_URL=http://127.0.0.1:$port \
+		REFERRALHUB_METRICS_ADDR=127.0.0.1:$((port + 1000)) \
 		"$work/referralhub" serve >"$work/serve-$port.log" 2>&1 &
 	pids+=($!)
 done

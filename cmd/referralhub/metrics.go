@@ -17,8 +17,9 @@ func (a *app) newMetrics() *metrics.Metrics {
 	return metrics.New(metrics.Sources{Clicks: a.clicks.Stats, DB: a.db, Log: a.log})
 }
 
-// serveMetrics serves m at /metrics on addr, without a token, until the
-// returned stop is called. With no addr it does nothing.
+// serveMetrics serves m at /metrics on addr, without a token, and the
+// runtime's profiles (routeProfiles), until the returned stop is called.
+// With no addr it does nothing.
 func serveMetrics(log *slog.Logger, addr string, m *metrics.Metrics) (stop func(), err error) {
 	if addr == "" {
 		return func() {}, nil
@@ -29,6 +30,7 @@ func serveMetrics(log *slog.Logger, addr string, m *metrics.Metrics) (stop func(
 	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", m.Handler())
+	routeProfiles(mux)
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, WriteTimeout: 30 * time.Second,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	done := make(chan struct{})

@@ -76,6 +76,7 @@ func TestServeMetrics(t *testing.T) {
 			t.Errorf("%s: a raw API path became a label", tc.url)
 		}
 	}
+	checkProfiles(t, base, "http://"+metricsAddr)
 	stopped = true
 	if err := stop(); err != nil {
 		t.Fatalf("serve: %v", err)
@@ -126,5 +127,26 @@ func TestWorkerServesMetrics(t *testing.T) {
 	}
 	if _, err := http.Get("http://" + addr + "/metrics"); err == nil {
 		t.Error("the metrics listener outlived the worker")
+	}
+}
+
+// checkProfiles: the metrics listener serves the heap, allocation and
+// goroutine profiles and nothing else; the public listener serves none.
+func checkProfiles(t *testing.T, public, private string) {
+	t.Helper()
+	for path, want := range map[string]string{
+		"/debug/pprof/heap?debug=1": "heap profile", "/debug/pprof/goroutine?debug=1": "goroutine profile",
+		"/debug/pprof/allocs": "",
+	} {
+		code, body := getMetrics(t, private+path, "")
+		if code != http.StatusOK || !strings.Contains(body, want) || len(body) == 0 {
+			t.Errorf("%s on the metrics listener: %d\n%.200s", path, code, body)
+		}
+		if code, _ := getMetrics(t, public+path, ""); code != http.StatusNotFound {
+			t.Errorf("%s on the public listener: %d, want 404", path, code)
+		}
+	}
+	if code, _ := getMetrics(t, private+"/debug/pprof/cmdline", ""); code != http.StatusNotFound {
+		t.Errorf("/debug/pprof/cmdline (the command line) is served: %d", code)
 	}
 }
