@@ -116,7 +116,18 @@ func (s *Service) QueueAnalyticsRefresh(ctx context.Context) error {
 	return err
 }
 
-func (s *Service) runAnalyticsJob(ctx context.Context, _ storage.Job) error {
+// runAnalyticsJob refreshes the rollups, unless an earlier refresh is
+// still running (on a busy day one can outlast its 5-minute slot): then
+// this one steps aside rather than count the same clicks at the same time.
+func (s *Service) runAnalyticsJob(ctx context.Context, j storage.Job) error {
+	busy, err := s.db.Read().EarlierJobRunning(ctx, JobAnalytics, j.ID, s.now())
+	if err != nil {
+		return err
+	}
+	if busy {
+		s.log.InfoContext(ctx, "analytics refresh skipped: an earlier one is still running")
+		return nil
+	}
 	began := time.Now()
 	if err := s.RefreshAnalytics(ctx, false); err != nil {
 		return err

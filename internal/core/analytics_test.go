@@ -262,3 +262,50 @@ func TestPresetTopReferrersComeFromTheRefresh(t *testing.T) {
 		}
 	})
 }
+
+// TestAnalyticsRefreshesDoNotOverlap leaves one slot's refresh running, as
+// on another instance: the next slot's steps aside, and the one after it,
+// once the first has finished, rolls up what came in.
+func TestAnalyticsRefreshesDoNotOverlap(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f, p := analyticsFixture(t, db)
+		ctx := context.Background()
+		click := referralhub.Click{ID: "overlap-click", ParticipantID: p["a"].ID, Code: p["a"].Code, IPHash: "ip9", UserAgent: "ua",
+			CreatedAt: f.clock.Now()}
+		if err := db.InsertClicks(ctx, []referralhub.Click{click}); err != nil {
+			t.Fatal(err)
+		}
+		todaysClicks := func() int64 {
+			t.Helper()
+			a, err := f.svc.Analytics(ctx, analyticsAdmin, core.LastDays(f.clock.Now(), 1))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return a.Totals.Clicks
+		}
+		if err := f.svc.QueueAnalyticsRefresh(ctx); err != nil {
+			t.Fatal(err)
+		}
+		first, ok, err := db.Write().ClaimJob(ctx, "elsewhere", f.clock.Now(), f.clock.Now().Add(time.Hour))
+		if err != nil || !ok || first.Kind != core.JobAnalytics {
+			t.Fatalf("claim the first refresh: %+v %v %v", first, ok, err)
+		}
+		f.clock.Advance(core.AnalyticsRefreshEvery)
+		if err := f.svc.QueueAnalyticsRefresh(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if n := f.runJobs(t); n != 1 || todaysClicks() != 0 {
+			t.Fatalf("ran %d jobs and rolled up %d clicks; want the second refresh to step aside", n, todaysClicks())
+		}
+		if _, err := db.Write().CompleteJob(ctx, first.ID, "elsewhere", f.clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+		f.clock.Advance(core.AnalyticsRefreshEvery)
+		if err := f.svc.QueueAnalyticsRefresh(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if n := f.runJobs(t); n != 1 || todaysClicks() != 1 {
+			t.Fatalf("ran %d jobs and rolled up %d clicks; want the third refresh to count the click", n, todaysClicks())
+		}
+	})
+}

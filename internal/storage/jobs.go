@@ -154,6 +154,19 @@ func (q *Queries) Jobs(ctx context.Context, state string, limit int) ([]Job, err
 	return out, rows.Err()
 }
 
+// EarlierJobRunning reports whether a job of kind queued before id (with
+// a smaller id) is running at now, its lease alive: jobs that must not
+// overlap step aside for it.
+func (q *Queries) EarlierJobRunning(ctx context.Context, kind string, id int64, now time.Time) (bool, error) {
+	var running bool
+	err := q.queryRow(ctx, `/* EarlierJobRunning */ SELECT EXISTS (SELECT 1 FROM jobs
+		WHERE kind = $1 AND state = 'running' AND id < $2 AND run_at > $3)`, kind, id, q.ts(now)).Scan(&running)
+	if err != nil {
+		return false, fmt.Errorf("earlier job running: %w", err)
+	}
+	return running, nil
+}
+
 // JobCounts counts jobs by state.
 func (q *Queries) JobCounts(ctx context.Context) (map[string]int64, error) {
 	return q.countsBy(ctx, "count jobs", `/* JobCounts */ SELECT state, count(*) FROM jobs GROUP BY state`)
