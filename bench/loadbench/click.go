@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -76,15 +75,6 @@ func median(rs []result) result {
 
 // clickScript is a wrk script that requests /r/{code} for random codes.
 func clickScript(codes []string) string {
-	var sb strings.Builder
-	sb.WriteString("local codes = {")
-	for i, c := range codes {
-		if i > 0 {
-			sb.WriteByte(',')
-		}
-		fmt.Fprintf(&sb, "%q", c)
-	}
-	sb.WriteString("}\nmath.randomseed(os.time())\nrequest = function()\n" +
-		"  return wrk.format(\"GET\", \"/r/\" .. codes[math.random(#codes)])\nend\n")
-	return sb.String()
+	return luaList("codes", codes) + "math.randomseed(os.time())\nrequest = function()\n" +
+		"  return wrk.format(\"GET\", \"/r/\" .. codes[math.random(#codes)])\nend\n"
 }

@@ -15,19 +15,11 @@ import (
 // turn, and prints what each measured with every instance's memory and the
 // database's growth.
 func benchScale(ctx context.Context, o options) error {
-	inst, err := parseInstances(o)
-	if err != nil {
-		return err
-	}
-	db, err := storage.Open(ctx, o.databaseURL)
+	inst, db, scripts, err := prepareLoad(ctx, o)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	scripts, err := scaleScripts(ctx, o, db, inst)
-	if err != nil {
-		return err
-	}
 	fmt.Printf("%d instances, %d connections in all, %s per path after %s of warm-up\n",
 		len(inst), o.conns, o.duration, o.warmup)
 	fmt.Println("| path | requests/s | p50 | p99 | requests | errors | RSS per instance: start → peak → end (MiB) | database growth |")
@@ -76,6 +68,25 @@ func measureScale(ctx context.Context, o options, db *storage.DB, inst []instanc
 	}
 	return fmt.Sprintf("| %s | %.0f | %s | %s | %d | %s | %s | %s |", path, res.rps, ms(res.p50), ms(res.p99),
 		res.requests, errs, mem.summary(), mib(sizeAfter-sizeBefore)), nil
+}
+
+// prepareLoad reads the instances from o, opens the database and writes
+// the wrk scripts; the caller closes db.
+func prepareLoad(ctx context.Context, o options) ([]instance, *storage.DB, map[string]string, error) {
+	inst, err := parseInstances(o)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	db, err := storage.Open(ctx, o.databaseURL)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	scripts, err := scaleScripts(ctx, o, db, inst)
+	if err != nil {
+		db.Close()
+		return nil, nil, nil, err
+	}
+	return inst, db, scripts, nil
 }
 
 // instance is one server under load.

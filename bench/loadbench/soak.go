@@ -5,27 +5,17 @@ import (
 	"fmt"
 	"strings"
 	"time"
-
-	"github.com/referralhub/referralhub/internal/storage"
 )
 
 // benchSoak runs a mix of clicks, dashboards, events and signups against
 // the instances for o.duration, reporting every o.every how much memory
 // each instance holds, so a leak shows as a rising column.
 func benchSoak(ctx context.Context, o options) error {
-	inst, err := parseInstances(o)
-	if err != nil {
-		return err
-	}
-	db, err := storage.Open(ctx, o.databaseURL)
+	inst, db, scripts, err := prepareLoad(ctx, o)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	scripts, err := scaleScripts(ctx, o, db, inst)
-	if err != nil {
-		return err
-	}
 	script := scripts["mix"]
 	sizeBefore, err := db.Read().DatabaseSize(ctx)
 	if err != nil {
