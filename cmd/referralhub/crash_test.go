@@ -2,11 +2,9 @@ package main
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"regexp"
 	"syscall"
 	"testing"
 
@@ -25,18 +23,7 @@ func TestCrashLosesAtMostTheBufferNeverAnAttribution(t *testing.T) {
 			c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 			return c
 		}
-		aliceJar, _ := cookiejar.New(nil)
-		alice := &http.Client{Jar: aliceJar}
-		resp, err := alice.PostForm(base+"/signup", url.Values{"email": {"a@example.com"}, "username": {"alice"}, "password": {"password123"}})
-		if err != nil || resp.StatusCode != http.StatusOK {
-			t.Fatalf("signup: %v %v", resp, err)
-		}
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		code := regexp.MustCompile(`/r/([a-z0-9]{8})`).FindStringSubmatch(string(body))
-		if code == nil {
-			t.Fatal("no link on the dashboard")
-		}
+		code := signupAndGetCode(t, base) // alice's
 		bobJar, _ := cookiejar.New(nil)
 		bob := noFollow(&http.Client{Jar: bobJar})
 		const clicks = 20
@@ -45,7 +32,7 @@ func TestCrashLosesAtMostTheBufferNeverAnAttribution(t *testing.T) {
 			if i == 0 {
 				c = bob
 			}
-			if resp, err := c.Get(base + "/r/" + code[1]); err != nil || resp.StatusCode != http.StatusFound {
+			if resp, err := c.Get(base + "/r/" + code); err != nil || resp.StatusCode != http.StatusFound {
 				t.Fatalf("click %d: %v %v", i, resp, err)
 			}
 		}
@@ -57,7 +44,7 @@ func TestCrashLosesAtMostTheBufferNeverAnAttribution(t *testing.T) {
 		_, base2 := startProgram(t, getenv, listeningLine, "serve")
 		// Cookies ignore ports: bob's browser sends his attribution cookie
 		// to the restarted server on its new port.
-		resp, err = bob.PostForm(base2+"/signup", url.Values{"email": {"b@example.com"}, "username": {"bob"}, "password": {"password123"}})
+		resp, err := bob.PostForm(base2+"/signup", url.Values{"email": {"b@example.com"}, "username": {"bob"}, "password": {"password123"}})
 		if err != nil || resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("bob's signup after the crash: %v %v", resp, err)
 		}
@@ -67,7 +54,7 @@ func TestCrashLosesAtMostTheBufferNeverAnAttribution(t *testing.T) {
 		}
 		defer db.Close()
 		ctx := context.Background()
-		owner, err := db.Read().CodeOwner(ctx, code[1])
+		owner, err := db.Read().CodeOwner(ctx, code)
 		if err != nil {
 			t.Fatal(err)
 		}

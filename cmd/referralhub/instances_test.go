@@ -3,11 +3,9 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"html"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -19,7 +17,6 @@ import (
 	"time"
 
 	"github.com/referralhub/referralhub"
-	"github.com/referralhub/referralhub/internal/config"
 	"github.com/referralhub/referralhub/internal/core"
 	"github.com/referralhub/referralhub/internal/storage"
 	"github.com/referralhub/referralhub/internal/storage/storagetest"
@@ -97,15 +94,7 @@ func loopOutcome(t *testing.T, n int) string {
 func setUpProgram(t *testing.T, getenv func(string) string, hookURL string) string {
 	t.Helper()
 	ctx := context.Background()
-	cfg, _, err := config.Load(flag.NewFlagSet("test", flag.ContinueOnError), nil, getenv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := openApp(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.close(ctx)
+	a := openTestApp(t, getenv)
 	if _, err := a.migrate(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -2,18 +2,13 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
-	"io"
-	"log/slog"
 	"os/exec"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/referralhub/referralhub"
-	"github.com/referralhub/referralhub/internal/config"
-	"github.com/referralhub/referralhub/internal/core"
 	"github.com/referralhub/referralhub/internal/mail/mailtest"
 	"github.com/referralhub/referralhub/internal/storage"
 )
@@ -58,7 +53,7 @@ func TestKill9DuringTheJobQueueLosesNothing(t *testing.T) {
 		defer db.Close()
 		// Done means every job is done, including those that were in
 		// hand at the kill: they run again once their lease ends.
-		waitUntil(t, 60*time.Second, func() bool { return mailJobsDone(t, db) == queuedMails })
+		waitUntil(t, 60*time.Second, func() bool { return mailJobs(t, db, storage.JobDone) == queuedMails })
 		if err := second.Process.Signal(syscall.SIGTERM); err != nil {
 			t.Fatal(err)
 		}
@@ -89,15 +84,7 @@ func TestKill9DuringTheJobQueueLosesNothing(t *testing.T) {
 func queueResetMails(t *testing.T, getenv func(string) string, n int) {
 	t.Helper()
 	ctx := context.Background()
-	cfg, _, err := config.Load(flag.NewFlagSet("test", flag.ContinueOnError), nil, getenv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := openApp(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.close(ctx)
+	a := openTestApp(t, getenv)
 	if err := a.prepareSchema(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +94,7 @@ func queueResetMails(t *testing.T, getenv func(string) string, n int) {
 	for i := range users {
 		users[i] = referralhub.User{Email: fmt.Sprintf("user%d@example.com", i), Username: fmt.Sprint("user", i), CreatedAt: now}
 	}
-	err = a.db.InTx(ctx, func(q *storage.Queries) error {
+	err := a.db.InTx(ctx, func(q *storage.Queries) error {
 		if err := q.BulkUsers(ctx, users, "not a real hash"); err != nil {
 			return err
 		}
@@ -162,24 +149,7 @@ func checkAllJobsDone(t *testing.T, db *storage.DB) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if mailJobsDone(t, db) != queuedMails || len(counts) != 1 {
+	if mailJobs(t, db, storage.JobDone) != queuedMails || len(counts) != 1 {
 		t.Fatalf("jobs by state = %v, want all %d mails (and the analytics refresh) done", counts, queuedMails)
 	}
-}
-
-// mailJobsDone counts the mail jobs done; the server also queues an
-// analytics refresh of its own when it starts.
-func mailJobsDone(t *testing.T, db *storage.DB) int {
-	t.Helper()
-	jobs, err := db.Read().Jobs(context.Background(), storage.JobDone, 10*queuedMails)
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := 0
-	for _, j := range jobs {
-		if j.Kind == core.JobMail {
-			n++
-		}
-	}
-	return n
 }

@@ -5,11 +5,8 @@ import (
 	"context"
 	"io"
 	"net/http"
-	"net/http/cookiejar"
-	"net/url"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -65,21 +62,10 @@ func TestServeFlushesClicksOnShutdown(t *testing.T) {
 	eachEngine(t, func(t *testing.T, engine string) {
 		getenv := testEnv(t, engine, nil)
 		base, stop := startServe(t, getenv)
-		jar, _ := cookiejar.New(nil)
-		c := &http.Client{Jar: jar}
-		resp, err := c.PostForm(base+"/signup", url.Values{"email": {"a@example.com"}, "username": {"alice"}, "password": {"password123"}})
-		if err != nil || resp.StatusCode != http.StatusOK {
-			t.Fatalf("signup: %v %v", resp, err)
-		}
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		code := regexp.MustCompile(`/r/([a-z0-9]{8})`).FindStringSubmatch(string(body))
-		if code == nil {
-			t.Fatalf("no link on dashboard")
-		}
+		code := signupAndGetCode(t, base)
 		visitor := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 		for range 3 {
-			if resp, err := visitor.Get(base + "/r/" + code[1]); err != nil || resp.StatusCode != http.StatusFound {
+			if resp, err := visitor.Get(base + "/r/" + code); err != nil || resp.StatusCode != http.StatusFound {
 				t.Fatalf("click: %v %v", resp, err)
 			}
 		}
@@ -91,7 +77,7 @@ func TestServeFlushesClicksOnShutdown(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer db.Close()
-		owner, err := db.Read().CodeOwner(context.Background(), code[1])
+		owner, err := db.Read().CodeOwner(context.Background(), code)
 		p, err2 := db.Read().Participant(context.Background(), owner.ParticipantID)
 		if err != nil || err2 != nil || p.ClickCount != 3 {
 			t.Fatalf("clicks after shutdown = %d (%v, %v), want 3", p.ClickCount, err, err2)

@@ -1,19 +1,15 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
 	"os"
-	"os/exec"
 	"regexp"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/referralhub/referralhub/internal/storage"
 )
@@ -36,16 +32,7 @@ func TestMain(m *testing.M) {
 func TestSIGTERMDrainsAndFlushesClicks(t *testing.T) {
 	eachEngine(t, func(t *testing.T, engine string) {
 		getenv := testEnv(t, engine, nil)
-		cmd := exec.Command(os.Args[0], "serve")
-		cmd.Env = append(os.Environ(), runMainEnv+"=1",
-			"REFERRALHUB_DATABASE_URL="+getenv("REFERRALHUB_DATABASE_URL"),
-			"REFERRALHUB_SECRET_KEY="+getenv("REFERRALHUB_SECRET_KEY"), "REFERRALHUB_ADDR=127.0.0.1:0")
-		stderr, _ := cmd.StderrPipe()
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		defer cmd.Process.Kill()
-		base := waitListening(t, stderr)
+		cmd, base := startProgram(t, getenv, listeningLine, "serve")
 		code := signupAndGetCode(t, base)
 		visitor := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 		const clicks = 25
@@ -54,48 +41,15 @@ func TestSIGTERMDrainsAndFlushesClicks(t *testing.T) {
 				t.Fatalf("click: %v %v", resp, err)
 			}
 		}
-		if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-			t.Fatal(err)
-		}
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Fatalf("exit after SIGTERM: %v", err)
-			}
-		case <-time.After(30 * time.Second):
-			t.Fatal("no exit within 30 s of SIGTERM")
-		}
+		stopProgram(t, cmd)
 		if n := storedClicks(t, getenv("REFERRALHUB_DATABASE_URL")); n != clicks {
 			t.Fatalf("%d clicks stored after SIGTERM, want %d", n, clicks)
 		}
 	})
 }
 
-// waitListening reads the program's log until it says where it listens,
-// then keeps draining it in the background.
-func waitListening(t *testing.T, stderr io.Reader) string {
-	t.Helper()
-	found := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		re := regexp.MustCompile(`msg=listening addr=(\S+)`)
-		for sc.Scan() {
-			if m := re.FindStringSubmatch(sc.Text()); m != nil {
-				found <- "http://" + m[1]
-			}
-		}
-	}()
-	select {
-	case base := <-found:
-		return base
-	case <-time.After(30 * time.Second):
-		t.Fatal("the program did not start listening")
-	}
-	return ""
-}
-
+// signupAndGetCode signs alice up on the server at base and returns her
+// referral code, read from the dashboard.
 func signupAndGetCode(t *testing.T, base string) string {
 	t.Helper()
 	jar, _ := cookiejar.New(nil)
@@ -108,7 +62,8 @@ func signupAndGetCode(t *testing.T, base string) string {
 	resp.Body.Close()
 	m := regexp.MustCompile(`/r/([a-z0-9]{8})`).FindStringSubmatch(string(body))
 	if m == nil {
-		t.Fatalf("no link on the dashboard: %d %s", resp.StatusCode, strings.TrimSpace(string(body))[:200])
+		page := strings.TrimSpace(string(body))
+		t.Fatalf("no link on the dashboard: %d %s", resp.StatusCode, page[:min(len(page), 200)])
 	}
 	return m[1]
 }

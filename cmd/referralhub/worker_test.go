@@ -3,7 +3,9 @@ package main
 import (
 	"bufio"
 	"context"
+	"flag"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"os"
@@ -13,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/referralhub/referralhub/internal/config"
 	"github.com/referralhub/referralhub/internal/core"
 	"github.com/referralhub/referralhub/internal/mail/mailtest"
 	"github.com/referralhub/referralhub/internal/storage"
@@ -109,6 +112,23 @@ func waitLog(t *testing.T, stderr io.Reader, re *regexp.Regexp) string {
 		t.Fatalf("the program did not log %s", re)
 	}
 	return ""
+}
+
+// openTestApp wires the app as the program would from getenv, in this
+// process, to set a database up through the core; it is closed when the
+// test ends.
+func openTestApp(t *testing.T, getenv func(string) string) *app {
+	t.Helper()
+	cfg, _, err := config.Load(flag.NewFlagSet("test", flag.ContinueOnError), nil, getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := openApp(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.close(context.Background()) })
+	return a
 }
 
 // stopProgram sends SIGTERM and expects a clean exit soon.
