@@ -15,7 +15,7 @@
 # GET /healthz (the process is up) and GET /readyz (the database answers).
 # See docs/deploy.md.
 
-ARG GO_VERSION=1.26
+ARG GO_VERSION=1.26.8
 
 FROM golang:${GO_VERSION} AS build
 WORKDIR /src

@@ -61,8 +61,7 @@ func pgDumpCommand(dbURL, path string) string {
 			u.User = nil
 		}
 	}
-	q := u.Query()
-	q.Del("password")
+	q := u.Query() // the password is no libpq URL parameter here: isLibpqParam drops it
 	for s := range strings.SplitSeq(q.Get("search_path"), ",") {
 		if s = strings.TrimSpace(s); s != "" {
 			args = append(args, "--schema="+shellQuote(s))

@@ -54,12 +54,7 @@ func TestKill9DuringTheJobQueueLosesNothing(t *testing.T) {
 		// Done means every job is done, including those that were in
 		// hand at the kill: they run again once their lease ends.
 		waitUntil(t, 60*time.Second, func() bool { return mailJobs(t, db, storage.JobDone) == queuedMails })
-		if err := second.Process.Signal(syscall.SIGTERM); err != nil {
-			t.Fatal(err)
-		}
-		if err := second.Wait(); err != nil {
-			t.Fatalf("exit after SIGTERM: %v", err)
-		}
+		stopProgram(t, second)
 
 		msgs := smtp.Messages()
 		ids := distinctIDs(msgs)

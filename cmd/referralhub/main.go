@@ -106,7 +106,7 @@ commands:
              re-run the risk checks over stored referrals (a false-positive measure)
   api-key create --name N --scope read|write
              make a key of the JSON API and print it (shown only once)
-  demo --users N
+  demo --users N [--clicks M]
              fill the database with demo data
   version    print the version
 
