@@ -196,8 +196,9 @@ func (s *Service) ban(ctx context.Context, q *storage.Queries, admin referralhub
 }
 
 // forgetParticipantCode drops a participant's code from this instance's
-// code cache, so a ban takes effect at once here (other instances within
-// the cache's lifetime).
+// code cache, so a ban takes effect at once here; other instances drop
+// their whole code cache within CodeWatchEvery, when they see the codes'
+// version move (WatchCodes).
 func (s *Service) forgetParticipantCode(ctx context.Context, participantID int64) {
 	p, err := s.db.Read().Participant(ctx, participantID)
 	if err == nil {

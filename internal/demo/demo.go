@@ -24,7 +24,7 @@ const (
 // Limits of a run.
 const (
 	MaxUsers  = 1_000_000           // more would crowd the username space
-	MaxClicks = 50_000_000          // the plan holds every click in memory, twice while sorting: about 600 MB a million
+	MaxClicks = 20_000_000          // the plan holds every click in memory, twice while sorting: about 600 MB a million, 12 GB here
 	History   = 90 * 24 * time.Hour // signups and clicks fall within this before Now
 )
 
