@@ -35,8 +35,11 @@ func peer(r *http.Request) (netip.Addr, bool) {
 
 // viaProxy reports whether r came straight from a trusted proxy.
 func (ps proxies) viaProxy(r *http.Request) bool {
+	if len(ps) == 0 { // the usual case: no parse of the peer
+		return false
+	}
 	a, ok := peer(r)
-	return ok && len(ps) > 0 && ps.trusts(a)
+	return ok && ps.trusts(a)
 }
 
 // clientIP is the address r comes from: the peer, or, when the peer is a
