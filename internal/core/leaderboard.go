@@ -145,12 +145,12 @@ func (s *Service) SetLeaderboardProfile(ctx context.Context, participantID int64
 // topOfBoard returns a period's top LeaderboardSize rows, the same for
 // every viewer, reused for Settings.LeaderboardTTL.
 func (s *Service) topOfBoard(ctx context.Context, key string) ([]storage.BoardRow, error) {
-	now := s.now()
-	if rows, ok := s.boards.Get(key, now); ok && s.settings.LeaderboardTTL > 0 {
+	now, reuse := s.now(), s.settings.LeaderboardTTL > 0 // a zero TTL would never expire in the cache
+	if rows, ok := s.boards.Get(key, now); ok && reuse {
 		return rows, nil
 	}
 	rows, err := s.db.Read().TopOfBoard(ctx, key, LeaderboardSize)
-	if err == nil {
+	if err == nil && reuse {
 		s.boards.Put(key, rows, now)
 	}
 	return rows, err

@@ -33,7 +33,8 @@ type Settings struct {
 	LoginWindow       time.Duration // ...counted within this window
 	LoginLockout      time.Duration // ...for this long
 	// LeaderboardTTL is how long an instance reuses a leaderboard's top 50;
-	// changes made through this instance show at once, others' within it.
+	// changes made through this instance usually show at once (a board
+	// read while the change commits may be kept), others' within it.
 	LeaderboardTTL time.Duration
 }
 
