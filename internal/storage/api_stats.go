@@ -38,7 +38,7 @@ func (q *Queries) ProgramTotals(ctx context.Context) (ProgramTotals, error) {
 	if err != nil {
 		return t, fmt.Errorf("program totals: %w", err)
 	}
-	if t.Rewards, err = q.rewardCounts(ctx); err != nil {
+	if t.Rewards, err = q.RewardCounts(ctx); err != nil {
 		return t, err
 	}
 	t.Outstanding, err = q.balances(ctx, `/* ProgramOutstanding */ SELECT kind, currency, COALESCE(SUM(available), 0),
@@ -46,20 +46,13 @@ func (q *Queries) ProgramTotals(ctx context.Context) (ProgramTotals, error) {
 	return t, err
 }
 
-func (q *Queries) rewardCounts(ctx context.Context) ([]RewardCount, error) {
-	rows, err := q.query(ctx, `/* RewardCounts */ SELECT status, kind, count(*) FROM rewards WHERE entry = 'reward'
-		GROUP BY status, kind ORDER BY status, kind`)
-	if err != nil {
-		return nil, fmt.Errorf("reward counts: %w", err)
-	}
-	defer rows.Close()
-	var out []RewardCount
-	for rows.Next() {
+// RewardCounts counts earned ledger entries (not clawbacks or redemptions)
+// by status and kind.
+func (q *Queries) RewardCounts(ctx context.Context) ([]RewardCount, error) {
+	return queryList(ctx, q, "reward counts", `/* RewardCounts */ SELECT status, kind, count(*) FROM rewards
+		WHERE entry = 'reward' GROUP BY status, kind ORDER BY status, kind`, func(r rowScanner) (RewardCount, error) {
 		var c RewardCount
-		if err := rows.Scan(&c.Status, &c.Kind, &c.Count); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+		err := r.Scan(&c.Status, &c.Kind, &c.Count)
+		return c, err
+	})
 }

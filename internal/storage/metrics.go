@@ -30,12 +30,6 @@ func (q *Queries) WebhookDeliveryStates(ctx context.Context) (map[string]int64, 
 		FROM webhook_deliveries GROUP BY state`)
 }
 
-// RewardCounts counts earned ledger entries (not clawbacks or redemptions)
-// by status and kind.
-func (q *Queries) RewardCounts(ctx context.Context) ([]RewardCount, error) {
-	return q.rewardCounts(ctx)
-}
-
 // DatabaseSize returns the bytes the database takes: its pages on SQLite
 // (not the write-ahead log), pg_database_size on PostgreSQL.
 func (q *Queries) DatabaseSize(ctx context.Context) (int64, error) {
