@@ -469,3 +469,50 @@ func TestDisplayNamesArePlain(t *testing.T) {
 		}
 	})
 }
+
+// TestTakingReferralsBackNeverGoesBelowZero lowers leaderboard rows the
+// way an unqualified referral does: a period with no row gets none, a
+// count is never taken below 0, and the rank counts stay right for the
+// others.
+func TestTakingReferralsBackNeverGoesBelowZero(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		ada, _ := f.upsert(t, core.ParticipantInput{ExternalID: "ada"})
+		f.apiFriends(t, "ada-friend", ada.Code, 1)
+		bob, _ := f.upsert(t, core.ParticipantInput{ExternalID: "bob"})
+		oldWeek := referralhub.BoardPeriodKey(referralhub.BoardWeek, f.clock.Now().AddDate(-1, 0, 0))
+		bump := func(period string, id, delta int64) {
+			t.Helper()
+			if err := db.InTx(ctx, func(q *storage.Queries) error {
+				return q.BumpLeaderboard(ctx, period, id, delta, f.clock.Now())
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		position := func(period string, id int64) storage.BoardPosition {
+			t.Helper()
+			pos, err := db.Read().PositionOnBoard(ctx, period, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return pos
+		}
+		bump(oldWeek, bob.ID, -1) // a week that has no row for bob
+		if top, err := db.Read().TopOfBoard(ctx, oldWeek, 10); err != nil || len(top) != 0 || position(oldWeek, bob.ID).Referrals != 0 {
+			t.Fatalf("a lowered empty week: top %v (%v), bob %+v", top, err, position(oldWeek, bob.ID))
+		}
+		bump(referralhub.BoardAll, ada.ID, -2) // more than she has
+		if pos := position(referralhub.BoardAll, ada.ID); pos.Referrals != 1 || pos.Rank != 1 {
+			t.Fatalf("ada after taking back 2 of 1: %+v, want 1 referral, rank 1", pos)
+		}
+		bump(referralhub.BoardAll, bob.ID, 1)
+		if pos := position(referralhub.BoardAll, bob.ID); pos.Rank != 1 {
+			t.Fatalf("bob, tied with ada: %+v, want rank 1 (the rank counts are off)", pos)
+		}
+		bump(referralhub.BoardAll, ada.ID, -1)
+		if a, b := position(referralhub.BoardAll, ada.ID), position(referralhub.BoardAll, bob.ID); a.Referrals != 0 || a.Rank != 0 || b.Rank != 1 {
+			t.Fatalf("after ada's last is taken back: ada %+v, bob %+v", a, b)
+		}
+	})
+}
