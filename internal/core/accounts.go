@@ -145,57 +145,15 @@ func (s *Service) referrerFor(ctx context.Context, cookie string) (referralhub.C
 func (s *Service) startRewards(ctx context.Context, q *storage.Queries, u referralhub.User, p referralhub.Participant,
 	referrer referralhub.CodeOwner, click Attribution, risk riskInput) error {
 	now := s.now()
-	var referralID int64
 	if u.ID != 0 { // API participants have no login and verify through their host
 		if err := s.enqueue(ctx, q, JobMail, "", now, jobPayload{Mail: mailVerify, UserID: u.ID}); err != nil {
 			return err
 		}
 	}
+	var referralID int64
 	if referrer.ParticipantID != 0 {
-		// Signups of one referrer run one at a time, so velocity counts
-		// see each other; a referrer banned since their code was cached
-		// refers nobody.
-		if err := q.LockParticipant(ctx, referrer.ParticipantID); err != nil {
-			return err
-		}
-		if banned, err := q.Banned(ctx, referrer.ParticipantID); err != nil || banned {
-			if err == nil {
-				err = s.recordOrganicSignup(ctx, q, p, now)
-			}
-			return err
-		}
-		prog, err := s.loadProgram(ctx, q)
-		if err != nil {
-			return err
-		}
-		a, err := s.assess(ctx, q, prog.FraudOrDefault(), referrer.ParticipantID, risk, now)
-		if err != nil {
-			return err
-		}
-		r := referralhub.Referral{ReferrerID: referrer.ParticipantID, RefereeID: p.ID, ClickID: click.ClickID, CreatedAt: now,
-			RiskScore: a.score, Signals: a.signals, Review: a.review, IPHash: a.ipHash, SubnetHash: a.subnetHash}
-		if err := q.CreateReferral(ctx, &r); err != nil {
-			return err
-		}
-		referralID = r.ID
-		if err := s.emitNewReferral(ctx, q, r); err != nil {
-			return err
-		}
-		if a.review != referralhub.ReviewClear {
-			s.log.InfoContext(ctx, "referral flagged", "referral_id", r.ID, "score", a.score, "review", a.review)
-		}
-		if click.ClickID != "" {
-			ev := referralhub.Event{ParticipantID: p.ID, Name: referralhub.EventClick, Key: internalKeyPrefix + "click:" + click.ClickID, CreatedAt: click.At}
-			if _, err := s.recordEvent(ctx, q, &ev); err != nil {
-				return err
-			}
-		}
-		ref, err := q.RecipientByParticipant(ctx, referrer.ParticipantID)
-		if err == nil {
-			err = s.enqueue(ctx, q, JobMail, "mail:new_referral:"+strconv.FormatInt(r.ID, 10), now,
-				jobPayload{Mail: mailNewReferral, UserID: ref.UserID, ReferralID: r.ID})
-		}
-		if ignoreGone(err) != nil {
+		var err error
+		if referralID, err = s.startReferral(ctx, q, p, referrer.ParticipantID, click, risk, now); err != nil {
 			return err
 		}
 	}
@@ -203,6 +161,80 @@ func (s *Service) startRewards(ctx context.Context, q *storage.Queries, u referr
 		return err
 	}
 	return s.settleReferral(ctx, q, referralID, now)
+}
+
+// startReferral records that referrerID referred the new participant p:
+// the referral, scored for risk, its webhook, its click event and the
+// referrer's mail. It returns 0 when the referrer is banned: p then joins
+// as an organic signup.
+func (s *Service) startReferral(ctx context.Context, q *storage.Queries, p referralhub.Participant, referrerID int64,
+	click Attribution, risk riskInput, now time.Time) (int64, error) {
+	// Signups of one referrer run one at a time, so velocity counts see
+	// each other; a referrer banned since their code was cached refers
+	// nobody.
+	if err := q.LockParticipant(ctx, referrerID); err != nil {
+		return 0, err
+	}
+	if banned, err := q.Banned(ctx, referrerID); err != nil || banned {
+		return 0, err
+	}
+	r, err := s.createScoredReferral(ctx, q, p.ID, referrerID, click, risk, now)
+	if err != nil {
+		return 0, err
+	}
+	if err := s.recordReferralClick(ctx, q, p.ID, click); err != nil {
+		return 0, err
+	}
+	return r.ID, s.mailNewReferral(ctx, q, referrerID, r.ID, now)
+}
+
+// createScoredReferral scores a new referral for risk under the program's
+// fraud settings, stores it and emits its webhook.
+func (s *Service) createScoredReferral(ctx context.Context, q *storage.Queries, refereeID, referrerID int64,
+	click Attribution, risk riskInput, now time.Time) (referralhub.Referral, error) {
+	prog, err := s.loadProgram(ctx, q)
+	if err != nil {
+		return referralhub.Referral{}, err
+	}
+	a, err := s.assess(ctx, q, prog.FraudOrDefault(), referrerID, risk, now)
+	if err != nil {
+		return referralhub.Referral{}, err
+	}
+	r := referralhub.Referral{ReferrerID: referrerID, RefereeID: refereeID, ClickID: click.ClickID, CreatedAt: now,
+		RiskScore: a.score, Signals: a.signals, Review: a.review, IPHash: a.ipHash, SubnetHash: a.subnetHash}
+	if err := q.CreateReferral(ctx, &r); err != nil {
+		return referralhub.Referral{}, err
+	}
+	if err := s.emitNewReferral(ctx, q, r); err != nil {
+		return referralhub.Referral{}, err
+	}
+	if a.review != referralhub.ReviewClear {
+		s.log.InfoContext(ctx, "referral flagged", "referral_id", r.ID, "score", a.score, "review", a.review)
+	}
+	return r, nil
+}
+
+// recordReferralClick records the click that brought a referred
+// participant as their click event, when the attribution named one.
+func (s *Service) recordReferralClick(ctx context.Context, q *storage.Queries, participantID int64, click Attribution) error {
+	if click.ClickID == "" {
+		return nil
+	}
+	ev := referralhub.Event{ParticipantID: participantID, Name: referralhub.EventClick,
+		Key: internalKeyPrefix + "click:" + click.ClickID, CreatedAt: click.At}
+	_, err := s.recordEvent(ctx, q, &ev)
+	return err
+}
+
+// mailNewReferral queues the referrer's "new referral" mail, once per
+// referral; a referrer with no account to mail is skipped.
+func (s *Service) mailNewReferral(ctx context.Context, q *storage.Queries, referrerID, referralID int64, now time.Time) error {
+	ref, err := q.RecipientByParticipant(ctx, referrerID)
+	if err == nil {
+		err = s.enqueue(ctx, q, JobMail, "mail:new_referral:"+strconv.FormatInt(referralID, 10), now,
+			jobPayload{Mail: mailNewReferral, UserID: ref.UserID, ReferralID: referralID})
+	}
+	return ignoreGone(err)
 }
 
 // recordOrganicSignup records the signup event (rewarded when the

@@ -47,7 +47,17 @@ func ValidateProgram(p referralhub.Program) error {
 	return fe.Err()
 }
 
+// checkRule checks one rule, naming its field errors prefix+FIELD.
 func checkRule(fe referralhub.FieldErrors, prefix string, r referralhub.Rule) {
+	checkRuleTrigger(fe, prefix, r)
+	checkRuleAudience(fe, prefix, r)
+	checkRuleRewards(fe, prefix, r)
+	checkRuleLimits(fe, prefix, r)
+}
+
+// checkRuleTrigger checks what sets a rule off: its event and, for
+// purchases, the minimum amount and "first purchase only".
+func checkRuleTrigger(fe referralhub.FieldErrors, prefix string, r referralhub.Rule) {
 	if !IsEventName(r.Trigger) || r.Trigger == referralhub.EventClick || r.Trigger == referralhub.EventRefund {
 		fe.Add(prefix+"trigger", "Choose signup, email_verified, purchase or a custom event name (a-z, 0-9, _ . -).")
 	}
@@ -57,6 +67,11 @@ func checkRule(fe referralhub.FieldErrors, prefix string, r referralhub.Rule) {
 	if (r.MinAmount > 0 || r.FirstOnly) && r.Trigger != referralhub.EventPurchase {
 		fe.Add(prefix+"min_amount", "A minimum amount and 'first purchase only' apply to purchases.")
 	}
+}
+
+// checkRuleAudience checks whom a rule rewards: the segment and the sides,
+// which a tier or badge rule limits to the achiever.
+func checkRuleAudience(fe referralhub.FieldErrors, prefix string, r referralhub.Rule) {
 	if r.Segment != "" && r.Segment != referralhub.PlanFree && r.Segment != referralhub.PlanPaid {
 		fe.Add(prefix+"segment", "The segment is any plan, free or paid.")
 	}
@@ -69,6 +84,10 @@ func checkRule(fe referralhub.FieldErrors, prefix string, r referralhub.Rule) {
 	if referralhub.IsAchievementEvent(r.Trigger) && r.Segment != "" {
 		fe.Add(prefix+"segment", "A tier or badge rule applies to everyone who reaches it: choose any plan.")
 	}
+}
+
+// checkRuleRewards checks each side's reward.
+func checkRuleRewards(fe referralhub.FieldErrors, prefix string, r referralhub.Rule) {
 	if r.Referrer != nil {
 		if msg := checkSpec(*r.Referrer); msg != "" {
 			fe.Add(prefix+"referrer", msg)
@@ -79,6 +98,10 @@ func checkRule(fe referralhub.FieldErrors, prefix string, r referralhub.Rule) {
 			fe.Add(prefix+"referee", msg)
 		}
 	}
+}
+
+// checkRuleLimits checks a rule's hold and caps.
+func checkRuleLimits(fe referralhub.FieldErrors, prefix string, r referralhub.Rule) {
 	if r.Hold != nil && (*r.Hold < 0 || *r.Hold > maxWindow) {
 		fe.Add(prefix+"hold", "The hold is between 0 and 365 days.")
 	}

@@ -60,16 +60,35 @@ func ruleMatches(ctx context.Context, q *storage.Queries, rule referralhub.Rule,
 func (s *Service) credit(ctx context.Context, q *storage.Queries, prog referralhub.Program, rule referralhub.Rule,
 	side string, spec referralhub.RewardSpec, ev referralhub.Event, parties storage.ReferralParties) error {
 	now := s.now()
+	r, key, gate := newReward(prog, rule, side, spec, ev, parties, now)
+	if side == referralhub.SideReferrer {
+		if capped, err := s.capReached(ctx, q, rule, r, now); err != nil || capped {
+			return err
+		}
+	}
+	setRewardStatus(&r, prog, rule, gate, now)
+	inserted, err := q.InsertReward(ctx, &r, key)
+	if err != nil || !inserted || r.Status == referralhub.StatusCancelled {
+		return err
+	}
+	return s.announceReward(ctx, q, r, now)
+}
+
+// newReward builds the ledger entry a rule credits to one side for ev,
+// with the idempotency key of an achievement's reward (empty otherwise)
+// and the gate the referral puts on it.
+func newReward(prog referralhub.Program, rule referralhub.Rule, side string, spec referralhub.RewardSpec,
+	ev referralhub.Event, parties storage.ReferralParties, now time.Time) (referralhub.Reward, string, int) {
 	r := referralhub.Reward{ParticipantID: parties.RefereeID, Side: side, Entry: referralhub.EntryReward, RuleID: rule.ID,
 		ReferralID: parties.ID, EventID: ev.ID, Kind: spec.Kind, Amount: spec.Amount, Currency: spec.Currency,
 		PercentOff: spec.PercentOff, Reason: reason(rule, ev, side, parties), CreditedAt: now}
 	// An achievement has no referral, so nothing to gate; its reward is
 	// once per rule and achievement event, by key.
-	gate, key := gateOpen, ""
+	g, key := gateOpen, ""
 	if parties.ID == 0 && referralhub.IsAchievementEvent(ev.Name) {
 		r.Reason, key = achievementReason(parties), fmt.Sprintf("rh:achievement:%d:%d", rule.ID, ev.ID)
 	} else {
-		gate = rewardGate(prog.FraudOrDefault(), parties)
+		g = rewardGate(prog.FraudOrDefault(), parties)
 	}
 	if side == referralhub.SideReferrer {
 		r.ParticipantID = parties.ReferrerID
@@ -78,26 +97,31 @@ func (s *Service) credit(ctx context.Context, q *storage.Queries, prog referralh
 			r.Amount, note = tierMultiplier(prog, spec, parties.ReferrerQualified)
 			r.Reason += note
 		}
-		if capped, err := s.capReached(ctx, q, rule, r, now); err != nil || capped {
-			return err
-		}
 	}
+	return r, key, g
+}
+
+// setRewardStatus starts a new reward cancelled (its referral is blocked
+// or rejected: recorded, never paid), pending (on hold, or waiting for its
+// gate) or approved.
+func setRewardStatus(r *referralhub.Reward, prog referralhub.Program, rule referralhub.Rule, g int, now time.Time) {
 	hold := prog.Hold
 	if rule.Hold != nil {
 		hold = *rule.Hold
 	}
 	switch {
-	case gate == gateClosed:
-		r.Status, r.CancelledAt = referralhub.StatusCancelled, now // blocked or rejected: recorded, never paid
-	case hold > 0 || gate == gateWaiting:
+	case g == gateClosed:
+		r.Status, r.CancelledAt = referralhub.StatusCancelled, now
+	case hold > 0 || g == gateWaiting:
 		r.Status, r.HoldUntil = referralhub.StatusPending, now.Add(hold)
 	default:
 		r.Status, r.ApprovedAt = referralhub.StatusApproved, now
 	}
-	inserted, err := q.InsertReward(ctx, &r, key)
-	if err != nil || !inserted || r.Status == referralhub.StatusCancelled {
-		return err
-	}
+}
+
+// announceReward emits a new reward's webhooks and queues its hold
+// release and its "reward earned" mail.
+func (s *Service) announceReward(ctx context.Context, q *storage.Queries, r referralhub.Reward, now time.Time) error {
 	if err := s.emitReward(ctx, q, HookRewardCreated, r); err != nil {
 		return err
 	}
