@@ -62,15 +62,7 @@ func (s *Service) signup(ctx context.Context, in SignupInput, startSession bool)
 	u := referralhub.User{Email: in.Email, Username: in.Username, IsAdmin: in.IsAdmin, CreatedAt: now}
 	var sess Session
 	err = s.db.InTx(ctx, func(q *storage.Queries) error {
-		if err := q.CreateUser(ctx, &u, hash); err != nil {
-			return err
-		}
-		if u.IsAdmin {
-			if err := s.audit(ctx, q, u, "admin.create", "user "+strconv.FormatInt(u.ID, 10), "created from the command line", now); err != nil {
-				return err
-			}
-		}
-		p, err := s.createParticipant(ctx, q, u.ID, now)
+		p, err := s.createAccount(ctx, q, &u, hash, now)
 		if err != nil {
 			return err
 		}
@@ -81,11 +73,8 @@ func (s *Service) signup(ctx context.Context, in SignupInput, startSession bool)
 		if err := s.startRewards(ctx, q, u, p, referrer, click, risk); err != nil {
 			return err
 		}
-		if err := s.recordSighting(ctx, q, p.ID, in.Seen, now); err != nil {
+		if err := s.recordSighting(ctx, q, p.ID, in.Seen, now); err != nil || !startSession {
 			return err
-		}
-		if !startSession {
-			return nil
 		}
 		sess, err = s.newSession(ctx, q, u.ID, now)
 		return err
@@ -99,6 +88,20 @@ func (s *Service) signup(ctx context.Context, in SignupInput, startSession bool)
 	s.jobsQueued()
 	s.log.InfoContext(ctx, "signup", "user_id", u.ID, "referred", referrer.ParticipantID != 0)
 	return u, sess, nil
+}
+
+// createAccount stores a new user and their participant; an admin's
+// creation is audited.
+func (s *Service) createAccount(ctx context.Context, q *storage.Queries, u *referralhub.User, hash string, now time.Time) (referralhub.Participant, error) {
+	if err := q.CreateUser(ctx, u, hash); err != nil {
+		return referralhub.Participant{}, err
+	}
+	if u.IsAdmin {
+		if err := s.audit(ctx, q, *u, "admin.create", "user "+strconv.FormatInt(u.ID, 10), "created from the command line", now); err != nil {
+			return referralhub.Participant{}, err
+		}
+	}
+	return s.createParticipant(ctx, q, u.ID, now)
 }
 
 // createParticipant gives a new user a participant with a fresh code,
