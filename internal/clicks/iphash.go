@@ -1,4 +1,4 @@
-package core
+package clicks
 
 import (
 	"context"
@@ -12,18 +12,15 @@ import (
 	"time"
 )
 
-// ipHasher turns IP addresses (and subnets, and IP + browser pairs) into
+// IPHasher turns IP addresses (and subnets, and IP + browser pairs) into
 // keyed hashes under a random salt that rotates every period. Salts live in
 // the database, so every instance hashes alike, and are deleted once no
 // check looks back that far: after that, nobody (not even whoever holds the
 // secret key) can link a stored hash to an address. Raw addresses are never
 // stored or logged.
-type ipHasher struct {
+type IPHasher struct {
 	period time.Duration
-	// load returns the salt of an epoch; create makes it when missing.
-	// Creating writes, so only EnsureIPSalts asks for it, outside any
-	// transaction; hashing only reads.
-	load func(ctx context.Context, epoch int64, create bool) ([]byte, bool, error)
+	load   SaltLoader
 
 	mu   sync.Mutex
 	salt map[int64][]byte
@@ -36,19 +33,26 @@ type periodSalt struct {
 	salt  []byte
 }
 
-func newIPHasher(period time.Duration, load func(ctx context.Context, epoch int64, create bool) ([]byte, bool, error)) *ipHasher {
+// SaltLoader returns the salt of an epoch; ok is false when there is none.
+// With create it makes the salt when missing. Creating writes, so only
+// Ensure asks for it, outside any transaction; hashing only reads.
+type SaltLoader func(ctx context.Context, epoch int64, create bool) (salt []byte, ok bool, err error)
+
+// NewIPHasher returns a hasher whose salt rotates every period (a day when
+// period is not positive), with salts from load.
+func NewIPHasher(period time.Duration, load SaltLoader) *IPHasher {
 	if period <= 0 {
 		period = 24 * time.Hour
 	}
-	return &ipHasher{period: period, load: load, salt: map[int64][]byte{}}
+	return &IPHasher{period: period, load: load, salt: map[int64][]byte{}}
 }
 
-// epoch numbers the salt period that t falls in.
-func (h *ipHasher) epoch(t time.Time) int64 { return t.UnixNano() / int64(h.period) }
+// Epoch numbers the salt period that t falls in.
+func (h *IPHasher) Epoch(t time.Time) int64 { return t.UnixNano() / int64(h.period) }
 
 // saltOf returns an epoch's salt, from memory or the database; nil when
 // there is none.
-func (h *ipHasher) saltOf(epoch int64) []byte {
+func (h *IPHasher) saltOf(_ context.Context, epoch int64) []byte {
 	if c := h.cur.Load(); c != nil && c.epoch == epoch {
 		return c.salt
 	}
@@ -68,7 +72,7 @@ func (h *ipHasher) saltOf(epoch int64) []byte {
 }
 
 // remember caches a salt; call with mu held.
-func (h *ipHasher) remember(epoch int64, salt []byte) {
+func (h *IPHasher) remember(epoch int64, salt []byte) {
 	h.salt[epoch] = salt
 	for e := range h.salt {
 		if e < epoch-400 {
@@ -80,17 +84,17 @@ func (h *ipHasher) remember(epoch int64, salt []byte) {
 	}
 }
 
-// ensure makes the salts of at's period and the next one, so hashing never
+// Ensure makes the salts of at's period and the next one, so hashing never
 // has to write.
-func (h *ipHasher) ensure(ctx context.Context, at time.Time) error {
-	for e := h.epoch(at); e <= h.epoch(at)+1; e++ {
+func (h *IPHasher) Ensure(ctx context.Context, at time.Time) error {
+	for e := h.Epoch(at); e <= h.Epoch(at)+1; e++ {
 		s, _, err := h.load(ctx, e, true)
 		if err != nil {
 			return err
 		}
 		h.mu.Lock()
 		h.salt[e] = s
-		if e == h.epoch(at) {
+		if e == h.Epoch(at) {
 			h.remember(e, s)
 		}
 		h.mu.Unlock()
@@ -106,8 +110,8 @@ func hashWith(salt []byte, value string) string {
 
 // Hash is value's hash under the salt of at's period, or "" when that salt
 // is missing (then nothing about the address is stored).
-func (h *ipHasher) Hash(value string, at time.Time) string {
-	salt := h.saltOf(h.epoch(at))
+func (h *IPHasher) Hash(ctx context.Context, value string, at time.Time) string {
+	salt := h.saltOf(ctx, h.Epoch(at))
 	if salt == nil {
 		return ""
 	}
@@ -117,10 +121,10 @@ func (h *ipHasher) Hash(value string, at time.Time) string {
 // HashesWithin is value's hash under the salt of every period that
 // overlaps [from, to] and still has one, for comparing a value seen now
 // with hashes stored earlier in a window.
-func (h *ipHasher) HashesWithin(value string, from, to time.Time) []string {
+func (h *IPHasher) HashesWithin(ctx context.Context, value string, from, to time.Time) []string {
 	var out []string
-	for e := h.epoch(from); e <= h.epoch(to); e++ {
-		if salt := h.saltOf(e); salt != nil {
+	for e := h.Epoch(from); e <= h.Epoch(to); e++ {
+		if salt := h.saltOf(ctx, e); salt != nil {
 			out = append(out, hashWith(salt, value))
 		}
 	}

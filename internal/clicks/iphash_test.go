@@ -1,4 +1,4 @@
-package core
+package clicks
 
 import (
 	"context"
@@ -28,31 +28,32 @@ func (s *memorySalts) load(_ context.Context, epoch int64, create bool) ([]byte,
 }
 
 func TestIPHashRotatesWithItsPeriod(t *testing.T) {
+	ctx := context.Background()
 	store := &memorySalts{m: map[int64][]byte{}}
-	h := newIPHasher(24*time.Hour, store.load)
+	h := NewIPHasher(24*time.Hour, store.load)
 	day := time.Date(2026, 11, 21, 1, 0, 0, 0, time.UTC)
-	if h.Hash("192.0.2.1", day) != "" {
+	if h.Hash(ctx, "192.0.2.1", day) != "" {
 		t.Fatal("hashed without a salt")
 	}
-	if err := h.ensure(context.Background(), day); err != nil {
+	if err := h.Ensure(ctx, day); err != nil {
 		t.Fatal(err)
 	}
-	a, b := h.Hash("192.0.2.1", day), h.Hash("192.0.2.1", day.Add(20*time.Hour))
-	if a == "" || a != b || a == h.Hash("192.0.2.2", day) {
+	a, b := h.Hash(ctx, "192.0.2.1", day), h.Hash(ctx, "192.0.2.1", day.Add(20*time.Hour))
+	if a == "" || a != b || a == h.Hash(ctx, "192.0.2.2", day) {
 		t.Fatal("hashes within one period must match for one address only")
 	}
-	next := h.Hash("192.0.2.1", day.Add(24*time.Hour)) // ensure made the next period's salt too
+	next := h.Hash(ctx, "192.0.2.1", day.Add(24*time.Hour)) // ensure made the next period's salt too
 	if next == "" || next == a {
 		t.Fatal("the salt did not rotate")
 	}
-	within := h.HashesWithin("192.0.2.1", day.Add(-24*time.Hour), day.Add(24*time.Hour))
+	within := h.HashesWithin(ctx, "192.0.2.1", day.Add(-24*time.Hour), day.Add(24*time.Hour))
 	if len(within) != 2 || !slices.Contains(within, a) || !slices.Contains(within, next) {
 		t.Fatalf("HashesWithin = %v (a period without a salt is skipped)", within)
 	}
 	// Another installation (another salt store) hashes differently.
-	other := newIPHasher(24*time.Hour, (&memorySalts{m: map[int64][]byte{}}).load)
-	other.ensure(context.Background(), day)
-	if other.Hash("192.0.2.1", day) == a {
+	other := NewIPHasher(24*time.Hour, (&memorySalts{m: map[int64][]byte{}}).load)
+	other.Ensure(ctx, day)
+	if other.Hash(ctx, "192.0.2.1", day) == a {
 		t.Fatal("the hash does not depend on the salt")
 	}
 }
