@@ -7,9 +7,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"net"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"golang.org/x/sync/singleflight"
 )
 
 // IPHasher turns IP addresses (and subnets, and IP + browser pairs) into
@@ -21,11 +24,15 @@ import (
 type IPHasher struct {
 	period time.Duration
 	load   SaltLoader
+	loads  singleflight.Group // one read of an epoch's salt at a time, shared by its waiters
 
-	mu   sync.Mutex
+	mu   sync.Mutex // guards salt; never held while the database is read
 	salt map[int64][]byte
 	cur  atomic.Pointer[periodSalt] // the newest salt in use: the click path's fast case
 }
+
+// saltReadTimeout bounds one read of a salt.
+const saltReadTimeout = 5 * time.Second
 
 // periodSalt is one period's salt.
 type periodSalt struct {
@@ -51,22 +58,48 @@ func NewIPHasher(period time.Duration, load SaltLoader) *IPHasher {
 func (h *IPHasher) Epoch(t time.Time) int64 { return t.UnixNano() / int64(h.period) }
 
 // saltOf returns an epoch's salt, from memory or the database; nil when
-// there is none.
-func (h *IPHasher) saltOf(_ context.Context, epoch int64) []byte {
+// there is none, or when ctx ends before it is read.
+func (h *IPHasher) saltOf(ctx context.Context, epoch int64) []byte {
 	if c := h.cur.Load(); c != nil && c.epoch == epoch {
 		return c.salt
 	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if s, ok := h.salt[epoch]; ok {
+	if s, ok := h.cached(epoch); ok {
 		return s
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	if ctx.Err() != nil {
+		return nil // the caller is gone: start no read for it
+	}
+	read := h.loads.DoChan(strconv.FormatInt(epoch, 10), func() (any, error) {
+		return h.read(ctx, epoch), nil
+	})
+	select {
+	case r := <-read:
+		return r.Val.([]byte)
+	case <-ctx.Done():
+		return nil // the read goes on, and keeps the salt for the next caller
+	}
+}
+
+// cached returns an epoch's salt if it is in memory.
+func (h *IPHasher) cached(epoch int64) ([]byte, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	s, ok := h.salt[epoch]
+	return s, ok
+}
+
+// read loads an epoch's salt from the database and remembers it; nil when
+// there is none. Every waiter for the epoch shares the read, so it must not
+// end with the first one's context.
+func (h *IPHasher) read(ctx context.Context, epoch int64) []byte {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), saltReadTimeout)
 	defer cancel()
 	s, ok, err := h.load(ctx, epoch, false)
 	if err != nil || !ok {
 		return nil // not cached: asked again next time
 	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
 	h.remember(epoch, s)
 	return s
 }
@@ -109,7 +142,8 @@ func hashWith(salt []byte, value string) string {
 }
 
 // Hash is value's hash under the salt of at's period, or "" when that salt
-// is missing (then nothing about the address is stored).
+// is missing or ctx ends before it is read (then nothing about the address
+// is stored).
 func (h *IPHasher) Hash(ctx context.Context, value string, at time.Time) string {
 	salt := h.saltOf(ctx, h.Epoch(at))
 	if salt == nil {
@@ -119,8 +153,9 @@ func (h *IPHasher) Hash(ctx context.Context, value string, at time.Time) string 
 }
 
 // HashesWithin is value's hash under the salt of every period that
-// overlaps [from, to] and still has one, for comparing a value seen now
-// with hashes stored earlier in a window.
+// overlaps [from, to] and still has one (and could be read before ctx
+// ended), for comparing a value seen now with hashes stored earlier in a
+// window.
 func (h *IPHasher) HashesWithin(ctx context.Context, value string, from, to time.Time) []string {
 	var out []string
 	for e := h.Epoch(from); e <= h.Epoch(to); e++ {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -68,5 +69,79 @@ func TestSubnet(t *testing.T) {
 		if got := Subnet(ip); got != want {
 			t.Errorf("Subnet(%q) = %q, want %q", ip, got, want)
 		}
+	}
+}
+
+// slowSalts is a salt store whose reads of one epoch hang until released,
+// like a database that stalls; it counts those reads.
+type slowSalts struct {
+	memorySalts
+	slow     int64
+	started  chan struct{}
+	release  chan struct{}
+	slowHits atomic.Int32
+}
+
+func (s *slowSalts) load(ctx context.Context, epoch int64, create bool) ([]byte, bool, error) {
+	if epoch == s.slow && !create {
+		s.slowHits.Add(1)
+		s.started <- struct{}{}
+		<-s.release
+	}
+	return s.memorySalts.load(ctx, epoch, create)
+}
+
+// TestIPHashWaitsNeitherForAnotherPeriodNorPastItsContext: while the salt
+// of one period is being read from a stalled database, a hash in another
+// period, and a click whose context has ended, return at once; the stalled
+// read is not made again and its salt is kept for the next hash.
+func TestIPHashWaitsNeitherForAnotherPeriodNorPastItsContext(t *testing.T) {
+	ctx := context.Background()
+	day := time.Date(2026, 11, 21, 1, 0, 0, 0, time.UTC)
+	old := day.Add(-48 * time.Hour) // a period a window check looks back to
+	store := &slowSalts{memorySalts: memorySalts{m: map[int64][]byte{}}, started: make(chan struct{}, 1), release: make(chan struct{})}
+	h := NewIPHasher(24*time.Hour, store.load)
+	store.slow = h.Epoch(old)
+	store.m[h.Epoch(old)] = newSalt()
+	store.m[h.Epoch(day.Add(-24*time.Hour))] = newSalt()
+	if err := h.Ensure(ctx, day); err != nil {
+		t.Fatal(err)
+	}
+
+	stalled := make(chan string, 1)
+	go func() { stalled <- h.Hash(ctx, "192.0.2.1", old) }()
+	<-store.started
+
+	prompt := func(what string, f func() string) string {
+		t.Helper()
+		got := make(chan string, 1)
+		go func() { got <- f() }()
+		select {
+		case s := <-got:
+			return s
+		case <-time.After(2 * time.Second):
+			t.Fatalf("%s waited for another period's stalled read", what)
+			return ""
+		}
+	}
+	if prompt("a hash in another period", func() string { return h.Hash(ctx, "192.0.2.1", day.Add(-24*time.Hour)) }) == "" {
+		t.Error("the other period's salt was not read")
+	}
+	if prompt("the next period's hash", func() string { return h.Hash(ctx, "192.0.2.1", day.Add(24*time.Hour)) }) == "" {
+		t.Error("the next period's salt, made by Ensure, was lost")
+	}
+	gone, cancel := context.WithCancel(ctx)
+	cancel()
+	if got := prompt("a click whose context ended", func() string { return h.Hash(gone, "192.0.2.1", old) }); got != "" {
+		t.Errorf("hash with an ended context = %q, want none", got)
+	}
+
+	close(store.release)
+	want := hashWith(store.m[h.Epoch(old)], "192.0.2.1")
+	if got := <-stalled; got != want {
+		t.Fatalf("the waiter of the stalled read got %q, want %q", got, want)
+	}
+	if h.Hash(ctx, "192.0.2.1", old) != want || store.slowHits.Load() != 1 {
+		t.Fatalf("the stalled period was read %d times, want once, its salt kept", store.slowHits.Load())
 	}
 }
