@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/referralhub/referralhub/internal/clicks"
 	"github.com/referralhub/referralhub/internal/config"
 	"github.com/referralhub/referralhub/internal/core"
 	"github.com/referralhub/referralhub/internal/mail"
@@ -30,7 +31,7 @@ type app struct {
 	log    *slog.Logger
 	db     *storage.DB
 	svc    *core.Service
-	clicks *core.ClickBuffer
+	clicks *clicks.Buffer
 	worker *worker.Worker
 
 	rateLimit web.RateLimit
@@ -77,10 +78,10 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, er
 	settings.PointsPerReferral = cfg.PointsPerReferral
 	settings.AttributionWindow = cfg.AttributionWindow
 	settings.ClickRetention = cfg.ClickRetention
-	settings.IPSaltPeriod = cfg.IPSaltPeriod
-	codes := core.NewCodeCache(core.CodeCacheConfig{TTL: 10 * time.Minute, NegativeTTL: 10 * time.Second, MaxItems: 200_000},
+	ips := clicks.NewIPHasher(cfg.IPSaltPeriod, clicks.StoredSalts(db, time.Now))
+	codes := clicks.NewCodeCache(clicks.CodeCacheConfig{TTL: 10 * time.Minute, NegativeTTL: 10 * time.Second, MaxItems: 200_000},
 		time.Now, db.Read().CodeOwner)
-	clicks := core.NewClickBuffer(core.ClickBufferConfig{Capacity: 50_000, BatchSize: 10_000, FlushInterval: time.Second},
+	buffer := clicks.NewBuffer(clicks.BufferConfig{Capacity: 50_000, BatchSize: 10_000, FlushInterval: time.Second},
 		log, db.InsertClicks)
 	outside, err := newOutside(cfg, log)
 	if err != nil {
@@ -94,12 +95,12 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, er
 	}
 	var jobs *worker.Worker
 	svc := core.New(core.Deps{DB: db, Settings: settings, Now: time.Now, SecretKey: secret,
-		Hasher: password.NewHasher(password.OWASP(), runtime.NumCPU()), Codes: codes, Clicks: clicks, Logger: log,
+		Hasher: password.NewHasher(password.OWASP(), runtime.NumCPU()), Codes: codes, Clicks: buffer, IPs: ips, Logger: log,
 		BaseURL: cfg.BaseURL, Mailer: outside.mailer, Templates: outside.templates, Payments: outside.payments,
 		JobsQueued: func() { jobs.Wake() }, Disposable: core.NewDisposable(cfg.DisposableDomains)})
 	jobs = worker.New(db, svc.JobHandlers(), worker.Config{Lease: cfg.JobLease, Drain: shutdownGrace, Log: log})
-	go clicks.Run()
-	return &app{cfg: cfg, log: log, db: db, svc: svc, clicks: clicks, worker: jobs, rateLimit: rateLimit, redis: redisClient}, nil
+	go buffer.Run()
+	return &app{cfg: cfg, log: log, db: db, svc: svc, clicks: buffer, worker: jobs, rateLimit: rateLimit, redis: redisClient}, nil
 }
 
 // newRateLimit builds the rate limits: counted in this process by default,

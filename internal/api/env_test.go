@@ -14,6 +14,7 @@ import (
 
 	"github.com/referralhub/referralhub"
 	"github.com/referralhub/referralhub/internal/api"
+	"github.com/referralhub/referralhub/internal/clicks"
 	"github.com/referralhub/referralhub/internal/core"
 	"github.com/referralhub/referralhub/internal/mail"
 	"github.com/referralhub/referralhub/internal/password"
@@ -29,7 +30,7 @@ type env struct {
 	srv    *httptest.Server
 	db     *storage.DB
 	svc    *core.Service
-	clicks *core.ClickBuffer
+	clicks *clicks.Buffer
 	admin  referralhub.User
 	write  string // a write key
 	read   string // a read key
@@ -49,21 +50,22 @@ func newEnvWith(t *testing.T, db *storage.DB, opt envOptions) *env {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	srv := httptest.NewUnstartedServer(nil)
 	base := "http://" + srv.Listener.Addr().String()
-	codes := core.NewCodeCache(core.CodeCacheConfig{TTL: time.Minute, NegativeTTL: time.Second, MaxItems: 1000}, time.Now, db.Read().CodeOwner)
-	clicks := core.NewClickBuffer(core.ClickBufferConfig{Capacity: 1000, BatchSize: 100, FlushInterval: time.Hour}, log, db.InsertClicks)
-	go clicks.Run()
-	t.Cleanup(func() { clicks.Close(context.Background()) })
+	ips := clicks.NewIPHasher(24*time.Hour, clicks.StoredSalts(db, time.Now))
+	codes := clicks.NewCodeCache(clicks.CodeCacheConfig{TTL: time.Minute, NegativeTTL: time.Second, MaxItems: 1000}, time.Now, db.Read().CodeOwner)
+	buffer := clicks.NewBuffer(clicks.BufferConfig{Capacity: 1000, BatchSize: 100, FlushInterval: time.Hour}, log, db.InsertClicks)
+	go buffer.Run()
+	t.Cleanup(func() { buffer.Close(context.Background()) })
 	templates, err := mail.NewTemplates()
 	if err != nil {
 		t.Fatal(err)
 	}
 	svc := core.New(core.Deps{DB: db, Settings: core.DefaultSettings(), Now: time.Now, Hasher: password.NewHasher(password.OWASP(), 2),
-		SecretKey: []byte("api test secret key, long enough!"), Codes: codes, Clicks: clicks, Logger: log, BaseURL: base,
+		SecretKey: []byte("api test secret key, long enough!"), Codes: codes, Clicks: buffer, IPs: ips, Logger: log, BaseURL: base,
 		Mailer: mail.NewLog(log, "test@example.com"), Templates: templates})
 	if err := svc.EnsureIPSalts(ctx); err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, srv: srv, db: db, svc: svc, clicks: clicks}
+	e := &env{t: t, srv: srv, db: db, svc: svc, clicks: buffer}
 	if e.admin, err = svc.CreateUser(ctx, core.SignupInput{Email: "root@example.com", Username: "root", Password: "admin-password", IsAdmin: true}); err != nil {
 		t.Fatal(err)
 	}

@@ -5,10 +5,8 @@ import (
 	"time"
 
 	"github.com/referralhub/referralhub"
+	"github.com/referralhub/referralhub/internal/clicks"
 )
-
-// clickIDLen is the length of NewClickID's ids.
-const clickIDLen = 26
 
 // APIClick is a click on a referral link as a host's product may see it:
 // which code, whose, when, whether a bot made it, and until when it can
@@ -38,7 +36,7 @@ func (s *Service) ClickByID(ctx context.Context, id string) (APIClick, error) {
 // click buffer (which writes within about a second anyway) and looks once
 // more.
 func (s *Service) findClick(ctx context.Context, id string) (referralhub.Click, error) {
-	if !validClickID(id) {
+	if !clicks.ValidID(id) {
 		return referralhub.Click{}, referralhub.Errorf(referralhub.ENOTFOUND, "No click has that id.")
 	}
 	c, err := s.db.Read().ClickByID(ctx, id)
@@ -111,13 +109,4 @@ func (s *Service) checkClick(ctx context.Context, c referralhub.Click, rawCode s
 // invalidField is an EINVALID error about one field.
 func invalidField(field, msg string) error {
 	return &referralhub.Error{Code: referralhub.EINVALID, Message: msg, Fields: map[string]string{field: msg}}
-}
-
-// validClickID reports whether id can be a click id from NewClickID.
-func validClickID(id string) bool {
-	if len(id) != clickIDLen {
-		return false
-	}
-	_, err := idEncoding.DecodeString(id)
-	return err == nil
 }

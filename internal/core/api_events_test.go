@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/referralhub/referralhub"
+	"github.com/referralhub/referralhub/internal/clicks"
 	"github.com/referralhub/referralhub/internal/core"
 	"github.com/referralhub/referralhub/internal/storage"
 	"github.com/referralhub/referralhub/internal/storage/storagetest"
@@ -188,7 +189,7 @@ func TestClickLookupAndStats(t *testing.T) {
 			!c.CreatedAt.Equal(f.clock.Now()) || !c.ExpiresAt.Equal(f.clock.Now().Add(720*time.Hour)) {
 			t.Fatalf("click = %+v, %v", c, err)
 		}
-		for _, id := range []string{"", "x", core.NewClickID(f.clock.Now()), strings.ToUpper(res.Attribution.ClickID)} {
+		for _, id := range []string{"", "x", clicks.NewID(f.clock.Now()), strings.ToUpper(res.Attribution.ClickID)} {
 			if _, err := f.svc.ClickByID(ctx, id); referralhub.ErrorCode(err) != referralhub.ENOTFOUND {
 				t.Errorf("click %q: %v", id, err)
 			}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/referralhub/referralhub"
+	"github.com/referralhub/referralhub/internal/clicks"
 	"github.com/referralhub/referralhub/internal/storage"
 )
 
@@ -212,7 +213,7 @@ func checkParticipantInput(in ParticipantInput) error {
 	if in.ReferralCode != "" && NormalizeCode(in.ReferralCode) == "" {
 		fe.Add("referral_code", "Referral codes are 8 letters and digits.")
 	}
-	if in.ClickID != "" && !validClickID(in.ClickID) {
+	if in.ClickID != "" && !clicks.ValidID(in.ClickID) {
 		fe.Add("click_id", "Click ids are 26 letters and digits, as the referral link made them.")
 	}
 	return fe.Err()

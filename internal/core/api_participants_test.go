@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/referralhub/referralhub"
+	"github.com/referralhub/referralhub/internal/clicks"
 	"github.com/referralhub/referralhub/internal/core"
 	"github.com/referralhub/referralhub/internal/storage"
 	"github.com/referralhub/referralhub/internal/storage/storagetest"
@@ -101,7 +102,7 @@ func TestAPIParticipantAttribution(t *testing.T) {
 			t.Fatalf("alice's rewards: %d points, %+v, %v", page.Points, page.Rewards, err)
 		}
 		old, _ := f.svc.Click(ctx, alice.p.Code, core.Visit{IP: "192.0.2.1", UserAgent: "Mozilla/5.0"})
-		botID := core.NewClickID(f.clock.Now())
+		botID := clicks.NewID(f.clock.Now())
 		err = db.InsertClicks(ctx, []referralhub.Click{{ID: botID, ParticipantID: alice.p.ID, Code: alice.p.Code, CreatedAt: f.clock.Now(), Bot: true}})
 		if err != nil {
 			t.Fatal(err)
@@ -111,7 +112,7 @@ func TestAPIParticipantAttribution(t *testing.T) {
 			field string
 		}{
 			{core.ParticipantInput{ReferralCode: "zzzzzzzz"}, "referral_code"},
-			{core.ParticipantInput{ClickID: core.NewClickID(f.clock.Now())}, "click_id"},
+			{core.ParticipantInput{ClickID: clicks.NewID(f.clock.Now())}, "click_id"},
 			{core.ParticipantInput{ClickID: click.Attribution.ClickID, ReferralCode: byCode.Code}, "referral_code"},
 			{core.ParticipantInput{ClickID: botID}, "click_id"},
 			{core.ParticipantInput{ClickID: old.Attribution.ClickID}, "click_id"}, // the clock moves on first

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/referralhub/referralhub"
+	"github.com/referralhub/referralhub/internal/clicks"
 )
 
 // Visit describes who followed a referral link.
@@ -44,11 +45,11 @@ func (s *Service) Click(ctx context.Context, rawCode string, v Visit) (ClickResu
 		return ClickResult{}, nil
 	}
 	now := s.now()
-	a := Attribution{Code: code, ClickID: NewClickID(now), At: now}
+	a := Attribution{Code: code, ClickID: clicks.NewID(now), At: now}
 	bot := s.isBot(v)
 	s.clicks.Add(referralhub.Click{
 		ID: a.ClickID, ParticipantID: owner.ParticipantID, Code: code,
-		IPHash: s.hashIP(v.IP), UserAgent: cleanHeader(v.UserAgent),
+		IPHash: s.hashIP(ctx, v.IP), UserAgent: cleanHeader(v.UserAgent),
 		Referer: cleanHeader(v.Referer), CreatedAt: now, Bot: bot,
 	})
 	if bot {
@@ -91,7 +92,9 @@ func NormalizeCode(raw string) string {
 
 // hashIP keeps a keyed hash of the IP under the current salt period, never
 // the address itself.
-func (s *Service) hashIP(ip string) string { return s.ips.Hash(ip, s.now()) }
+func (s *Service) hashIP(ctx context.Context, ip string) string {
+	return s.ips.Hash(ctx, ip, s.now())
+}
 
 // cleanHeader makes a request header storable on both engines: valid
 // UTF-8, no NUL, at most maxStoredHeader bytes. One odd header must never

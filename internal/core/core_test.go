@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/referralhub/referralhub"
+	"github.com/referralhub/referralhub/internal/clicks"
 	"github.com/referralhub/referralhub/internal/core"
 	"github.com/referralhub/referralhub/internal/mail"
 	"github.com/referralhub/referralhub/internal/mail/mailtest"
@@ -32,7 +33,7 @@ type fixture struct {
 	svc    *core.Service
 	db     *storage.DB
 	clock  *clock
-	clicks *core.ClickBuffer
+	clicks *clicks.Buffer
 	smtp   *mailtest.Server
 	jobs   *worker.Worker
 	boss   *referralhub.User // the admin, once made
@@ -77,12 +78,13 @@ func newFixtureTB(t testing.TB, db *storage.DB, opt fixtureOptions) *fixture {
 	t.Helper()
 	clk := &clock{t: time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	codes := core.NewCodeCache(core.CodeCacheConfig{TTL: time.Minute, NegativeTTL: time.Second, MaxItems: 100}, clk.Now,
+	ips := clicks.NewIPHasher(24*time.Hour, clicks.StoredSalts(db, clk.Now))
+	codes := clicks.NewCodeCache(clicks.CodeCacheConfig{TTL: time.Minute, NegativeTTL: time.Second, MaxItems: 100}, clk.Now,
 		db.Read().CodeOwner)
-	clicks := core.NewClickBuffer(core.ClickBufferConfig{Capacity: 100, BatchSize: 10, FlushInterval: time.Hour}, log,
+	buffer := clicks.NewBuffer(clicks.BufferConfig{Capacity: 100, BatchSize: 10, FlushInterval: time.Hour}, log,
 		db.InsertClicks)
-	go clicks.Run()
-	t.Cleanup(func() { clicks.Close(context.Background()) })
+	go buffer.Run()
+	t.Cleanup(func() { buffer.Close(context.Background()) })
 	smtp := mailtest.Start(t)
 	mailer, err := mail.NewSMTP(smtp.URL(), "ReferralHub <noreply@example.com>")
 	if err != nil {
@@ -94,10 +96,10 @@ func newFixtureTB(t testing.TB, db *storage.DB, opt fixtureOptions) *fixture {
 	}
 	svc := core.New(core.Deps{DB: db, Settings: core.DefaultSettings(), Now: clk.Now,
 		Hasher: password.NewHasher(password.OWASP(), 2), SecretKey: []byte("test secret"),
-		Codes: codes, Clicks: clicks, Logger: log, BaseURL: "http://refer.example.com",
+		Codes: codes, Clicks: buffer, IPs: ips, Logger: log, BaseURL: "http://refer.example.com",
 		Mailer: mailer, Templates: templates, Payments: opt.payments})
 	jobs := worker.New(db, svc.JobHandlers(), worker.Config{Now: clk.Now, Log: log})
-	f := &fixture{svc: svc, db: db, clock: clk, clicks: clicks, smtp: smtp, jobs: jobs}
+	f := &fixture{svc: svc, db: db, clock: clk, clicks: buffer, smtp: smtp, jobs: jobs}
 	if err := svc.EnsureIPSalts(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -335,8 +337,9 @@ func TestCollidingCodeIsRedrawnInsideTheSignup(t *testing.T) {
 		draws := []string{"aaaaaaaa", "aaaaaaaa", "aaaaaaaa", "bbbbbbbb"}
 		svc := core.New(core.Deps{DB: db, Settings: core.DefaultSettings(), Now: f.clock.Now,
 			Hasher: password.NewHasher(password.OWASP(), 2), SecretKey: []byte("test secret"),
-			Codes:  core.NewCodeCache(core.CodeCacheConfig{TTL: time.Minute, NegativeTTL: time.Second, MaxItems: 10}, f.clock.Now, db.Read().CodeOwner),
-			Clicks: f.clicks, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+			Codes:  clicks.NewCodeCache(clicks.CodeCacheConfig{TTL: time.Minute, NegativeTTL: time.Second, MaxItems: 10}, f.clock.Now, db.Read().CodeOwner),
+			Clicks: f.clicks, IPs: clicks.NewIPHasher(24*time.Hour, clicks.StoredSalts(db, f.clock.Now)),
+			Logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
 			NewCode: func() string { d := draws[0]; draws = draws[1:]; return d }})
 		ctx := context.Background()
 		for _, name := range []string{"alice", "bob"} {

@@ -1,11 +1,6 @@
 package core
 
-import (
-	"crypto/rand"
-	"encoding/base32"
-	"encoding/binary"
-	"time"
-)
+import "crypto/rand"
 
 // codeAlphabet is the alphabet of referral codes.
 const codeAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
@@ -33,16 +28,4 @@ func randIndex(n int) int {
 			return int(one[0]) % n
 		}
 	}
-}
-
-// idEncoding is lower-case base32 without look-alike letters.
-var idEncoding = base32.NewEncoding("0123456789abcdefghjkmnpqrstvwxyz").WithPadding(base32.NoPadding)
-
-// NewClickID returns a 26-character id that sorts by time (48 bits of
-// milliseconds) and is unguessable (80 random bits).
-func NewClickID(now time.Time) string {
-	var b [16]byte
-	binary.BigEndian.PutUint64(b[:8], uint64(now.UnixMilli())<<16)
-	rand.Read(b[6:])
-	return idEncoding.EncodeToString(b[:])
 }

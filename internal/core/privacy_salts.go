@@ -11,19 +11,10 @@ import (
 // check (the device window is at most 90 days), plus a day.
 const saltsKept = 91 * 24 * time.Hour
 
-// loadIPSalt reads (or, with create, makes) an epoch's salt.
-func (s *Service) loadIPSalt(ctx context.Context, epoch int64, create bool) ([]byte, bool, error) {
-	if create {
-		salt, err := s.db.Write().EnsureIPSalt(ctx, epoch, newSalt(), s.now())
-		return salt, err == nil, err
-	}
-	return s.db.Read().IPSalt(ctx, epoch)
-}
-
 // EnsureIPSalts makes the IP salts of the current and the next period, so
 // that hashing (on the click path, inside transactions) only ever reads.
 // Run it at start and hourly.
-func (s *Service) EnsureIPSalts(ctx context.Context) error { return s.ips.ensure(ctx, s.now()) }
+func (s *Service) EnsureIPSalts(ctx context.Context) error { return s.ips.Ensure(ctx, s.now()) }
 
 // ForgetOldIPData deletes what can no longer serve a check: IP salts older
 // than saltsKept (which makes every hash made with them unlinkable), IP
@@ -33,7 +24,7 @@ func (s *Service) EnsureIPSalts(ctx context.Context) error { return s.ips.ensure
 func (s *Service) ForgetOldIPData(ctx context.Context) error {
 	now := s.now()
 	return s.db.InTx(ctx, func(q *storage.Queries) error {
-		if _, err := q.DeleteIPSaltsBefore(ctx, s.ips.epoch(now.Add(-saltsKept))); err != nil {
+		if _, err := q.DeleteIPSaltsBefore(ctx, s.ips.Epoch(now.Add(-saltsKept))); err != nil {
 			return err
 		}
 		if err := q.DeleteSightingsBefore(ctx, storage.SightIP, now.Add(-saltsKept)); err != nil {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/referralhub/referralhub"
+	"github.com/referralhub/referralhub/internal/clicks"
 	"github.com/referralhub/referralhub/internal/storage"
 )
 
@@ -68,7 +69,7 @@ func (s *Service) assess(ctx context.Context, q *storage.Queries, fraud referral
 	in riskInput, now time.Time) (assessment, error) {
 	a := assessment{}
 	if in.seen.IP != "" {
-		a.ipHash, a.subnetHash = s.ips.Hash(in.seen.IP, now), s.ips.Hash(Subnet(in.seen.IP), now)
+		a.ipHash, a.subnetHash = s.ips.Hash(ctx, in.seen.IP, now), s.ips.Hash(ctx, clicks.Subnet(in.seen.IP), now)
 	}
 	checks := []func(context.Context, *storage.Queries, referralhub.FraudSettings, int64, riskInput, time.Time) ([]referralhub.Signal, error){
 		s.selfSignals, s.velocitySignals, s.ringSignals,
@@ -147,12 +148,12 @@ func (s *Service) seenWith(ctx context.Context, q *storage.Queries, ids []int64,
 		out[storage.SightDevice] = len(hit) > 0
 	}
 	if seen.IP != "" {
-		hit, err := q.SeenWith(ctx, ids, storage.SightIPUA, s.ips.HashesWithin(seen.IP+"|"+seen.UserAgent, ipSince, now), ipSince)
+		hit, err := q.SeenWith(ctx, ids, storage.SightIPUA, s.ips.HashesWithin(ctx, seen.IP+"|"+seen.UserAgent, ipSince, now), ipSince)
 		if err != nil {
 			return nil, err
 		}
 		out[storage.SightIPUA] = len(hit) > 0
-		hit, err = q.SeenWith(ctx, ids, storage.SightIP, s.ips.HashesWithin(seen.IP, ipSince, now), ipSince)
+		hit, err = q.SeenWith(ctx, ids, storage.SightIP, s.ips.HashesWithin(ctx, seen.IP, ipSince, now), ipSince)
 		if err != nil {
 			return nil, err
 		}
@@ -209,9 +210,9 @@ func (s *Service) countFrom(ctx context.Context, q *storage.Queries, bySubnet bo
 	}
 	value := ip
 	if bySubnet {
-		value = Subnet(ip)
+		value = clicks.Subnet(ip)
 	}
-	return q.CountReferralsFrom(ctx, bySubnet, s.ips.HashesWithin(value, since, now), since, now)
+	return q.CountReferralsFrom(ctx, bySubnet, s.ips.HashesWithin(ctx, value, since, now), since, now)
 }
 
 // ringSignals look further up the chain: the referrer's own referrer (and

@@ -15,6 +15,7 @@ import (
 
 	"github.com/referralhub/referralhub"
 	"github.com/referralhub/referralhub/internal/cache"
+	"github.com/referralhub/referralhub/internal/clicks"
 	"github.com/referralhub/referralhub/internal/mail"
 	"github.com/referralhub/referralhub/internal/password"
 	"github.com/referralhub/referralhub/internal/storage"
@@ -27,7 +28,6 @@ type Settings struct {
 	SessionTTL        time.Duration
 	ActiveWindow      time.Duration // "active network": referrals seen within this
 	ActiveCacheTTL    time.Duration // how long an active-network count is reused
-	IPSaltPeriod      time.Duration // how often the salt of IP hashes rotates
 	ClickRetention    time.Duration // raw clicks older than this are reduced to daily counts; 0 keeps them
 	LoginMaxFailures  int           // failed logins that lock an account
 	LoginWindow       time.Duration // ...counted within this window
@@ -46,7 +46,6 @@ func DefaultSettings() Settings {
 		SessionTTL:        30 * 24 * time.Hour,
 		ActiveWindow:      30 * 24 * time.Hour,
 		ActiveCacheTTL:    5 * time.Minute,
-		IPSaltPeriod:      24 * time.Hour,
 		ClickRetention:    180 * 24 * time.Hour,
 		LoginMaxFailures:  5,
 		LoginWindow:       15 * time.Minute,
@@ -63,8 +62,8 @@ type Service struct {
 	hasher   *password.Hasher
 	newCode  func() string
 	keys     keys
-	codes    *CodeCache
-	clicks   *ClickBuffer
+	codes    *clicks.CodeCache
+	clicks   *clicks.Buffer
 	active   *cache.Cache[int64, int64]                        // active-network counts
 	pages    *cache.Cache[pageKey, []referralhub.ReferredUser] // referral list pages
 	badges   *cache.Cache[badgeKey, []referralhub.EarnedBadge] // badges per qualified count
@@ -74,7 +73,7 @@ type Service struct {
 	log       *slog.Logger
 	prog      programCache
 	brand     brandCache
-	ips       *ipHasher
+	ips       *clicks.IPHasher
 
 	baseURL   string
 	mailer    mail.Sender
@@ -98,8 +97,9 @@ type Deps struct {
 	Now       func() time.Time // the clock; time.Now in production
 	Hasher    *password.Hasher
 	SecretKey []byte
-	Codes     *CodeCache
-	Clicks    *ClickBuffer
+	Codes     *clicks.CodeCache
+	Clicks    *clicks.Buffer
+	IPs       *clicks.IPHasher // hashes IP addresses under rotating salts
 	Logger    *slog.Logger
 	// NewCode draws referral codes; nil means NewCode. Tests inject
 	// collisions with it.
@@ -132,6 +132,7 @@ func New(deps Deps) *Service {
 		keys:     deriveKeys(deps.SecretKey),
 		codes:    deps.Codes,
 		clicks:   deps.Clicks,
+		ips:      deps.IPs,
 		active:   cache.New[int64, int64](deps.Settings.ActiveCacheTTL, 100_000),
 		pages:    cache.New[pageKey, []referralhub.ReferredUser](10*time.Minute, 10_000),
 		badges:   cache.New[badgeKey, []referralhub.EarnedBadge](10*time.Minute, 10_000),
@@ -148,7 +149,6 @@ func New(deps Deps) *Service {
 		sightings:  cache.New[sightingKey, bool](sightingGap, 100_000),
 		botUA:      cache.New[string, bool](time.Hour, 10_000),
 	}
-	s.ips = newIPHasher(deps.Settings.IPSaltPeriod, s.loadIPSalt)
 	s.codesSeen.Store(-1)
 	return s
 }

@@ -73,10 +73,10 @@ func (s *Service) recordSighting(ctx context.Context, q *storage.Queries, partic
 	if seen.IP == "" {
 		return nil
 	}
-	if err := q.RecordSighting(ctx, participantID, storage.SightIPUA, s.ips.Hash(seen.IP+"|"+seen.UserAgent, now), now); err != nil {
+	if err := q.RecordSighting(ctx, participantID, storage.SightIPUA, s.ips.Hash(ctx, seen.IP+"|"+seen.UserAgent, now), now); err != nil {
 		return err
 	}
-	return q.RecordSighting(ctx, participantID, storage.SightIP, s.ips.Hash(seen.IP, now), now)
+	return q.RecordSighting(ctx, participantID, storage.SightIP, s.ips.Hash(ctx, seen.IP, now), now)
 }
 
 // SignupFormToken is a signed note of when the signup form was shown; the

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/referralhub/referralhub/internal/clicks"
 	"github.com/referralhub/referralhub/internal/storage"
 )
 
@@ -61,7 +62,7 @@ func (s *Service) emitLazy(ctx context.Context, q *storage.Queries, typ string, 
 		payload = struct{}{}
 	}
 	now := s.now()
-	ev := storage.WebhookEvent{ID: "evt_" + NewClickID(now), Type: typ, ParticipantID: participantID, CreatedAt: now}
+	ev := storage.WebhookEvent{ID: "evt_" + clicks.NewID(now), Type: typ, ParticipantID: participantID, CreatedAt: now}
 	body := webhookBody{ID: ev.ID, Type: typ, Created: now.UTC().Format(time.RFC3339), Data: payload}
 	if ev.Body, err = json.Marshal(body); err != nil {
 		return fmt.Errorf("encode %s event: %w", typ, err)

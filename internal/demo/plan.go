@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/referralhub/referralhub"
+	"github.com/referralhub/referralhub/internal/clicks"
 	"github.com/referralhub/referralhub/internal/core"
 )
 
@@ -238,7 +239,7 @@ func (p *plan) sortClicks() {
 // click records a click on owner's link and returns it.
 func (g *generator) click(owner int32, at time.Time, ipHash string) referralhub.Click {
 	c := referralhub.Click{
-		ID: core.NewClickID(at), Code: g.p.parts[owner].Code, IPHash: ipHash,
+		ID: clicks.NewID(at), Code: g.p.parts[owner].Code, IPHash: ipHash,
 		UserAgent: userAgents[g.rng.IntN(len(userAgents))], Referer: referers[g.rng.IntN(len(referers))], CreatedAt: at,
 	}
 	g.p.clicks = append(g.p.clicks, c)

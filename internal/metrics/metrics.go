@@ -18,7 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-	"github.com/referralhub/referralhub/internal/core"
+	"github.com/referralhub/referralhub/internal/clicks"
 	"github.com/referralhub/referralhub/internal/storage"
 )
 
@@ -27,10 +27,10 @@ const namespace = "referralhub"
 
 // Sources are what the metrics read. A nil source leaves its metrics out.
 type Sources struct {
-	Clicks  func() core.ClickBufferStats // the click buffer's counters
-	DB      *storage.DB                  // pools, and the queries run at scrape time
-	Now     func() time.Time             // time.Now when nil
-	Timeout time.Duration                // for the scrape-time queries; 2s when zero
+	Clicks  func() clicks.Stats // the click buffer's counters
+	DB      *storage.DB         // pools, and the queries run at scrape time
+	Now     func() time.Time    // time.Now when nil
+	Timeout time.Duration       // for the scrape-time queries; 2s when zero
 	// Reuse is how long the database figures of one scrape serve the
 	// next ones: DefaultReuse when zero, none when negative.
 	Reuse time.Duration

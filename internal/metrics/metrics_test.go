@@ -7,12 +7,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/referralhub/referralhub/internal/core"
+	"github.com/referralhub/referralhub/internal/clicks"
 	"github.com/referralhub/referralhub/internal/metrics"
 )
 
 func TestRequestLabelsAreBounded(t *testing.T) {
-	m := metrics.New(metrics.Sources{Clicks: func() core.ClickBufferStats { return core.ClickBufferStats{Buffered: 7, Dropped: 2} }})
+	m := metrics.New(metrics.Sources{Clicks: func() clicks.Stats { return clicks.Stats{Buffered: 7, Dropped: 2} }})
 	m.ObserveRequest("GET /r/{code}", 302, time.Millisecond)
 	m.ObserveRequest("GET /r/{code}", 302, time.Millisecond)
 	m.ObserveRequest("", 405, time.Millisecond)

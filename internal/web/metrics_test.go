@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/referralhub/referralhub/internal/core"
+	"github.com/referralhub/referralhub/internal/clicks"
 	"github.com/referralhub/referralhub/internal/metrics"
 	"github.com/referralhub/referralhub/internal/storage"
 	"github.com/referralhub/referralhub/internal/storage/storagetest"
@@ -28,13 +28,13 @@ type siteMetrics struct {
 	m     *metrics.Metrics
 }
 
-// wire gives cfg metrics over clicks and db, as serve does. A nil
+// wire gives cfg metrics over buffer and db, as serve does. A nil
 // siteMetrics leaves the site unmeasured.
-func (sm *siteMetrics) wire(cfg *web.Config, clicks *core.ClickBuffer, db *storage.DB) {
+func (sm *siteMetrics) wire(cfg *web.Config, buffer *clicks.Buffer, db *storage.DB) {
 	if sm == nil {
 		return
 	}
-	sm.m = metrics.New(metrics.Sources{Clicks: clicks.Stats, DB: db})
+	sm.m = metrics.New(metrics.Sources{Clicks: buffer.Stats, DB: db})
 	cfg.Metrics, cfg.MetricsToken = sm.m, sm.token
 }
 

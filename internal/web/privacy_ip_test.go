@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/referralhub/referralhub/internal/clicks"
 	"github.com/referralhub/referralhub/internal/core"
 	"github.com/referralhub/referralhub/internal/mail"
 	"github.com/referralhub/referralhub/internal/password"
@@ -60,7 +61,7 @@ func (b *lockedBuffer) String() string {
 // that each request's RemoteAddr is the test's to choose.
 type loggedSite struct {
 	h      http.Handler
-	clicks *core.ClickBuffer
+	clicks *clicks.Buffer
 	jobs   *worker.Worker
 	logs   *lockedBuffer
 }
@@ -69,8 +70,9 @@ func newLoggedSite(t *testing.T, db *storage.DB) *loggedSite {
 	t.Helper()
 	ls := &loggedSite{logs: &lockedBuffer{}}
 	log := slog.New(reqid.Handler{Handler: slog.NewTextHandler(ls.logs, &slog.HandlerOptions{Level: slog.LevelDebug})})
-	codes := core.NewCodeCache(core.CodeCacheConfig{TTL: time.Minute, NegativeTTL: time.Second, MaxItems: 1000}, time.Now, db.Read().CodeOwner)
-	ls.clicks = core.NewClickBuffer(core.ClickBufferConfig{Capacity: 1000, BatchSize: 100, FlushInterval: time.Hour}, log, db.InsertClicks)
+	ips := clicks.NewIPHasher(24*time.Hour, clicks.StoredSalts(db, time.Now))
+	codes := clicks.NewCodeCache(clicks.CodeCacheConfig{TTL: time.Minute, NegativeTTL: time.Second, MaxItems: 1000}, time.Now, db.Read().CodeOwner)
+	ls.clicks = clicks.NewBuffer(clicks.BufferConfig{Capacity: 1000, BatchSize: 100, FlushInterval: time.Hour}, log, db.InsertClicks)
 	go ls.clicks.Run()
 	t.Cleanup(func() { ls.clicks.Close(context.Background()) })
 	templates, err := mail.NewTemplates()
@@ -78,7 +80,7 @@ func newLoggedSite(t *testing.T, db *storage.DB) *loggedSite {
 		t.Fatal(err)
 	}
 	svc := core.New(core.Deps{DB: db, Settings: core.DefaultSettings(), Now: time.Now, Hasher: password.NewHasher(password.OWASP(), 2),
-		SecretKey: []byte("web test secret key, long enough!"), Codes: codes, Clicks: ls.clicks, Logger: log,
+		SecretKey: []byte("web test secret key, long enough!"), Codes: codes, Clicks: ls.clicks, IPs: ips, Logger: log,
 		BaseURL: "http://hub.example", Mailer: mail.NewLog(log, "test@example.com"), Templates: templates})
 	if err := svc.EnsureIPSalts(context.Background()); err != nil { // so addresses are hashed, as in production
 		t.Fatal(err)

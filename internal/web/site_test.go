@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/referralhub/referralhub"
+	"github.com/referralhub/referralhub/internal/clicks"
 	"github.com/referralhub/referralhub/internal/core"
 	"github.com/referralhub/referralhub/internal/mail"
 	"github.com/referralhub/referralhub/internal/mail/mailtest"
@@ -30,7 +31,7 @@ type site struct {
 	srv    *httptest.Server
 	db     *storage.DB
 	svc    *core.Service
-	clicks *core.ClickBuffer
+	clicks *clicks.Buffer
 	now    func() time.Time
 	smtp   *mailtest.Server
 	jobs   *worker.Worker
@@ -76,15 +77,16 @@ func newSiteWith(t testing.TB, db *storage.DB, now func() time.Time, opt siteOpt
 
 // newHandler wires the core, its worker and the web face over db, as cmd/
 // does. The worker does not run by itself: tests call runJobs.
-func newHandler(t testing.TB, db *storage.DB, baseURL string, now func() time.Time, smtpURL string, opt siteOptions) (http.Handler, *core.Service, *core.ClickBuffer, *worker.Worker) {
+func newHandler(t testing.TB, db *storage.DB, baseURL string, now func() time.Time, smtpURL string, opt siteOptions) (http.Handler, *core.Service, *clicks.Buffer, *worker.Worker) {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	codes := core.NewCodeCache(core.CodeCacheConfig{TTL: time.Minute, NegativeTTL: time.Second, MaxItems: 1000}, now, db.Read().CodeOwner)
-	clicks := core.NewClickBuffer(core.ClickBufferConfig{Capacity: 1000, BatchSize: 100, FlushInterval: time.Hour}, log, db.InsertClicks)
-	go clicks.Run()
-	t.Cleanup(func() { clicks.Close(context.Background()) })
+	ips := clicks.NewIPHasher(24*time.Hour, clicks.StoredSalts(db, now))
+	codes := clicks.NewCodeCache(clicks.CodeCacheConfig{TTL: time.Minute, NegativeTTL: time.Second, MaxItems: 1000}, now, db.Read().CodeOwner)
+	buffer := clicks.NewBuffer(clicks.BufferConfig{Capacity: 1000, BatchSize: 100, FlushInterval: time.Hour}, log, db.InsertClicks)
+	go buffer.Run()
+	t.Cleanup(func() { buffer.Close(context.Background()) })
 	deps := core.Deps{DB: db, Settings: core.DefaultSettings(), Now: now, Hasher: password.NewHasher(password.OWASP(), 2),
-		SecretKey: []byte("web test secret key, long enough!"), Codes: codes, Clicks: clicks, Logger: log, BaseURL: baseURL}
+		SecretKey: []byte("web test secret key, long enough!"), Codes: codes, Clicks: buffer, IPs: ips, Logger: log, BaseURL: baseURL}
 	var err error
 	if deps.Templates, err = mail.NewTemplates(); err != nil {
 		t.Fatal(err)
@@ -111,12 +113,12 @@ func newHandler(t testing.TB, db *storage.DB, baseURL string, now func() time.Ti
 		relaxFraud(t, db, now())
 	}
 	cfg := web.Config{BaseURL: baseURL, RateLimit: opt.rateLimit, TrustedProxies: opt.trustedProxies}
-	opt.metrics.wire(&cfg, clicks, db)
+	opt.metrics.wire(&cfg, buffer, db)
 	h, err := web.New(cfg, svc, db, log, now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return h, svc, clicks, jobs
+	return h, svc, buffer, jobs
 }
 
 // runJobs runs every due job, as the worker would.

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/referralhub/referralhub"
+	"github.com/referralhub/referralhub/internal/clicks"
 	"github.com/referralhub/referralhub/internal/core"
 	"github.com/referralhub/referralhub/internal/storage"
 	"github.com/referralhub/referralhub/internal/storage/storagetest"
@@ -77,7 +78,7 @@ func TestSnippetPatternsMatchTheCore(t *testing.T) {
 		if c := core.NewCode(); !code.MatchString(c) {
 			t.Fatalf("the snippet refuses the code %q", c)
 		}
-		if id := core.NewClickID(now.Add(time.Duration(i) * time.Hour)); !click.MatchString(id) {
+		if id := clicks.NewID(now.Add(time.Duration(i) * time.Hour)); !click.MatchString(id) {
 			t.Fatalf("the snippet refuses the click id %q", id)
 		}
 	}
@@ -86,7 +87,7 @@ func TestSnippetPatternsMatchTheCore(t *testing.T) {
 			t.Errorf("the snippet takes %q for a code", bad)
 		}
 	}
-	good := core.NewClickID(now)
+	good := clicks.NewID(now)
 	for _, bad := range []string{"", good[:25], good + "0", strings.ToUpper(good), good[:25] + "1", "i" + good[1:], good[:10] + "u" + good[11:]} {
 		if click.MatchString(bad) {
 			t.Errorf("the snippet takes %q for a click id", bad)

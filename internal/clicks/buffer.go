@@ -1,4 +1,4 @@
-package core
+package clicks
 
 import (
 	"context"
@@ -10,11 +10,11 @@ import (
 	"github.com/referralhub/referralhub"
 )
 
-// ClickBuffer queues clicks in memory and writes them in batches from one
+// Buffer queues clicks in memory and writes them in batches from one
 // goroutine, so the redirect never waits for the database. A full buffer
 // drops the click (counted), never blocks; the attribution survives in the
 // visitor's cookie either way.
-type ClickBuffer struct {
+type Buffer struct {
 	write    func(context.Context, []referralhub.Click) error
 	queue    chan referralhub.Click
 	interval time.Duration
@@ -29,17 +29,17 @@ type ClickBuffer struct {
 	buffered, flushed, dropped atomic.Int64
 }
 
-// ClickBufferConfig sizes a ClickBuffer.
-type ClickBufferConfig struct {
+// BufferConfig sizes a Buffer.
+type BufferConfig struct {
 	Capacity      int           // clicks held before new ones are dropped
 	BatchSize     int           // clicks per insert
 	FlushInterval time.Duration // longest a click waits
 }
 
-// NewClickBuffer returns a buffer that stores batches with write. Call Run
+// NewBuffer returns a buffer that stores batches with write. Call Run
 // to start flushing and Close to flush what is left.
-func NewClickBuffer(cfg ClickBufferConfig, log *slog.Logger, write func(context.Context, []referralhub.Click) error) *ClickBuffer {
-	return &ClickBuffer{
+func NewBuffer(cfg BufferConfig, log *slog.Logger, write func(context.Context, []referralhub.Click) error) *Buffer {
+	return &Buffer{
 		write: write, queue: make(chan referralhub.Click, cfg.Capacity),
 		interval: cfg.FlushInterval, batch: cfg.BatchSize, log: log,
 		flushNow: make(chan chan struct{}), stop: make(chan struct{}), done: make(chan struct{}),
@@ -47,7 +47,7 @@ func NewClickBuffer(cfg ClickBufferConfig, log *slog.Logger, write func(context.
 }
 
 // Add queues c. It returns false, and counts a drop, when the buffer is full.
-func (b *ClickBuffer) Add(c referralhub.Click) bool {
+func (b *Buffer) Add(c referralhub.Click) bool {
 	select {
 	case b.queue <- c:
 		b.buffered.Add(1)
@@ -58,17 +58,17 @@ func (b *ClickBuffer) Add(c referralhub.Click) bool {
 	}
 }
 
-// ClickBufferStats are the buffer's counters since start.
-type ClickBufferStats struct{ Buffered, Flushed, Dropped, Pending int64 }
+// Stats are a Buffer's counters since start.
+type Stats struct{ Buffered, Flushed, Dropped, Pending int64 }
 
 // Stats returns the buffer's counters.
-func (b *ClickBuffer) Stats() ClickBufferStats {
-	return ClickBufferStats{Buffered: b.buffered.Load(), Flushed: b.flushed.Load(),
+func (b *Buffer) Stats() Stats {
+	return Stats{Buffered: b.buffered.Load(), Flushed: b.flushed.Load(),
 		Dropped: b.dropped.Load(), Pending: int64(len(b.queue))}
 }
 
 // Run flushes batches until Close is called, then flushes what is left.
-func (b *ClickBuffer) Run() {
+func (b *Buffer) Run() {
 	defer close(b.done)
 	ticker := time.NewTicker(b.interval)
 	defer ticker.Stop()
@@ -93,7 +93,7 @@ func (b *ClickBuffer) Run() {
 
 // reportDrops logs clicks dropped since the last report, so a buffer that
 // is too small for the traffic shows up in the log.
-func (b *ClickBuffer) reportDrops(reported int64) int64 {
+func (b *Buffer) reportDrops(reported int64) int64 {
 	dropped := b.dropped.Load()
 	if dropped > reported {
 		b.log.Warn("click buffer dropped clicks", "since_last_report", dropped-reported, "total", dropped)
@@ -102,7 +102,7 @@ func (b *ClickBuffer) reportDrops(reported int64) int64 {
 }
 
 // add appends c to pending, writing the batch once it is full.
-func (b *ClickBuffer) add(pending []referralhub.Click, c referralhub.Click) []referralhub.Click {
+func (b *Buffer) add(pending []referralhub.Click, c referralhub.Click) []referralhub.Click {
 	pending = append(pending, c)
 	if len(pending) >= b.batch {
 		return b.flush(pending)
@@ -112,7 +112,7 @@ func (b *ClickBuffer) add(pending []referralhub.Click, c referralhub.Click) []re
 
 // drain writes pending and everything still queued, and returns the
 // emptied slice.
-func (b *ClickBuffer) drain(pending []referralhub.Click) []referralhub.Click {
+func (b *Buffer) drain(pending []referralhub.Click) []referralhub.Click {
 	for {
 		select {
 		case c := <-b.queue:
@@ -124,7 +124,7 @@ func (b *ClickBuffer) drain(pending []referralhub.Click) []referralhub.Click {
 }
 
 // flush writes pending and returns the emptied slice for reuse.
-func (b *ClickBuffer) flush(pending []referralhub.Click) []referralhub.Click {
+func (b *Buffer) flush(pending []referralhub.Click) []referralhub.Click {
 	if len(pending) > 0 {
 		b.store(pending)
 	}
@@ -141,7 +141,7 @@ const bisectBudget = 64
 
 // store writes clicks, trying writeAttempts times, and bisects a batch that
 // still fails.
-func (b *ClickBuffer) store(clicks []referralhub.Click) {
+func (b *Buffer) store(clicks []referralhub.Click) {
 	if err := b.write1(clicks, writeAttempts); err != nil {
 		budget := bisectBudget
 		b.bisect(clicks, err, &budget)
@@ -154,7 +154,7 @@ func (b *ClickBuffer) store(clicks []referralhub.Click) {
 // and narrows down to the clicks the database refuses, so one bad click
 // costs only itself. Every click ends up flushed or dropped (counted and
 // logged); when the budget runs out, the rest is dropped.
-func (b *ClickBuffer) bisect(clicks []referralhub.Click, err error, budget *int) {
+func (b *Buffer) bisect(clicks []referralhub.Click, err error, budget *int) {
 	if len(clicks) == 1 {
 		b.drop(clicks, err)
 		return
@@ -174,13 +174,13 @@ func (b *ClickBuffer) bisect(clicks []referralhub.Click, err error, budget *int)
 	}
 }
 
-func (b *ClickBuffer) drop(clicks []referralhub.Click, err error) {
+func (b *Buffer) drop(clicks []referralhub.Click, err error) {
 	b.dropped.Add(int64(len(clicks)))
 	b.log.Error("dropping clicks the database refused", "clicks", len(clicks), "err", err)
 }
 
 // write1 calls write up to attempts times, pausing between tries.
-func (b *ClickBuffer) write1(clicks []referralhub.Click, attempts int) error {
+func (b *Buffer) write1(clicks []referralhub.Click, attempts int) error {
 	var err error
 	for i := range attempts {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -198,7 +198,7 @@ func (b *ClickBuffer) write1(clicks []referralhub.Click, attempts int) error {
 
 // Flush writes every click queued so far and returns when they are stored,
 // or when ctx ends. Tests use it to read their clicks back at once.
-func (b *ClickBuffer) Flush(ctx context.Context) error {
+func (b *Buffer) Flush(ctx context.Context) error {
 	reply := make(chan struct{})
 	select {
 	case b.flushNow <- reply:
@@ -217,7 +217,7 @@ func (b *ClickBuffer) Flush(ctx context.Context) error {
 
 // Close stops Run after it has flushed every queued click, or gives up when
 // ctx ends first.
-func (b *ClickBuffer) Close(ctx context.Context) error {
+func (b *Buffer) Close(ctx context.Context) error {
 	b.stopOnce.Do(func() { close(b.stop) })
 	select {
 	case <-b.done:

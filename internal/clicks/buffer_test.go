@@ -1,4 +1,4 @@
-package core_test
+package clicks_test
 
 import (
 	"context"
@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/referralhub/referralhub"
-	"github.com/referralhub/referralhub/internal/core"
+	"github.com/referralhub/referralhub/internal/clicks"
 )
 
 // sink records the batches a buffer writes.
@@ -36,7 +36,7 @@ func (s *sink) count() int { s.mu.Lock(); defer s.mu.Unlock(); return len(s.clic
 
 func TestClickBufferFlushesEverythingOnClose(t *testing.T) {
 	s := &sink{}
-	b := core.NewClickBuffer(core.ClickBufferConfig{Capacity: 1000, BatchSize: 100, FlushInterval: time.Hour},
+	b := clicks.NewBuffer(clicks.BufferConfig{Capacity: 1000, BatchSize: 100, FlushInterval: time.Hour},
 		slog.New(slog.NewTextHandler(io.Discard, nil)), s.write)
 	go b.Run()
 	for i := range 250 {
@@ -57,7 +57,7 @@ func TestClickBufferFlushesEverythingOnClose(t *testing.T) {
 
 func TestClickBufferDropsWhenFullWithoutBlocking(t *testing.T) {
 	s := &sink{block: make(chan struct{})}
-	b := core.NewClickBuffer(core.ClickBufferConfig{Capacity: 5, BatchSize: 1, FlushInterval: time.Hour},
+	b := clicks.NewBuffer(clicks.BufferConfig{Capacity: 5, BatchSize: 1, FlushInterval: time.Hour},
 		slog.New(slog.NewTextHandler(io.Discard, nil)), s.write)
 	go b.Run()
 	dropped := 0
@@ -91,7 +91,7 @@ func (r *refusing) write(ctx context.Context, c []referralhub.Click) error {
 
 func TestClickBufferLosesOnlyTheClicksTheDatabaseRefuses(t *testing.T) {
 	r := &refusing{bad: map[string]bool{"13": true, "600": true}}
-	b := core.NewClickBuffer(core.ClickBufferConfig{Capacity: 2000, BatchSize: 1000, FlushInterval: time.Hour},
+	b := clicks.NewBuffer(clicks.BufferConfig{Capacity: 2000, BatchSize: 1000, FlushInterval: time.Hour},
 		slog.New(slog.NewTextHandler(io.Discard, nil)), r.write)
 	go b.Run()
 	for i := range 1000 {
@@ -106,7 +106,7 @@ func TestClickBufferLosesOnlyTheClicksTheDatabaseRefuses(t *testing.T) {
 func TestClickBufferGivesUpQuicklyWhenTheDatabaseIsDown(t *testing.T) {
 	writes := 0
 	down := func(context.Context, []referralhub.Click) error { writes++; return fmt.Errorf("connection refused") }
-	b := core.NewClickBuffer(core.ClickBufferConfig{Capacity: 20000, BatchSize: 10000, FlushInterval: time.Hour},
+	b := clicks.NewBuffer(clicks.BufferConfig{Capacity: 20000, BatchSize: 10000, FlushInterval: time.Hour},
 		slog.New(slog.NewTextHandler(io.Discard, nil)), down)
 	go b.Run()
 	for i := range 10000 {
