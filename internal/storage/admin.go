@@ -31,27 +31,20 @@ func (q *Queries) CountAdminUsers(ctx context.Context, pattern string) (int64, e
 // AdminUsers lists users matching pattern (see SearchPattern), newest first,
 // with their code, referrer and referral count.
 func (q *Queries) AdminUsers(ctx context.Context, pattern string, limit, offset int) ([]referralhub.AdminUser, error) {
-	rows, err := q.query(ctx, `/* AdminUsers */ SELECT u.id, u.email, u.username, u.is_admin, u.created_at,
+	return queryList(ctx, q, "list users", `/* AdminUsers */ SELECT u.id, u.email, u.username, u.is_admin, u.created_at,
 			p.code, CASE WHEN r.id IS NULL THEN '' ELSE COALESCE(ru.username, 'a deleted user') END, p.referral_count
 		FROM users u JOIN participants p ON p.user_id = u.id
 		LEFT JOIN referrals r ON r.referee_id = p.id
 		LEFT JOIN participants rp ON rp.id = r.referrer_id
 		LEFT JOIN users ru ON ru.id = rp.user_id
-		WHERE `+adminUserFilter+` ORDER BY u.id DESC LIMIT $2 OFFSET $3`, pattern, limit, offset)
-	if err != nil {
-		return nil, fmt.Errorf("list users: %w", err)
-	}
-	defer rows.Close()
-	var out []referralhub.AdminUser
-	for rows.Next() {
-		var a referralhub.AdminUser
-		if err := rows.Scan(&a.ID, &a.Email, &a.Username, &a.IsAdmin, &a.CreatedAt, &a.Code, &a.Referrer, &a.Referrals); err != nil {
-			return nil, err
-		}
-		a.CreatedAt = a.CreatedAt.UTC()
-		out = append(out, a)
-	}
-	return out, rows.Err()
+		WHERE `+adminUserFilter+` ORDER BY u.id DESC LIMIT $2 OFFSET $3`, scanAdminUser, pattern, limit, offset)
+}
+
+func scanAdminUser(r rowScanner) (referralhub.AdminUser, error) {
+	var a referralhub.AdminUser
+	err := r.Scan(&a.ID, &a.Email, &a.Username, &a.IsAdmin, &a.CreatedAt, &a.Code, &a.Referrer, &a.Referrals)
+	a.CreatedAt = a.CreatedAt.UTC()
+	return a, err
 }
 
 // escapeLike escapes LIKE's wildcards so a search matches them literally.

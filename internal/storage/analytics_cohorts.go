@@ -64,28 +64,23 @@ const referredCase = `CASE WHEN r.id IS NULL THEN 0 ELSE 1 END`
 
 // cohortMembers counts members, eligible and retained members per cohort.
 func (q *Queries) cohortMembers(ctx context.Context, now time.Time, window time.Duration, get func(cohortKey) *Cohort) error {
-	rows, err := q.query(ctx, `/* Analytics.cohortMembers */ SELECT `+q.d.monthOf("p.created_at")+`, `+referredCase+`, count(*),
+	return queryEach(ctx, q, "cohort members", `/* Analytics.cohortMembers */ SELECT `+q.d.monthOf("p.created_at")+`, `+referredCase+`, count(*),
 		SUM(CASE WHEN p.created_at <= $1 THEN 1 ELSE 0 END),
 		SUM(CASE WHEN p.created_at <= $1 AND `+q.d.secondsBetween("p.created_at", "p.last_seen_at")+` >= $2 THEN 1 ELSE 0 END)
-		FROM participants p LEFT JOIN referrals r ON r.referee_id = p.id GROUP BY 1, 2`, q.ts(now.Add(-window)), window.Seconds())
-	if err != nil {
-		return fmt.Errorf("cohort members: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+		FROM participants p LEFT JOIN referrals r ON r.referee_id = p.id GROUP BY 1, 2`, func(r rowScanner) error {
 		var (
 			k          cohortKey
 			referred   int
 			n, el, ret int64
 		)
-		if err := rows.Scan(&k.month, &referred, &n, &el, &ret); err != nil {
+		if err := r.Scan(&k.month, &referred, &n, &el, &ret); err != nil {
 			return err
 		}
 		k.referred = referred == 1
 		c := get(k)
 		c.Members, c.Eligible, c.Retained = n, el, ret
-	}
-	return rows.Err()
+		return nil
+	}, q.ts(now.Add(-window)), window.Seconds())
 }
 
 // purchasesFrom is the purchase events joined to their participant and
@@ -111,25 +106,20 @@ func (q *Queries) cohortPurchases(ctx context.Context, get func(cohortKey) *Coho
 // eachCohortRow runs a query whose rows are a month, whether referred (0
 // or 1), a text and a number, and hands each to set with its cohort.
 func (q *Queries) eachCohortRow(ctx context.Context, query string, set func(*Cohort, string, int64), get func(cohortKey) *Cohort) error {
-	rows, err := q.query(ctx, query)
-	if err != nil {
-		return fmt.Errorf("cohort purchases: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	return queryEach(ctx, q, "cohort purchases", query, func(r rowScanner) error {
 		var (
 			k        cohortKey
 			referred int
 			text     string
 			n        int64
 		)
-		if err := rows.Scan(&k.month, &referred, &text, &n); err != nil {
+		if err := r.Scan(&k.month, &referred, &text, &n); err != nil {
 			return err
 		}
 		k.referred = referred == 1
 		set(get(k), text, n)
-	}
-	return rows.Err()
+		return nil
+	})
 }
 
 // storeCohorts replaces every cohort row.

@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"fmt"
 	"time"
 )
 
@@ -98,7 +97,7 @@ func (q *Queries) countClicks(ctx context.Context, a *analyticsDays, from, to ti
 	return q.eachDayCount(ctx, `/* Analytics.clicks */ SELECT day, count(*), SUM(n) FROM (
 		SELECT `+q.d.dayOf("created_at")+` AS day, participant_id, ip_hash, count(*) AS n FROM clicks
 		WHERE created_at >= $1 AND created_at < $2 AND NOT bot GROUP BY 1, 2, 3) pairs GROUP BY day`,
-		func(d *AnalyticsDay, n []int64) { d.UniqueClicks, d.Clicks = d.UniqueClicks+n[0], d.Clicks+n[1] },
+		2, func(d *AnalyticsDay, n []int64) { d.UniqueClicks, d.Clicks = d.UniqueClicks+n[0], d.Clicks+n[1] },
 		a, q.ts(from), q.ts(to))
 }
 
@@ -108,7 +107,7 @@ func (q *Queries) countClicks(ctx context.Context, a *analyticsDays, from, to ti
 func (q *Queries) countReducedClicks(ctx context.Context, a *analyticsDays, from, to time.Time) error {
 	return q.eachDayCount(ctx, `/* Analytics.reducedClicks */ SELECT day, SUM(clicks) FROM click_daily
 		WHERE day >= $1 AND day < $2 GROUP BY day`,
-		func(d *AnalyticsDay, n []int64) { d.Clicks += n[0] },
+		1, func(d *AnalyticsDay, n []int64) { d.Clicks += n[0] },
 		a, from.Format(dayFormat), to.Format(dayFormat))
 }
 
@@ -119,7 +118,7 @@ func (q *Queries) countSignups(ctx context.Context, a *analyticsDays, from, to t
 		SUM(CASE WHEN r.id IS NULL THEN 1 ELSE 0 END), SUM(CASE WHEN r.id IS NULL THEN 0 ELSE 1 END)
 		FROM participants p LEFT JOIN referrals r ON r.referee_id = p.id
 		WHERE p.created_at >= $1 AND p.created_at < $2 GROUP BY 1`,
-		func(d *AnalyticsDay, n []int64) { d.OrganicSignups, d.ReferredSignups = n[0], n[1] },
+		2, func(d *AnalyticsDay, n []int64) { d.OrganicSignups, d.ReferredSignups = n[0], n[1] },
 		a, q.ts(from), q.ts(to))
 }
 
@@ -130,13 +129,13 @@ func (q *Queries) countVerified(ctx context.Context, a *analyticsDays, from, to 
 	add := func(d *AnalyticsDay, n []int64) { d.Verified += n[0] }
 	err := q.eachDayCount(ctx, `/* Analytics.verifiedUsers */ SELECT `+q.d.dayOf("u.email_verified_at")+`, count(*)
 		FROM users u JOIN participants p ON p.user_id = u.id JOIN referrals r ON r.referee_id = p.id
-		WHERE u.email_verified_at >= $1 AND u.email_verified_at < $2 GROUP BY 1`, add, a, q.ts(from), q.ts(to))
+		WHERE u.email_verified_at >= $1 AND u.email_verified_at < $2 GROUP BY 1`, 1, add, a, q.ts(from), q.ts(to))
 	if err != nil {
 		return err
 	}
 	return q.eachDayCount(ctx, `/* Analytics.verifiedParticipants */ SELECT `+q.d.dayOf("p.verified_at")+`, count(*)
 		FROM participants p JOIN referrals r ON r.referee_id = p.id
-		WHERE p.verified_at >= $1 AND p.verified_at < $2 AND p.user_id IS NULL GROUP BY 1`, add, a, q.ts(from), q.ts(to))
+		WHERE p.verified_at >= $1 AND p.verified_at < $2 AND p.user_id IS NULL GROUP BY 1`, 1, add, a, q.ts(from), q.ts(to))
 }
 
 // countConverted counts referees whose first purchase event was recorded
@@ -148,32 +147,23 @@ func (q *Queries) countConverted(ctx context.Context, a *analyticsDays, from, to
 		WHERE e.name = 'purchase' AND e.created_at >= $1 AND e.created_at < $2
 		AND NOT EXISTS (SELECT 1 FROM events f WHERE f.participant_id = e.participant_id AND f.name = 'purchase' AND f.created_at < $1)
 		GROUP BY e.participant_id) firsts GROUP BY day`,
-		func(d *AnalyticsDay, n []int64) { d.Converted = n[0] }, a, q.ts(from), q.ts(to))
+		1, func(d *AnalyticsDay, n []int64) { d.Converted = n[0] }, a, q.ts(from), q.ts(to))
 }
 
-// eachDayCount runs a query whose rows are a day and counts, and hands
-// each row's counts to set.
-func (q *Queries) eachDayCount(ctx context.Context, query string, set func(*AnalyticsDay, []int64), a *analyticsDays, args ...any) error {
-	rows, err := q.query(ctx, query, args...)
-	if err != nil {
-		return fmt.Errorf("analytics: %w", err)
-	}
-	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
+// eachDayCount runs a query whose rows are a day and width counts, and
+// hands each row's counts to set.
+func (q *Queries) eachDayCount(ctx context.Context, query string, width int, set func(*AnalyticsDay, []int64), a *analyticsDays, args ...any) error {
+	return queryEach(ctx, q, "analytics", query, func(r rowScanner) error {
 		var day string
-		n := make([]int64, len(cols)-1)
+		n := make([]int64, width)
 		dest := []any{&day}
 		for i := range n {
 			dest = append(dest, &n[i])
 		}
-		if err := rows.Scan(dest...); err != nil {
-			return fmt.Errorf("analytics: %w", err)
+		if err := r.Scan(dest...); err != nil {
+			return err
 		}
 		set(a.day(day), n)
-	}
-	return rows.Err()
+		return nil
+	}, args...)
 }

@@ -25,103 +25,62 @@ type AnalyticsRefreshed struct {
 // AnalyticsDays returns the daily rollups of the days from first to last
 // (YYYY-MM-DD, both included) that have been rolled up, in order.
 func (q *Queries) AnalyticsDays(ctx context.Context, first, last string) ([]AnalyticsDay, error) {
-	rows, err := q.query(ctx, `/* AnalyticsDays */ SELECT day, clicks, unique_clicks, organic_signups, referred_signups,
-		verified, converted FROM analytics_days WHERE day >= $1 AND day <= $2 ORDER BY day`, first, last)
-	if err != nil {
-		return nil, fmt.Errorf("analytics days: %w", err)
-	}
-	defer rows.Close()
-	var out []AnalyticsDay
-	for rows.Next() {
+	return queryList(ctx, q, "analytics days", `/* AnalyticsDays */ SELECT day, clicks, unique_clicks, organic_signups, referred_signups,
+		verified, converted FROM analytics_days WHERE day >= $1 AND day <= $2 ORDER BY day`, func(r rowScanner) (AnalyticsDay, error) {
 		var d AnalyticsDay
-		if err := rows.Scan(&d.Day, &d.Clicks, &d.UniqueClicks, &d.OrganicSignups, &d.ReferredSignups, &d.Verified, &d.Converted); err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+		err := r.Scan(&d.Day, &d.Clicks, &d.UniqueClicks, &d.OrganicSignups, &d.ReferredSignups, &d.Verified, &d.Converted)
+		return d, err
+	}, first, last)
 }
 
 // AnalyticsMonths returns signups per month over every rolled-up day, in
 // order.
 func (q *Queries) AnalyticsMonths(ctx context.Context) ([]AnalyticsMonth, error) {
-	rows, err := q.query(ctx, `/* AnalyticsMonths */ SELECT substr(day, 1, 7), SUM(organic_signups), SUM(referred_signups)
-		FROM analytics_days GROUP BY 1 ORDER BY 1`)
-	if err != nil {
-		return nil, fmt.Errorf("analytics months: %w", err)
-	}
-	defer rows.Close()
-	var out []AnalyticsMonth
-	for rows.Next() {
+	return queryList(ctx, q, "analytics months", `/* AnalyticsMonths */ SELECT substr(day, 1, 7), SUM(organic_signups), SUM(referred_signups)
+		FROM analytics_days GROUP BY 1 ORDER BY 1`, func(r rowScanner) (AnalyticsMonth, error) {
 		var m AnalyticsMonth
-		if err := rows.Scan(&m.Month, &m.OrganicSignups, &m.ReferredSignups); err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+		err := r.Scan(&m.Month, &m.OrganicSignups, &m.ReferredSignups)
+		return m, err
+	})
 }
 
 // AnalyticsRewards sums the rewards issued from first to last (days, both
 // included) per kind and currency.
 func (q *Queries) AnalyticsRewards(ctx context.Context, first, last string) ([]RewardTotal, error) {
-	rows, err := q.query(ctx, `/* AnalyticsRewards */ SELECT kind, currency, SUM(rewards), SUM(amount) FROM analytics_rewards
-		WHERE day >= $1 AND day <= $2 GROUP BY kind, currency ORDER BY kind, currency`, first, last)
-	if err != nil {
-		return nil, fmt.Errorf("analytics rewards: %w", err)
-	}
-	defer rows.Close()
-	var out []RewardTotal
-	for rows.Next() {
-		var r RewardTotal
-		if err := rows.Scan(&r.Kind, &r.Currency, &r.Rewards, &r.Amount); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return queryList(ctx, q, "analytics rewards", `/* AnalyticsRewards */ SELECT kind, currency, SUM(rewards), SUM(amount) FROM analytics_rewards
+		WHERE day >= $1 AND day <= $2 GROUP BY kind, currency ORDER BY kind, currency`, func(r rowScanner) (RewardTotal, error) {
+		var t RewardTotal
+		err := r.Scan(&t.Kind, &t.Currency, &t.Rewards, &t.Amount)
+		return t, err
+	}, first, last)
 }
 
 // AnalyticsCycles sums the viral cycle buckets of referrers whose first
 // referred signup fell from first to last (days, both included), by
 // bucket in order.
 func (q *Queries) AnalyticsCycles(ctx context.Context, first, last string) ([]CycleBucket, error) {
-	rows, err := q.query(ctx, `/* AnalyticsCycles */ SELECT bucket, SUM(referrers), SUM(seconds) FROM analytics_cycles
-		WHERE day >= $1 AND day <= $2 GROUP BY bucket ORDER BY bucket`, first, last)
-	if err != nil {
-		return nil, fmt.Errorf("analytics cycles: %w", err)
-	}
-	defer rows.Close()
-	var out []CycleBucket
-	for rows.Next() {
+	return queryList(ctx, q, "analytics cycles", `/* AnalyticsCycles */ SELECT bucket, SUM(referrers), SUM(seconds) FROM analytics_cycles
+		WHERE day >= $1 AND day <= $2 GROUP BY bucket ORDER BY bucket`, func(r rowScanner) (CycleBucket, error) {
 		var c CycleBucket
-		if err := rows.Scan(&c.Bucket, &c.Referrers, &c.Seconds); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+		err := r.Scan(&c.Bucket, &c.Referrers, &c.Seconds)
+		return c, err
+	}, first, last)
 }
 
 // AnalyticsCohorts returns every cohort, by month then organic before
 // referred, with its purchase values.
 func (q *Queries) AnalyticsCohorts(ctx context.Context) ([]Cohort, error) {
-	rows, err := q.query(ctx, `/* AnalyticsCohorts */ SELECT c.month, c.referred, c.members, c.eligible, c.retained, c.purchasers,
+	var out []Cohort
+	err := queryEach(ctx, q, "analytics cohorts", `/* AnalyticsCohorts */ SELECT c.month, c.referred, c.members, c.eligible, c.retained, c.purchasers,
 		COALESCE(v.currency, ''), COALESCE(v.amount, 0) FROM analytics_cohorts c
 		LEFT JOIN analytics_cohort_values v ON v.month = c.month AND v.referred = c.referred
-		ORDER BY c.month, c.referred, v.currency`)
-	if err != nil {
-		return nil, fmt.Errorf("analytics cohorts: %w", err)
-	}
-	defer rows.Close()
-	var out []Cohort
-	for rows.Next() {
+		ORDER BY c.month, c.referred, v.currency`, func(r rowScanner) error {
 		var (
 			c Cohort
 			v CohortValue
 		)
-		if err := rows.Scan(&c.Month, &c.Referred, &c.Members, &c.Eligible, &c.Retained, &c.Purchasers, &v.Currency, &v.Amount); err != nil {
-			return nil, err
+		if err := r.Scan(&c.Month, &c.Referred, &c.Members, &c.Eligible, &c.Retained, &c.Purchasers, &v.Currency, &v.Amount); err != nil {
+			return err
 		}
 		if n := len(out); n == 0 || out[n-1].Month != c.Month || out[n-1].Referred != c.Referred {
 			out = append(out, c)
@@ -130,26 +89,25 @@ func (q *Queries) AnalyticsCohorts(ctx context.Context) ([]Cohort, error) {
 			last := &out[len(out)-1]
 			last.Values = append(last.Values, v)
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // AnalyticsRefreshedAt says when the daily rollups and the cohorts were
 // last refreshed.
 func (q *Queries) AnalyticsRefreshedAt(ctx context.Context) (AnalyticsRefreshed, error) {
 	var r AnalyticsRefreshed
-	rows, err := q.query(ctx, `/* AnalyticsRefreshedAt */ SELECT name, refreshed_at FROM analytics_state`)
-	if err != nil {
-		return r, fmt.Errorf("analytics state: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	err := queryEach(ctx, q, "analytics state", `/* AnalyticsRefreshedAt */ SELECT name, refreshed_at FROM analytics_state`, func(row rowScanner) error {
 		var (
 			name string
 			at   time.Time
 		)
-		if err := rows.Scan(&name, &at); err != nil {
-			return r, err
+		if err := row.Scan(&name, &at); err != nil {
+			return err
 		}
 		switch name {
 		case "days":
@@ -157,8 +115,9 @@ func (q *Queries) AnalyticsRefreshedAt(ctx context.Context) (AnalyticsRefreshed,
 		case "cohorts":
 			r.Cohorts = at
 		}
-	}
-	return r, rows.Err()
+		return nil
+	})
+	return r, err
 }
 
 // AnalyticsCoverage returns the first and last rolled-up days and how

@@ -29,43 +29,33 @@ func (c CycleBucket) Mean() time.Duration {
 // countRewards sums rewards issued per day, kind and currency: earned
 // ledger entries credited that day and not cancelled.
 func (q *Queries) countRewards(ctx context.Context, a *analyticsDays, from, to time.Time) error {
-	rows, err := q.query(ctx, `/* Analytics.rewards */ SELECT `+q.d.dayOf("credited_at")+`, kind, currency, count(*), SUM(amount)
+	return queryEach(ctx, q, "analytics rewards", `/* Analytics.rewards */ SELECT `+q.d.dayOf("credited_at")+`, kind, currency, count(*), SUM(amount)
 		FROM rewards WHERE entry = 'reward' AND cancelled_at IS NULL AND credited_at >= $1 AND credited_at < $2
-		GROUP BY 1, 2, 3`, q.ts(from), q.ts(to))
-	if err != nil {
-		return fmt.Errorf("analytics rewards: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+		GROUP BY 1, 2, 3`, func(row rowScanner) error {
 		var r RewardTotal
-		if err := rows.Scan(&r.Day, &r.Kind, &r.Currency, &r.Rewards, &r.Amount); err != nil {
+		if err := row.Scan(&r.Day, &r.Kind, &r.Currency, &r.Rewards, &r.Amount); err != nil {
 			return err
 		}
 		a.rewards = append(a.rewards, r)
-	}
-	return rows.Err()
+		return nil
+	}, q.ts(from), q.ts(to))
 }
 
 // countCycles buckets the viral cycle time of every referrer whose first
 // referred signup fell in the range: from their own signup to it.
 func (q *Queries) countCycles(ctx context.Context, a *analyticsDays, from, to time.Time) error {
-	rows, err := q.query(ctx, `/* Analytics.cycles */ SELECT r.created_at, p.created_at FROM referrals r
-		JOIN participants p ON p.id = r.referrer_id
-		WHERE r.created_at >= $1 AND r.created_at < $2
-		AND NOT EXISTS (SELECT 1 FROM referrals e WHERE e.referrer_id = r.referrer_id
-			AND (e.created_at < r.created_at OR e.created_at = r.created_at AND e.id < r.id))`, q.ts(from), q.ts(to))
-	if err != nil {
-		return fmt.Errorf("analytics cycles: %w", err)
-	}
-	defer rows.Close()
 	type key struct {
 		day    string
 		bucket int
 	}
 	counts := map[key]*CycleBucket{}
-	for rows.Next() {
+	err := queryEach(ctx, q, "analytics cycles", `/* Analytics.cycles */ SELECT r.created_at, p.created_at FROM referrals r
+		JOIN participants p ON p.id = r.referrer_id
+		WHERE r.created_at >= $1 AND r.created_at < $2
+		AND NOT EXISTS (SELECT 1 FROM referrals e WHERE e.referrer_id = r.referrer_id
+			AND (e.created_at < r.created_at OR e.created_at = r.created_at AND e.id < r.id))`, func(r rowScanner) error {
 		var first, joined time.Time
-		if err := rows.Scan(&first, &joined); err != nil {
+		if err := r.Scan(&first, &joined); err != nil {
 			return err
 		}
 		k := key{first.UTC().Format(dayFormat), CycleBucketOf(first.Sub(joined))}
@@ -74,11 +64,12 @@ func (q *Queries) countCycles(ctx context.Context, a *analyticsDays, from, to ti
 		}
 		counts[k].Referrers++
 		counts[k].Seconds += int64(first.Sub(joined).Seconds())
-	}
+		return nil
+	}, q.ts(from), q.ts(to))
 	for _, c := range counts {
 		a.cycles = append(a.cycles, *c)
 	}
-	return rows.Err()
+	return err
 }
 
 // storeAnalyticsDays replaces the rollups of a's days with a's rows.

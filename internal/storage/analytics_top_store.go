@@ -28,26 +28,22 @@ func (db *DB) StoreTopReferrers(ctx context.Context, days int, toDay string, top
 // of days days ending on toDay; ok is false when none are stored for that
 // day (not refreshed since it began).
 func (q *Queries) StoredTopReferrers(ctx context.Context, days int, toDay string) (top []TopReferrer, ok bool, err error) {
-	rows, err := q.query(ctx, `/* StoredTopReferrers */ SELECT to_day, participant_id, name, code, referrals, verified, converted
-		FROM analytics_top WHERE days = $1 ORDER BY rank`, days)
-	if err != nil {
-		return nil, false, fmt.Errorf("stored top referrers: %w", err)
-	}
-	defer rows.Close()
 	ok = true
-	for rows.Next() {
+	err = queryEach(ctx, q, "stored top referrers", `/* StoredTopReferrers */ SELECT to_day, participant_id, name, code, referrals, verified, converted
+		FROM analytics_top WHERE days = $1 ORDER BY rank`, func(r rowScanner) error {
 		var (
 			t   TopReferrer
 			day string
 		)
-		if err := rows.Scan(&day, &t.ParticipantID, &t.Name, &t.Code, &t.Referrals, &t.Verified, &t.Converted); err != nil {
-			return nil, false, err
+		if err := r.Scan(&day, &t.ParticipantID, &t.Name, &t.Code, &t.Referrals, &t.Verified, &t.Converted); err != nil {
+			return err
 		}
 		ok = ok && day == toDay
 		top = append(top, t)
+		return nil
+	}, days)
+	if err != nil {
+		return nil, false, err
 	}
-	if len(top) == 0 {
-		ok = false
-	}
-	return top, ok, rows.Err()
+	return top, ok && len(top) > 0, nil
 }

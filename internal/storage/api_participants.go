@@ -121,24 +121,15 @@ type ReferralSummary struct {
 // ReferralsAfter lists up to limit of a participant's referrals with ids
 // above afterID, by id: a page that rows inserted meanwhile cannot shift.
 func (q *Queries) ReferralsAfter(ctx context.Context, referrerID, afterID int64, limit int) ([]ReferralSummary, error) {
-	rows, err := q.query(ctx, `/* ReferralsAfter */ SELECT r.id, r.referee_id, COALESCE(p.external_id, ''), COALESCE(r.click_id, ''),
+	return queryList(ctx, q, "referrals after", `/* ReferralsAfter */ SELECT r.id, r.referee_id, COALESCE(p.external_id, ''), COALESCE(r.click_id, ''),
 		r.created_at, r.review, r.risk_score
 		FROM referrals r JOIN participants p ON p.id = r.referee_id
-		WHERE r.referrer_id = $1 AND r.id > $2 ORDER BY r.id LIMIT $3`, referrerID, afterID, limit)
-	if err != nil {
-		return nil, fmt.Errorf("referrals after: %w", err)
-	}
-	defer rows.Close()
-	var out []ReferralSummary
-	for rows.Next() {
+		WHERE r.referrer_id = $1 AND r.id > $2 ORDER BY r.id LIMIT $3`, func(row rowScanner) (ReferralSummary, error) {
 		var r ReferralSummary
-		if err := rows.Scan(&r.ID, &r.RefereeID, &r.RefereeExternalID, &r.ClickID, &r.CreatedAt, &r.Review, &r.RiskScore); err != nil {
-			return nil, err
-		}
+		err := row.Scan(&r.ID, &r.RefereeID, &r.RefereeExternalID, &r.ClickID, &r.CreatedAt, &r.Review, &r.RiskScore)
 		r.CreatedAt = r.CreatedAt.UTC()
-		out = append(out, r)
-	}
-	return out, rows.Err()
+		return r, err
+	}, referrerID, afterID, limit)
 }
 
 // RewardsAfter lists up to limit of a participant's ledger entries with

@@ -37,24 +37,19 @@ func (q *Queries) insertClickChunk(ctx context.Context, clicks []referralhub.Cli
 	}
 	query := q.valuesSQL(`/* InsertClicks */ INSERT INTO clicks (id, participant_id, code, ip_hash, user_agent, referer, created_at, bot) VALUES `,
 		len(clicks), clickColumns, ` ON CONFLICT (id) DO NOTHING RETURNING participant_id, bot`)
-	rows, err := q.query(ctx, query, args...)
-	if err != nil {
-		return fmt.Errorf("insert %d clicks: %w", len(clicks), err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	return queryEach(ctx, q, fmt.Sprintf("insert %d clicks", len(clicks)), query, func(r rowScanner) error {
 		var (
 			id  int64
 			bot bool
 		)
-		if err := rows.Scan(&id, &bot); err != nil {
+		if err := r.Scan(&id, &bot); err != nil {
 			return err
 		}
 		if !bot {
 			stored[id]++
 		}
-	}
-	return rows.Err()
+		return nil
+	}, args...)
 }
 
 // InsertClicks stores a batch of clicks and their counts in one transaction.

@@ -57,44 +57,21 @@ func (q *Queries) SeenWith(ctx context.Context, ids []int64, kind string, hashes
 		args = append(args, id)
 		idList = q.d.appendParam(idList, len(args))
 	}
-	rows, err := q.query(ctx, `/* SeenWith */ SELECT DISTINCT participant_id FROM sightings
-		WHERE kind = $1 AND last_seen_at >= $2 AND value_hash IN (`+hashList+`) AND participant_id IN (`+string(idList)+`)`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("seen with: %w", err)
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return queryList(ctx, q, "seen with", `/* SeenWith */ SELECT DISTINCT participant_id FROM sightings
+		WHERE kind = $1 AND last_seen_at >= $2 AND value_hash IN (`+hashList+`) AND participant_id IN (`+string(idList)+`)`, scanValue[int64], args...)
 }
 
 // Linked lists other participants seen with the same device or IP hashes
 // as a participant, for the review page.
 func (q *Queries) Linked(ctx context.Context, participantID int64, limit int) ([]LinkedAccount, error) {
-	rows, err := q.query(ctx, `/* Linked */ SELECT DISTINCT o.participant_id, `+displayName("u", "p")+`, o.kind
+	return queryList(ctx, q, "linked accounts", `/* Linked */ SELECT DISTINCT o.participant_id, `+displayName("u", "p")+`, o.kind
 		FROM sightings s JOIN sightings o ON o.kind = s.kind AND o.value_hash = s.value_hash AND o.participant_id <> s.participant_id
 		JOIN participants p ON p.id = o.participant_id LEFT JOIN users u ON u.id = p.user_id
-		WHERE s.participant_id = $1 ORDER BY o.participant_id LIMIT $2`,
-		participantID, limit)
-	if err != nil {
-		return nil, fmt.Errorf("linked accounts: %w", err)
-	}
-	defer rows.Close()
-	var out []LinkedAccount
-	for rows.Next() {
+		WHERE s.participant_id = $1 ORDER BY o.participant_id LIMIT $2`, func(r rowScanner) (LinkedAccount, error) {
 		var l LinkedAccount
-		if err := rows.Scan(&l.ParticipantID, &l.Username, &l.Kind); err != nil {
-			return nil, err
-		}
-		out = append(out, l)
-	}
-	return out, rows.Err()
+		err := r.Scan(&l.ParticipantID, &l.Username, &l.Kind)
+		return l, err
+	}, participantID, limit)
 }
 
 // LinkedAccount is a participant sharing a device or IP with another.
@@ -228,23 +205,14 @@ func (q *Queries) AppendAudit(ctx context.Context, e referralhub.AuditEntry) err
 // AuditLog lists audit entries newest first, optionally only actions
 // starting with prefix.
 func (q *Queries) AuditLog(ctx context.Context, prefix string, limit, offset int) ([]referralhub.AuditEntry, error) {
-	rows, err := q.query(ctx, `/* AuditLog */ SELECT id, COALESCE(actor_id, 0), actor, action, subject, detail, created_at
+	return queryList(ctx, q, "audit log", `/* AuditLog */ SELECT id, COALESCE(actor_id, 0), actor, action, subject, detail, created_at
 		FROM audit_log WHERE $1 = '' OR substr(action, 1, length($2)) = $2 ORDER BY id DESC LIMIT $3 OFFSET $4`,
-		prefix, prefix, limit, offset)
-	if err != nil {
-		return nil, fmt.Errorf("audit log: %w", err)
-	}
-	defer rows.Close()
-	var out []referralhub.AuditEntry
-	for rows.Next() {
-		var e referralhub.AuditEntry
-		if err := rows.Scan(&e.ID, &e.ActorID, &e.Actor, &e.Action, &e.Subject, &e.Detail, &e.CreatedAt); err != nil {
-			return nil, err
-		}
-		e.CreatedAt = e.CreatedAt.UTC()
-		out = append(out, e)
-	}
-	return out, rows.Err()
+		func(r rowScanner) (referralhub.AuditEntry, error) {
+			var e referralhub.AuditEntry
+			err := r.Scan(&e.ID, &e.ActorID, &e.Actor, &e.Action, &e.Subject, &e.Detail, &e.CreatedAt)
+			e.CreatedAt = e.CreatedAt.UTC()
+			return e, err
+		}, prefix, prefix, limit, offset)
 }
 
 // ReviewItem is a referral as the review queue shows it.
@@ -342,23 +310,14 @@ type ReplayableReferral struct {
 
 // ReplayableReferrals lists up to limit referrals, oldest first.
 func (q *Queries) ReplayableReferrals(ctx context.Context, limit int) ([]ReplayableReferral, error) {
-	rows, err := q.query(ctx, `/* ReplayableReferrals */ SELECT r.referrer_id, COALESCE(u.email, ''), r.created_at
+	return queryList(ctx, q, "replayable referrals", `/* ReplayableReferrals */ SELECT r.referrer_id, COALESCE(u.email, ''), r.created_at
 		FROM referrals r JOIN participants p ON p.id = r.referee_id LEFT JOIN users u ON u.id = p.user_id
-		ORDER BY r.created_at, r.id LIMIT $1`, limit)
-	if err != nil {
-		return nil, fmt.Errorf("replayable referrals: %w", err)
-	}
-	defer rows.Close()
-	var out []ReplayableReferral
-	for rows.Next() {
+		ORDER BY r.created_at, r.id LIMIT $1`, func(row rowScanner) (ReplayableReferral, error) {
 		var r ReplayableReferral
-		if err := rows.Scan(&r.ReferrerID, &r.RefereeEmail, &r.CreatedAt); err != nil {
-			return nil, err
-		}
+		err := row.Scan(&r.ReferrerID, &r.RefereeEmail, &r.CreatedAt)
 		r.CreatedAt = r.CreatedAt.UTC()
-		out = append(out, r)
-	}
-	return out, rows.Err()
+		return r, err
+	}, limit)
 }
 
 // ReferralsSharingCustomer lists the referrals between a participant and
@@ -367,28 +326,19 @@ func (q *Queries) ReferralsSharingCustomer(ctx context.Context, participantID in
 	if customerID == "" {
 		return nil, nil
 	}
-	rows, err := q.query(ctx, `/* ReferralsSharingCustomer */ SELECT r.id, r.risk_score, r.risk_signals, r.review
+	return queryList(ctx, q, "referrals sharing a customer", `/* ReferralsSharingCustomer */ SELECT r.id, r.risk_score, r.risk_signals, r.review
 		FROM referrals r JOIN participants o ON o.id = CASE WHEN r.referrer_id = $1 THEN r.referee_id ELSE r.referrer_id END
-		WHERE (r.referrer_id = $1 OR r.referee_id = $1) AND o.stripe_customer_id = $2`, participantID, customerID)
-	if err != nil {
-		return nil, fmt.Errorf("referrals sharing a customer: %w", err)
-	}
-	defer rows.Close()
-	var out []referralhub.Referral
-	for rows.Next() {
+		WHERE (r.referrer_id = $1 OR r.referee_id = $1) AND o.stripe_customer_id = $2`, func(row rowScanner) (referralhub.Referral, error) {
 		var (
 			r       referralhub.Referral
 			signals string
 		)
-		if err := rows.Scan(&r.ID, &r.RiskScore, &signals, &r.Review); err != nil {
-			return nil, err
+		err := row.Scan(&r.ID, &r.RiskScore, &signals, &r.Review)
+		if err == nil {
+			r.Signals, err = decodeSignals(signals)
 		}
-		if r.Signals, err = decodeSignals(signals); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+		return r, err
+	}, participantID, customerID)
 }
 
 // Rescore stores a referral's new score, signals and review state.

@@ -86,22 +86,13 @@ func (q *Queries) AwardBadge(ctx context.Context, participantID int64, b referra
 
 // Badges returns the badges a participant earned, in the order earned.
 func (q *Queries) Badges(ctx context.Context, participantID int64) ([]referralhub.EarnedBadge, error) {
-	rows, err := q.query(ctx, `/* Badges */ SELECT name, threshold, earned_at FROM participant_badges
-		WHERE participant_id = $1 ORDER BY threshold`, participantID)
-	if err != nil {
-		return nil, fmt.Errorf("badges: %w", err)
-	}
-	defer rows.Close()
-	var out []referralhub.EarnedBadge
-	for rows.Next() {
+	return queryList(ctx, q, "badges", `/* Badges */ SELECT name, threshold, earned_at FROM participant_badges
+		WHERE participant_id = $1 ORDER BY threshold`, func(r rowScanner) (referralhub.EarnedBadge, error) {
 		var b referralhub.EarnedBadge
-		if err := rows.Scan(&b.Name, &b.Threshold, &b.EarnedAt); err != nil {
-			return nil, fmt.Errorf("badges: %w", err)
-		}
+		err := r.Scan(&b.Name, &b.Threshold, &b.EarnedAt)
 		b.EarnedAt = b.EarnedAt.UTC()
-		out = append(out, b)
-	}
-	return out, rows.Err()
+		return b, err
+	}, participantID)
 }
 
 // QualifiedCount is how many qualified referrals a participant has.

@@ -130,28 +130,21 @@ func (q *Queries) RetryFailedJob(ctx context.Context, id int64, now time.Time) (
 
 // Jobs lists jobs in state, newest first; "" lists every state.
 func (q *Queries) Jobs(ctx context.Context, state string, limit int) ([]Job, error) {
-	rows, err := q.query(ctx, `/* Jobs */ SELECT id, kind, payload, state, COALESCE(dedupe_key, ''), attempts, max_attempts,
+	return queryList(ctx, q, "list jobs", `/* Jobs */ SELECT id, kind, payload, state, COALESCE(dedupe_key, ''), attempts, max_attempts,
 		run_at, last_error, created_at, finished_at
-		FROM jobs WHERE $1 = '' OR state = $1 ORDER BY id DESC LIMIT $2`, state, limit)
-	if err != nil {
-		return nil, fmt.Errorf("list jobs: %w", err)
-	}
-	defer rows.Close()
-	var out []Job
-	for rows.Next() {
-		var (
-			j        Job
-			payload  string
-			finished sql.NullTime
-		)
-		if err := rows.Scan(&j.ID, &j.Kind, &payload, &j.State, &j.DedupeKey, &j.Attempts, &j.MaxAttempts,
-			&j.RunAt, &j.LastError, &j.CreatedAt, &finished); err != nil {
-			return nil, err
-		}
-		j.Payload, j.FinishedAt = []byte(payload), finished.Time
-		out = append(out, j)
-	}
-	return out, rows.Err()
+		FROM jobs WHERE $1 = '' OR state = $1 ORDER BY id DESC LIMIT $2`, scanJob, state, limit)
+}
+
+func scanJob(r rowScanner) (Job, error) {
+	var (
+		j        Job
+		payload  string
+		finished sql.NullTime
+	)
+	err := r.Scan(&j.ID, &j.Kind, &payload, &j.State, &j.DedupeKey, &j.Attempts, &j.MaxAttempts,
+		&j.RunAt, &j.LastError, &j.CreatedAt, &finished)
+	j.Payload, j.FinishedAt = []byte(payload), finished.Time
+	return j, err
 }
 
 // EarlierJobRunning reports whether a job of kind queued before id (with
@@ -170,28 +163,6 @@ func (q *Queries) EarlierJobRunning(ctx context.Context, kind string, id int64, 
 // JobCounts counts jobs by state.
 func (q *Queries) JobCounts(ctx context.Context) (map[string]int64, error) {
 	return q.countsBy(ctx, "count jobs", `/* JobCounts */ SELECT state, count(*) FROM jobs GROUP BY state`)
-}
-
-// countsBy runs a query answering (key, count) rows and returns them as a
-// map; what names the query in errors.
-func (q *Queries) countsBy(ctx context.Context, what, query string, args ...any) (map[string]int64, error) {
-	rows, err := q.query(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
-	}
-	defer rows.Close()
-	out := map[string]int64{}
-	for rows.Next() {
-		var (
-			key string
-			n   int64
-		)
-		if err := rows.Scan(&key, &n); err != nil {
-			return nil, err
-		}
-		out[key] = n
-	}
-	return out, rows.Err()
 }
 
 // DeleteDoneJobs removes jobs finished before cutoff, keeping failed ones.

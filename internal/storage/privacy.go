@@ -19,22 +19,13 @@ type RewardReason struct {
 // entries whose reasons may name them ("bob signed up", "You signed up
 // through bob's link").
 func (q *Queries) ReasonsAbout(ctx context.Context, participantID int64) ([]RewardReason, error) {
-	rows, err := q.query(ctx, `/* ReasonsAbout */ SELECT w.id, w.reason FROM rewards w
+	return queryList(ctx, q, "reasons about", `/* ReasonsAbout */ SELECT w.id, w.reason FROM rewards w
 		JOIN referrals r ON r.id = w.referral_id
-		WHERE (r.referee_id = $1 OR r.referrer_id = $1) AND w.participant_id <> $1 ORDER BY w.id`, participantID)
-	if err != nil {
-		return nil, fmt.Errorf("reasons about: %w", err)
-	}
-	defer rows.Close()
-	var out []RewardReason
-	for rows.Next() {
+		WHERE (r.referee_id = $1 OR r.referrer_id = $1) AND w.participant_id <> $1 ORDER BY w.id`, func(row rowScanner) (RewardReason, error) {
 		var r RewardReason
-		if err := rows.Scan(&r.ID, &r.Reason); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+		err := row.Scan(&r.ID, &r.Reason)
+		return r, err
+	}, participantID)
 }
 
 // SetRewardReason rewrites a ledger entry's reason: the one change the

@@ -61,21 +61,12 @@ func (q *Queries) ReduceClick(ctx context.Context, id string) error {
 // participant_id, created_at; locked on PostgreSQL, so that two instances
 // never count one click twice) into click_daily and deletes them.
 func (q *Queries) reduceClicksWhere(ctx context.Context, selectSQL string, args ...any) (int, error) {
-	rows, err := q.query(ctx, selectSQL, args...)
-	if err != nil {
-		return 0, fmt.Errorf("select clicks to reduce: %w", err)
-	}
-	var clicks []clickRow
-	for rows.Next() {
+	clicks, err := queryList(ctx, q, "select clicks to reduce", selectSQL, func(r rowScanner) (clickRow, error) {
 		var c clickRow
-		if err := rows.Scan(&c.id, &c.participantID, &c.createdAt, &c.bot); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		clicks = append(clicks, c)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil || len(clicks) == 0 {
+		err := r.Scan(&c.id, &c.participantID, &c.createdAt, &c.bot)
+		return c, err
+	}, args...)
+	if err != nil || len(clicks) == 0 {
 		return 0, err
 	}
 	if err := q.addClickDays(ctx, clicks); err != nil {
@@ -154,20 +145,15 @@ func (q *Queries) deleteClicks(ctx context.Context, clicks []clickRow) error {
 // raw clicks; it serves the rare data export.
 func (q *Queries) ClickDays(ctx context.Context, participantID int64) ([]ClickDay, error) {
 	counts := map[string]int64{}
-	rows, err := q.query(ctx, `/* ClickDays */ SELECT day, clicks FROM click_daily WHERE participant_id = $1`, participantID)
-	if err != nil {
-		return nil, fmt.Errorf("click days: %w", err)
-	}
-	for rows.Next() {
+	err := queryEach(ctx, q, "click days", `/* ClickDays */ SELECT day, clicks FROM click_daily WHERE participant_id = $1`, func(r rowScanner) error {
 		var d ClickDay
-		if err := rows.Scan(&d.Day, &d.Clicks); err != nil {
-			rows.Close()
-			return nil, err
+		if err := r.Scan(&d.Day, &d.Clicks); err != nil {
+			return err
 		}
 		counts[d.Day] += d.Clicks
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return nil
+	}, participantID)
+	if err != nil {
 		return nil, err
 	}
 	if err := q.countRawClickDays(ctx, participantID, counts); err != nil {
@@ -183,17 +169,12 @@ func (q *Queries) ClickDays(ctx context.Context, participantID int64) ([]ClickDa
 
 // countRawClickDays adds a participant's stored clicks to counts by day.
 func (q *Queries) countRawClickDays(ctx context.Context, participantID int64, counts map[string]int64) error {
-	rows, err := q.query(ctx, `/* ClickDays.raw */ SELECT created_at FROM clicks WHERE participant_id = $1 AND NOT bot`, participantID)
-	if err != nil {
-		return fmt.Errorf("raw click days: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	return queryEach(ctx, q, "raw click days", `/* ClickDays.raw */ SELECT created_at FROM clicks WHERE participant_id = $1 AND NOT bot`, func(r rowScanner) error {
 		var t time.Time
-		if err := rows.Scan(&t); err != nil {
+		if err := r.Scan(&t); err != nil {
 			return err
 		}
 		counts[t.UTC().Format(dayFormat)]++
-	}
-	return rows.Err()
+		return nil
+	}, participantID)
 }

@@ -56,23 +56,17 @@ func (q *Queries) textColumns(ctx context.Context) ([][2]string, error) {
 	if !ok {
 		return nil, fmt.Errorf("%s: no catalog query", q.d.name())
 	}
-	rows, err := q.query(ctx, cat.textColumnsSQL())
-	if err != nil {
-		return nil, fmt.Errorf("list text columns: %w", err)
-	}
-	defer rows.Close()
-	var out [][2]string
-	for rows.Next() {
+	out, err := queryList(ctx, q, "list text columns", cat.textColumnsSQL(), func(r rowScanner) ([2]string, error) {
 		var table, column string
-		if err := rows.Scan(&table, &column); err != nil {
-			return nil, err
+		if err := r.Scan(&table, &column); err != nil {
+			return [2]string{}, err
 		}
 		if !identifier.MatchString(table) || !identifier.MatchString(column) {
-			return nil, fmt.Errorf("cannot search %q.%q: unexpected name", table, column)
+			return [2]string{}, fmt.Errorf("cannot search %q.%q: unexpected name", table, column)
 		}
-		out = append(out, [2]string{table, column})
-	}
-	if err := rows.Err(); err != nil {
+		return [2]string{table, column}, nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	if len(out) == 0 {

@@ -42,28 +42,23 @@ func (q *Queries) CurrentProgram(ctx context.Context) (referralhub.ProgramVersio
 
 // ProgramVersions lists the program's versions, newest first.
 func (q *Queries) ProgramVersions(ctx context.Context, limit int) ([]referralhub.ProgramVersion, error) {
-	rows, err := q.query(ctx, `/* ProgramVersions */ SELECT v.id, v.program, COALESCE(u.username, ''), v.summary, v.created_at
-		FROM program_versions v LEFT JOIN users u ON u.id = v.changed_by ORDER BY v.id DESC LIMIT $1`, limit)
-	if err != nil {
-		return nil, fmt.Errorf("program versions: %w", err)
+	return queryList(ctx, q, "program versions", `/* ProgramVersions */ SELECT v.id, v.program, COALESCE(u.username, ''), v.summary, v.created_at
+		FROM program_versions v LEFT JOIN users u ON u.id = v.changed_by ORDER BY v.id DESC LIMIT $1`, scanProgramVersion, limit)
+}
+
+func scanProgramVersion(r rowScanner) (referralhub.ProgramVersion, error) {
+	var (
+		v   referralhub.ProgramVersion
+		doc string
+	)
+	if err := r.Scan(&v.ID, &doc, &v.ChangedBy, &v.Summary, &v.ChangedAt); err != nil {
+		return v, err
 	}
-	defer rows.Close()
-	var out []referralhub.ProgramVersion
-	for rows.Next() {
-		var (
-			v   referralhub.ProgramVersion
-			doc string
-		)
-		if err := rows.Scan(&v.ID, &doc, &v.ChangedBy, &v.Summary, &v.ChangedAt); err != nil {
-			return nil, err
-		}
-		if err := json.Unmarshal([]byte(doc), &v.Program); err != nil {
-			return nil, fmt.Errorf("decode program version %d: %w", v.ID, err)
-		}
-		v.ChangedAt = v.ChangedAt.UTC()
-		out = append(out, v)
+	if err := json.Unmarshal([]byte(doc), &v.Program); err != nil {
+		return v, fmt.Errorf("decode program version %d: %w", v.ID, err)
 	}
-	return out, rows.Err()
+	v.ChangedAt = v.ChangedAt.UTC()
+	return v, nil
 }
 
 // EmailToken is a single-use link token's record.

@@ -67,24 +67,14 @@ func (q *Queries) ActiveReferrals(ctx context.Context, referrerID int64, since t
 
 // ReferredUsers lists the people a participant referred, newest first.
 func (q *Queries) ReferredUsers(ctx context.Context, referrerID int64, limit, offset int) ([]referralhub.ReferredUser, error) {
-	rows, err := q.query(ctx, `/* ReferredUsers */ SELECT COALESCE(u.username, ''), r.created_at
+	return queryList(ctx, q, "referred users", `/* ReferredUsers */ SELECT COALESCE(u.username, ''), r.created_at
 		FROM referrals r JOIN participants p ON p.id = r.referee_id LEFT JOIN users u ON u.id = p.user_id
-		WHERE r.referrer_id = $1 ORDER BY r.created_at DESC, r.id DESC LIMIT $2 OFFSET $3`,
-		referrerID, limit, offset)
-	if err != nil {
-		return nil, fmt.Errorf("referred users: %w", err)
-	}
-	defer rows.Close()
-	var out []referralhub.ReferredUser
-	for rows.Next() {
+		WHERE r.referrer_id = $1 ORDER BY r.created_at DESC, r.id DESC LIMIT $2 OFFSET $3`, func(r rowScanner) (referralhub.ReferredUser, error) {
 		var ru referralhub.ReferredUser
-		if err := rows.Scan(&ru.Username, &ru.JoinedAt); err != nil {
-			return nil, err
-		}
+		err := r.Scan(&ru.Username, &ru.JoinedAt)
 		ru.JoinedAt = ru.JoinedAt.UTC()
-		out = append(out, ru)
-	}
-	return out, rows.Err()
+		return ru, err
+	}, referrerID, limit, offset)
 }
 
 // ReferralParties is a referral with the names, plan and state that

@@ -293,18 +293,9 @@ func (q *Queries) RebuildBalances(ctx context.Context) error {
 }
 
 func (q *Queries) balances(ctx context.Context, query string, args ...any) ([]referralhub.Balance, error) {
-	rows, err := q.query(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("balances: %w", err)
-	}
-	defer rows.Close()
-	var out []referralhub.Balance
-	for rows.Next() {
+	return queryList(ctx, q, "balances", query, func(r rowScanner) (referralhub.Balance, error) {
 		var b referralhub.Balance
-		if err := rows.Scan(&b.Kind, &b.Currency, &b.Available, &b.Pending); err != nil {
-			return nil, err
-		}
-		out = append(out, b)
-	}
-	return out, rows.Err()
+		err := r.Scan(&b.Kind, &b.Currency, &b.Available, &b.Pending)
+		return b, err
+	}, args...)
 }

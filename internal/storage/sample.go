@@ -23,9 +23,5 @@ func sampleColumn[T any](ctx context.Context, q *Queries, column string, limit i
 		query += ` LIMIT $1`
 		args = append(args, limit)
 	}
-	return queryList(ctx, q, "sample participants", query, func(r rowScanner) (T, error) {
-		var v T
-		err := r.Scan(&v)
-		return v, err
-	}, args...)
+	return queryList(ctx, q, "sample participants", query, scanValue[T], args...)
 }

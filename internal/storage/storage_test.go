@@ -207,6 +207,35 @@ func TestReferralCountersAndList(t *testing.T) {
 	})
 }
 
+func TestSampleCodesAndIDs(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		want := map[string]int64{}
+		for _, name := range []string{"ann", "bob", "cat"} {
+			_, p := mustUser(t, db, name)
+			want[p.Code] = p.ID
+		}
+		codes, err := db.Read().SampleCodes(ctx, 0)
+		if err != nil || len(codes) != len(want) {
+			t.Fatalf("every code = %v, %v; want the %d codes", codes, err, len(want))
+		}
+		for _, c := range codes {
+			if _, ok := want[c]; !ok {
+				t.Fatalf("sampled code %q is nobody's", c)
+			}
+		}
+		ids, err := db.Read().SampleParticipantIDs(ctx, 2)
+		if err != nil || len(ids) != 2 || ids[0] == ids[1] {
+			t.Fatalf("two ids = %v, %v; want two different participants", ids, err)
+		}
+		for _, id := range ids {
+			if id != want["cann"] && id != want["cbob"] && id != want["ccat"] {
+				t.Fatalf("sampled id %d is no participant's", id)
+			}
+		}
+	})
+}
+
 func TestSQLiteFileIsPrivate(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "sub", "x.db")
 	db, err := storage.Open(context.Background(), "sqlite:"+path)

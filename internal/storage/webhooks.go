@@ -84,21 +84,8 @@ func (q *Queries) WebhookEndpoints(ctx context.Context) ([]WebhookEndpoint, erro
 // SubscribedWebhookEndpoints returns the ids of the enabled endpoints that
 // receive events of type typ. typ must not hold LIKE wildcards.
 func (q *Queries) SubscribedWebhookEndpoints(ctx context.Context, typ string) ([]int64, error) {
-	rows, err := q.query(ctx, `/* SubscribedWebhookEndpoints */ SELECT id FROM webhook_endpoints
-		WHERE enabled AND ' ' || events || ' ' LIKE $1 ORDER BY id`, "% "+typ+" %")
-	if err != nil {
-		return nil, fmt.Errorf("subscribed webhook endpoints: %w", err)
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return queryList(ctx, q, "subscribed webhook endpoints", `/* SubscribedWebhookEndpoints */ SELECT id FROM webhook_endpoints
+		WHERE enabled AND ' ' || events || ' ' LIKE $1 ORDER BY id`, scanValue[int64], "% "+typ+" %")
 }
 
 // EnableWebhookEndpoint enables a disabled endpoint with a fresh count of

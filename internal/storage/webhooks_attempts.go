@@ -51,26 +51,19 @@ func (q *Queries) RecordWebhookAttempt(ctx context.Context, a WebhookAttempt, se
 // WebhookAttempts lists an endpoint's latest attempts, newest first, or a
 // single delivery's when deliveryID is not 0.
 func (q *Queries) WebhookAttempts(ctx context.Context, endpointID, deliveryID int64, limit int) ([]WebhookAttempt, error) {
-	rows, err := q.query(ctx, `/* WebhookAttempts */ SELECT a.id, a.delivery_id, a.endpoint_id, d.event_id, v.type, a.attempted_at,
+	return queryList(ctx, q, "list webhook attempts", `/* WebhookAttempts */ SELECT a.id, a.delivery_id, a.endpoint_id, d.event_id, v.type, a.attempted_at,
 		a.status_code, a.error, a.response, a.duration_ms, a.succeeded
 		FROM webhook_attempts a JOIN webhook_deliveries d ON d.id = a.delivery_id JOIN webhook_events v ON v.id = d.event_id
-		WHERE a.endpoint_id = $1 AND (a.delivery_id = $2 OR $2 = 0) ORDER BY a.id DESC LIMIT $3`, endpointID, deliveryID, limit)
-	if err != nil {
-		return nil, fmt.Errorf("list webhook attempts: %w", err)
-	}
-	defer rows.Close()
-	var out []WebhookAttempt
-	for rows.Next() {
-		var (
-			a  WebhookAttempt
-			ms int64
-		)
-		if err := rows.Scan(&a.ID, &a.DeliveryID, &a.EndpointID, &a.EventID, &a.EventType, &a.AttemptedAt,
-			&a.StatusCode, &a.Error, &a.Response, &ms, &a.Succeeded); err != nil {
-			return nil, err
-		}
-		a.AttemptedAt, a.Duration = a.AttemptedAt.UTC(), time.Duration(ms)*time.Millisecond
-		out = append(out, a)
-	}
-	return out, rows.Err()
+		WHERE a.endpoint_id = $1 AND (a.delivery_id = $2 OR $2 = 0) ORDER BY a.id DESC LIMIT $3`, scanWebhookAttempt, endpointID, deliveryID, limit)
+}
+
+func scanWebhookAttempt(r rowScanner) (WebhookAttempt, error) {
+	var (
+		a  WebhookAttempt
+		ms int64
+	)
+	err := r.Scan(&a.ID, &a.DeliveryID, &a.EndpointID, &a.EventID, &a.EventType, &a.AttemptedAt,
+		&a.StatusCode, &a.Error, &a.Response, &ms, &a.Succeeded)
+	a.AttemptedAt, a.Duration = a.AttemptedAt.UTC(), time.Duration(ms)*time.Millisecond
+	return a, err
 }

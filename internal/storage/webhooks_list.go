@@ -29,22 +29,11 @@ func (q *Queries) WebhookDeliveries(ctx context.Context, endpointID int64, state
 	if oldestFirst {
 		order = "ASC"
 	}
-	rows, err := q.query(ctx, `/* WebhookDeliveries */ SELECT `+webhookDeliveryColumns+`
+	return queryList(ctx, q, "list webhook deliveries", `/* WebhookDeliveries */ SELECT `+webhookDeliveryColumns+`
 		FROM webhook_deliveries d JOIN webhook_events v ON v.id = d.event_id
-		WHERE d.endpoint_id = $1 AND ($2 = '' OR d.state = $2) ORDER BY d.id `+order+` LIMIT $3`, endpointID, state, limit)
-	if err != nil {
-		return nil, fmt.Errorf("list webhook deliveries: %w", err)
-	}
-	defer rows.Close()
-	var out []WebhookDelivery
-	for rows.Next() {
-		d, err := scanWebhookDelivery(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+		WHERE d.endpoint_id = $1 AND ($2 = '' OR d.state = $2) ORDER BY d.id `+order+` LIMIT $3`, func(r rowScanner) (WebhookDelivery, error) {
+		return scanWebhookDelivery(r)
+	}, endpointID, state, limit)
 }
 
 // WebhookDeliveryCounts counts an endpoint's deliveries by state.
