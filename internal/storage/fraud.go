@@ -28,19 +28,6 @@ func (q *Queries) RecordSighting(ctx context.Context, participantID int64, kind,
 	return nil
 }
 
-// inList appends "$n, $n+1, ..." placeholders for values to args.
-func (q *Queries) inList(args []any, values []string) (string, []any) {
-	var b []byte
-	for i, v := range values {
-		if i > 0 {
-			b = append(b, ", "...)
-		}
-		args = append(args, v)
-		b = q.d.appendParam(b, len(args))
-	}
-	return string(b), args
-}
-
 // SeenWith lists the participants among ids that were seen with any of
 // hashes (of kind) since since.
 func (q *Queries) SeenWith(ctx context.Context, ids []int64, kind string, hashes []string, since time.Time) ([]int64, error) {
@@ -137,25 +124,6 @@ func (q *Queries) Ancestors(ctx context.Context, participantID int64, depth int)
 	return out, nil
 }
 
-// EmailsOf returns the email addresses of participants, by id: their
-// user's, or the one the API gave; ones without either are left out.
-func (q *Queries) EmailsOf(ctx context.Context, ids []int64) (map[int64]string, error) {
-	out := map[int64]string{}
-	for _, id := range ids {
-		var email string
-		err := q.queryRow(ctx, `/* EmailOf */ SELECT COALESCE(u.email, p.email, '') FROM participants p
-			LEFT JOIN users u ON u.id = p.user_id WHERE p.id = $1`, id).Scan(&email)
-		if errors.Is(err, sql.ErrNoRows) || err == nil && email == "" {
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("emails of: %w", err)
-		}
-		out[id] = email
-	}
-	return out, nil
-}
-
 // SetReview moves a referral from one of the review states in from to to,
 // recording who and why. It reports whether the referral moved.
 func (q *Queries) SetReview(ctx context.Context, referralID int64, from []string, to string, by int64, note string, now time.Time) (bool, error) {
@@ -178,17 +146,6 @@ func (q *Queries) PendingRewards(ctx context.Context, referralID, participantID 
 	}
 	return q.rewards(ctx, `/* PendingRewards */ SELECT `+rewardColumns+` FROM rewards
 		WHERE participant_id = $1 AND status = 'pending' ORDER BY id`+q.d.forUpdate(), participantID)
-}
-
-// BanParticipant marks a participant banned; their link stops working.
-func (q *Queries) BanParticipant(ctx context.Context, participantID int64, now time.Time) (bool, error) {
-	res, err := q.exec(ctx, `/* BanParticipant */ UPDATE participants SET banned_at = $2 WHERE id = $1 AND banned_at IS NULL`,
-		participantID, q.ts(now))
-	if err != nil {
-		return false, fmt.Errorf("ban participant: %w", err)
-	}
-	n, err := res.RowsAffected()
-	return n == 1, err
 }
 
 // AppendAudit adds a line to the audit log. There is no way to change or
@@ -268,39 +225,6 @@ func (q *Queries) ReviewItemByID(ctx context.Context, referralID int64) (ReviewI
 	return it, nil
 }
 
-// History summarises a participant for the review page.
-type History struct {
-	ParticipantID int64
-	Username      string
-	JoinedAt      time.Time
-	Verified      bool
-	Banned        bool
-	Referrals     int64
-	Clicks        int64
-	Rewards       int64 // ledger entries
-	Held          int64 // their referrals held or blocked
-}
-
-// HistoryOf summarises a participant, or ENOTFOUND.
-func (q *Queries) HistoryOf(ctx context.Context, participantID int64) (History, error) {
-	h := History{ParticipantID: participantID}
-	err := q.queryRow(ctx, `/* HistoryOf */ SELECT `+displayName("u", "p")+`, p.created_at,
-		(u.email_verified_at IS NOT NULL OR p.verified_at IS NOT NULL),
-		p.banned_at IS NOT NULL, p.referral_count, p.click_count,
-		(SELECT count(*) FROM rewards w WHERE w.participant_id = p.id),
-		(SELECT count(*) FROM referrals r WHERE r.referrer_id = p.id AND r.review IN ('held', 'blocked', 'rejected'))
-		FROM participants p LEFT JOIN users u ON u.id = p.user_id WHERE p.id = $1`, participantID).
-		Scan(&h.Username, &h.JoinedAt, &h.Verified, &h.Banned, &h.Referrals, &h.Clicks, &h.Rewards, &h.Held)
-	if errors.Is(err, sql.ErrNoRows) {
-		return h, referralhub.Errorf(referralhub.ENOTFOUND, "No such participant.")
-	}
-	if err != nil {
-		return h, fmt.Errorf("history: %w", err)
-	}
-	h.JoinedAt = h.JoinedAt.UTC()
-	return h, nil
-}
-
 // ReplayableReferral is a stored referral with what ReplayRisk needs.
 type ReplayableReferral struct {
 	ReferrerID   int64
@@ -365,19 +289,6 @@ func (q *Queries) LockReferral(ctx context.Context, id int64) error {
 		return fmt.Errorf("lock referral: %w", err)
 	}
 	return nil
-}
-
-// Banned reports whether a participant is banned.
-func (q *Queries) Banned(ctx context.Context, participantID int64) (bool, error) {
-	var banned bool
-	err := q.queryRow(ctx, `/* Banned */ SELECT banned_at IS NOT NULL FROM participants WHERE id = $1`, participantID).Scan(&banned)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("banned: %w", err)
-	}
-	return banned, nil
 }
 
 // ReferralRewards lists a referral's earned entries (not clawbacks),

@@ -1,9 +1,15 @@
+// participants: the counts kept beside the rows they count (click_count, referral_count, qualified_count).
+
 package storage
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
+
+	"github.com/referralhub/referralhub"
 )
 
 // counter names a participant column that counts rows of another table.
@@ -48,4 +54,27 @@ func (q *Queries) addCountChunk(ctx context.Context, c counter, ids []int64, cou
 		return fmt.Errorf("add %s: %w", c, err)
 	}
 	return nil
+}
+
+func (q *Queries) addQualified(ctx context.Context, participantID, delta int64) (int64, error) {
+	var n int64
+	err := q.queryRow(ctx, `/* addQualified */ UPDATE participants SET qualified_count = qualified_count + $2
+		WHERE id = $1 RETURNING qualified_count`, participantID, delta).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count qualified referral: %w", err)
+	}
+	return n, nil
+}
+
+// QualifiedCount is how many qualified referrals a participant has.
+func (q *Queries) QualifiedCount(ctx context.Context, participantID int64) (int64, error) {
+	var n int64
+	err := q.queryRow(ctx, `/* QualifiedCount */ SELECT qualified_count FROM participants WHERE id = $1`, participantID).Scan(&n)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, referralhub.Errorf(referralhub.ENOTFOUND, "no such participant")
+	}
+	if err != nil {
+		return 0, fmt.Errorf("qualified count: %w", err)
+	}
+	return n, nil
 }

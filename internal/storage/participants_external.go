@@ -1,3 +1,5 @@
+// participants that a host product creates through the API: external_id, email and name, and no user.
+
 package storage
 
 import (

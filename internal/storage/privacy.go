@@ -3,9 +3,6 @@ package storage
 import (
 	"context"
 	"fmt"
-	"time"
-
-	"github.com/referralhub/referralhub"
 )
 
 // RewardReason is a ledger entry's id and its reason in words.
@@ -57,40 +54,6 @@ func (q *Queries) RedactJobErrors(ctx context.Context, text string) error {
 		WHERE lower(last_error) LIKE $1 ESCAPE '\'`, SearchPattern(text))
 	if err != nil {
 		return fmt.Errorf("redact job errors: %w", err)
-	}
-	return nil
-}
-
-// AnonymiseParticipant turns a participant into an anonymous tombstone: no
-// user, the unusable code given (so their link answers like an unknown
-// one), no Stripe customer. Its referrals, counters and ledger entries stay,
-// and so does when its user verified their email (verified_at), which
-// reward gates still ask. Call it inside InTx, before DeleteUser, whose
-// cascade would otherwise take the participant and everything hanging from
-// it.
-func (q *Queries) AnonymiseParticipant(ctx context.Context, participantID int64, code string, now time.Time) error {
-	res, err := q.exec(ctx, `/* AnonymiseParticipant */ UPDATE participants SET user_id = NULL, code = $2,
-		stripe_customer_id = '', deleted_at = $3, display_name = '',
-		verified_at = (SELECT u.email_verified_at FROM users u WHERE u.id = participants.user_id)
-		WHERE id = $1`, participantID, code, q.ts(now))
-	if err != nil {
-		return fmt.Errorf("anonymise participant: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return referralhub.Errorf(referralhub.ENOTFOUND, "No such participant.")
-	}
-	return nil
-}
-
-// DeleteUser deletes a user's row; their sessions and email tokens go with
-// it (ON DELETE CASCADE). Anonymise their participant first.
-func (q *Queries) DeleteUser(ctx context.Context, userID int64) error {
-	res, err := q.exec(ctx, `/* DeleteUser */ DELETE FROM users WHERE id = $1`, userID)
-	if err != nil {
-		return fmt.Errorf("delete user: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return referralhub.Errorf(referralhub.ENOTFOUND, "No such user.")
 	}
 	return nil
 }

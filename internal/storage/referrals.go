@@ -90,13 +90,6 @@ type ReferralParties struct {
 	ReferrerQualified int64
 }
 
-// displayName is the SQL for how reasons and mail name a participant (p)
-// with its user (u): the username; for one made through the API, the name
-// it was given, or "A friend" ("A friend signed up").
-func displayName(u, p string) string {
-	return "COALESCE(" + u + ".username, " + p + ".name, CASE WHEN " + p + ".external_id IS NOT NULL THEN 'A friend' ELSE '' END)"
-}
-
 // ReferralPartiesOf returns the referral that brought a participant, with
 // both usernames (or, for participants made through the API, the names
 // the API gave) and the referee's plan, or ENOTFOUND for an organic one.

@@ -62,16 +62,6 @@ func (q *Queries) UnqualifyReferral(ctx context.Context, referralID int64) (Qual
 	return out, err == nil, err
 }
 
-func (q *Queries) addQualified(ctx context.Context, participantID, delta int64) (int64, error) {
-	var n int64
-	err := q.queryRow(ctx, `/* addQualified */ UPDATE participants SET qualified_count = qualified_count + $2
-		WHERE id = $1 RETURNING qualified_count`, participantID, delta).Scan(&n)
-	if err != nil {
-		return 0, fmt.Errorf("count qualified referral: %w", err)
-	}
-	return n, nil
-}
-
 // AwardBadge records that a participant earned the badge at threshold
 // referrals; it reports false when they hold it already.
 func (q *Queries) AwardBadge(ctx context.Context, participantID int64, b referralhub.Badge, now time.Time) (bool, error) {
@@ -93,17 +83,4 @@ func (q *Queries) Badges(ctx context.Context, participantID int64) ([]referralhu
 		b.EarnedAt = b.EarnedAt.UTC()
 		return b, err
 	}, participantID)
-}
-
-// QualifiedCount is how many qualified referrals a participant has.
-func (q *Queries) QualifiedCount(ctx context.Context, participantID int64) (int64, error) {
-	var n int64
-	err := q.queryRow(ctx, `/* QualifiedCount */ SELECT qualified_count FROM participants WHERE id = $1`, participantID).Scan(&n)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, referralhub.Errorf(referralhub.ENOTFOUND, "no such participant")
-	}
-	if err != nil {
-		return 0, fmt.Errorf("qualified count: %w", err)
-	}
-	return n, nil
 }

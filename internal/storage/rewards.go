@@ -52,27 +52,6 @@ func (q *Queries) addBalance(ctx context.Context, participantID int64, kind, cur
 	return nil
 }
 
-func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id != 0} }
-
-func (q *Queries) nullTime(t time.Time) any {
-	if t.IsZero() {
-		return nil
-	}
-	return q.ts(t)
-}
-
-// LockParticipant holds a participant's row until the transaction ends, so
-// checks that read then write (reward caps) run one at a time per
-// participant on PostgreSQL. SQLite's one writer serialises them already.
-func (q *Queries) LockParticipant(ctx context.Context, id int64) error {
-	var got int64
-	err := q.queryRow(ctx, `/* LockParticipant */ SELECT id FROM participants WHERE id = $1`+q.d.forUpdate(), id).Scan(&got)
-	if err != nil {
-		return fmt.Errorf("lock participant: %w", err)
-	}
-	return nil
-}
-
 // RuleUsage counts the rewards a rule gave a participant on one side since
 // since, and their total amount, leaving out withdrawn ones: what caps
 // compare against.
@@ -85,17 +64,6 @@ func (q *Queries) RuleUsage(ctx context.Context, ruleID, participantID int64, si
 		return 0, 0, fmt.Errorf("rule usage: %w", err)
 	}
 	return count, total, nil
-}
-
-// setStatus runs a conditional status change, which sets the transition's
-// own timestamp once, and reports whether the entry moved.
-func (q *Queries) setStatus(ctx context.Context, name string, query string, args ...any) (bool, error) {
-	res, err := q.exec(ctx, "/* "+name+" */ "+query, args...)
-	if err != nil {
-		return false, fmt.Errorf("%s: %w", name, err)
-	}
-	n, err := res.RowsAffected()
-	return n == 1, err
 }
 
 // moveStatus is setStatus for a change that moves the running balance:
@@ -207,13 +175,6 @@ func scanReward(row rowScanner) (referralhub.Reward, error) {
 	r.HoldUntil, r.ApprovedAt, r.RedeemAskedAt = utc(hold), utc(approved), utc(asked)
 	r.RedeemedAt, r.FulfilledAt, r.ReversedAt, r.CancelledAt = utc(redeemed), utc(fulfilled), utc(rev), utc(cncld)
 	return r, err
-}
-
-func utc(t sql.NullTime) time.Time {
-	if !t.Valid {
-		return time.Time{}
-	}
-	return t.Time.UTC()
 }
 
 // Reward returns one ledger entry, or ENOTFOUND.

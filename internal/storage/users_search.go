@@ -1,3 +1,5 @@
+// users: the admin's search of accounts by email or username.
+
 package storage
 
 import (
