@@ -1,3 +1,5 @@
+// leaderboard and leaderboard_ranks, and how each participant chose to show on them.
+
 package storage
 
 import (

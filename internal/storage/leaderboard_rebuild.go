@@ -1,3 +1,5 @@
+// The derived tables rebuilt from the referrals: qualified_at and counts, badges, the leaderboard.
+
 package storage
 
 import (

@@ -1,3 +1,5 @@
+// referrals read as a tree: whom a participant referred, whom they referred, and so on.
+
 package storage
 
 import (

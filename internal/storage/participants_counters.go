@@ -1,4 +1,4 @@
-// participants: the counts kept beside the rows they count (click_count, referral_count, qualified_count).
+// participants: click_count, referral_count and qualified_count, kept beside the rows they count.
 
 package storage
 

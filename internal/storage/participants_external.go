@@ -1,4 +1,4 @@
-// participants that a host product creates through the API: external_id, email and name, and no user.
+// participants a host product creates through the API: external_id, email and name, no user.
 
 package storage
 
@@ -107,31 +107,6 @@ func (q *Queries) APIParticipantByID(ctx context.Context, id int64) (APIParticip
 func (q *Queries) MarkParticipantVerified(ctx context.Context, id int64, now time.Time) (bool, error) {
 	return q.setStatus(ctx, "MarkParticipantVerified", `UPDATE participants SET verified_at = $2
 		WHERE id = $1 AND user_id IS NULL AND deleted_at IS NULL AND verified_at IS NULL`, id, q.ts(now))
-}
-
-// ReferralSummary is one referral a participant made, as the API lists it.
-type ReferralSummary struct {
-	ID                int64
-	RefereeID         int64
-	RefereeExternalID string
-	ClickID           string
-	CreatedAt         time.Time
-	Review            string
-	RiskScore         int
-}
-
-// ReferralsAfter lists up to limit of a participant's referrals with ids
-// above afterID, by id: a page that rows inserted meanwhile cannot shift.
-func (q *Queries) ReferralsAfter(ctx context.Context, referrerID, afterID int64, limit int) ([]ReferralSummary, error) {
-	return queryList(ctx, q, "referrals after", `/* ReferralsAfter */ SELECT r.id, r.referee_id, COALESCE(p.external_id, ''), COALESCE(r.click_id, ''),
-		r.created_at, r.review, r.risk_score
-		FROM referrals r JOIN participants p ON p.id = r.referee_id
-		WHERE r.referrer_id = $1 AND r.id > $2 ORDER BY r.id LIMIT $3`, func(row rowScanner) (ReferralSummary, error) {
-		var r ReferralSummary
-		err := row.Scan(&r.ID, &r.RefereeID, &r.RefereeExternalID, &r.ClickID, &r.CreatedAt, &r.Review, &r.RiskScore)
-		r.CreatedAt = r.CreatedAt.UTC()
-		return r, err
-	}, referrerID, afterID, limit)
 }
 
 // RewardsAfter lists up to limit of a participant's ledger entries with
