@@ -1,3 +1,5 @@
+// The engine's catalog: FindText searches every text column it lists.
+
 package storage
 
 import (

@@ -1,3 +1,5 @@
+// click_daily: clicks past the retention, reduced to a count per participant and day.
+
 package storage
 
 import (
@@ -108,31 +110,6 @@ func (q *Queries) addClickDays(ctx context.Context, clicks []clickRow) error {
 			` ON CONFLICT (participant_id, day) DO UPDATE SET clicks = click_daily.clicks + excluded.clicks`)
 		if _, err := q.exec(ctx, query, args...); err != nil {
 			return fmt.Errorf("add click days: %w", err)
-		}
-		return nil
-	})
-}
-
-// deleteClicks deletes the raw rows of clicks, and fails (rolling the
-// transaction back) if any was already gone: its count would then be added
-// twice.
-func (q *Queries) deleteClicks(ctx context.Context, clicks []clickRow) error {
-	return inChunks(len(clicks), 1, func(start, end int) error {
-		args := make([]any, 0, end-start)
-		b := []byte("/* deleteClicks */ DELETE FROM clicks WHERE id IN (")
-		for i, c := range clicks[start:end] {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = q.d.appendParam(b, i+1)
-			args = append(args, c.id)
-		}
-		res, err := q.exec(ctx, string(append(b, ')')), args...)
-		if err != nil {
-			return fmt.Errorf("delete reduced clicks: %w", err)
-		}
-		if n, err := res.RowsAffected(); err != nil || n != int64(end-start) {
-			return fmt.Errorf("delete reduced clicks: %d of %d rows deleted (%v)", n, end-start, err)
 		}
 		return nil
 	})

@@ -173,3 +173,43 @@ func (q *Queries) DeleteDoneJobs(ctx context.Context, cutoff time.Time) (int64, 
 	}
 	return res.RowsAffected()
 }
+
+// OldestDueJob returns when the queued job that has waited longest became
+// due, or ok false when no queued job is due at now. It reads one row of
+// the jobs_due_idx index: the query repeats the index's condition so that
+// SQLite, which matches partial indexes by their terms, uses it too.
+func (q *Queries) OldestDueJob(ctx context.Context, now time.Time) (runAt time.Time, ok bool, err error) {
+	err = q.queryRow(ctx, `/* OldestDueJob */ SELECT run_at FROM jobs WHERE state IN ('queued', 'running')
+		AND state = 'queued' AND run_at <= $1 ORDER BY run_at LIMIT 1`, q.ts(now)).Scan(&runAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, false, nil
+	}
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("oldest due job: %w", err)
+	}
+	return runAt.UTC(), true, nil
+}
+
+// RedactJobs replaces the payload of every job whose dedupe key starts with
+// prefix, and clears the key, for jobs that carry an address (password
+// resets ask by email). A job still queued then finds nobody and is done.
+func (q *Queries) RedactJobs(ctx context.Context, prefix, payload string) error {
+	_, err := q.exec(ctx, `/* RedactJobs */ UPDATE jobs SET payload = $2, dedupe_key = NULL
+		WHERE dedupe_key LIKE $1 ESCAPE '\'`, escapeLike(prefix)+"%", payload)
+	if err != nil {
+		return fmt.Errorf("redact jobs: %w", err)
+	}
+	return nil
+}
+
+// RedactJobErrors blanks the last error of every job whose error mentions
+// text, regardless of case: a mail server's refusal often quotes the
+// address.
+func (q *Queries) RedactJobErrors(ctx context.Context, text string) error {
+	_, err := q.exec(ctx, `/* RedactJobErrors */ UPDATE jobs SET last_error = '(removed: it named a deleted account)'
+		WHERE lower(last_error) LIKE $1 ESCAPE '\'`, SearchPattern(text))
+	if err != nil {
+		return fmt.Errorf("redact job errors: %w", err)
+	}
+	return nil
+}

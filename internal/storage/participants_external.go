@@ -108,10 +108,3 @@ func (q *Queries) MarkParticipantVerified(ctx context.Context, id int64, now tim
 	return q.setStatus(ctx, "MarkParticipantVerified", `UPDATE participants SET verified_at = $2
 		WHERE id = $1 AND user_id IS NULL AND deleted_at IS NULL AND verified_at IS NULL`, id, q.ts(now))
 }
-
-// RewardsAfter lists up to limit of a participant's ledger entries with
-// ids above afterID, by id.
-func (q *Queries) RewardsAfter(ctx context.Context, participantID, afterID int64, limit int) ([]referralhub.Reward, error) {
-	return q.rewards(ctx, `/* RewardsAfter */ SELECT `+rewardColumns+` FROM rewards
-		WHERE participant_id = $1 AND id > $2 ORDER BY id LIMIT $3`, participantID, afterID, limit)
-}

@@ -1,3 +1,5 @@
+// Counts over the whole program: participants, referrals, clicks, rewards and balances.
+
 package storage
 
 import (
@@ -18,14 +20,6 @@ type ProgramTotals struct {
 	Outstanding []referralhub.Balance
 }
 
-// RewardCount is how many earned ledger entries (not clawbacks or
-// redemptions) have one status and kind.
-type RewardCount struct {
-	Status string
-	Kind   string
-	Count  int64
-}
-
 // ProgramTotals counts participants, referrals, clicks and rewards, and
 // sums outstanding points and credit, in three statements however large
 // the program is.
@@ -44,15 +38,4 @@ func (q *Queries) ProgramTotals(ctx context.Context) (ProgramTotals, error) {
 	t.Outstanding, err = q.balances(ctx, `/* ProgramOutstanding */ SELECT kind, currency, COALESCE(SUM(available), 0),
 		COALESCE(SUM(pending), 0) FROM balances WHERE kind IN ('points', 'credit') GROUP BY kind, currency ORDER BY kind, currency`)
 	return t, err
-}
-
-// RewardCounts counts earned ledger entries (not clawbacks or redemptions)
-// by status and kind.
-func (q *Queries) RewardCounts(ctx context.Context) ([]RewardCount, error) {
-	return queryList(ctx, q, "reward counts", `/* RewardCounts */ SELECT status, kind, count(*) FROM rewards
-		WHERE entry = 'reward' GROUP BY status, kind ORDER BY status, kind`, func(r rowScanner) (RewardCount, error) {
-		var c RewardCount
-		err := r.Scan(&c.Status, &c.Kind, &c.Count)
-		return c, err
-	})
 }

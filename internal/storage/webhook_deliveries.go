@@ -1,3 +1,5 @@
+// webhook_events and webhook_deliveries: each event's body, and its way to each endpoint.
+
 package storage
 
 import (

@@ -1,3 +1,5 @@
+// webhook_deliveries: reading deliveries (one, a page, or counts by state).
+
 package storage
 
 import (
@@ -56,4 +58,10 @@ func scanWebhookDelivery(row rowScanner, extra ...any) (WebhookDelivery, error) 
 	err := row.Scan(dest...)
 	d.FirstAttemptAt, d.CreatedAt, d.DeliveredAt, d.DeadAt = utc(first), d.CreatedAt.UTC(), utc(deliv), utc(dead)
 	return d, err
+}
+
+// WebhookDeliveryStates counts every endpoint's deliveries by state.
+func (q *Queries) WebhookDeliveryStates(ctx context.Context) (map[string]int64, error) {
+	return q.countsBy(ctx, "count webhook deliveries", `/* WebhookDeliveryStates */ SELECT state, count(*)
+		FROM webhook_deliveries GROUP BY state`)
 }
