@@ -1,3 +1,5 @@
+// analytics_cohorts and analytics_cohort_values: signup-month cohorts and their purchases.
+
 package storage
 
 import (
@@ -143,4 +145,34 @@ func (q *Queries) storeCohorts(ctx context.Context, cohorts map[cohortKey]*Cohor
 		}
 	}
 	return nil
+}
+
+// AnalyticsCohorts returns every cohort, by month then organic before
+// referred, with its purchase values.
+func (q *Queries) AnalyticsCohorts(ctx context.Context) ([]Cohort, error) {
+	var out []Cohort
+	err := queryEach(ctx, q, "analytics cohorts", `/* AnalyticsCohorts */ SELECT c.month, c.referred, c.members, c.eligible, c.retained, c.purchasers,
+		COALESCE(v.currency, ''), COALESCE(v.amount, 0) FROM analytics_cohorts c
+		LEFT JOIN analytics_cohort_values v ON v.month = c.month AND v.referred = c.referred
+		ORDER BY c.month, c.referred, v.currency`, func(r rowScanner) error {
+		var (
+			c Cohort
+			v CohortValue
+		)
+		if err := r.Scan(&c.Month, &c.Referred, &c.Members, &c.Eligible, &c.Retained, &c.Purchasers, &v.Currency, &v.Amount); err != nil {
+			return err
+		}
+		if n := len(out); n == 0 || out[n-1].Month != c.Month || out[n-1].Referred != c.Referred {
+			out = append(out, c)
+		}
+		if v.Currency != "" || v.Amount != 0 {
+			last := &out[len(out)-1]
+			last.Values = append(last.Values, v)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }

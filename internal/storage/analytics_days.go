@@ -1,7 +1,12 @@
+// analytics_days: the daily rollups (clicks, signups, verified, converted), and the months summed from them.
+
 package storage
 
 import (
 	"context"
+	"database/sql"
+	"errors"
+	"fmt"
 	"time"
 )
 
@@ -16,23 +21,12 @@ type AnalyticsDay struct {
 	Converted       int64 // referrals whose referee made their first purchase this day
 }
 
-// RewardTotal is how many rewards of one kind and currency were issued,
-// and their summed amount (cents for money, points or days otherwise).
-type RewardTotal struct {
-	Day      string // "" when summed over a period
-	Kind     string
-	Currency string
-	Rewards  int64
-	Amount   int64
-}
-
-// CycleBucket counts referrers whose viral cycle time fell in one bucket:
-// floor(100 * log10(seconds)), see CycleBucketOf.
-type CycleBucket struct {
-	Day       string // "" when summed over a period
-	Bucket    int
-	Referrers int64
-	Seconds   int64 // their cycle times, summed
+// AnalyticsMonth is one UTC month of signups, summed from the daily
+// rollups.
+type AnalyticsMonth struct {
+	Month           string // YYYY-MM
+	OrganicSignups  int64
+	ReferredSignups int64
 }
 
 // analyticsDays is what a refresh computes for a range of days.
@@ -166,4 +160,82 @@ func (q *Queries) eachDayCount(ctx context.Context, query string, width int, set
 		set(a.day(day), n)
 		return nil
 	}, args...)
+}
+
+// storeAnalyticsDays replaces the rollups of a's days with a's rows.
+func (q *Queries) storeAnalyticsDays(ctx context.Context, a *analyticsDays, now time.Time) error {
+	if len(a.order) == 0 {
+		return nil
+	}
+	first, end := a.order[0], a.order[len(a.order)-1]
+	for _, table := range []string{"analytics_rewards", "analytics_cycles"} {
+		if _, err := q.exec(ctx, `/* Analytics.clear */ DELETE FROM `+table+` WHERE day >= $1 AND day <= $2`, first, end); err != nil {
+			return fmt.Errorf("clear %s: %w", table, err)
+		}
+	}
+	for _, key := range a.order {
+		d := a.days[key]
+		_, err := q.exec(ctx, `/* Analytics.storeDay */ INSERT INTO analytics_days (day, clicks, unique_clicks, organic_signups,
+			referred_signups, verified, converted, refreshed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+			ON CONFLICT (day) DO UPDATE SET clicks = excluded.clicks, unique_clicks = excluded.unique_clicks,
+			organic_signups = excluded.organic_signups, referred_signups = excluded.referred_signups,
+			verified = excluded.verified, converted = excluded.converted, refreshed_at = excluded.refreshed_at`,
+			d.Day, d.Clicks, d.UniqueClicks, d.OrganicSignups, d.ReferredSignups, d.Verified, d.Converted, q.ts(now))
+		if err != nil {
+			return fmt.Errorf("store analytics day: %w", err)
+		}
+	}
+	if err := q.storeRewardRows(ctx, a.rewards); err != nil {
+		return err
+	}
+	if err := q.storeCycleRows(ctx, a.cycles); err != nil {
+		return err
+	}
+	return q.markRefreshed(ctx, "days", now)
+}
+
+// AnalyticsDays returns the daily rollups of the days from first to last
+// (YYYY-MM-DD, both included) that have been rolled up, in order.
+func (q *Queries) AnalyticsDays(ctx context.Context, first, last string) ([]AnalyticsDay, error) {
+	return queryList(ctx, q, "analytics days", `/* AnalyticsDays */ SELECT day, clicks, unique_clicks, organic_signups, referred_signups,
+		verified, converted FROM analytics_days WHERE day >= $1 AND day <= $2 ORDER BY day`, func(r rowScanner) (AnalyticsDay, error) {
+		var d AnalyticsDay
+		err := r.Scan(&d.Day, &d.Clicks, &d.UniqueClicks, &d.OrganicSignups, &d.ReferredSignups, &d.Verified, &d.Converted)
+		return d, err
+	}, first, last)
+}
+
+// AnalyticsMonths returns signups per month over every rolled-up day, in
+// order.
+func (q *Queries) AnalyticsMonths(ctx context.Context) ([]AnalyticsMonth, error) {
+	return queryList(ctx, q, "analytics months", `/* AnalyticsMonths */ SELECT substr(day, 1, 7), SUM(organic_signups), SUM(referred_signups)
+		FROM analytics_days GROUP BY 1 ORDER BY 1`, func(r rowScanner) (AnalyticsMonth, error) {
+		var m AnalyticsMonth
+		err := r.Scan(&m.Month, &m.OrganicSignups, &m.ReferredSignups)
+		return m, err
+	})
+}
+
+// AnalyticsCoverage returns the first and last rolled-up days and how
+// many days are rolled up; a gap shows as fewer days than the span.
+func (q *Queries) AnalyticsCoverage(ctx context.Context) (first, last string, days int64, err error) {
+	var f, l sql.NullString
+	err = q.queryRow(ctx, `/* AnalyticsCoverage */ SELECT min(day), max(day), count(*) FROM analytics_days`).Scan(&f, &l, &days)
+	if err != nil {
+		return "", "", 0, fmt.Errorf("analytics coverage: %w", err)
+	}
+	return f.String, l.String, days, nil
+}
+
+// FirstSignupAt returns when the first participant was created; ok is
+// false when there is none.
+func (q *Queries) FirstSignupAt(ctx context.Context) (t time.Time, ok bool, err error) {
+	err = q.queryRow(ctx, `/* FirstSignupAt */ SELECT created_at FROM participants ORDER BY created_at LIMIT 1`).Scan(&t)
+	if errors.Is(err, sql.ErrNoRows) {
+		return t, false, nil
+	}
+	if err != nil {
+		return t, false, fmt.Errorf("first signup: %w", err)
+	}
+	return t, true, nil
 }
