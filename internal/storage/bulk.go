@@ -1,3 +1,5 @@
+// Multi-row inserts for generated data (demo, benchmarks), and the chunking every batch shares.
+
 package storage
 
 import (
