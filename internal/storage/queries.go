@@ -66,8 +66,10 @@ func (q *Queries) queryRow(ctx context.Context, query string, args ...any) *sql.
 // ts converts a time into the value the engine stores and compares exactly.
 func (q *Queries) ts(t time.Time) any { return q.d.timeValue(t) }
 
+// nullID is NULL for the id 0, the domain's "none".
 func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id != 0} }
 
+// nullTime is NULL for the zero time, else t as the engine stores it.
 func (q *Queries) nullTime(t time.Time) any {
 	if t.IsZero() {
 		return nil
@@ -75,6 +77,8 @@ func (q *Queries) nullTime(t time.Time) any {
 	return q.ts(t)
 }
 
+// utc reads a nullable time column: the zero time for NULL, else the time
+// in UTC.
 func utc(t sql.NullTime) time.Time {
 	if !t.Valid {
 		return time.Time{}
