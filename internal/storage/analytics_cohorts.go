@@ -1,3 +1,5 @@
+// analytics_cohorts and analytics_cohort_values: signup-month cohorts and their purchases.
+
 package storage
 
 import (
@@ -64,28 +66,23 @@ const referredCase = `CASE WHEN r.id IS NULL THEN 0 ELSE 1 END`
 
 // cohortMembers counts members, eligible and retained members per cohort.
 func (q *Queries) cohortMembers(ctx context.Context, now time.Time, window time.Duration, get func(cohortKey) *Cohort) error {
-	rows, err := q.query(ctx, `/* Analytics.cohortMembers */ SELECT `+q.d.monthOf("p.created_at")+`, `+referredCase+`, count(*),
+	return queryEach(ctx, q, "cohort members", `/* Analytics.cohortMembers */ SELECT `+q.d.monthOf("p.created_at")+`, `+referredCase+`, count(*),
 		SUM(CASE WHEN p.created_at <= $1 THEN 1 ELSE 0 END),
 		SUM(CASE WHEN p.created_at <= $1 AND `+q.d.secondsBetween("p.created_at", "p.last_seen_at")+` >= $2 THEN 1 ELSE 0 END)
-		FROM participants p LEFT JOIN referrals r ON r.referee_id = p.id GROUP BY 1, 2`, q.ts(now.Add(-window)), window.Seconds())
-	if err != nil {
-		return fmt.Errorf("cohort members: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+		FROM participants p LEFT JOIN referrals r ON r.referee_id = p.id GROUP BY 1, 2`, func(r rowScanner) error {
 		var (
 			k          cohortKey
 			referred   int
 			n, el, ret int64
 		)
-		if err := rows.Scan(&k.month, &referred, &n, &el, &ret); err != nil {
+		if err := r.Scan(&k.month, &referred, &n, &el, &ret); err != nil {
 			return err
 		}
 		k.referred = referred == 1
 		c := get(k)
 		c.Members, c.Eligible, c.Retained = n, el, ret
-	}
-	return rows.Err()
+		return nil
+	}, q.ts(now.Add(-window)), window.Seconds())
 }
 
 // purchasesFrom is the purchase events joined to their participant and
@@ -111,25 +108,20 @@ func (q *Queries) cohortPurchases(ctx context.Context, get func(cohortKey) *Coho
 // eachCohortRow runs a query whose rows are a month, whether referred (0
 // or 1), a text and a number, and hands each to set with its cohort.
 func (q *Queries) eachCohortRow(ctx context.Context, query string, set func(*Cohort, string, int64), get func(cohortKey) *Cohort) error {
-	rows, err := q.query(ctx, query)
-	if err != nil {
-		return fmt.Errorf("cohort purchases: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	return queryEach(ctx, q, "cohort purchases", query, func(r rowScanner) error {
 		var (
 			k        cohortKey
 			referred int
 			text     string
 			n        int64
 		)
-		if err := rows.Scan(&k.month, &referred, &text, &n); err != nil {
+		if err := r.Scan(&k.month, &referred, &text, &n); err != nil {
 			return err
 		}
 		k.referred = referred == 1
 		set(get(k), text, n)
-	}
-	return rows.Err()
+		return nil
+	})
 }
 
 // storeCohorts replaces every cohort row.
@@ -153,4 +145,34 @@ func (q *Queries) storeCohorts(ctx context.Context, cohorts map[cohortKey]*Cohor
 		}
 	}
 	return nil
+}
+
+// AnalyticsCohorts returns every cohort, by month then organic before
+// referred, with its purchase values.
+func (q *Queries) AnalyticsCohorts(ctx context.Context) ([]Cohort, error) {
+	var out []Cohort
+	err := queryEach(ctx, q, "analytics cohorts", `/* AnalyticsCohorts */ SELECT c.month, c.referred, c.members, c.eligible, c.retained, c.purchasers,
+		COALESCE(v.currency, ''), COALESCE(v.amount, 0) FROM analytics_cohorts c
+		LEFT JOIN analytics_cohort_values v ON v.month = c.month AND v.referred = c.referred
+		ORDER BY c.month, c.referred, v.currency`, func(r rowScanner) error {
+		var (
+			c Cohort
+			v CohortValue
+		)
+		if err := r.Scan(&c.Month, &c.Referred, &c.Members, &c.Eligible, &c.Retained, &c.Purchasers, &v.Currency, &v.Amount); err != nil {
+			return err
+		}
+		if n := len(out); n == 0 || out[n-1].Month != c.Month || out[n-1].Referred != c.Referred {
+			out = append(out, c)
+		}
+		if v.Currency != "" || v.Amount != 0 {
+			last := &out[len(out)-1]
+			last.Values = append(last.Values, v)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }

@@ -1,7 +1,11 @@
+// analytics_days: the daily rollups (clicks, signups, verified, converted), and the months summed from them.
+
 package storage
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -17,23 +21,12 @@ type AnalyticsDay struct {
 	Converted       int64 // referrals whose referee made their first purchase this day
 }
 
-// RewardTotal is how many rewards of one kind and currency were issued,
-// and their summed amount (cents for money, points or days otherwise).
-type RewardTotal struct {
-	Day      string // "" when summed over a period
-	Kind     string
-	Currency string
-	Rewards  int64
-	Amount   int64
-}
-
-// CycleBucket counts referrers whose viral cycle time fell in one bucket:
-// floor(100 * log10(seconds)), see CycleBucketOf.
-type CycleBucket struct {
-	Day       string // "" when summed over a period
-	Bucket    int
-	Referrers int64
-	Seconds   int64 // their cycle times, summed
+// AnalyticsMonth is one UTC month of signups, summed from the daily
+// rollups.
+type AnalyticsMonth struct {
+	Month           string // YYYY-MM
+	OrganicSignups  int64
+	ReferredSignups int64
 }
 
 // analyticsDays is what a refresh computes for a range of days.
@@ -98,7 +91,7 @@ func (q *Queries) countClicks(ctx context.Context, a *analyticsDays, from, to ti
 	return q.eachDayCount(ctx, `/* Analytics.clicks */ SELECT day, count(*), SUM(n) FROM (
 		SELECT `+q.d.dayOf("created_at")+` AS day, participant_id, ip_hash, count(*) AS n FROM clicks
 		WHERE created_at >= $1 AND created_at < $2 AND NOT bot GROUP BY 1, 2, 3) pairs GROUP BY day`,
-		func(d *AnalyticsDay, n []int64) { d.UniqueClicks, d.Clicks = d.UniqueClicks+n[0], d.Clicks+n[1] },
+		2, func(d *AnalyticsDay, n []int64) { d.UniqueClicks, d.Clicks = d.UniqueClicks+n[0], d.Clicks+n[1] },
 		a, q.ts(from), q.ts(to))
 }
 
@@ -108,7 +101,7 @@ func (q *Queries) countClicks(ctx context.Context, a *analyticsDays, from, to ti
 func (q *Queries) countReducedClicks(ctx context.Context, a *analyticsDays, from, to time.Time) error {
 	return q.eachDayCount(ctx, `/* Analytics.reducedClicks */ SELECT day, SUM(clicks) FROM click_daily
 		WHERE day >= $1 AND day < $2 GROUP BY day`,
-		func(d *AnalyticsDay, n []int64) { d.Clicks += n[0] },
+		1, func(d *AnalyticsDay, n []int64) { d.Clicks += n[0] },
 		a, from.Format(dayFormat), to.Format(dayFormat))
 }
 
@@ -119,7 +112,7 @@ func (q *Queries) countSignups(ctx context.Context, a *analyticsDays, from, to t
 		SUM(CASE WHEN r.id IS NULL THEN 1 ELSE 0 END), SUM(CASE WHEN r.id IS NULL THEN 0 ELSE 1 END)
 		FROM participants p LEFT JOIN referrals r ON r.referee_id = p.id
 		WHERE p.created_at >= $1 AND p.created_at < $2 GROUP BY 1`,
-		func(d *AnalyticsDay, n []int64) { d.OrganicSignups, d.ReferredSignups = n[0], n[1] },
+		2, func(d *AnalyticsDay, n []int64) { d.OrganicSignups, d.ReferredSignups = n[0], n[1] },
 		a, q.ts(from), q.ts(to))
 }
 
@@ -130,13 +123,13 @@ func (q *Queries) countVerified(ctx context.Context, a *analyticsDays, from, to 
 	add := func(d *AnalyticsDay, n []int64) { d.Verified += n[0] }
 	err := q.eachDayCount(ctx, `/* Analytics.verifiedUsers */ SELECT `+q.d.dayOf("u.email_verified_at")+`, count(*)
 		FROM users u JOIN participants p ON p.user_id = u.id JOIN referrals r ON r.referee_id = p.id
-		WHERE u.email_verified_at >= $1 AND u.email_verified_at < $2 GROUP BY 1`, add, a, q.ts(from), q.ts(to))
+		WHERE u.email_verified_at >= $1 AND u.email_verified_at < $2 GROUP BY 1`, 1, add, a, q.ts(from), q.ts(to))
 	if err != nil {
 		return err
 	}
 	return q.eachDayCount(ctx, `/* Analytics.verifiedParticipants */ SELECT `+q.d.dayOf("p.verified_at")+`, count(*)
 		FROM participants p JOIN referrals r ON r.referee_id = p.id
-		WHERE p.verified_at >= $1 AND p.verified_at < $2 AND p.user_id IS NULL GROUP BY 1`, add, a, q.ts(from), q.ts(to))
+		WHERE p.verified_at >= $1 AND p.verified_at < $2 AND p.user_id IS NULL GROUP BY 1`, 1, add, a, q.ts(from), q.ts(to))
 }
 
 // countConverted counts referees whose first purchase event was recorded
@@ -148,32 +141,101 @@ func (q *Queries) countConverted(ctx context.Context, a *analyticsDays, from, to
 		WHERE e.name = 'purchase' AND e.created_at >= $1 AND e.created_at < $2
 		AND NOT EXISTS (SELECT 1 FROM events f WHERE f.participant_id = e.participant_id AND f.name = 'purchase' AND f.created_at < $1)
 		GROUP BY e.participant_id) firsts GROUP BY day`,
-		func(d *AnalyticsDay, n []int64) { d.Converted = n[0] }, a, q.ts(from), q.ts(to))
+		1, func(d *AnalyticsDay, n []int64) { d.Converted = n[0] }, a, q.ts(from), q.ts(to))
 }
 
-// eachDayCount runs a query whose rows are a day and counts, and hands
-// each row's counts to set.
-func (q *Queries) eachDayCount(ctx context.Context, query string, set func(*AnalyticsDay, []int64), a *analyticsDays, args ...any) error {
-	rows, err := q.query(ctx, query, args...)
-	if err != nil {
-		return fmt.Errorf("analytics: %w", err)
-	}
-	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
+// eachDayCount runs a query whose rows are a day and width counts, and
+// hands each row's counts to set.
+func (q *Queries) eachDayCount(ctx context.Context, query string, width int, set func(*AnalyticsDay, []int64), a *analyticsDays, args ...any) error {
+	return queryEach(ctx, q, "analytics", query, func(r rowScanner) error {
 		var day string
-		n := make([]int64, len(cols)-1)
+		n := make([]int64, width)
 		dest := []any{&day}
 		for i := range n {
 			dest = append(dest, &n[i])
 		}
-		if err := rows.Scan(dest...); err != nil {
-			return fmt.Errorf("analytics: %w", err)
+		if err := r.Scan(dest...); err != nil {
+			return err
 		}
 		set(a.day(day), n)
+		return nil
+	}, args...)
+}
+
+// storeAnalyticsDays replaces the rollups of a's days with a's rows.
+func (q *Queries) storeAnalyticsDays(ctx context.Context, a *analyticsDays, now time.Time) error {
+	if len(a.order) == 0 {
+		return nil
 	}
-	return rows.Err()
+	first, end := a.order[0], a.order[len(a.order)-1]
+	for _, table := range []string{"analytics_rewards", "analytics_cycles"} {
+		if _, err := q.exec(ctx, `/* Analytics.clear */ DELETE FROM `+table+` WHERE day >= $1 AND day <= $2`, first, end); err != nil {
+			return fmt.Errorf("clear %s: %w", table, err)
+		}
+	}
+	for _, key := range a.order {
+		d := a.days[key]
+		_, err := q.exec(ctx, `/* Analytics.storeDay */ INSERT INTO analytics_days (day, clicks, unique_clicks, organic_signups,
+			referred_signups, verified, converted, refreshed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+			ON CONFLICT (day) DO UPDATE SET clicks = excluded.clicks, unique_clicks = excluded.unique_clicks,
+			organic_signups = excluded.organic_signups, referred_signups = excluded.referred_signups,
+			verified = excluded.verified, converted = excluded.converted, refreshed_at = excluded.refreshed_at`,
+			d.Day, d.Clicks, d.UniqueClicks, d.OrganicSignups, d.ReferredSignups, d.Verified, d.Converted, q.ts(now))
+		if err != nil {
+			return fmt.Errorf("store analytics day: %w", err)
+		}
+	}
+	if err := q.storeRewardRows(ctx, a.rewards); err != nil {
+		return err
+	}
+	if err := q.storeCycleRows(ctx, a.cycles); err != nil {
+		return err
+	}
+	return q.markRefreshed(ctx, "days", now)
+}
+
+// AnalyticsDays returns the daily rollups of the days from first to last
+// (YYYY-MM-DD, both included) that have been rolled up, in order.
+func (q *Queries) AnalyticsDays(ctx context.Context, first, last string) ([]AnalyticsDay, error) {
+	return queryList(ctx, q, "analytics days", `/* AnalyticsDays */ SELECT day, clicks, unique_clicks, organic_signups, referred_signups,
+		verified, converted FROM analytics_days WHERE day >= $1 AND day <= $2 ORDER BY day`, func(r rowScanner) (AnalyticsDay, error) {
+		var d AnalyticsDay
+		err := r.Scan(&d.Day, &d.Clicks, &d.UniqueClicks, &d.OrganicSignups, &d.ReferredSignups, &d.Verified, &d.Converted)
+		return d, err
+	}, first, last)
+}
+
+// AnalyticsMonths returns signups per month over every rolled-up day, in
+// order.
+func (q *Queries) AnalyticsMonths(ctx context.Context) ([]AnalyticsMonth, error) {
+	return queryList(ctx, q, "analytics months", `/* AnalyticsMonths */ SELECT substr(day, 1, 7), SUM(organic_signups), SUM(referred_signups)
+		FROM analytics_days GROUP BY 1 ORDER BY 1`, func(r rowScanner) (AnalyticsMonth, error) {
+		var m AnalyticsMonth
+		err := r.Scan(&m.Month, &m.OrganicSignups, &m.ReferredSignups)
+		return m, err
+	})
+}
+
+// AnalyticsCoverage returns the first and last rolled-up days and how
+// many days are rolled up; a gap shows as fewer days than the span.
+func (q *Queries) AnalyticsCoverage(ctx context.Context) (first, last string, days int64, err error) {
+	var f, l sql.NullString
+	err = q.queryRow(ctx, `/* AnalyticsCoverage */ SELECT min(day), max(day), count(*) FROM analytics_days`).Scan(&f, &l, &days)
+	if err != nil {
+		return "", "", 0, fmt.Errorf("analytics coverage: %w", err)
+	}
+	return f.String, l.String, days, nil
+}
+
+// FirstSignupAt returns when the first participant was created; ok is
+// false when there is none.
+func (q *Queries) FirstSignupAt(ctx context.Context) (t time.Time, ok bool, err error) {
+	err = q.queryRow(ctx, `/* FirstSignupAt */ SELECT created_at FROM participants ORDER BY created_at LIMIT 1`).Scan(&t)
+	if errors.Is(err, sql.ErrNoRows) {
+		return t, false, nil
+	}
+	if err != nil {
+		return t, false, fmt.Errorf("first signup: %w", err)
+	}
+	return t, true, nil
 }

@@ -1,3 +1,5 @@
+// analytics_top: the stored top referrers of the preset periods, and the search that finds them.
+
 package storage
 
 import (
@@ -100,22 +102,13 @@ func (q *Queries) topCandidates(ctx context.Context, from, to time.Time, afterCo
 		where += ` AND (p.referral_count < $4 OR p.referral_count = $4 AND p.id < $5)`
 		args = append(args, afterCount, afterID)
 	}
-	rows, err := q.query(ctx, `/* TopReferrers.candidates */ SELECT p.id, p.referral_count,
+	return queryList(ctx, q, "top referrers", `/* TopReferrers.candidates */ SELECT p.id, p.referral_count,
 		(SELECT count(*) FROM referrals r WHERE r.referrer_id = p.id AND r.created_at >= $1 AND r.created_at < $2)
-		FROM participants p WHERE `+where+` ORDER BY p.referral_count DESC, p.id DESC LIMIT $3`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("top referrers: %w", err)
-	}
-	defer rows.Close()
-	var out []topCandidate
-	for rows.Next() {
+		FROM participants p WHERE `+where+` ORDER BY p.referral_count DESC, p.id DESC LIMIT $3`, func(r rowScanner) (topCandidate, error) {
 		var c topCandidate
-		if err := rows.Scan(&c.id, &c.allTime, &c.Referrals); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+		err := r.Scan(&c.id, &c.allTime, &c.Referrals)
+		return c, err
+	}, args...)
 }
 
 // referrerQuality fills in the name, code, and verified and converted
@@ -132,29 +125,67 @@ func (q *Queries) referrerQuality(ctx context.Context, top []TopReferrer, from, 
 		marks[i] = fmt.Sprintf("$%d", i+3)
 		index[t.ParticipantID] = i
 	}
-	rows, err := q.query(ctx, `/* TopReferrers.quality */ SELECT p.id, COALESCE(u.username, p.name, ''), p.code,
+	return queryEach(ctx, q, "top referrers quality", `/* TopReferrers.quality */ SELECT p.id, COALESCE(u.username, p.name, ''), p.code,
 		(SELECT count(*) FROM referrals r JOIN participants pe ON pe.id = r.referee_id LEFT JOIN users ue ON ue.id = pe.user_id
 			WHERE r.referrer_id = p.id AND r.created_at >= $1 AND r.created_at < $2
 			AND (ue.email_verified_at IS NOT NULL OR pe.verified_at IS NOT NULL)),
 		(SELECT count(*) FROM referrals r WHERE r.referrer_id = p.id AND r.created_at >= $1 AND r.created_at < $2
 			AND EXISTS (SELECT 1 FROM events e WHERE e.participant_id = r.referee_id AND e.name = 'purchase'))
-		FROM participants p LEFT JOIN users u ON u.id = p.user_id WHERE p.id IN (`+strings.Join(marks, ", ")+`)`, args...)
-	if err != nil {
-		return fmt.Errorf("top referrers quality: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+		FROM participants p LEFT JOIN users u ON u.id = p.user_id WHERE p.id IN (`+strings.Join(marks, ", ")+`)`, func(r rowScanner) error {
 		var (
 			id   int64
 			name string
 			code string
 			v, c int64
 		)
-		if err := rows.Scan(&id, &name, &code, &v, &c); err != nil {
+		if err := r.Scan(&id, &name, &code, &v, &c); err != nil {
 			return err
 		}
 		t := &top[index[id]]
 		t.Name, t.Code, t.Verified, t.Converted = name, code, v, c
+		return nil
+	}, args...)
+}
+
+// StoreTopReferrers replaces the stored top referrers of the preset period
+// of days days ending on toDay (YYYY-MM-DD).
+func (db *DB) StoreTopReferrers(ctx context.Context, days int, toDay string, top []TopReferrer) error {
+	return db.InTx(ctx, func(q *Queries) error {
+		if _, err := q.exec(ctx, `/* StoreTopReferrers.clear */ DELETE FROM analytics_top WHERE days = $1`, days); err != nil {
+			return fmt.Errorf("clear top referrers: %w", err)
+		}
+		for i, t := range top {
+			_, err := q.exec(ctx, `/* StoreTopReferrers */ INSERT INTO analytics_top (days, rank, to_day, participant_id, name, code,
+				referrals, verified, converted) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+				days, i+1, toDay, t.ParticipantID, t.Name, t.Code, t.Referrals, t.Verified, t.Converted)
+			if err != nil {
+				return fmt.Errorf("store top referrers: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+// StoredTopReferrers returns the stored top referrers of the preset period
+// of days days ending on toDay; ok is false when none are stored for that
+// day (not refreshed since it began).
+func (q *Queries) StoredTopReferrers(ctx context.Context, days int, toDay string) (top []TopReferrer, ok bool, err error) {
+	ok = true
+	err = queryEach(ctx, q, "stored top referrers", `/* StoredTopReferrers */ SELECT to_day, participant_id, name, code, referrals, verified, converted
+		FROM analytics_top WHERE days = $1 ORDER BY rank`, func(r rowScanner) error {
+		var (
+			t   TopReferrer
+			day string
+		)
+		if err := r.Scan(&day, &t.ParticipantID, &t.Name, &t.Code, &t.Referrals, &t.Verified, &t.Converted); err != nil {
+			return err
+		}
+		ok = ok && day == toDay
+		top = append(top, t)
+		return nil
+	}, days)
+	if err != nil {
+		return nil, false, err
 	}
-	return rows.Err()
+	return top, ok && len(top) > 0, nil
 }

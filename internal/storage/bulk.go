@@ -1,3 +1,5 @@
+// Multi-row inserts for generated data (demo, benchmarks), and the chunking every batch shares.
+
 package storage
 
 import (
@@ -112,18 +114,13 @@ func (q *Queries) bulkReferralChunk(ctx context.Context, refs []referralhub.Refe
 // each returned key in index with its new id. Neither engine promises that
 // RETURNING follows the VALUES order, hence the unique key.
 func (q *Queries) scanIDs(ctx context.Context, query string, args []any, index map[string]int, set func(i int, id int64)) error {
-	rows, err := q.query(ctx, query, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
 	n := 0
-	for rows.Next() {
+	err := queryEach(ctx, q, "insert returning ids", query, func(r rowScanner) error {
 		var (
 			id  int64
 			key string
 		)
-		if err := rows.Scan(&id, &key); err != nil {
+		if err := r.Scan(&id, &key); err != nil {
 			return err
 		}
 		i, ok := index[key]
@@ -132,8 +129,9 @@ func (q *Queries) scanIDs(ctx context.Context, query string, args []any, index m
 		}
 		set(i, id)
 		n++
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	}, args...)
+	if err != nil {
 		return err
 	}
 	if n != len(index) {

@@ -2,6 +2,8 @@ package storage
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 
 	"github.com/referralhub/referralhub"
@@ -37,24 +39,19 @@ func (q *Queries) insertClickChunk(ctx context.Context, clicks []referralhub.Cli
 	}
 	query := q.valuesSQL(`/* InsertClicks */ INSERT INTO clicks (id, participant_id, code, ip_hash, user_agent, referer, created_at, bot) VALUES `,
 		len(clicks), clickColumns, ` ON CONFLICT (id) DO NOTHING RETURNING participant_id, bot`)
-	rows, err := q.query(ctx, query, args...)
-	if err != nil {
-		return fmt.Errorf("insert %d clicks: %w", len(clicks), err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	return queryEach(ctx, q, fmt.Sprintf("insert %d clicks", len(clicks)), query, func(r rowScanner) error {
 		var (
 			id  int64
 			bot bool
 		)
-		if err := rows.Scan(&id, &bot); err != nil {
+		if err := r.Scan(&id, &bot); err != nil {
 			return err
 		}
 		if !bot {
 			stored[id]++
 		}
-	}
-	return rows.Err()
+		return nil
+	}, args...)
 }
 
 // InsertClicks stores a batch of clicks and their counts in one transaction.
@@ -67,4 +64,47 @@ func (q *Queries) CountClicks(ctx context.Context) (int64, error) {
 	var n int64
 	err := q.queryRow(ctx, `/* CountClicks */ SELECT count(*) FROM clicks`).Scan(&n)
 	return n, err
+}
+
+// ClickByID returns a stored click, or ENOTFOUND: clicks still in the
+// in-process buffer, and ones past the retention (reduced to daily
+// counts), are not found.
+func (q *Queries) ClickByID(ctx context.Context, id string) (referralhub.Click, error) {
+	var c referralhub.Click
+	err := q.queryRow(ctx, `/* ClickByID */ SELECT id, participant_id, code, ip_hash, user_agent, referer, created_at, bot
+		FROM clicks WHERE id = $1`, id).
+		Scan(&c.ID, &c.ParticipantID, &c.Code, &c.IPHash, &c.UserAgent, &c.Referer, &c.CreatedAt, &c.Bot)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, referralhub.Errorf(referralhub.ENOTFOUND, "No click has that id.")
+	}
+	if err != nil {
+		return c, fmt.Errorf("click by id: %w", err)
+	}
+	c.CreatedAt = c.CreatedAt.UTC()
+	return c, nil
+}
+
+// deleteClicks deletes the raw rows of clicks, and fails (rolling the
+// transaction back) if any was already gone: its count would then be added
+// twice.
+func (q *Queries) deleteClicks(ctx context.Context, clicks []clickRow) error {
+	return inChunks(len(clicks), 1, func(start, end int) error {
+		args := make([]any, 0, end-start)
+		b := []byte("/* deleteClicks */ DELETE FROM clicks WHERE id IN (")
+		for i, c := range clicks[start:end] {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = q.d.appendParam(b, i+1)
+			args = append(args, c.id)
+		}
+		res, err := q.exec(ctx, string(append(b, ')')), args...)
+		if err != nil {
+			return fmt.Errorf("delete reduced clicks: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n != int64(end-start) {
+			return fmt.Errorf("delete reduced clicks: %d of %d rows deleted (%v)", n, end-start, err)
+		}
+		return nil
+	})
 }

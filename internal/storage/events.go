@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/referralhub/referralhub"
 )
@@ -67,4 +68,46 @@ func (q *Queries) CountEvents(ctx context.Context, referralID int64, name string
 func (q *Queries) ParticipantEvents(ctx context.Context, participantID int64, limit int) ([]referralhub.Event, error) {
 	return queryList(ctx, q, "participant events", `/* ParticipantEvents */ SELECT `+eventColumns+` FROM events
 		WHERE participant_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`, scanEvent, participantID, limit)
+}
+
+// EventDetails is what an event reported through the API carries besides
+// the event: when it happened by the reporter's clock, and the reporter's
+// JSON object about it ("" when none).
+type EventDetails struct {
+	OccurredAt time.Time // zero when not given
+	Metadata   string
+}
+
+// SetEventDetails stores an event's details. Call it in the transaction
+// that recorded the event.
+func (q *Queries) SetEventDetails(ctx context.Context, eventID int64, d EventDetails) error {
+	_, err := q.exec(ctx, `/* SetEventDetails */ UPDATE events SET occurred_at = $2, metadata = NULLIF($3, '') WHERE id = $1`,
+		eventID, q.nullTime(d.OccurredAt), d.Metadata)
+	if err != nil {
+		return fmt.Errorf("set event details: %w", err)
+	}
+	return nil
+}
+
+// EventWithDetails returns a participant's event recorded under an
+// idempotency key, with its details, or ENOTFOUND.
+func (q *Queries) EventWithDetails(ctx context.Context, participantID int64, key string) (referralhub.Event, EventDetails, error) {
+	var (
+		e        referralhub.Event
+		d        EventDetails
+		occurred sql.NullTime
+		meta     sql.NullString
+	)
+	err := q.queryRow(ctx, `/* EventWithDetails */ SELECT `+eventColumns+`, occurred_at, metadata FROM events
+		WHERE participant_id = $1 AND idempotency_key = $2`, participantID, key).
+		Scan(&e.ID, &e.ParticipantID, &e.ReferralID, &e.Name, &e.Key, &e.Amount, &e.Currency, &e.PurchaseKey, &e.CreatedAt,
+			&occurred, &meta)
+	if errors.Is(err, sql.ErrNoRows) {
+		return e, d, referralhub.Errorf(referralhub.ENOTFOUND, "No event has that key.")
+	}
+	if err != nil {
+		return e, d, fmt.Errorf("event with details: %w", err)
+	}
+	e.CreatedAt, d.OccurredAt, d.Metadata = e.CreatedAt.UTC(), utc(occurred), meta.String
+	return e, d, nil
 }

@@ -1,3 +1,5 @@
+// api_idempotency: what the API keeps about each Idempotency-Key it was sent.
+
 package storage
 
 import (

@@ -130,28 +130,21 @@ func (q *Queries) RetryFailedJob(ctx context.Context, id int64, now time.Time) (
 
 // Jobs lists jobs in state, newest first; "" lists every state.
 func (q *Queries) Jobs(ctx context.Context, state string, limit int) ([]Job, error) {
-	rows, err := q.query(ctx, `/* Jobs */ SELECT id, kind, payload, state, COALESCE(dedupe_key, ''), attempts, max_attempts,
+	return queryList(ctx, q, "list jobs", `/* Jobs */ SELECT id, kind, payload, state, COALESCE(dedupe_key, ''), attempts, max_attempts,
 		run_at, last_error, created_at, finished_at
-		FROM jobs WHERE $1 = '' OR state = $1 ORDER BY id DESC LIMIT $2`, state, limit)
-	if err != nil {
-		return nil, fmt.Errorf("list jobs: %w", err)
-	}
-	defer rows.Close()
-	var out []Job
-	for rows.Next() {
-		var (
-			j        Job
-			payload  string
-			finished sql.NullTime
-		)
-		if err := rows.Scan(&j.ID, &j.Kind, &payload, &j.State, &j.DedupeKey, &j.Attempts, &j.MaxAttempts,
-			&j.RunAt, &j.LastError, &j.CreatedAt, &finished); err != nil {
-			return nil, err
-		}
-		j.Payload, j.FinishedAt = []byte(payload), finished.Time
-		out = append(out, j)
-	}
-	return out, rows.Err()
+		FROM jobs WHERE $1 = '' OR state = $1 ORDER BY id DESC LIMIT $2`, scanJob, state, limit)
+}
+
+func scanJob(r rowScanner) (Job, error) {
+	var (
+		j        Job
+		payload  string
+		finished sql.NullTime
+	)
+	err := r.Scan(&j.ID, &j.Kind, &payload, &j.State, &j.DedupeKey, &j.Attempts, &j.MaxAttempts,
+		&j.RunAt, &j.LastError, &j.CreatedAt, &finished)
+	j.Payload, j.FinishedAt = []byte(payload), finished.Time
+	return j, err
 }
 
 // EarlierJobRunning reports whether a job of kind queued before id (with
@@ -172,28 +165,6 @@ func (q *Queries) JobCounts(ctx context.Context) (map[string]int64, error) {
 	return q.countsBy(ctx, "count jobs", `/* JobCounts */ SELECT state, count(*) FROM jobs GROUP BY state`)
 }
 
-// countsBy runs a query answering (key, count) rows and returns them as a
-// map; what names the query in errors.
-func (q *Queries) countsBy(ctx context.Context, what, query string, args ...any) (map[string]int64, error) {
-	rows, err := q.query(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
-	}
-	defer rows.Close()
-	out := map[string]int64{}
-	for rows.Next() {
-		var (
-			key string
-			n   int64
-		)
-		if err := rows.Scan(&key, &n); err != nil {
-			return nil, err
-		}
-		out[key] = n
-	}
-	return out, rows.Err()
-}
-
 // DeleteDoneJobs removes jobs finished before cutoff, keeping failed ones.
 func (q *Queries) DeleteDoneJobs(ctx context.Context, cutoff time.Time) (int64, error) {
 	res, err := q.exec(ctx, `/* DeleteDoneJobs */ DELETE FROM jobs WHERE state = 'done' AND finished_at < $1`, q.ts(cutoff))
@@ -201,4 +172,44 @@ func (q *Queries) DeleteDoneJobs(ctx context.Context, cutoff time.Time) (int64, 
 		return 0, fmt.Errorf("delete done jobs: %w", err)
 	}
 	return res.RowsAffected()
+}
+
+// OldestDueJob returns when the queued job that has waited longest became
+// due, or ok false when no queued job is due at now. It reads one row of
+// the jobs_due_idx index: the query repeats the index's condition so that
+// SQLite, which matches partial indexes by their terms, uses it too.
+func (q *Queries) OldestDueJob(ctx context.Context, now time.Time) (runAt time.Time, ok bool, err error) {
+	err = q.queryRow(ctx, `/* OldestDueJob */ SELECT run_at FROM jobs WHERE state IN ('queued', 'running')
+		AND state = 'queued' AND run_at <= $1 ORDER BY run_at LIMIT 1`, q.ts(now)).Scan(&runAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, false, nil
+	}
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("oldest due job: %w", err)
+	}
+	return runAt.UTC(), true, nil
+}
+
+// RedactJobs replaces the payload of every job whose dedupe key starts with
+// prefix, and clears the key, for jobs that carry an address (password
+// resets ask by email). A job still queued then finds nobody and is done.
+func (q *Queries) RedactJobs(ctx context.Context, prefix, payload string) error {
+	_, err := q.exec(ctx, `/* RedactJobs */ UPDATE jobs SET payload = $2, dedupe_key = NULL
+		WHERE dedupe_key LIKE $1 ESCAPE '\'`, escapeLike(prefix)+"%", payload)
+	if err != nil {
+		return fmt.Errorf("redact jobs: %w", err)
+	}
+	return nil
+}
+
+// RedactJobErrors blanks the last error of every job whose error mentions
+// text, regardless of case: a mail server's refusal often quotes the
+// address.
+func (q *Queries) RedactJobErrors(ctx context.Context, text string) error {
+	_, err := q.exec(ctx, `/* RedactJobErrors */ UPDATE jobs SET last_error = '(removed: it named a deleted account)'
+		WHERE lower(last_error) LIKE $1 ESCAPE '\'`, SearchPattern(text))
+	if err != nil {
+		return fmt.Errorf("redact job errors: %w", err)
+	}
+	return nil
 }

@@ -215,3 +215,60 @@ func TestJobThatKeepsKillingItsWorkerEndsFailed(t *testing.T) {
 		}
 	})
 }
+
+func TestOldestDueJob(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx, q := context.Background(), db.Read()
+		if _, ok, err := q.OldestDueJob(ctx, t0); ok || err != nil {
+			t.Fatalf("empty queue: %v %v", ok, err)
+		}
+		enqueue(t, db, "later", "", t0.Add(time.Hour))
+		enqueue(t, db, "due", "", t0.Add(-time.Minute))
+		enqueue(t, db, "running", "", t0.Add(-time.Hour))
+		if _, _, err := db.Write().ClaimJob(ctx, "w1", t0, t0.Add(time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+		runAt, ok, err := q.OldestDueJob(ctx, t0)
+		if err != nil || !ok || !runAt.Equal(t0.Add(-time.Minute)) {
+			t.Fatalf("oldest due = %v %v %v, want %v (the running job is not waiting)", runAt, ok, err, t0.Add(-time.Minute))
+		}
+		if stats := db.PoolStats(); len(stats) == 0 {
+			t.Fatal("no pool stats")
+		}
+	})
+}
+
+// TestRedactJobs clears a reset job's address from its payload, key and
+// error.
+func TestRedactJobs(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		q := db.Write()
+		for _, key := range []string{"mail:password_reset:bob@x.com:1", "mail:password_reset:bob@x.com.au:1"} {
+			if _, err := q.EnqueueJob(ctx, storage.Job{Kind: "mail", Payload: []byte(`{"email":"` + key[20:len(key)-2] + `"}`),
+				DedupeKey: key, MaxAttempts: 1, RunAt: t0, CreatedAt: t0}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		j, ok, err := q.ClaimJob(ctx, "w", t0, t0.Add(time.Minute))
+		if err != nil || !ok {
+			t.Fatal(ok, err)
+		}
+		if _, err := q.FailJob(ctx, j.ID, "w", t0, "550 <BOB@x.com>: no such mailbox"); err != nil {
+			t.Fatal(err)
+		}
+		if err := q.RedactJobs(ctx, "mail:password_reset:bob@x.com:", `{"mail":"password_reset"}`); err != nil {
+			t.Fatal(err)
+		}
+		if err := q.RedactJobErrors(ctx, "bob@x.com"); err != nil {
+			t.Fatal(err)
+		}
+		hits, err := db.FindText(ctx, "bob@x.com")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(hits) != `[jobs.payload holds "bob@x.com" in 1 rows jobs.dedupe_key holds "bob@x.com" in 1 rows]` {
+			t.Errorf("after redaction: %v; want only the other address's job", hits)
+		}
+	})
+}

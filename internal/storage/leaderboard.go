@@ -1,3 +1,5 @@
+// leaderboard and leaderboard_ranks, and how each participant chose to show on them.
+
 package storage
 
 import (
@@ -109,21 +111,13 @@ func (q *Queries) SetLeaderboardHidden(ctx context.Context, participantID int64,
 		period    string
 		referrals int64
 	}
-	var rows []row
-	rs, err := q.query(ctx, `/* LeaderboardRowsOf */ SELECT period, referrals FROM leaderboard WHERE participant_id = $1 AND referrals > 0
-		ORDER BY period`, participantID)
-	if err != nil {
-		return fmt.Errorf("leaderboard rows: %w", err)
-	}
-	for rs.Next() {
+	rows, err := queryList(ctx, q, "leaderboard rows", `/* LeaderboardRowsOf */ SELECT period, referrals FROM leaderboard WHERE participant_id = $1 AND referrals > 0
+		ORDER BY period`, func(rs rowScanner) (row, error) {
 		var r row
-		if err := rs.Scan(&r.period, &r.referrals); err != nil {
-			rs.Close()
-			return fmt.Errorf("leaderboard rows: %w", err)
-		}
-		rows = append(rows, r)
-	}
-	if err := rs.Close(); err != nil {
+		err := rs.Scan(&r.period, &r.referrals)
+		return r, err
+	}, participantID)
+	if err != nil {
 		return err
 	}
 	for _, r := range rows {
@@ -201,26 +195,17 @@ type BoardRow struct {
 // TopOfBoard returns the first limit visible participants of a period's
 // leaderboard: most qualified referrals first, then who got there first.
 func (q *Queries) TopOfBoard(ctx context.Context, period string, limit int) ([]BoardRow, error) {
-	rows, err := q.query(ctx, `/* TopOfBoard */ SELECT l.participant_id, l.referrals, p.leaderboard_show, p.display_name,
+	return queryList(ctx, q, "leaderboard", `/* TopOfBoard */ SELECT l.participant_id, l.referrals, p.leaderboard_show, p.display_name,
 		COALESCE(u.username, p.name, '')
 		FROM (SELECT participant_id, referrals, reached_at FROM leaderboard
 			WHERE period = $1 AND hidden = FALSE AND referrals > 0
 			ORDER BY referrals DESC, reached_at, participant_id LIMIT $2) l
 		JOIN participants p ON p.id = l.participant_id LEFT JOIN users u ON u.id = p.user_id
-		ORDER BY l.referrals DESC, l.reached_at, l.participant_id`, period, limit)
-	if err != nil {
-		return nil, fmt.Errorf("leaderboard: %w", err)
-	}
-	defer rows.Close()
-	var out []BoardRow
-	for rows.Next() {
+		ORDER BY l.referrals DESC, l.reached_at, l.participant_id`, func(rs rowScanner) (BoardRow, error) {
 		var r BoardRow
-		if err := rows.Scan(&r.ParticipantID, &r.Referrals, &r.Show, &r.DisplayName, &r.Username); err != nil {
-			return nil, fmt.Errorf("leaderboard: %w", err)
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+		err := rs.Scan(&r.ParticipantID, &r.Referrals, &r.Show, &r.DisplayName, &r.Username)
+		return r, err
+	}, period, limit)
 }
 
 // BoardPosition is one participant's place on a period's leaderboard.

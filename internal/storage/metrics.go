@@ -1,34 +1,12 @@
+// Figures about the whole database for the metrics: its size and its connection pools.
+
 package storage
 
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
-	"time"
 )
-
-// OldestDueJob returns when the queued job that has waited longest became
-// due, or ok false when no queued job is due at now. It reads one row of
-// the jobs_due_idx index: the query repeats the index's condition so that
-// SQLite, which matches partial indexes by their terms, uses it too.
-func (q *Queries) OldestDueJob(ctx context.Context, now time.Time) (runAt time.Time, ok bool, err error) {
-	err = q.queryRow(ctx, `/* OldestDueJob */ SELECT run_at FROM jobs WHERE state IN ('queued', 'running')
-		AND state = 'queued' AND run_at <= $1 ORDER BY run_at LIMIT 1`, q.ts(now)).Scan(&runAt)
-	if errors.Is(err, sql.ErrNoRows) {
-		return time.Time{}, false, nil
-	}
-	if err != nil {
-		return time.Time{}, false, fmt.Errorf("oldest due job: %w", err)
-	}
-	return runAt.UTC(), true, nil
-}
-
-// WebhookDeliveryStates counts every endpoint's deliveries by state.
-func (q *Queries) WebhookDeliveryStates(ctx context.Context) (map[string]int64, error) {
-	return q.countsBy(ctx, "count webhook deliveries", `/* WebhookDeliveryStates */ SELECT state, count(*)
-		FROM webhook_deliveries GROUP BY state`)
-}
 
 // DatabaseSize returns the bytes the database takes: its pages on SQLite
 // (not the write-ahead log), pg_database_size on PostgreSQL.

@@ -105,22 +105,18 @@ func (db *DB) PendingMigrations(ctx context.Context) ([]string, error) {
 		return nil, err
 	}
 	applied := map[int]bool{}
-	rows, err := db.Read().query(ctx, `SELECT version FROM schema_migrations`)
-	if err != nil {
-		if db.dialect.isMissingTable(err) {
-			return names(all), nil
-		}
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	err = queryEach(ctx, db.Read(), "applied migrations", `SELECT version FROM schema_migrations`, func(r rowScanner) error {
 		var v int
-		if err := rows.Scan(&v); err != nil {
-			return nil, err
+		if err := r.Scan(&v); err != nil {
+			return err
 		}
 		applied[v] = true
+		return nil
+	})
+	if db.dialect.isMissingTable(err) {
+		return names(all), nil
 	}
-	if err := rows.Err(); err != nil {
+	if err != nil {
 		return nil, err
 	}
 	var pending []string

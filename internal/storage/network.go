@@ -1,3 +1,5 @@
+// referrals read as a tree: whom a participant referred, whom they referred, and so on.
+
 package storage
 
 import (
@@ -30,27 +32,26 @@ type NetworkMember struct {
 // table and follows the (referrer_id, id) index level by level instead of
 // scanning every referral.
 func (q *Queries) NetworkLevels(ctx context.Context, rootID int64, maxDepth int) ([]int64, error) {
-	rows, err := q.query(ctx, `/* NetworkLevels */ WITH RECURSIVE tree (id, depth) AS (
+	counts := make([]int64, maxDepth)
+	err := queryEach(ctx, q, "network levels", `/* NetworkLevels */ WITH RECURSIVE tree (id, depth) AS (
 		SELECT CAST($1 AS BIGINT), 0
 		UNION ALL
 		SELECT r.referee_id, t.depth + 1 FROM tree t JOIN referrals r ON r.referrer_id = t.id WHERE t.depth < $2
-	) SELECT depth, count(*) FROM tree WHERE depth > 0 GROUP BY depth`, rootID, maxDepth)
-	if err != nil {
-		return nil, fmt.Errorf("network levels: %w", err)
-	}
-	defer rows.Close()
-	counts := make([]int64, maxDepth)
-	for rows.Next() {
+	) SELECT depth, count(*) FROM tree WHERE depth > 0 GROUP BY depth`, func(r rowScanner) error {
 		var depth int
 		var n int64
-		if err := rows.Scan(&depth, &n); err != nil {
-			return nil, fmt.Errorf("network levels: %w", err)
+		if err := r.Scan(&depth, &n); err != nil {
+			return err
 		}
 		if depth >= 1 && depth <= maxDepth {
 			counts[depth-1] = n
 		}
+		return nil
+	}, rootID, maxDepth)
+	if err != nil {
+		return nil, err
 	}
-	return counts, rows.Err()
+	return counts, nil
 }
 
 // NetworkDepthOf returns how many referrals below rootID nodeID sits (0
@@ -78,24 +79,15 @@ func (q *Queries) NetworkDepthOf(ctx context.Context, rootID, nodeID int64, maxD
 // a keyset page on the (referrer_id, id) index that new referrals cannot
 // shift.
 func (q *Queries) NetworkChildren(ctx context.Context, nodeID, afterID int64, limit int) ([]NetworkMember, error) {
-	rows, err := q.query(ctx, `/* NetworkChildren */ SELECT r.id, p.id,
+	return queryList(ctx, q, "network children", `/* NetworkChildren */ SELECT r.id, p.id,
 		CASE WHEN p.deleted_at IS NULL THEN COALESCE(u.username, p.name, '') ELSE '' END,
 		p.deleted_at IS NOT NULL, p.referral_count, r.created_at, p.leaderboard_show, p.display_name
 		FROM referrals r JOIN participants p ON p.id = r.referee_id LEFT JOIN users u ON u.id = p.user_id
-		WHERE r.referrer_id = $1 AND r.id > $2 ORDER BY r.id LIMIT $3`, nodeID, afterID, limit)
-	if err != nil {
-		return nil, fmt.Errorf("network children: %w", err)
-	}
-	defer rows.Close()
-	var out []NetworkMember
-	for rows.Next() {
+		WHERE r.referrer_id = $1 AND r.id > $2 ORDER BY r.id LIMIT $3`, func(r rowScanner) (NetworkMember, error) {
 		var m NetworkMember
-		if err := rows.Scan(&m.ReferralID, &m.ParticipantID, &m.Name, &m.Deleted, &m.Referrals, &m.JoinedAt,
-			&m.Show, &m.DisplayName); err != nil {
-			return nil, fmt.Errorf("network children: %w", err)
-		}
+		err := r.Scan(&m.ReferralID, &m.ParticipantID, &m.Name, &m.Deleted, &m.Referrals, &m.JoinedAt,
+			&m.Show, &m.DisplayName)
 		m.JoinedAt = m.JoinedAt.UTC()
-		out = append(out, m)
-	}
-	return out, rows.Err()
+		return m, err
+	}, nodeID, afterID, limit)
 }

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"sync/atomic"
 	"time"
 )
@@ -64,3 +65,47 @@ func (q *Queries) queryRow(ctx context.Context, query string, args ...any) *sql.
 
 // ts converts a time into the value the engine stores and compares exactly.
 func (q *Queries) ts(t time.Time) any { return q.d.timeValue(t) }
+
+// nullID is NULL for the id 0, the domain's "none".
+func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id != 0} }
+
+// nullTime is NULL for the zero time, else t as the engine stores it.
+func (q *Queries) nullTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return q.ts(t)
+}
+
+// utc reads a nullable time column: the zero time for NULL, else the time
+// in UTC.
+func utc(t sql.NullTime) time.Time {
+	if !t.Valid {
+		return time.Time{}
+	}
+	return t.Time.UTC()
+}
+
+// inList appends "$n, $n+1, ..." placeholders for values to args.
+func (q *Queries) inList(args []any, values []string) (string, []any) {
+	var b []byte
+	for i, v := range values {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		args = append(args, v)
+		b = q.d.appendParam(b, len(args))
+	}
+	return string(b), args
+}
+
+// setStatus runs a conditional status change, which sets the transition's
+// own timestamp once, and reports whether the entry moved.
+func (q *Queries) setStatus(ctx context.Context, name string, query string, args ...any) (bool, error) {
+	res, err := q.exec(ctx, "/* "+name+" */ "+query, args...)
+	if err != nil {
+		return false, fmt.Errorf("%s: %w", name, err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}

@@ -67,24 +67,14 @@ func (q *Queries) ActiveReferrals(ctx context.Context, referrerID int64, since t
 
 // ReferredUsers lists the people a participant referred, newest first.
 func (q *Queries) ReferredUsers(ctx context.Context, referrerID int64, limit, offset int) ([]referralhub.ReferredUser, error) {
-	rows, err := q.query(ctx, `/* ReferredUsers */ SELECT COALESCE(u.username, ''), r.created_at
+	return queryList(ctx, q, "referred users", `/* ReferredUsers */ SELECT COALESCE(u.username, ''), r.created_at
 		FROM referrals r JOIN participants p ON p.id = r.referee_id LEFT JOIN users u ON u.id = p.user_id
-		WHERE r.referrer_id = $1 ORDER BY r.created_at DESC, r.id DESC LIMIT $2 OFFSET $3`,
-		referrerID, limit, offset)
-	if err != nil {
-		return nil, fmt.Errorf("referred users: %w", err)
-	}
-	defer rows.Close()
-	var out []referralhub.ReferredUser
-	for rows.Next() {
+		WHERE r.referrer_id = $1 ORDER BY r.created_at DESC, r.id DESC LIMIT $2 OFFSET $3`, func(r rowScanner) (referralhub.ReferredUser, error) {
 		var ru referralhub.ReferredUser
-		if err := rows.Scan(&ru.Username, &ru.JoinedAt); err != nil {
-			return nil, err
-		}
+		err := r.Scan(&ru.Username, &ru.JoinedAt)
 		ru.JoinedAt = ru.JoinedAt.UTC()
-		out = append(out, ru)
-	}
-	return out, rows.Err()
+		return ru, err
+	}, referrerID, limit, offset)
 }
 
 // ReferralParties is a referral with the names, plan and state that
@@ -98,13 +88,6 @@ type ReferralParties struct {
 	ReferrerBanned  bool
 	// ReferrerQualified is the referrer's qualified referrals: their tier.
 	ReferrerQualified int64
-}
-
-// displayName is the SQL for how reasons and mail name a participant (p)
-// with its user (u): the username; for one made through the API, the name
-// it was given, or "A friend" ("A friend signed up").
-func displayName(u, p string) string {
-	return "COALESCE(" + u + ".username, " + p + ".name, CASE WHEN " + p + ".external_id IS NOT NULL THEN 'A friend' ELSE '' END)"
 }
 
 // ReferralPartiesOf returns the referral that brought a participant, with
@@ -166,4 +149,41 @@ func (q *Queries) ReferralPartiesByID(ctx context.Context, referralID int64) (Re
 		return ReferralParties{}, fmt.Errorf("referral referee: %w", err)
 	}
 	return q.ReferralPartiesOf(ctx, refereeID)
+}
+
+// LockReferral holds a referral's row until the transaction ends, so a
+// review decision and the rewarding of an event for it happen one after
+// the other on PostgreSQL.
+func (q *Queries) LockReferral(ctx context.Context, id int64) error {
+	var got int64
+	err := q.queryRow(ctx, `/* LockReferral */ SELECT id FROM referrals WHERE id = $1`+q.d.forUpdate(), id).Scan(&got)
+	if err != nil {
+		return fmt.Errorf("lock referral: %w", err)
+	}
+	return nil
+}
+
+// ReferralSummary is one referral a participant made, as the API lists it.
+type ReferralSummary struct {
+	ID                int64
+	RefereeID         int64
+	RefereeExternalID string
+	ClickID           string
+	CreatedAt         time.Time
+	Review            string
+	RiskScore         int
+}
+
+// ReferralsAfter lists up to limit of a participant's referrals with ids
+// above afterID, by id: a page that rows inserted meanwhile cannot shift.
+func (q *Queries) ReferralsAfter(ctx context.Context, referrerID, afterID int64, limit int) ([]ReferralSummary, error) {
+	return queryList(ctx, q, "referrals after", `/* ReferralsAfter */ SELECT r.id, r.referee_id, COALESCE(p.external_id, ''), COALESCE(r.click_id, ''),
+		r.created_at, r.review, r.risk_score
+		FROM referrals r JOIN participants p ON p.id = r.referee_id
+		WHERE r.referrer_id = $1 AND r.id > $2 ORDER BY r.id LIMIT $3`, func(row rowScanner) (ReferralSummary, error) {
+		var r ReferralSummary
+		err := row.Scan(&r.ID, &r.RefereeID, &r.RefereeExternalID, &r.ClickID, &r.CreatedAt, &r.Review, &r.RiskScore)
+		r.CreatedAt = r.CreatedAt.UTC()
+		return r, err
+	}, referrerID, afterID, limit)
 }

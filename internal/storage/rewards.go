@@ -1,3 +1,5 @@
+// rewards: the ledger. Entries are appended and move through their states; amounts never change.
+
 package storage
 
 import (
@@ -40,39 +42,6 @@ func (q *Queries) InsertReward(ctx context.Context, r *referralhub.Reward, idemp
 	return true, err
 }
 
-// addBalance moves a participant's running balance of kind and currency.
-func (q *Queries) addBalance(ctx context.Context, participantID int64, kind, currency string, available, pending int64) error {
-	_, err := q.exec(ctx, `/* addBalance */ INSERT INTO balances (participant_id, kind, currency, available, pending)
-		VALUES ($1, $2, $3, $4, $5) ON CONFLICT (participant_id, kind, currency) DO UPDATE
-		SET available = balances.available + excluded.available, pending = balances.pending + excluded.pending`,
-		participantID, kind, currency, available, pending)
-	if err != nil {
-		return fmt.Errorf("add balance: %w", err)
-	}
-	return nil
-}
-
-func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id != 0} }
-
-func (q *Queries) nullTime(t time.Time) any {
-	if t.IsZero() {
-		return nil
-	}
-	return q.ts(t)
-}
-
-// LockParticipant holds a participant's row until the transaction ends, so
-// checks that read then write (reward caps) run one at a time per
-// participant on PostgreSQL. SQLite's one writer serialises them already.
-func (q *Queries) LockParticipant(ctx context.Context, id int64) error {
-	var got int64
-	err := q.queryRow(ctx, `/* LockParticipant */ SELECT id FROM participants WHERE id = $1`+q.d.forUpdate(), id).Scan(&got)
-	if err != nil {
-		return fmt.Errorf("lock participant: %w", err)
-	}
-	return nil
-}
-
 // RuleUsage counts the rewards a rule gave a participant on one side since
 // since, and their total amount, leaving out withdrawn ones: what caps
 // compare against.
@@ -85,17 +54,6 @@ func (q *Queries) RuleUsage(ctx context.Context, ruleID, participantID int64, si
 		return 0, 0, fmt.Errorf("rule usage: %w", err)
 	}
 	return count, total, nil
-}
-
-// setStatus runs a conditional status change, which sets the transition's
-// own timestamp once, and reports whether the entry moved.
-func (q *Queries) setStatus(ctx context.Context, name string, query string, args ...any) (bool, error) {
-	res, err := q.exec(ctx, "/* "+name+" */ "+query, args...)
-	if err != nil {
-		return false, fmt.Errorf("%s: %w", name, err)
-	}
-	n, err := res.RowsAffected()
-	return n == 1, err
 }
 
 // moveStatus is setStatus for a change that moves the running balance:
@@ -191,120 +149,11 @@ func (q *Queries) RecordLatePayout(ctx context.Context, id int64, promoCode, ext
 		id, promoCode, externalID)
 }
 
-const rewardColumns = `id, participant_id, side, entry, COALESCE(rule_id, 0), COALESCE(referral_id, 0), COALESCE(event_id, 0),
-	COALESCE(reverses_id, 0), kind, amount, currency, percent_off, status, reason, promo_code, external_id, needs_review,
-	hold_until, credited_at, approved_at, redeem_asked_at, redeemed_at, fulfilled_at, reversed_at, cancelled_at`
-
-func scanReward(row rowScanner) (referralhub.Reward, error) {
-	var (
-		r                                                      referralhub.Reward
-		hold, approved, asked, redeemed, fulfilled, rev, cncld sql.NullTime
-	)
-	err := row.Scan(&r.ID, &r.ParticipantID, &r.Side, &r.Entry, &r.RuleID, &r.ReferralID, &r.EventID, &r.ReversesID,
-		&r.Kind, &r.Amount, &r.Currency, &r.PercentOff, &r.Status, &r.Reason, &r.PromoCode, &r.ExternalID, &r.NeedsReview,
-		&hold, &r.CreditedAt, &approved, &asked, &redeemed, &fulfilled, &rev, &cncld)
-	r.CreditedAt = r.CreditedAt.UTC()
-	r.HoldUntil, r.ApprovedAt, r.RedeemAskedAt = utc(hold), utc(approved), utc(asked)
-	r.RedeemedAt, r.FulfilledAt, r.ReversedAt, r.CancelledAt = utc(redeemed), utc(fulfilled), utc(rev), utc(cncld)
-	return r, err
-}
-
-func utc(t sql.NullTime) time.Time {
-	if !t.Valid {
-		return time.Time{}
-	}
-	return t.Time.UTC()
-}
-
-// Reward returns one ledger entry, or ENOTFOUND.
-func (q *Queries) Reward(ctx context.Context, id int64) (referralhub.Reward, error) {
-	r, err := scanReward(q.queryRow(ctx, `/* Reward */ SELECT `+rewardColumns+` FROM rewards WHERE id = $1`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return r, referralhub.Errorf(referralhub.ENOTFOUND, "That reward does not exist.")
-	}
-	if err != nil {
-		return r, fmt.Errorf("reward: %w", err)
-	}
-	return r, nil
-}
-
-// ParticipantRewards lists a participant's ledger entries, newest first.
-func (q *Queries) ParticipantRewards(ctx context.Context, participantID int64, limit int) ([]referralhub.Reward, error) {
-	return q.rewards(ctx, `/* ParticipantRewards */ SELECT `+rewardColumns+` FROM rewards
-		WHERE participant_id = $1 ORDER BY credited_at DESC, id DESC LIMIT $2`, participantID, limit)
-}
-
-// EventRewards lists the rewards an event earned (not their clawbacks),
-// locking them until the transaction ends, so a refund and a hold release
-// cannot interleave on PostgreSQL.
-func (q *Queries) EventRewards(ctx context.Context, eventID int64) ([]referralhub.Reward, error) {
-	return q.rewards(ctx, `/* EventRewards */ SELECT `+rewardColumns+` FROM rewards
-		WHERE event_id = $1 AND entry = 'reward' ORDER BY id`+q.d.forUpdate(), eventID)
-}
-
-// RewardsToReview lists reversed rewards that had already been paid out.
-func (q *Queries) RewardsToReview(ctx context.Context, limit int) ([]referralhub.Reward, error) {
-	return q.rewards(ctx, `/* RewardsToReview */ SELECT `+rewardColumns+` FROM rewards
-		WHERE needs_review ORDER BY reversed_at DESC, id DESC LIMIT $1`, limit)
-}
-
-func (q *Queries) rewards(ctx context.Context, query string, args ...any) ([]referralhub.Reward, error) {
-	return queryList(ctx, q, "list rewards", query, scanReward, args...)
-}
-
-// Balances returns what a participant holds, per kind and currency, from
-// the running balances kept beside the ledger: one indexed read, however
-// many entries there are. LedgerBalances computes the same from the entries.
-func (q *Queries) Balances(ctx context.Context, participantID int64) ([]referralhub.Balance, error) {
-	return q.balances(ctx, `/* Balances */ SELECT kind, currency, available, pending FROM balances
-		WHERE participant_id = $1 ORDER BY kind, currency`, participantID)
-}
-
-// ledgerBalancesQuery derives balances from the entries. Available counts
-// approved entries not yet asked for, plus reversed ones that were never
-// paid out, which their (negative) clawback entries cancel; a reversed one
-// that was paid leaves only its clawback: what is owed. Pending counts
-// entries on hold.
-const ledgerBalancesQuery = `SELECT participant_id, kind, currency,
-	COALESCE(SUM(CASE WHEN status = 'approved' AND redeem_asked_at IS NULL OR status = 'reversed' AND NOT needs_review
-		THEN amount ELSE 0 END), 0) AS available,
-	COALESCE(SUM(CASE WHEN status = 'pending' THEN amount ELSE 0 END), 0) AS pending
-	FROM rewards`
-
-// LedgerBalances derives a participant's balances from the ledger entries.
-// Tests compare it with Balances; RebuildBalances uses the same sums.
-func (q *Queries) LedgerBalances(ctx context.Context, participantID int64) ([]referralhub.Balance, error) {
-	return q.balances(ctx, `/* LedgerBalances */ SELECT kind, currency, available, pending FROM (`+ledgerBalancesQuery+`
-		WHERE participant_id = $1 GROUP BY participant_id, kind, currency) b ORDER BY kind, currency`, participantID)
-}
-
-// RebuildBalances recomputes every running balance from the ledger, after a
-// bulk load.
-func (q *Queries) RebuildBalances(ctx context.Context) error {
-	if _, err := q.exec(ctx, `/* RebuildBalances */ DELETE FROM balances`); err != nil {
-		return fmt.Errorf("rebuild balances: %w", err)
-	}
-	_, err := q.exec(ctx, `/* RebuildBalances */ INSERT INTO balances (participant_id, kind, currency, available, pending) `+
-		ledgerBalancesQuery+` GROUP BY participant_id, kind, currency`)
-	if err != nil {
-		return fmt.Errorf("rebuild balances: %w", err)
+// SetRewardReason rewrites a ledger entry's reason: the one change the
+// append-only ledger allows, so that a deleted account is not named.
+func (q *Queries) SetRewardReason(ctx context.Context, id int64, reason string) error {
+	if _, err := q.exec(ctx, `/* SetRewardReason */ UPDATE rewards SET reason = $2 WHERE id = $1`, id, reason); err != nil {
+		return fmt.Errorf("set reward reason: %w", err)
 	}
 	return nil
-}
-
-func (q *Queries) balances(ctx context.Context, query string, args ...any) ([]referralhub.Balance, error) {
-	rows, err := q.query(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("balances: %w", err)
-	}
-	defer rows.Close()
-	var out []referralhub.Balance
-	for rows.Next() {
-		var b referralhub.Balance
-		if err := rows.Scan(&b.Kind, &b.Currency, &b.Available, &b.Pending); err != nil {
-			return nil, err
-		}
-		out = append(out, b)
-	}
-	return out, rows.Err()
 }

@@ -61,3 +61,13 @@ func (q *Queries) SessionUser(ctx context.Context, tokenHash string, now time.Ti
 	p.UserID = u.ID
 	return u, p, nil
 }
+
+// DeleteUserSessions ends every session of a user except the one whose hash
+// is keep ("" ends them all).
+func (q *Queries) DeleteUserSessions(ctx context.Context, userID int64, keep string) error {
+	_, err := q.exec(ctx, `/* DeleteUserSessions */ DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2`, userID, keep)
+	if err != nil {
+		return fmt.Errorf("delete user sessions: %w", err)
+	}
+	return nil
+}

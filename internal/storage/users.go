@@ -11,16 +11,6 @@ import (
 	"github.com/referralhub/referralhub"
 )
 
-// ErrCodeTaken is returned by CreateParticipant when the code is in use, so
-// the caller can draw another.
-var ErrCodeTaken = errors.New("referral code taken")
-
-// LoginState is what a password login needs beyond the user.
-type LoginState struct {
-	PasswordHash string
-	LockedUntil  time.Time // zero when not locked
-}
-
 // TakenFields reports whether the email or the username is already used,
 // regardless of case.
 func (q *Queries) TakenFields(ctx context.Context, email, username string) (emailTaken, usernameTaken bool, err error) {
@@ -50,112 +40,101 @@ func (q *Queries) CreateUser(ctx context.Context, u *referralhub.User, passwordH
 	return nil
 }
 
-// CreateParticipant inserts p and sets its ID, or returns ErrCodeTaken. A
-// taken code does not abort the transaction (ON CONFLICT), so the caller can
-// draw another inside it, on PostgreSQL too.
-func (q *Queries) CreateParticipant(ctx context.Context, p *referralhub.Participant) error {
-	err := q.queryRow(ctx, `/* CreateParticipant */ INSERT INTO participants (user_id, code, created_at, last_seen_at)
-		VALUES ($1, $2, $3, $4) ON CONFLICT (code) DO NOTHING RETURNING id`,
-		p.UserID, p.Code, q.ts(p.CreatedAt), q.ts(p.LastSeenAt)).Scan(&p.ID)
+// EmailKey is the form of an email that uniqueness and login compare.
+func EmailKey(email string) string { return strings.ToLower(email) }
+
+// Recipient is who a mail about a participant goes to, with their choices.
+type Recipient struct {
+	UserID        int64
+	ParticipantID int64
+	Email         string
+	Username      string
+	Verified      bool
+	Prefs         referralhub.NotificationPrefs
+}
+
+const recipientQuery = `SELECT u.id, p.id, u.email, u.username, u.email_verified_at IS NOT NULL,
+	u.notify_new_referral, u.notify_reward_earned, u.notify_reward_ready, u.notify_achievement
+	FROM users u JOIN participants p ON p.user_id = u.id `
+
+func (q *Queries) recipient(ctx context.Context, name, where string, arg any) (Recipient, error) {
+	var r Recipient
+	err := q.queryRow(ctx, "/* "+name+" */ "+recipientQuery+where, arg).Scan(&r.UserID, &r.ParticipantID, &r.Email, &r.Username,
+		&r.Verified, &r.Prefs.NewReferral, &r.Prefs.RewardEarned, &r.Prefs.RewardReady,
+		&r.Prefs.Achievement)
 	if errors.Is(err, sql.ErrNoRows) {
-		return ErrCodeTaken
+		return r, referralhub.Errorf(referralhub.ENOTFOUND, "No such user.")
 	}
 	if err != nil {
-		return fmt.Errorf("create participant: %w", err)
+		return r, fmt.Errorf("%s: %w", name, err)
+	}
+	return r, nil
+}
+
+// RecipientByUser returns a user's mail details, or ENOTFOUND.
+func (q *Queries) RecipientByUser(ctx context.Context, userID int64) (Recipient, error) {
+	return q.recipient(ctx, "RecipientByUser", "WHERE u.id = $1", userID)
+}
+
+// RecipientByParticipant returns a participant's user's mail details, or
+// ENOTFOUND (also for a participant without a user).
+func (q *Queries) RecipientByParticipant(ctx context.Context, participantID int64) (Recipient, error) {
+	return q.recipient(ctx, "RecipientByParticipant", "WHERE p.id = $1", participantID)
+}
+
+// RecipientByEmail finds a user by email regardless of case, or ENOTFOUND.
+func (q *Queries) RecipientByEmail(ctx context.Context, email string) (Recipient, error) {
+	return q.recipient(ctx, "RecipientByEmail", "WHERE u.email_key = $1", EmailKey(email))
+}
+
+// MarkEmailVerified records that the user's address is verified, provided
+// it is still email (the address the link went to). verified is false when
+// the address changed since, or was verified already.
+func (q *Queries) MarkEmailVerified(ctx context.Context, userID int64, email string, now time.Time) (bool, error) {
+	res, err := q.exec(ctx, `/* MarkEmailVerified */ UPDATE users SET email_verified_at = $3
+		WHERE id = $1 AND email_key = $2 AND email_verified_at IS NULL`, userID, EmailKey(email), q.ts(now))
+	if err != nil {
+		return false, fmt.Errorf("mark email verified: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// ChangeEmail gives a user a new address, unverified. A taken address is an
+// ECONFLICT naming the field.
+func (q *Queries) ChangeEmail(ctx context.Context, userID int64, email string) error {
+	_, err := q.exec(ctx, `/* ChangeEmail */ UPDATE users SET email = $2, email_key = $3, email_verified_at = NULL
+		WHERE id = $1`, userID, email, EmailKey(email))
+	if q.d.isUnique(err, "users_email_key", "users.email_key") {
+		return &referralhub.Error{Code: referralhub.ECONFLICT, Message: "That email is already registered.",
+			Fields: map[string]string{"email": "That email is already registered."}}
+	}
+	if err != nil {
+		return fmt.Errorf("change email: %w", err)
 	}
 	return nil
 }
 
-// EmailKey is the form of an email that uniqueness and login compare.
-func EmailKey(email string) string { return strings.ToLower(email) }
-
-// UserForLogin finds a user by email or username, regardless of case.
-func (q *Queries) UserForLogin(ctx context.Context, login string) (referralhub.User, LoginState, error) {
-	var (
-		u      referralhub.User
-		st     LoginState
-		locked sql.NullTime
-	)
-	err := q.queryRow(ctx, `/* UserForLogin */ SELECT id, email, username, is_admin, created_at, password_hash, locked_until
-		FROM users WHERE email_key = $1 OR lower(username) = $1`, EmailKey(login)).
-		Scan(&u.ID, &u.Email, &u.Username, &u.IsAdmin, &u.CreatedAt, &st.PasswordHash, &locked)
-	if errors.Is(err, sql.ErrNoRows) {
-		return u, st, referralhub.Errorf(referralhub.ENOTFOUND, "no such user")
-	}
+// SetNotificationPrefs stores which notification emails a user gets.
+func (q *Queries) SetNotificationPrefs(ctx context.Context, userID int64, p referralhub.NotificationPrefs) error {
+	_, err := q.exec(ctx, `/* SetNotificationPrefs */ UPDATE users SET notify_new_referral = $2, notify_reward_earned = $3,
+		notify_reward_ready = $4, notify_achievement = $5 WHERE id = $1`, userID, p.NewReferral, p.RewardEarned, p.RewardReady,
+		p.Achievement)
 	if err != nil {
-		return u, st, fmt.Errorf("user for login: %w", err)
+		return fmt.Errorf("set notification prefs: %w", err)
 	}
-	if locked.Valid {
-		st.LockedUntil = locked.Time.UTC()
-	}
-	return u, st, nil
+	return nil
 }
 
-// RecordFailedLogin counts a failed password for the user. Failures older
-// than window start a new count; the threshold-th failure within the window
-// locks the account until now+lockFor. It returns the lock's end, or zero.
-func (q *Queries) RecordFailedLogin(ctx context.Context, userID int64, now time.Time, window time.Duration, threshold int, lockFor time.Duration) (time.Time, error) {
-	var locked sql.NullTime
-	err := q.queryRow(ctx, `/* RecordFailedLogin */ UPDATE users SET
-		failed_logins = CASE WHEN failed_login_since IS NULL OR failed_login_since < $2 THEN 1 ELSE failed_logins + 1 END,
-		failed_login_since = CASE WHEN failed_login_since IS NULL OR failed_login_since < $2 THEN $3 ELSE failed_login_since END,
-		locked_until = CASE WHEN failed_login_since IS NOT NULL AND failed_login_since >= $2 AND failed_logins + 1 >= $4
-			THEN $5 ELSE locked_until END
-		WHERE id = $1 RETURNING locked_until`,
-		userID, q.ts(now.Add(-window)), q.ts(now), threshold, q.ts(now.Add(lockFor))).Scan(&locked)
+// DeleteUser deletes a user's row; their sessions and email tokens go with
+// it (ON DELETE CASCADE). Anonymise their participant first.
+func (q *Queries) DeleteUser(ctx context.Context, userID int64) error {
+	res, err := q.exec(ctx, `/* DeleteUser */ DELETE FROM users WHERE id = $1`, userID)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("record failed login: %w", err)
+		return fmt.Errorf("delete user: %w", err)
 	}
-	if locked.Valid && locked.Time.After(now) {
-		return locked.Time.UTC(), nil
+	if n, _ := res.RowsAffected(); n != 1 {
+		return referralhub.Errorf(referralhub.ENOTFOUND, "No such user.")
 	}
-	return time.Time{}, nil
-}
-
-// ResetFailedLogins clears the failure count after a successful login.
-func (q *Queries) ResetFailedLogins(ctx context.Context, userID int64) error {
-	_, err := q.exec(ctx, `/* ResetFailedLogins */ UPDATE users SET failed_logins = 0, failed_login_since = NULL, locked_until = NULL
-		WHERE id = $1`, userID)
-	return err
-}
-
-// CodeOwner resolves a referral code (already lower-cased) to its owner.
-func (q *Queries) CodeOwner(ctx context.Context, code string) (referralhub.CodeOwner, error) {
-	o := referralhub.CodeOwner{Code: code}
-	err := q.queryRow(ctx, `/* CodeOwner */ SELECT p.id, COALESCE(u.username, '')
-		FROM participants p LEFT JOIN users u ON u.id = p.user_id WHERE p.code = $1 AND p.banned_at IS NULL`, code).
-		Scan(&o.ParticipantID, &o.Username)
-	if errors.Is(err, sql.ErrNoRows) {
-		return o, referralhub.Errorf(referralhub.ENOTFOUND, "unknown referral code")
-	}
-	if err != nil {
-		return o, fmt.Errorf("code owner: %w", err)
-	}
-	return o, nil
-}
-
-// TouchParticipant records activity for the active-network figure.
-func (q *Queries) TouchParticipant(ctx context.Context, participantID int64, now time.Time) error {
-	_, err := q.exec(ctx, `/* TouchParticipant */ UPDATE participants SET last_seen_at = $2 WHERE id = $1`,
-		participantID, q.ts(now))
-	return err
-}
-
-// Participant returns a participant by id, with its counters.
-func (q *Queries) Participant(ctx context.Context, id int64) (referralhub.Participant, error) {
-	var (
-		p      referralhub.Participant
-		userID sql.NullInt64
-	)
-	err := q.queryRow(ctx, `/* Participant */ SELECT id, user_id, code, created_at, last_seen_at, referral_count, click_count,
-		plan, stripe_customer_id FROM participants WHERE id = $1`, id).
-		Scan(&p.ID, &userID, &p.Code, &p.CreatedAt, &p.LastSeenAt, &p.ReferralCount, &p.ClickCount, &p.Plan, &p.StripeCustomerID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return p, referralhub.Errorf(referralhub.ENOTFOUND, "no such participant")
-	}
-	if err != nil {
-		return p, fmt.Errorf("participant: %w", err)
-	}
-	p.UserID = userID.Int64
-	return p, nil
+	return nil
 }
