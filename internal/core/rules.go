@@ -8,6 +8,7 @@ import (
 
 	"github.com/referralhub/referralhub"
 	"github.com/referralhub/referralhub/internal/storage"
+	"github.com/referralhub/referralhub/internal/webhook"
 )
 
 // applyRules credits what ev earns under every rule of prog. Call it inside
@@ -98,11 +99,11 @@ func (s *Service) credit(ctx context.Context, q *storage.Queries, prog referralh
 	if err != nil || !inserted || r.Status == referralhub.StatusCancelled {
 		return err
 	}
-	if err := s.emitReward(ctx, q, HookRewardCreated, r); err != nil {
+	if err := s.emitReward(ctx, q, webhook.RewardCreated, r); err != nil {
 		return err
 	}
 	if r.Status == referralhub.StatusApproved {
-		if err := s.emitReward(ctx, q, HookRewardApproved, r); err != nil {
+		if err := s.emitReward(ctx, q, webhook.RewardApproved, r); err != nil {
 			return err
 		}
 	}
