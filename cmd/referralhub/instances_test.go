@@ -20,6 +20,7 @@ import (
 	"github.com/referralhub/referralhub/internal/core"
 	"github.com/referralhub/referralhub/internal/storage"
 	"github.com/referralhub/referralhub/internal/storage/storagetest"
+	"github.com/referralhub/referralhub/internal/webhook"
 )
 
 // TestTwoInstancesGiveWhatOneGives runs the whole loop (signup, click,
@@ -111,7 +112,7 @@ func setUpProgram(t *testing.T, getenv func(string) string, hookURL string) stri
 		t.Fatal(err)
 	}
 	if _, err := a.svc.CreateWebhookEndpoint(ctx, admin, core.WebhookInput{URL: hookURL, Secret: "whsec_instances_test_secret",
-		Events: []string{core.HookReferralCreated, core.HookRewardCreated, core.HookRewardApproved, core.HookParticipantCreated}}); err != nil {
+		Events: []string{webhook.ReferralCreated, webhook.RewardCreated, webhook.RewardApproved, webhook.ParticipantCreated}}); err != nil {
 		t.Fatal(err)
 	}
 	k, err := a.svc.CreateAPIKey(ctx, admin, "instances", "write")

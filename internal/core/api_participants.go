@@ -10,6 +10,7 @@ import (
 	"github.com/referralhub/referralhub"
 	"github.com/referralhub/referralhub/internal/clicks"
 	"github.com/referralhub/referralhub/internal/storage"
+	"github.com/referralhub/referralhub/internal/webhook"
 )
 
 // Participants created through the API: a host's product signs its own
@@ -140,7 +141,7 @@ func (s *Service) startAPIParticipant(ctx context.Context, q *storage.Queries, p
 			data.ReferredBy = &id
 		}
 	}
-	if err := s.emit(ctx, q, HookParticipantCreated, p.ID, data); err != nil {
+	if err := s.emit(ctx, q, webhook.ParticipantCreated, p.ID, data); err != nil {
 		return err
 	}
 	return s.startRewards(ctx, q, referralhub.User{}, p.Participant, ref.owner, ref.click, riskInput{email: p.Email})

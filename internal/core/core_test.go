@@ -17,6 +17,7 @@ import (
 	"github.com/referralhub/referralhub/internal/password"
 	"github.com/referralhub/referralhub/internal/storage"
 	"github.com/referralhub/referralhub/internal/storage/storagetest"
+	"github.com/referralhub/referralhub/internal/webhook"
 	"github.com/referralhub/referralhub/internal/worker"
 )
 
@@ -97,7 +98,7 @@ func newFixtureTB(t testing.TB, db *storage.DB, opt fixtureOptions) *fixture {
 	svc := core.New(core.Deps{DB: db, Settings: core.DefaultSettings(), Now: clk.Now,
 		Hasher: password.NewHasher(password.OWASP(), 2), SecretKey: []byte("test secret"),
 		Codes: codes, Clicks: buffer, IPs: ips, Logger: log, BaseURL: "http://refer.example.com",
-		Mailer: mailer, Templates: templates, Payments: opt.payments})
+		Mailer: mailer, Templates: templates, Payments: opt.payments, Webhooks: webhook.NewSender()})
 	jobs := worker.New(db, svc.JobHandlers(), worker.Config{Now: clk.Now, Log: log})
 	f := &fixture{svc: svc, db: db, clock: clk, clicks: buffer, smtp: smtp, jobs: jobs}
 	if err := svc.EnsureIPSalts(context.Background()); err != nil {

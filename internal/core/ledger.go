@@ -6,6 +6,7 @@ import (
 
 	"github.com/referralhub/referralhub"
 	"github.com/referralhub/referralhub/internal/storage"
+	"github.com/referralhub/referralhub/internal/webhook"
 )
 
 // reverseFor takes back what a refunded purchase earned: a reward still on
@@ -36,7 +37,7 @@ func (s *Service) takeBack(ctx context.Context, q *storage.Queries, rewards []re
 				return err
 			}
 			if cancelled {
-				if err := s.emitReward(ctx, q, HookRewardReversed, r); err != nil {
+				if err := s.emitReward(ctx, q, webhook.RewardReversed, r); err != nil {
 					return err
 				}
 				continue
@@ -49,7 +50,7 @@ func (s *Service) takeBack(ctx context.Context, q *storage.Queries, rewards []re
 		if !reversed {
 			continue // reversed or cancelled already
 		}
-		if err := s.emitReward(ctx, q, HookRewardReversed, r); err != nil {
+		if err := s.emitReward(ctx, q, webhook.RewardReversed, r); err != nil {
 			return err
 		}
 		claw := referralhub.Reward{ParticipantID: r.ParticipantID, Side: r.Side, Entry: referralhub.EntryClawback,
@@ -86,7 +87,7 @@ func (s *Service) runReleaseJob(ctx context.Context, j storage.Job) error {
 			if err != nil || !cancelled {
 				return err
 			}
-			return s.emitReward(ctx, q, HookRewardReversed, r)
+			return s.emitReward(ctx, q, webhook.RewardReversed, r)
 		case gateWaiting:
 			return nil // released when the review or the verification ends
 		}
@@ -94,7 +95,7 @@ func (s *Service) runReleaseJob(ctx context.Context, j storage.Job) error {
 		if err != nil || !approved {
 			return err // cancelled meanwhile, or approved by an earlier run
 		}
-		if err := s.emitReward(ctx, q, HookRewardApproved, r); err != nil {
+		if err := s.emitReward(ctx, q, webhook.RewardApproved, r); err != nil {
 			return err
 		}
 		return s.enqueue(ctx, q, JobMail, "mail:reward_ready:"+strconv.FormatInt(p.RewardID, 10), now,

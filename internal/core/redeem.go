@@ -8,6 +8,7 @@ import (
 	"github.com/referralhub/referralhub"
 	"github.com/referralhub/referralhub/internal/storage"
 	"github.com/referralhub/referralhub/internal/stripepay"
+	"github.com/referralhub/referralhub/internal/webhook"
 )
 
 // Payments pays rewards out. stripepay.Client implements it; nil means
@@ -47,7 +48,7 @@ func (s *Service) Redeem(ctx context.Context, p referralhub.Participant, rewardI
 			if err != nil || !redeemed {
 				return err
 			}
-			return s.emitReward(ctx, q, HookRewardFulfilled, r)
+			return s.emitReward(ctx, q, webhook.RewardFulfilled, r)
 		}
 		return s.enqueue(ctx, q, JobFulfil, "fulfil:"+strconv.FormatInt(r.ID, 10), now, jobPayload{RewardID: r.ID})
 	})
@@ -183,7 +184,7 @@ func (s *Service) recordPayout(ctx context.Context, r referralhub.Reward, promoC
 			return err
 		}
 		if marked {
-			return s.emitReward(ctx, q, HookRewardFulfilled, r)
+			return s.emitReward(ctx, q, webhook.RewardFulfilled, r)
 		}
 		late, err := q.RecordLatePayout(ctx, r.ID, promoCode, externalID)
 		if late {

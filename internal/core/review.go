@@ -9,6 +9,7 @@ import (
 
 	"github.com/referralhub/referralhub"
 	"github.com/referralhub/referralhub/internal/storage"
+	"github.com/referralhub/referralhub/internal/webhook"
 )
 
 // Review decisions.
@@ -184,7 +185,7 @@ func (s *Service) ban(ctx context.Context, q *storage.Queries, admin referralhub
 			return err
 		}
 		if cancelled {
-			if err := s.emitReward(ctx, q, HookRewardReversed, r); err != nil {
+			if err := s.emitReward(ctx, q, webhook.RewardReversed, r); err != nil {
 				return err
 			}
 		}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/referralhub/referralhub"
 	"github.com/referralhub/referralhub/internal/storage"
+	"github.com/referralhub/referralhub/internal/webhook"
 )
 
 // applyRules credits what ev earns under every rule of prog. Call it inside
@@ -122,11 +123,11 @@ func setRewardStatus(r *referralhub.Reward, prog referralhub.Program, rule refer
 // announceReward emits a new reward's webhooks and queues its hold
 // release and its "reward earned" mail.
 func (s *Service) announceReward(ctx context.Context, q *storage.Queries, r referralhub.Reward, now time.Time) error {
-	if err := s.emitReward(ctx, q, HookRewardCreated, r); err != nil {
+	if err := s.emitReward(ctx, q, webhook.RewardCreated, r); err != nil {
 		return err
 	}
 	if r.Status == referralhub.StatusApproved {
-		if err := s.emitReward(ctx, q, HookRewardApproved, r); err != nil {
+		if err := s.emitReward(ctx, q, webhook.RewardApproved, r); err != nil {
 			return err
 		}
 	}

@@ -79,6 +79,7 @@ type Service struct {
 	mailer    mail.Sender
 	templates *mail.Templates
 	payments  Payments
+	webhooks  WebhookSender
 	wake      func()
 
 	disposableOnce sync.Once
@@ -110,6 +111,8 @@ type Deps struct {
 	Templates *mail.Templates
 	// Payments pays rewards out through Stripe; nil when not configured.
 	Payments Payments
+	// Webhooks makes the attempts of webhook deliveries (webhook.NewSender()).
+	Webhooks WebhookSender
 	// JobsQueued, when set, is called after a commit that queued jobs, to
 	// wake the worker.
 	JobsQueued func()
@@ -143,6 +146,7 @@ func New(deps Deps) *Service {
 		mailer:    deps.Mailer,
 		templates: deps.Templates,
 		payments:  deps.Payments,
+		webhooks:  deps.Webhooks,
 		wake:      deps.JobsQueued,
 
 		disposable: deps.Disposable,

@@ -9,33 +9,8 @@ import (
 
 	"github.com/referralhub/referralhub/internal/clicks"
 	"github.com/referralhub/referralhub/internal/storage"
+	"github.com/referralhub/referralhub/internal/webhook"
 )
-
-// Webhook event types.
-const (
-	HookReferralCreated    = "referral.created"
-	HookReferralFlagged    = "referral.flagged"
-	HookRewardCreated      = "reward.created"
-	HookRewardApproved     = "reward.approved"
-	HookRewardFulfilled    = "reward.fulfilled"
-	HookRewardReversed     = "reward.reversed"
-	HookParticipantCreated = "participant.created"
-)
-
-// WebhookEventTypes lists the event types an endpoint can receive, in the
-// order the admin sees them.
-func WebhookEventTypes() []string {
-	return []string{HookParticipantCreated, HookReferralCreated, HookReferralFlagged, HookRewardCreated,
-		HookRewardApproved, HookRewardFulfilled, HookRewardReversed}
-}
-
-// webhookBody is what every delivery of an event sends.
-type webhookBody struct {
-	ID      string `json:"id"`
-	Type    string `json:"type"`
-	Created string `json:"created"` // RFC 3339, UTC
-	Data    any    `json:"data"`
-}
 
 // emit records that something happened to a participant, for the webhook
 // endpoints subscribed to typ, inside q's transaction: deliveries are
@@ -47,7 +22,7 @@ func (s *Service) emit(ctx context.Context, q *storage.Queries, typ string, part
 
 // emitLazy is emit with the data built only when an endpoint receives typ.
 func (s *Service) emitLazy(ctx context.Context, q *storage.Queries, typ string, participantID int64, data func() (any, error)) error {
-	if !slices.Contains(WebhookEventTypes(), typ) {
+	if !slices.Contains(webhook.EventTypes(), typ) {
 		return fmt.Errorf("emit: unknown webhook event type %q", typ)
 	}
 	endpoints, err := q.SubscribedWebhookEndpoints(ctx, typ)
@@ -58,13 +33,9 @@ func (s *Service) emitLazy(ctx context.Context, q *storage.Queries, typ string, 
 	if err != nil {
 		return err
 	}
-	if payload == nil {
-		payload = struct{}{}
-	}
 	now := s.now()
 	ev := storage.WebhookEvent{ID: "evt_" + clicks.NewID(now), Type: typ, ParticipantID: participantID, CreatedAt: now}
-	body := webhookBody{ID: ev.ID, Type: typ, Created: now.UTC().Format(time.RFC3339), Data: payload}
-	if ev.Body, err = json.Marshal(body); err != nil {
+	if ev.Body, err = webhook.Encode(ev.ID, typ, now, payload); err != nil {
 		return fmt.Errorf("encode %s event: %w", typ, err)
 	}
 	if err := q.InsertWebhookEvent(ctx, ev); err != nil {

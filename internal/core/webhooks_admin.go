@@ -7,6 +7,7 @@ import (
 
 	"github.com/referralhub/referralhub"
 	"github.com/referralhub/referralhub/internal/storage"
+	"github.com/referralhub/referralhub/internal/webhook"
 )
 
 // onlyAdmins refuses anyone but an admin the webhooks.
@@ -36,7 +37,7 @@ func (s *Service) CreateWebhookEndpoint(ctx context.Context, viewer referralhub.
 		return storage.WebhookEndpoint{}, err
 	}
 	if in.Secret == "" {
-		in.Secret = NewWebhookSecret()
+		in.Secret = webhook.NewSecret()
 	}
 	now := s.now()
 	e := storage.WebhookEndpoint{URL: in.URL, Secret: in.Secret, Events: in.Events, CreatedAt: now}

@@ -12,13 +12,14 @@ import (
 	"github.com/referralhub/referralhub/internal/core"
 	"github.com/referralhub/referralhub/internal/storage"
 	"github.com/referralhub/referralhub/internal/storage/storagetest"
+	"github.com/referralhub/referralhub/internal/webhook"
 )
 
 func TestWebhookEndpointInputIsChecked(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		f := newFixture(t, db)
 		ctx, admin := context.Background(), f.admin(t)
-		all := []string{core.HookRewardCreated}
+		all := []string{webhook.RewardCreated}
 		cases := []struct {
 			name  string
 			in    core.WebhookInput
@@ -51,9 +52,9 @@ func TestWebhookEndpointInputIsChecked(t *testing.T) {
 			t.Errorf("a user listed endpoints: %v", err)
 		}
 		e, err := f.svc.CreateWebhookEndpoint(ctx, admin, core.WebhookInput{URL: " http://127.0.0.1:9/hooks?k=1 ", Secret: "my-own-secret-0123",
-			Events: []string{core.HookRewardReversed, core.HookParticipantCreated, core.HookRewardReversed}})
+			Events: []string{webhook.RewardReversed, webhook.ParticipantCreated, webhook.RewardReversed}})
 		if err != nil || e.URL != "http://127.0.0.1:9/hooks?k=1" || e.Secret != "my-own-secret-0123" || !e.Enabled ||
-			!slices.Equal(e.Events, []string{core.HookParticipantCreated, core.HookRewardReversed}) {
+			!slices.Equal(e.Events, []string{webhook.ParticipantCreated, webhook.RewardReversed}) {
 			t.Fatalf("endpoint = %+v, %v", e, err)
 		}
 		entries, _ := f.svc.AuditLog(ctx, admin, "webhook.", 1)
@@ -69,8 +70,8 @@ func TestWebhookEndpointEditDisableAndDelete(t *testing.T) {
 		ctx, admin := context.Background(), f.admin(t)
 		rc := newReceiver(t, "whsec_second_secret", f.clock.Now)
 		rc.setAnswer(func(hook, int) int { return http.StatusServiceUnavailable })
-		e := f.endpoint(t, "https://old.example/hooks", "", core.HookRewardCreated)
-		in := core.WebhookInput{URL: rc.srv.URL, Events: []string{core.HookParticipantCreated}}
+		e := f.endpoint(t, "https://old.example/hooks", "", webhook.RewardCreated)
+		in := core.WebhookInput{URL: rc.srv.URL, Events: []string{webhook.ParticipantCreated}}
 		if err := f.svc.UpdateWebhookEndpoint(ctx, admin, e.ID, in); err != nil {
 			t.Fatal(err)
 		}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/referralhub/referralhub"
 	"github.com/referralhub/referralhub/internal/storage"
+	"github.com/referralhub/referralhub/internal/webhook"
 )
 
 // The data of webhook events carries ids, codes, statuses and amounts, and
@@ -95,13 +96,13 @@ func (s *Service) emitReward(ctx context.Context, q *storage.Queries, typ string
 // referral.created, and referral.flagged too when its risk held or blocked
 // it. Referral events belong to the friend (the referee), who has one.
 func (s *Service) emitNewReferral(ctx context.Context, q *storage.Queries, r referralhub.Referral) error {
-	if err := s.emit(ctx, q, HookReferralCreated, r.RefereeID, referralData(r)); err != nil {
+	if err := s.emit(ctx, q, webhook.ReferralCreated, r.RefereeID, referralData(r)); err != nil {
 		return err
 	}
 	if r.Review == referralhub.ReviewClear {
 		return nil
 	}
-	return s.emit(ctx, q, HookReferralFlagged, r.RefereeID, referralData(r))
+	return s.emit(ctx, q, webhook.ReferralFlagged, r.RefereeID, referralData(r))
 }
 
 // emitReferralFlagged tells the webhooks that a referral was re-scored
@@ -111,7 +112,7 @@ func (s *Service) emitReferralFlagged(ctx context.Context, q *storage.Queries, r
 	if err != nil {
 		return err
 	}
-	return s.emit(ctx, q, HookReferralFlagged, parties.RefereeID, referralData(parties.Referral))
+	return s.emit(ctx, q, webhook.ReferralFlagged, parties.RefereeID, referralData(parties.Referral))
 }
 
 // emitSignup tells the webhooks about a participant who signed up on the
@@ -119,7 +120,7 @@ func (s *Service) emitReferralFlagged(ctx context.Context, q *storage.Queries, r
 // referrerID is the referrer their attribution named, 0 for none; a banned
 // referrer refers nobody.
 func (s *Service) emitSignup(ctx context.Context, q *storage.Queries, p referralhub.Participant, referrerID int64) error {
-	return s.emitLazy(ctx, q, HookParticipantCreated, p.ID, func() (any, error) {
+	return s.emitLazy(ctx, q, webhook.ParticipantCreated, p.ID, func() (any, error) {
 		data := ParticipantCreated{ID: p.ID, Code: p.Code, ReferralLink: s.referralLink(p.Code), Plan: p.Plan,
 			CreatedAt: p.CreatedAt.UTC()}
 		if data.Plan == "" {

@@ -9,9 +9,9 @@ import (
 	"time"
 
 	"github.com/referralhub/referralhub"
-	"github.com/referralhub/referralhub/internal/core"
 	"github.com/referralhub/referralhub/internal/storage"
 	"github.com/referralhub/referralhub/internal/storage/storagetest"
+	"github.com/referralhub/referralhub/internal/webhook"
 )
 
 // TestWebhookEndpointIsDisabledAfterThreeDaysOfFailures: an endpoint that
@@ -24,7 +24,7 @@ func TestWebhookEndpointIsDisabledAfterThreeDaysOfFailures(t *testing.T) {
 		ctx, admin := context.Background(), f.admin(t)
 		rc := newReceiver(t, secret, f.clock.Now)
 		rc.setAnswer(func(hook, int) int { return http.StatusInternalServerError })
-		e := f.endpoint(t, rc.srv.URL, secret, core.HookParticipantCreated)
+		e := f.endpoint(t, rc.srv.URL, secret, webhook.ParticipantCreated)
 		f.join(t, "alice", nil)
 		start := f.clock.Now()
 		for i := 0; i < 100 && f.queuedWebhookJobs(t) > 0; i++ {
@@ -95,7 +95,7 @@ func TestReplayOneDelivery(t *testing.T) {
 		f := newFixture(t, db)
 		ctx, admin := context.Background(), f.admin(t)
 		rc := newReceiver(t, secret, f.clock.Now)
-		e := f.endpoint(t, rc.srv.URL, secret, core.HookParticipantCreated)
+		e := f.endpoint(t, rc.srv.URL, secret, webhook.ParticipantCreated)
 		alice := f.join(t, "alice", nil)
 		f.runJobs(t)
 		d := f.page(t, e.ID).Deliveries[0]
@@ -135,8 +135,8 @@ func TestWebhookAttemptsHideTheURLAndFollowNoRedirect(t *testing.T) {
 		rc.setAnswer(func(hook, int) int { return http.StatusFound })
 		closed := newReceiver(t, secret, f.clock.Now)
 		closed.srv.Close()
-		redirect := f.endpoint(t, rc.srv.URL+"/?token=sekrit-query", "", core.HookParticipantCreated)
-		refused := f.endpoint(t, closed.srv.URL+"/?token=sekrit-query", "", core.HookParticipantCreated)
+		redirect := f.endpoint(t, rc.srv.URL+"/?token=sekrit-query", "", webhook.ParticipantCreated)
+		refused := f.endpoint(t, closed.srv.URL+"/?token=sekrit-query", "", webhook.ParticipantCreated)
 		if !strings.HasPrefix(redirect.Secret, "whsec_") || len(redirect.Secret) != 32 || redirect.Secret == refused.Secret {
 			t.Errorf("made secrets %q, %q", redirect.Secret, refused.Secret)
 		}

@@ -10,13 +10,14 @@ import (
 	"github.com/referralhub/referralhub/internal/core"
 	"github.com/referralhub/referralhub/internal/storage"
 	"github.com/referralhub/referralhub/internal/storage/storagetest"
+	"github.com/referralhub/referralhub/internal/webhook"
 )
 
 // listen points a receiver at every event type and returns it.
 func (f *fixture) listen(t *testing.T) *receiver {
 	t.Helper()
 	rc := newReceiver(t, secret, f.clock.Now)
-	f.endpoint(t, rc.srv.URL, secret, core.WebhookEventTypes()...)
+	f.endpoint(t, rc.srv.URL, secret, webhook.EventTypes()...)
 	return rc
 }
 

@@ -22,13 +22,13 @@ func systemActor() referralhub.User { return referralhub.User{Username: "system"
 func (s *Service) recordAttempt(ctx context.Context, send storage.WebhookSend, res attemptResult, lastTry bool) (retry bool, err error) {
 	state := storage.WebhookPending
 	switch {
-	case res.problem == "":
+	case res.Problem == "":
 		state = storage.WebhookSucceeded
 	case lastTry || !send.FirstAttemptAt.IsZero() && !res.at.Before(send.FirstAttemptAt.Add(webhookRetryFor)):
 		state = storage.WebhookDead
 	}
-	a := storage.WebhookAttempt{DeliveryID: send.ID, EndpointID: send.EndpointID, AttemptedAt: res.at, StatusCode: res.status,
-		Error: res.problem, Response: res.response, Duration: res.took, Succeeded: state == storage.WebhookSucceeded}
+	a := storage.WebhookAttempt{DeliveryID: send.ID, EndpointID: send.EndpointID, AttemptedAt: res.at, StatusCode: res.Status,
+		Error: res.Problem, Response: res.Response, Duration: res.Took, Succeeded: state == storage.WebhookSucceeded}
 	err = s.db.InTx(ctx, func(q *storage.Queries) error {
 		// The participant's lock first, then the endpoint, then deliveries:
 		// the order every webhook transaction takes.
@@ -65,7 +65,7 @@ func (s *Service) recordAttempt(ctx context.Context, send storage.WebhookSend, r
 // countOutcome ends or extends the endpoint's run of failures. It returns
 // why the endpoint should be disabled, "" while it should not.
 func (s *Service) countOutcome(ctx context.Context, q *storage.Queries, endpointID int64, res attemptResult) (string, error) {
-	if res.problem == "" {
+	if res.Problem == "" {
 		return "", q.WebhookEndpointSucceeded(ctx, endpointID)
 	}
 	failures, long, err := q.WebhookEndpointFailed(ctx, endpointID, res.at, res.at.Add(-webhookDisableAfter))
@@ -73,7 +73,7 @@ func (s *Service) countOutcome(ctx context.Context, q *storage.Queries, endpoint
 		return "", err
 	}
 	return fmt.Sprintf("No delivery attempt succeeded for %s: %d failed in a row, the last because %s.",
-		durationWords(webhookDisableAfter), failures, res.problem), nil
+		durationWords(webhookDisableAfter), failures, res.Problem), nil
 }
 
 // disableForFailures disables an endpoint that kept failing, gives up its

@@ -12,6 +12,7 @@ import (
 
 	"github.com/referralhub/referralhub/internal/core"
 	"github.com/referralhub/referralhub/internal/storage"
+	"github.com/referralhub/referralhub/internal/webhook"
 )
 
 // hook is one request a receiver got, with its body decoded.
@@ -57,7 +58,7 @@ func newReceiver(t *testing.T, secret string, now func() time.Time) *receiver {
 		if err := json.Unmarshal(h.Raw, &h.Body); err != nil {
 			t.Errorf("delivery body is not JSON: %v\n%s", err, h.Raw)
 		}
-		h.Verified = VerifySignature(h.Raw, r.Header.Get("ReferralHub-Signature"), rc.secret, 5*time.Minute, rc.now())
+		h.Verified = webhook.VerifySignature(h.Raw, r.Header.Get("ReferralHub-Signature"), rc.secret, 5*time.Minute, rc.now())
 		rc.mu.Lock()
 		n := 0
 		for _, g := range rc.got {
@@ -132,10 +133,4 @@ func (f *fixture) queuedWebhookJobs(t *testing.T) int {
 		}
 	}
 	return n
-}
-
-// signed signs body as ReferralHub does, for tests of the verification.
-func signed(t *testing.T, secret string, at time.Time, body []byte) string {
-	t.Helper()
-	return core.SignWebhook(secret, at, body)
 }

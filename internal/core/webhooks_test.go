@@ -8,9 +8,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/referralhub/referralhub/internal/core"
 	"github.com/referralhub/referralhub/internal/storage"
 	"github.com/referralhub/referralhub/internal/storage/storagetest"
+	"github.com/referralhub/referralhub/internal/webhook"
 )
 
 const secret = "whsec_0123456789abcdef"
@@ -23,7 +23,7 @@ func TestWebhookFailsTwiceThenDelivers(t *testing.T) {
 		f := newFixture(t, db)
 		rc := newReceiver(t, secret, f.clock.Now)
 		rc.setAnswer(func(_ hook, n int) int { return []int{500, 503, 200}[min(n, 2)] })
-		e := f.endpoint(t, rc.srv.URL+"/hooks", secret, core.HookParticipantCreated)
+		e := f.endpoint(t, rc.srv.URL+"/hooks", secret, webhook.ParticipantCreated)
 		alice := f.join(t, "alice", nil)
 
 		start := f.clock.Now()
@@ -95,8 +95,8 @@ func TestWebhooksOfAReferredSignup(t *testing.T) {
 		f := newFixture(t, db)
 		rc := newReceiver(t, secret, f.clock.Now)
 		other := newReceiver(t, secret, f.clock.Now)
-		f.endpoint(t, rc.srv.URL, secret, core.HookParticipantCreated, core.HookReferralCreated, core.HookRewardCreated, core.HookRewardApproved)
-		f.endpoint(t, other.srv.URL, secret, core.HookRewardReversed, core.HookReferralFlagged)
+		f.endpoint(t, rc.srv.URL, secret, webhook.ParticipantCreated, webhook.ReferralCreated, webhook.RewardCreated, webhook.RewardApproved)
+		f.endpoint(t, other.srv.URL, secret, webhook.RewardReversed, webhook.ReferralFlagged)
 		alice := f.join(t, "alice", nil)
 		bob := f.join(t, "bob", &alice)
 		f.runJobs(t)
@@ -163,7 +163,7 @@ func TestWebhooksWaitForTheParticipantsEarlierDelivery(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		f := newFixture(t, db)
 		rc := newReceiver(t, secret, f.clock.Now)
-		e := f.endpoint(t, rc.srv.URL, secret, core.HookParticipantCreated, core.HookReferralCreated, core.HookRewardCreated, core.HookRewardApproved)
+		e := f.endpoint(t, rc.srv.URL, secret, webhook.ParticipantCreated, webhook.ReferralCreated, webhook.RewardCreated, webhook.RewardApproved)
 		alice := f.join(t, "alice", nil)
 		f.runJobs(t)
 		var down atomic.Bool

@@ -5,6 +5,7 @@ import (
 
 	"github.com/referralhub/referralhub/internal/core"
 	"github.com/referralhub/referralhub/internal/storage"
+	"github.com/referralhub/referralhub/internal/webhook"
 )
 
 // webhookSamples are an enabled endpoint and one disabled after failing,
@@ -12,7 +13,7 @@ import (
 func webhookSamples() []storage.WebhookEndpoint {
 	now := time.Now()
 	return []storage.WebhookEndpoint{
-		{ID: 1, URL: "https://shop.example/hooks", Secret: "whsec_x", Events: core.WebhookEventTypes(), Enabled: true, CreatedAt: now},
+		{ID: 1, URL: "https://shop.example/hooks", Secret: "whsec_x", Events: webhook.EventTypes(), Enabled: true, CreatedAt: now},
 		{ID: 2, URL: "http://old.example/hooks?k=1", Secret: "whsec_y", Events: []string{"reward.created"}, ConsecutiveFailures: 81,
 			FailingSince: now.Add(-72 * time.Hour), DisabledAt: now, DisabledReason: "No delivery attempt succeeded for 3 days.",
 			DisabledByFailures: true, CreatedAt: now},

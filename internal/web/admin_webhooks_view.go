@@ -7,6 +7,7 @@ import (
 
 	"github.com/referralhub/referralhub/internal/core"
 	"github.com/referralhub/referralhub/internal/storage"
+	"github.com/referralhub/referralhub/internal/webhook"
 )
 
 // webhooksView is the admin's webhooks page: the endpoints, the ones the
@@ -64,7 +65,7 @@ type webhookForm struct {
 // newWebhookForm is a form with the event types to choose from, checked
 // as in events.
 func newWebhookForm(u string, events []string) webhookForm {
-	f := webhookForm{URL: u, Events: map[string]bool{}, Choices: core.WebhookEventTypes()}
+	f := webhookForm{URL: u, Events: map[string]bool{}, Choices: webhook.EventTypes()}
 	for _, e := range events {
 		f.Events[e] = true
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/referralhub/referralhub/internal/storage"
 	"github.com/referralhub/referralhub/internal/stripepay"
 	"github.com/referralhub/referralhub/internal/web"
+	"github.com/referralhub/referralhub/internal/webhook"
 	"github.com/referralhub/referralhub/internal/worker"
 )
 
@@ -92,6 +93,7 @@ func newHandler(t testing.TB, db *storage.DB, baseURL string, now func() time.Ti
 		t.Fatal(err)
 	}
 	deps.Mailer = mail.NewLog(log, "test@example.com")
+	deps.Webhooks = webhook.NewSender()
 	if smtpURL != "" {
 		if deps.Mailer, err = mail.NewSMTP(smtpURL, "ReferralHub <noreply@example.com>"); err != nil {
 			t.Fatal(err)
