@@ -272,3 +272,48 @@ func TestRedactJobs(t *testing.T) {
 		}
 	})
 }
+
+// TestDeleteDoneJobs deletes the jobs done before the cutoff and keeps the
+// ones done since, the failed and the queued.
+func TestDeleteDoneJobs(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		q := db.Write()
+		finish := func(at time.Time, fail bool) {
+			t.Helper()
+			j, ok, err := q.ClaimJob(ctx, "w1", at, at.Add(time.Minute))
+			if err != nil || !ok {
+				t.Fatalf("claim = %v, %v", ok, err)
+			}
+			if fail {
+				ok, err = q.FailJob(ctx, j.ID, "w1", at, "boom")
+			} else {
+				ok, err = q.CompleteJob(ctx, j.ID, "w1", at)
+			}
+			if err != nil || !ok {
+				t.Fatalf("finish = %v, %v", ok, err)
+			}
+		}
+		for _, kind := range []string{"old", "failed", "recent", "waiting"} {
+			enqueue(t, db, kind, "", t0)
+		}
+		finish(t0, false)
+		finish(t0, true)
+		finish(t0.Add(2*time.Hour), false)
+		if n, err := q.DeleteDoneJobs(ctx, t0.Add(time.Hour)); err != nil || n != 1 {
+			t.Fatalf("deleted %d, %v; want the old done job", n, err)
+		}
+		jobs, err := db.Read().Jobs(ctx, "", 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kept := map[string]string{}
+		for _, j := range jobs {
+			kept[j.Kind] = j.State
+		}
+		want := map[string]string{"failed": storage.JobFailed, "recent": storage.JobDone, "waiting": storage.JobQueued}
+		if fmt.Sprint(kept) != fmt.Sprint(want) {
+			t.Errorf("kept %v, want %v", kept, want)
+		}
+	})
+}
