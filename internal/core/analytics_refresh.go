@@ -13,7 +13,7 @@ const JobAnalytics = "analytics_refresh"
 
 // Analytics refresh timing.
 const (
-	// AnalyticsRefreshEvery is how often serve queues a refresh; one
+	// AnalyticsRefreshEvery is how often the upkeep queues a refresh; one
 	// instance runs each slot, whatever the number of instances.
 	AnalyticsRefreshEvery = 5 * time.Minute
 	// CohortsRefreshEvery is how stale cohorts may get: they scan every

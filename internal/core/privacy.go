@@ -20,7 +20,8 @@ const clickBatch = 1000
 
 // ReduceOldClicks reduces clicks older than the ClickRetention setting to
 // daily counts per participant and deletes their raw rows (IP hash, user
-// agent, referer). serve runs it hourly; it returns how many it reduced.
+// agent, referer). The upkeep runs it hourly; it returns how many it
+// reduced.
 func (s *Service) ReduceOldClicks(ctx context.Context) (int64, error) {
 	if s.settings.ClickRetention <= 0 {
 		return 0, nil
