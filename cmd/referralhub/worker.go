@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
-	"time"
+	"sync"
+
+	"github.com/referralhub/referralhub/internal/core"
 )
 
 // workerCmd runs the job workers and the periodic upkeep (see startWork)
@@ -40,36 +42,20 @@ func workerCmd(env cmdEnv, args []string) error {
 
 // startWork starts what runs beside the web server until ctx ends. With
 // jobs (the worker role: "worker", and "serve" without --no-worker) that is
-// the job workers, the hourly upkeep (cleanSessions) and the queueing of
-// analytics refreshes; without (a web instance started with --no-worker)
-// only the hourly making of IP salts, which its click path reads. The
-// returned stop ends the job workers and waits for the jobs in hand.
+// the job workers and the whole periodic upkeep; without (a web instance
+// started with --no-worker) only the upkeep's hourly making of IP salts,
+// which its click path reads (see core.Service.Upkeep). The returned stop
+// ends them, waiting for the jobs in hand.
 func (a *app) startWork(ctx context.Context, jobs bool) (stop func()) {
-	if !jobs {
-		go a.keepIPSalts(ctx)
-		return func() {}
+	ctx, cancel := context.WithCancel(ctx)
+	role := core.WebUpkeep
+	if jobs {
+		role = core.WorkerUpkeep
 	}
-	go a.cleanSessions(ctx)
-	go a.queueAnalyticsRefreshes(ctx)
-	workCtx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() { a.worker.Run(workCtx); close(done) }()
-	return func() { cancel(); <-done }
-}
-
-// keepIPSalts makes the next IP salt hourly until ctx ends, as cleanSessions
-// does in the worker role.
-func (a *app) keepIPSalts(ctx context.Context) {
-	t := time.NewTicker(time.Hour)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := a.svc.EnsureIPSalts(ctx); err != nil {
-				a.log.Warn("make ip salts", "err", err)
-			}
-		}
+	var wg sync.WaitGroup
+	wg.Go(func() { a.svc.Upkeep(role).Run(ctx) })
+	if jobs {
+		wg.Go(func() { a.worker.Run(ctx) })
 	}
+	return func() { cancel(); wg.Wait() }
 }
