@@ -12,7 +12,7 @@ import (
 
 // migrateCmd applies pending migrations.
 func migrateCmd(env cmdEnv, args []string) error {
-	cfg, _, err := loadConfig(env, "migrate", args, nil)
+	cfg, err := loadCommand(env, "migrate", "migrate", args, nil)
 	if err != nil {
 		return err
 	}
@@ -34,18 +34,20 @@ func migrateCmd(env cmdEnv, args []string) error {
 	return nil
 }
 
+// userCreateSynopsis is the command line of "user create".
+const userCreateSynopsis = "user create --email E --username U --password-file F [--admin]"
+
 // userCmd is "user create ..." or "user billing ...".
 func userCmd(env cmdEnv, args []string) error {
 	if len(args) > 0 && args[0] == "billing" {
 		return billingCmd(env, args[1:])
 	}
 	if len(args) == 0 || args[0] != "create" {
-		return errors.New("usage: referralhub user create --email E --username U --password-file F [--admin]\n" +
-			"       referralhub user billing --user LOGIN --plan free|paid [--stripe-customer ID]")
+		return errors.New("usage: referralhub " + userCreateSynopsis + "\n       referralhub " + billingSynopsis)
 	}
 	var email, username, passwordFile string
 	var admin bool
-	cfg, _, err := loadConfig(env, "user create", args[1:], func(fs *flag.FlagSet) {
+	cfg, err := loadCommand(env, "user create", userCreateSynopsis, args[1:], func(fs *flag.FlagSet) {
 		fs.StringVar(&email, "email", "", "email address")
 		fs.StringVar(&username, "username", "", "username (a-z, 0-9, _)")
 		fs.StringVar(&passwordFile, "password-file", "", "file holding the password")

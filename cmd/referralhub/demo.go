@@ -16,7 +16,7 @@ const demoPassword = "demo-password"
 // demoCmd fills the configured database with demo data.
 func demoCmd(env cmdEnv, args []string) error {
 	var users, clicks int
-	cfg, _, err := loadConfig(env, "demo", args, func(fs *flag.FlagSet) {
+	cfg, err := loadCommand(env, "demo", "demo [--users N] [--clicks M]", args, func(fs *flag.FlagSet) {
 		fs.IntVar(&users, "users", 1000, "how many users to create")
 		fs.IntVar(&clicks, "clicks", 0, "how many clicks to create in all (0: about 2 per user)")
 	})

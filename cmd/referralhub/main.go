@@ -110,6 +110,7 @@ commands:
              fill the database with demo data
   version    print the version
 
-Every command reads REFERRALHUB_* variables; run "referralhub serve -h"
-for the flags that override them.
+Every command reads its configuration from REFERRALHUB_* variables; serve
+and worker also take flags that override them (see "referralhub serve -h").
+"referralhub COMMAND -h" lists a command's own flags.
 `

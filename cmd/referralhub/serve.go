@@ -43,7 +43,7 @@ func runApp(env cmdEnv, cfg config.Config) (a *app, log *slog.Logger, closeApp f
 // job workers (see startWork): the jobs it queues wait for a worker.
 func serveCmd(env cmdEnv, args []string) error {
 	var noWorker bool
-	cfg, _, err := loadConfig(env, "serve", args, func(fs *flag.FlagSet) {
+	cfg, err := loadConfig(env, "serve", "serve [--no-worker] [flags]", args, func(fs *flag.FlagSet) {
 		fs.BoolVar(&noWorker, "no-worker", false, `run no job workers nor periodic upkeep: leave them to "referralhub worker"`)
 	})
 	if err != nil {
