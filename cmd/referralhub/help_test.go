@@ -42,7 +42,7 @@ func TestEachCommandsHelpListsItsOwnFlags(t *testing.T) {
 	}{
 		{[]string{"migrate"}, nil},
 		{[]string{"backup"}, []string{"to"}},
-		{[]string{"user", "create"}, []string{"admin", "email", "password-file", "username"}},
+		{[]string{"user", "create"}, []string{"admin", "email", "password-file", "password-stdin", "username"}},
 		{[]string{"user", "billing"}, []string{"plan", "stripe-customer", "user"}},
 		{[]string{"event"}, []string{"amount", "currency", "key", "name", "purchase", "user"}},
 		{[]string{"fraud", "replay"}, []string{"limit"}},
