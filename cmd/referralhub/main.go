@@ -108,8 +108,8 @@ commands:
              re-run the risk checks over stored referrals (a false-positive measure)
   api-key create --name N --scope read|write
              make a key of the JSON API and print it (shown only once)
-  demo --users N [--clicks M]
-             fill the database with demo data
+  demo [--users N] [--clicks M]
+             fill the database with demo data and make an admin to log in as
   version    print the version
 
 Every command reads its configuration from REFERRALHUB_* variables; serve
