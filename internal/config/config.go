@@ -133,11 +133,7 @@ func readEnv(getenv func(string) string) map[string]*string {
 func build(raw map[string]*string) (Config, error) {
 	var c Config
 	for _, s := range settings() {
-		v := strings.TrimSpace(*raw[s.env])
-		if v == "" && s.env == "REFERRALHUB_BASE_URL" {
-			continue // made from the address below, in development
-		}
-		if err := s.set(&c, v); err != nil {
+		if err := s.set(&c, strings.TrimSpace(*raw[s.env])); err != nil {
 			return Config{}, fmt.Errorf("%s: %w", s.env, err)
 		}
 	}
@@ -176,7 +172,12 @@ func setAddr(c *Config, v string) error {
 	return nil
 }
 
+// setBaseURL sets the base URL; left empty, build makes it from the
+// address (development) or refuses (production).
 func setBaseURL(c *Config, v string) error {
+	if v == "" {
+		return nil
+	}
 	u, err := url.Parse(v)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
 		return fmt.Errorf("must be an http or https URL with no path, like https://refer.example.com (got %q)", v)
