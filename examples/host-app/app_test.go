@@ -276,9 +276,13 @@ func waitFor[T any](t *testing.T, f func() (T, bool)) T {
 }
 
 // findChromium finds Debian's Chromium; without it the test is skipped,
-// unless REFERRALHUB_TEST_BROWSER=1 (CI) says it must run.
+// unless REFERRALHUB_TEST_BROWSER=1 (CI) says it must run. With -short it
+// is skipped: a browser run is slow.
 func findChromium(t *testing.T) string {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("a browser test: not with -short")
+	}
 	for _, p := range []string{os.Getenv("REFERRALHUB_CHROMIUM"), "/usr/bin/chromium"} {
 		if fi, err := os.Stat(p); p != "" && err == nil && fi.Mode()&0o111 != 0 {
 			return p
