@@ -14,7 +14,7 @@ func apiKeyCmd(env cmdEnv, args []string) error {
 		return errors.New("usage: referralhub api-key create --name N --scope read|write")
 	}
 	var name, scope string
-	cfg, _, err := loadConfig(env, "api-key create", args[1:], func(fs *flag.FlagSet) {
+	cfg, err := loadCommand(env, "api-key create", "api-key create --name N --scope read|write", args[1:], func(fs *flag.FlagSet) {
 		fs.StringVar(&name, "name", "", "what uses the key, e.g. \"shop backend\"")
 		fs.StringVar(&scope, "scope", "", "read, or write (which can also create participants, record events and redeem)")
 	})

@@ -15,7 +15,7 @@ import (
 // using it. PostgreSQL is backed up with pg_dump: the command says how.
 func backupCmd(env cmdEnv, args []string) error {
 	var to string
-	cfg, _, err := loadConfig(env, "backup", args, func(fs *flag.FlagSet) {
+	cfg, err := loadCommand(env, "backup", "backup --to PATH", args, func(fs *flag.FlagSet) {
 		fs.StringVar(&to, "to", "", "the backup file to write (it must not exist)")
 	})
 	if err != nil {

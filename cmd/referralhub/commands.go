@@ -4,15 +4,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"os"
-	"strings"
 
 	"github.com/referralhub/referralhub/internal/core"
 )
 
 // migrateCmd applies pending migrations.
 func migrateCmd(env cmdEnv, args []string) error {
-	cfg, _, err := loadConfig(env, "migrate", args, nil)
+	cfg, err := loadCommand(env, "migrate", "migrate", args, nil)
 	if err != nil {
 		return err
 	}
@@ -34,27 +32,37 @@ func migrateCmd(env cmdEnv, args []string) error {
 	return nil
 }
 
+// userCreateSynopsis is the command line of "user create".
+const userCreateSynopsis = "user create --email E --username U [--password-file F | --password-stdin] [--admin]"
+
 // userCmd is "user create ..." or "user billing ...".
 func userCmd(env cmdEnv, args []string) error {
 	if len(args) > 0 && args[0] == "billing" {
 		return billingCmd(env, args[1:])
 	}
 	if len(args) == 0 || args[0] != "create" {
-		return errors.New("usage: referralhub user create --email E --username U --password-file F [--admin]\n" +
-			"       referralhub user billing --user LOGIN --plan free|paid [--stripe-customer ID]")
+		return errors.New("usage: referralhub " + userCreateSynopsis + "\n       referralhub " + billingSynopsis)
 	}
+	return userCreateCmd(env, args[1:])
+}
+
+// userCreateCmd is "user create": it makes a user, an admin with --admin,
+// with the password from a file, from standard input or from a prompt
+// (see newPassword).
+func userCreateCmd(env cmdEnv, args []string) error {
 	var email, username, passwordFile string
-	var admin bool
-	cfg, _, err := loadConfig(env, "user create", args[1:], func(fs *flag.FlagSet) {
+	var admin, passwordStdin bool
+	cfg, err := loadCommand(env, "user create", userCreateSynopsis, args, func(fs *flag.FlagSet) {
 		fs.StringVar(&email, "email", "", "email address")
 		fs.StringVar(&username, "username", "", "username (a-z, 0-9, _)")
 		fs.StringVar(&passwordFile, "password-file", "", "file holding the password")
+		fs.BoolVar(&passwordStdin, "password-stdin", false, "read the password from standard input")
 		fs.BoolVar(&admin, "admin", false, "make the user an admin")
 	})
 	if err != nil {
 		return err
 	}
-	pw, err := readPasswordFile(passwordFile)
+	pw, err := newPassword(env, passwordFile, passwordStdin)
 	if err != nil {
 		return err
 	}
@@ -66,16 +74,4 @@ func userCmd(env cmdEnv, args []string) error {
 		fmt.Fprintf(env.stdout, "created user %s (id %d, admin %v)\n", u.Username, u.ID, u.IsAdmin)
 		return nil
 	})
-}
-
-// readPasswordFile reads a password, dropping one trailing newline.
-func readPasswordFile(path string) (string, error) {
-	if path == "" {
-		return "", errors.New("--password-file is required")
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return "", fmt.Errorf("--password-file: %w", err)
-	}
-	return strings.TrimSuffix(strings.TrimSuffix(string(b), "\n"), "\r"), nil
 }

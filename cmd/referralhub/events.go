@@ -8,13 +8,19 @@ import (
 	"github.com/referralhub/referralhub/internal/core"
 )
 
+// The synopses of "event" and "user billing", for their help and errors.
+const (
+	eventSynopsis   = "event --user LOGIN --name NAME --key KEY [--amount CENTS --currency CUR] [--purchase KEY]"
+	billingSynopsis = "user billing --user LOGIN --plan free|paid [--stripe-customer ID]"
+)
+
 // eventCmd is "event --user LOGIN --name NAME --key KEY [--amount CENTS
 // --currency CUR] [--purchase KEY]": it records a step a user took, such
 // as a purchase, until other products report them through the API.
 func eventCmd(env cmdEnv, args []string) error {
 	var login string
 	var in core.EventInput
-	cfg, _, err := loadConfig(env, "event", args, func(fs *flag.FlagSet) {
+	cfg, err := loadCommand(env, "event", eventSynopsis, args, func(fs *flag.FlagSet) {
 		fs.StringVar(&login, "user", "", "the user's email or username")
 		fs.StringVar(&in.Name, "name", "", "purchase, refund, email_verified or a custom event name")
 		fs.StringVar(&in.Key, "key", "", "idempotency key: a repeat changes nothing")
@@ -50,7 +56,7 @@ func eventCmd(env cmdEnv, args []string) error {
 // customer that account credit is paid to.
 func billingCmd(env cmdEnv, args []string) error {
 	var login, plan, customer string
-	cfg, _, err := loadConfig(env, "user billing", args, func(fs *flag.FlagSet) {
+	cfg, err := loadCommand(env, "user billing", billingSynopsis, args, func(fs *flag.FlagSet) {
 		fs.StringVar(&login, "user", "", "the user's email or username")
 		fs.StringVar(&plan, "plan", "free", "free or paid")
 		fs.StringVar(&customer, "stripe-customer", "", "Stripe customer id (cus_...)")
@@ -78,7 +84,7 @@ func fraudCmd(env cmdEnv, args []string) error {
 		return errors.New("usage: referralhub fraud replay [--limit N]")
 	}
 	var limit int
-	cfg, _, err := loadConfig(env, "fraud replay", args[1:], func(fs *flag.FlagSet) {
+	cfg, err := loadCommand(env, "fraud replay", "fraud replay [--limit N]", args[1:], func(fs *flag.FlagSet) {
 		fs.IntVar(&limit, "limit", 1_000_000, "referrals to replay, oldest first")
 	})
 	if err != nil {

@@ -20,7 +20,10 @@ var version = "dev"
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	env := cmdEnv{ctx: ctx, getenv: os.Getenv, stdout: os.Stdout, stderr: os.Stderr,
+		stdin: os.Stdin, prompt: terminalPrompt(os.Stdin, os.Stderr)}
+	cmd, rest := splitCommand(os.Args[1:])
+	err := runCommand(env, cmd, rest)
 	stop()
 	if err != nil && !errors.Is(err, flag.ErrHelp) {
 		fmt.Fprintln(os.Stderr, "referralhub:", err)
@@ -28,13 +31,8 @@ func main() {
 	}
 }
 
-// run executes one subcommand. Tests call it directly, with their own
-// environment and output.
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cmd, rest := splitCommand(args)
-	return runCommand(cmdEnv{ctx: ctx, getenv: getenv, stdout: stdout, stderr: stderr}, cmd, rest)
-}
-
+// runCommand executes one subcommand. Tests call it directly, with their
+// own environment, input and output.
 func runCommand(env cmdEnv, cmd string, rest []string) error {
 	stdout := env.stdout
 	switch cmd {
@@ -81,6 +79,10 @@ type cmdEnv struct {
 	ctx            context.Context
 	getenv         func(string) string
 	stdout, stderr io.Writer
+	stdin          io.Reader // nil reads as empty
+	// prompt, when set, asks for a secret on a terminal, without echo;
+	// nil when standard input is not a terminal.
+	prompt func(prompt string) (string, error)
 	// ready, when set, is told the address the server listens on.
 	ready func(addr string)
 }
@@ -96,8 +98,8 @@ commands:
   backup --to PATH
              copy the SQLite database to a new file while it is in use
              (for PostgreSQL it prints the pg_dump command to use)
-  user create --email E --username U --password-file F [--admin]
-             create a user
+  user create --email E --username U [--password-file F | --password-stdin] [--admin]
+             create a user; with neither password flag, it asks on the terminal
   user billing --user LOGIN --plan free|paid [--stripe-customer ID]
              set a user's plan and Stripe customer
   event --user LOGIN --name NAME --key KEY [--amount CENTS --currency CUR] [--purchase KEY]
@@ -106,10 +108,11 @@ commands:
              re-run the risk checks over stored referrals (a false-positive measure)
   api-key create --name N --scope read|write
              make a key of the JSON API and print it (shown only once)
-  demo --users N [--clicks M]
-             fill the database with demo data
+  demo [--users N] [--clicks M]
+             fill the database with demo data and make an admin to log in as
   version    print the version
 
-Every command reads REFERRALHUB_* variables; run "referralhub serve -h"
-for the flags that override them.
+Every command reads its configuration from REFERRALHUB_* variables; serve
+and worker also take flags that override them (see "referralhub serve -h").
+"referralhub COMMAND -h" lists a command's own flags.
 `

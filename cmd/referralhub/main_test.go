@@ -15,6 +15,13 @@ import (
 	"github.com/referralhub/referralhub/internal/storage/storagetest"
 )
 
+// run executes one subcommand as main does, with getenv, no standard
+// input and no terminal.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cmd, rest := splitCommand(args)
+	return runCommand(cmdEnv{ctx: ctx, getenv: getenv, stdout: stdout, stderr: stderr}, cmd, rest)
+}
+
 // testEnv returns a getenv for a fresh database on engine.
 func testEnv(t *testing.T, engine string, extra map[string]string) func(string) string {
 	vars := map[string]string{

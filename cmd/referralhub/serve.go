@@ -43,12 +43,20 @@ func runApp(env cmdEnv, cfg config.Config) (a *app, log *slog.Logger, closeApp f
 // job workers (see startWork): the jobs it queues wait for a worker.
 func serveCmd(env cmdEnv, args []string) error {
 	var noWorker bool
-	cfg, _, err := loadConfig(env, "serve", args, func(fs *flag.FlagSet) {
+	cfg, err := loadConfig(env, "serve", "serve [--no-worker] [flags]", args, func(fs *flag.FlagSet) {
 		fs.BoolVar(&noWorker, "no-worker", false, `run no job workers nor periodic upkeep: leave them to "referralhub worker"`)
 	})
 	if err != nil {
 		return err
 	}
+	// Listen first: with port 0 in development, the base URL of every link
+	// takes the port the listener got.
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	cfg = cfg.ForListener(ln.Addr().String())
 	a, log, closeApp, err := runApp(env, cfg)
 	if err != nil {
 		return err
@@ -67,21 +75,19 @@ func serveCmd(env cmdEnv, args []string) error {
 		return fmt.Errorf("REFERRALHUB_METRICS_ADDR: %w", err)
 	}
 	defer stopMetrics()
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return err
-	}
 	if err := a.svc.EnsureIPSalts(env.ctx); err != nil {
 		return fmt.Errorf("make ip salts: %w", err)
 	}
 	stopWork := a.startWork(env.ctx, !noWorker)
 	go a.svc.WatchCodes(env.ctx) // codes banned or retired on other instances
-	err = serveHTTP(env, log, ln, site)
+	err = serveHTTP(env, log, ln, site, cfg.BaseURL)
 	stopWork() // the worker finishes the jobs in hand
 	return err
 }
 
-func serveHTTP(env cmdEnv, log *slog.Logger, ln net.Listener, h http.Handler) error {
+// serveHTTP serves h on ln until the context ends, then drains requests.
+// Its start-up log line gives the address and the base URL of the links.
+func serveHTTP(env cmdEnv, log *slog.Logger, ln net.Listener, h http.Handler, baseURL string) error {
 	srv := &http.Server{
 		Handler: h, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second,
 		WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute,
@@ -89,7 +95,7 @@ func serveHTTP(env cmdEnv, log *slog.Logger, ln net.Listener, h http.Handler) er
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	log.Info("listening", "addr", ln.Addr().String(), "url", "http://"+ln.Addr().String())
+	log.Info("listening", "addr", ln.Addr().String(), "url", baseURL)
 	if env.ready != nil {
 		env.ready(ln.Addr().String())
 	}

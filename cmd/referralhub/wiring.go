@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -37,21 +36,6 @@ type app struct {
 
 	rateLimit web.RateLimit
 	redis     *redis.Client // nil when rate limits live in memory
-}
-
-// loadConfig parses configuration for a subcommand; extra registers the
-// subcommand's own flags first.
-func loadConfig(env cmdEnv, name string, args []string, extra func(*flag.FlagSet)) (config.Config, []string, error) {
-	fs := flag.NewFlagSet("referralhub "+name, flag.ContinueOnError)
-	fs.SetOutput(env.stderr)
-	if extra != nil {
-		extra(fs)
-	}
-	cfg, rest, err := config.Load(fs, args, env.getenv)
-	if err == nil && len(rest) > 0 {
-		err = fmt.Errorf("referralhub %s: unexpected arguments %q (see referralhub %s -h)", name, rest, name)
-	}
-	return cfg, rest, err
 }
 
 // newLogger logs to w in format, adding the request id to every record

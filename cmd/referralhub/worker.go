@@ -15,7 +15,7 @@ import (
 // come from the database like every instance's). On SIGINT or SIGTERM it
 // finishes the jobs in hand, flushes and returns.
 func workerCmd(env cmdEnv, args []string) error {
-	cfg, _, err := loadConfig(env, "worker", args, nil)
+	cfg, err := loadConfig(env, "worker", "worker [flags]", args, nil)
 	if err != nil {
 		return err
 	}

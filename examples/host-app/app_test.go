@@ -6,6 +6,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -18,6 +19,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -26,27 +28,50 @@ import (
 	"github.com/referralhub/referralhub/internal/storage/storagetest"
 )
 
-// referralhubBin is the real ReferralHub, built once for the tests.
-var referralhubBin string
+// binDir holds the real ReferralHub once hubBinary has built it.
+var binDir string
+
+// hubBuild is the one build of the real ReferralHub (see hubBinary).
+var hubBuild struct {
+	once sync.Once
+	bin  string
+	err  error
+}
 
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "host-app-test")
 	if err != nil {
 		panic(err)
 	}
-	referralhubBin = filepath.Join(dir, "referralhub")
-	build := exec.Command("go", "build", "-o", referralhubBin, "github.com/referralhub/referralhub/cmd/referralhub")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		panic("build referralhub: " + err.Error())
-	}
+	binDir = dir
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
 
+// hubBinary builds the real ReferralHub for the first test that starts
+// one, and returns its path; a run whose tests all skip (no Chromium)
+// builds nothing.
+func hubBinary(t *testing.T) string {
+	t.Helper()
+	hubBuild.once.Do(func() {
+		bin := filepath.Join(binDir, "referralhub")
+		out, err := exec.Command("go", "build", "-o", bin, "github.com/referralhub/referralhub/cmd/referralhub").CombinedOutput()
+		if err != nil {
+			hubBuild.err = fmt.Errorf("build referralhub: %v\n%s", err, out)
+			return
+		}
+		hubBuild.bin = bin
+	})
+	if hubBuild.err != nil {
+		t.Fatal(hubBuild.err)
+	}
+	return hubBuild.bin
+}
+
 // hub is a running ReferralHub: the real binary, on a database of its own.
 type hub struct {
+	bin   string // the referralhub binary
 	base  string
 	env   []string
 	admin *http.Client
@@ -54,13 +79,14 @@ type hub struct {
 
 func startHub(t *testing.T, engine string) *hub {
 	t.Helper()
+	bin := hubBinary(t)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	h := &hub{base: "http://" + addr, env: append(os.Environ(),
+	h := &hub{bin: bin, base: "http://" + addr, env: append(os.Environ(),
 		"REFERRALHUB_DATABASE_URL="+storagetest.URL(t, engine),
 		"REFERRALHUB_SECRET_KEY=host-app test secret key, long enough",
 		"REFERRALHUB_ADDR="+addr, "REFERRALHUB_BASE_URL=http://"+addr)}
@@ -68,7 +94,7 @@ func startHub(t *testing.T, engine string) *hub {
 	pw := filepath.Join(t.TempDir(), "pw")
 	os.WriteFile(pw, []byte("admin-password"), 0o600)
 	h.run(t, "user", "create", "--email", "admin@shop.test", "--username", "admin", "--password-file", pw, "--admin")
-	cmd := exec.Command(referralhubBin, "serve")
+	cmd := exec.Command(h.bin, "serve")
 	cmd.Env = h.env
 	stderr, _ := cmd.StderrPipe()
 	if err := cmd.Start(); err != nil {
@@ -104,7 +130,7 @@ func startHub(t *testing.T, engine string) *hub {
 // run runs a ReferralHub command and returns what it printed.
 func (h *hub) run(t *testing.T, args ...string) string {
 	t.Helper()
-	cmd := exec.Command(referralhubBin, args...)
+	cmd := exec.Command(h.bin, args...)
 	cmd.Env = h.env
 	out, err := cmd.Output()
 	if err != nil {
@@ -250,9 +276,13 @@ func waitFor[T any](t *testing.T, f func() (T, bool)) T {
 }
 
 // findChromium finds Debian's Chromium; without it the test is skipped,
-// unless REFERRALHUB_TEST_BROWSER=1 (CI) says it must run.
+// unless REFERRALHUB_TEST_BROWSER=1 (CI) says it must run. With -short it
+// is skipped: a browser run is slow.
 func findChromium(t *testing.T) string {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("a browser test: not with -short")
+	}
 	for _, p := range []string{os.Getenv("REFERRALHUB_CHROMIUM"), "/usr/bin/chromium"} {
 		if fi, err := os.Stat(p); p != "" && err == nil && fi.Mode()&0o111 != 0 {
 			return p

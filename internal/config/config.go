@@ -23,6 +23,7 @@ import (
 type Config struct {
 	Addr              string
 	BaseURL           string
+	BaseURLFromAddr   bool // BaseURL was made from Addr (development, no REFERRALHUB_BASE_URL): see ForListener
 	DatabaseURL       string
 	SecretKey         string // may be empty in development: see EnsureSecret
 	SecretKeyFile     string
@@ -63,7 +64,7 @@ type setting struct {
 func settings() []setting {
 	return []setting{
 		{"REFERRALHUB_ADDR", "addr", "127.0.0.1:8080", "address to listen on", setAddr},
-		{"REFERRALHUB_BASE_URL", "base-url", "http://localhost:8080", "public URL used in every link", setBaseURL},
+		{"REFERRALHUB_BASE_URL", "base-url", "", "public URL used in every link (default in development: http:// and the listen address)", setBaseURL},
 		{"REFERRALHUB_DATABASE_URL", "database-url", "sqlite:data/referralhub.db", "sqlite:PATH or postgres://...", setDatabaseURL},
 		{"REFERRALHUB_SECRET_KEY", "", "", "secret key (never logged)", func(c *Config, v string) error { c.SecretKey = v; return nil }},
 		{"REFERRALHUB_SECRET_KEY_FILE", "secret-key-file", "", "file holding the secret key", func(c *Config, v string) error { c.SecretKeyFile = v; return nil }},
@@ -92,8 +93,31 @@ func settings() []setting {
 }
 
 // Load reads the configuration from getenv, then from flags in args that
-// override it. It returns the remaining arguments.
+// override it; fs gets a flag for every setting that has one. It returns
+// the remaining arguments.
 func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, []string, error) {
+	raw := readEnv(getenv)
+	for _, s := range settings() {
+		if s.flag != "" {
+			fs.StringVar(raw[s.env], s.flag, *raw[s.env], s.usage+" ("+s.env+")")
+		}
+	}
+	if err := fs.Parse(args); err != nil {
+		return Config{}, nil, err
+	}
+	c, err := build(raw)
+	return c, fs.Args(), err
+}
+
+// FromEnv reads the configuration from getenv alone, for the commands
+// that take no configuration flags.
+func FromEnv(getenv func(string) string) (Config, error) {
+	return build(readEnv(getenv))
+}
+
+// readEnv is every setting's raw value by variable: the variable's value,
+// or the setting's default when it is empty.
+func readEnv(getenv func(string) string) map[string]*string {
 	raw := map[string]*string{}
 	for _, s := range settings() {
 		v := getenv(s.env)
@@ -101,28 +125,30 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 			v = s.def
 		}
 		raw[s.env] = &v
-		if s.flag != "" {
-			fs.StringVar(raw[s.env], s.flag, v, s.usage+" ("+s.env+")")
-		}
 	}
-	if err := fs.Parse(args); err != nil {
-		return Config{}, nil, err
-	}
+	return raw
+}
+
+// build sets and validates every setting from raw.
+func build(raw map[string]*string) (Config, error) {
 	var c Config
 	for _, s := range settings() {
 		if err := s.set(&c, strings.TrimSpace(*raw[s.env])); err != nil {
-			return Config{}, nil, fmt.Errorf("%s: %w", s.env, err)
+			return Config{}, fmt.Errorf("%s: %w", s.env, err)
 		}
 	}
 	c.DataDir = "data"
-	flagged := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { flagged[f.Name] = true })
-	baseURLGiven := getenv("REFERRALHUB_BASE_URL") != "" || flagged["base-url"]
-	return c, fs.Args(), c.validate(baseURLGiven)
+	if err := c.validate(); err != nil {
+		return Config{}, err
+	}
+	if c.BaseURL == "" {
+		c.BaseURL, c.BaseURLFromAddr = BaseURLFor(c.Addr), true
+	}
+	return c, nil
 }
 
 // validate checks rules that involve more than one value.
-func (c Config) validate(baseURLGiven bool) error {
+func (c Config) validate() error {
 	if err := c.validateMetrics(); err != nil {
 		return err
 	}
@@ -132,7 +158,7 @@ func (c Config) validate(baseURLGiven bool) error {
 	if c.SecretKey == "" && c.SecretKeyFile == "" {
 		return errors.New("REFERRALHUB_SECRET_KEY (or REFERRALHUB_SECRET_KEY_FILE): required when REFERRALHUB_ENV=production")
 	}
-	if !baseURLGiven {
+	if c.BaseURL == "" {
 		return errors.New("REFERRALHUB_BASE_URL (or --base-url): required when REFERRALHUB_ENV=production")
 	}
 	return nil
@@ -146,7 +172,12 @@ func setAddr(c *Config, v string) error {
 	return nil
 }
 
+// setBaseURL sets the base URL; left empty, build makes it from the
+// address (development) or refuses (production).
 func setBaseURL(c *Config, v string) error {
+	if v == "" {
+		return nil
+	}
 	u, err := url.Parse(v)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
 		return fmt.Errorf("must be an http or https URL with no path, like https://refer.example.com (got %q)", v)

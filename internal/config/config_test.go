@@ -23,7 +23,7 @@ func TestDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Addr != "127.0.0.1:8080" || c.BaseURL != "http://localhost:8080" || c.DatabaseURL != "sqlite:data/referralhub.db" ||
+	if c.Addr != "127.0.0.1:8080" || c.BaseURL != "http://127.0.0.1:8080" || c.DatabaseURL != "sqlite:data/referralhub.db" ||
 		c.PointsPerReferral != 10 || c.AttributionWindow != 720*time.Hour || c.Env != "development" || c.LogFormat != "text" {
 		t.Fatalf("defaults = %+v", c)
 	}

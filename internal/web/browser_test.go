@@ -127,9 +127,13 @@ func TestBrowser(t *testing.T) {
 }
 
 // findChromium returns the Chromium binary, or skips the test when there is
-// none; with REFERRALHUB_TEST_BROWSER=1 a missing Chromium fails it.
+// none; with REFERRALHUB_TEST_BROWSER=1 a missing Chromium fails it. With
+// -short it skips: a browser run is slow.
 func findChromium(t *testing.T) string {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("a browser test: not with -short")
+	}
 	var candidates []string
 	if p := os.Getenv(envChromium); p != "" {
 		candidates = append(candidates, p)
