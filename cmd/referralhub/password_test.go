@@ -56,8 +56,8 @@ func TestUserCreateReadsThePasswordFromStandardInput(t *testing.T) {
 			t.Fatalf("empty standard input: err = %v, want one naming --password-stdin", err)
 		}
 		_, err = userCreate(getenv, "short", strings.NewReader("short\n"), nil, "--password-stdin")
-		if err == nil || !strings.Contains(err.Error(), "at least 8 characters") {
-			t.Fatalf("short password: err = %v", err)
+		if err == nil || !strings.Contains(err.Error(), "at least 8 characters") || strings.Contains(err.Error(), "--password:") {
+			t.Fatalf("short password: err = %v, want the rule, naming no --password flag", err)
 		}
 	})
 }
