@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"net/http"
 
+	"github.com/referralhub/referralhub"
 	"github.com/referralhub/referralhub/internal/core"
-	"github.com/referralhub/referralhub/internal/storage"
 )
 
 // idempotencyHeader names the request header that makes a creating POST
@@ -25,7 +25,7 @@ func (h *Handler) idempotent(next bodyHandler) bodyHandler {
 			next(w, r, body)
 			return
 		}
-		k := storage.IdempotencyKey{APIKeyID: keyOf(r).ID, Route: r.Method + " " + r.URL.Path, Key: r.Header.Get(idempotencyHeader)}
+		k := referralhub.IdempotencyKey{APIKeyID: keyOf(r).ID, Route: r.Method + " " + r.URL.Path, Key: r.Header.Get(idempotencyHeader)}
 		stored, err := h.svc.BeginIdempotent(r.Context(), k, body)
 		if err != nil {
 			h.writeError(w, r, err)

@@ -5,7 +5,6 @@ import (
 
 	"github.com/referralhub/referralhub"
 	"github.com/referralhub/referralhub/internal/core"
-	"github.com/referralhub/referralhub/internal/storage"
 )
 
 // The JSON shapes of the API's responses. Times are RFC 3339 in UTC;
@@ -71,7 +70,7 @@ type referralJSON struct {
 	CreatedAt time.Time          `json:"created_at"`
 }
 
-func referralView(r storage.ReferralSummary) referralJSON {
+func referralView(r referralhub.ReferralSummary) referralJSON {
 	return referralJSON{ID: r.ID, Referee: participantRefJSON{ID: r.RefereeID, ExternalID: optString(r.RefereeExternalID)},
 		ClickID: optString(r.ClickID), Review: r.Review, RiskScore: r.RiskScore, CreatedAt: r.CreatedAt}
 }

@@ -30,7 +30,7 @@ type APIEventInput struct {
 // caused.
 type APIEvent struct {
 	referralhub.Event
-	storage.EventDetails
+	referralhub.EventDetails
 	Rewards []referralhub.Reward
 }
 
@@ -83,7 +83,7 @@ func (s *Service) recordAPIEvent(ctx context.Context, q *storage.Queries, in API
 	if err != nil || !recorded {
 		return false, err
 	}
-	if err := q.SetEventDetails(ctx, ev.ID, storage.EventDetails{OccurredAt: in.OccurredAt, Metadata: in.Metadata}); err != nil {
+	if err := q.SetEventDetails(ctx, ev.ID, referralhub.EventDetails{OccurredAt: in.OccurredAt, Metadata: in.Metadata}); err != nil {
 		return false, err
 	}
 	if verified {

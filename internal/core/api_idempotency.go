@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/referralhub/referralhub"
-	"github.com/referralhub/referralhub/internal/storage"
 )
 
 // Idempotency of API requests that create something: the first request
@@ -44,7 +43,7 @@ type StoredResponse struct {
 // one that failed on the server's side): run it, then call
 // FinishIdempotent. A non-nil response is the first request's, to send
 // again. A different body, or a first request still running, is refused.
-func (s *Service) BeginIdempotent(ctx context.Context, k storage.IdempotencyKey, body []byte) (*StoredResponse, error) {
+func (s *Service) BeginIdempotent(ctx context.Context, k referralhub.IdempotencyKey, body []byte) (*StoredResponse, error) {
 	if k.Key == "" || len(k.Key) > maxIdempotencyKey || !isVisibleASCII(k.Key) {
 		return nil, &referralhub.Error{Code: referralhub.EINVALID, Message: "An Idempotency-Key is 1 to 255 visible ASCII characters.",
 			Fields: map[string]string{"Idempotency-Key": "An Idempotency-Key is 1 to 255 visible ASCII characters."}}
@@ -87,7 +86,7 @@ const StatusClientGone = 499
 // FinishIdempotent keeps the response to a request BeginIdempotent let
 // run. A server error is not kept, nor an answer the client went away
 // from (StatusClientGone): the key is released, so a retry runs again.
-func (s *Service) FinishIdempotent(ctx context.Context, k storage.IdempotencyKey, resp StoredResponse) error {
+func (s *Service) FinishIdempotent(ctx context.Context, k referralhub.IdempotencyKey, resp StoredResponse) error {
 	ctx = context.WithoutCancel(ctx) // a client that hung up must not leave the key in progress
 	if resp.Status >= 500 || resp.Status == StatusClientGone {
 		return s.db.Write().ReleaseIdempotencyKey(ctx, k)

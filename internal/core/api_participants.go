@@ -37,7 +37,7 @@ type ParticipantInput struct {
 
 // APIParticipant is a participant with its link and what it holds.
 type APIParticipant struct {
-	storage.APIParticipant
+	referralhub.ParticipantDetails
 	Link     string
 	Points   int64 // available points
 	Balances []referralhub.Balance
@@ -97,7 +97,7 @@ func (s *Service) UpsertParticipant(ctx context.Context, in ParticipantInput) (p
 // updates the one with its external id. Call it inside InTx.
 func (s *Service) upsertParticipant(ctx context.Context, q *storage.Queries, in ParticipantInput, ref apiAttribution) (int64, bool, error) {
 	now := s.now()
-	p := storage.APIParticipant{ExternalID: in.ExternalID, Email: deref(in.Email), Name: deref(in.Name)}
+	p := referralhub.ParticipantDetails{ExternalID: in.ExternalID, Email: deref(in.Email), Name: deref(in.Name)}
 	p.Plan, p.CreatedAt, p.LastSeenAt = referralhub.PlanFree, now, now
 	if in.Plan != nil {
 		p.Plan = *in.Plan
@@ -124,7 +124,7 @@ func (s *Service) upsertParticipant(ctx context.Context, q *storage.Queries, in 
 
 // startAPIParticipant records a new participant's referral and signup
 // through the hosted signup's machinery, and tells the webhooks.
-func (s *Service) startAPIParticipant(ctx context.Context, q *storage.Queries, p storage.APIParticipant, ref apiAttribution) error {
+func (s *Service) startAPIParticipant(ctx context.Context, q *storage.Queries, p referralhub.ParticipantDetails, ref apiAttribution) error {
 	if ref.owner.ParticipantID == p.ID {
 		ref = apiAttribution{} // never one's own referrer
 	}
@@ -158,21 +158,21 @@ func (s *Service) Participant(ctx context.Context, ref string) (APIParticipant, 
 }
 
 // lookupParticipant resolves a reference (see Participant).
-func (s *Service) lookupParticipant(ctx context.Context, ref string) (storage.APIParticipant, error) {
+func (s *Service) lookupParticipant(ctx context.Context, ref string) (referralhub.ParticipantDetails, error) {
 	q := s.db.Read()
 	if ext, ok := strings.CutPrefix(ref, ExternalPrefix); ok {
 		if !validExternalID(ext) {
-			return storage.APIParticipant{}, referralhub.Errorf(referralhub.ENOTFOUND, "No participant has that external id.")
+			return referralhub.ParticipantDetails{}, referralhub.Errorf(referralhub.ENOTFOUND, "No participant has that external id.")
 		}
 		id, err := q.ParticipantIDByExternal(ctx, ext)
 		if err != nil {
-			return storage.APIParticipant{}, err
+			return referralhub.ParticipantDetails{}, err
 		}
 		return q.APIParticipantByID(ctx, id)
 	}
 	id, err := strconv.ParseInt(ref, 10, 64)
 	if err != nil || id <= 0 || ref[0] == '+' {
-		return storage.APIParticipant{}, referralhub.Errorf(referralhub.ENOTFOUND, "No participant has that id.")
+		return referralhub.ParticipantDetails{}, referralhub.Errorf(referralhub.ENOTFOUND, "No participant has that id.")
 	}
 	return q.APIParticipantByID(ctx, id)
 }
@@ -184,7 +184,7 @@ func (s *Service) apiParticipant(ctx context.Context, id int64) (APIParticipant,
 	if err != nil {
 		return APIParticipant{}, err
 	}
-	p := APIParticipant{APIParticipant: row, Link: s.referralLink(row.Code)}
+	p := APIParticipant{ParticipantDetails: row, Link: s.referralLink(row.Code)}
 	if p.Balances, err = q.Balances(ctx, id); err != nil {
 		return APIParticipant{}, err
 	}

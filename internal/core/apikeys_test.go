@@ -114,7 +114,7 @@ func TestIdempotentRequests(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		key := storage.IdempotencyKey{APIKeyID: k.ID, Route: "POST /api/v1/events", Key: "order-1"}
+		key := referralhub.IdempotencyKey{APIKeyID: k.ID, Route: "POST /api/v1/events", Key: "order-1"}
 		begin := func(body string) (*core.StoredResponse, error) {
 			return f.svc.BeginIdempotent(ctx, key, []byte(body))
 		}

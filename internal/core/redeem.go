@@ -130,7 +130,7 @@ func (s *Service) BuyCoupon(ctx context.Context, p referralhub.Participant, key 
 // runFulfilJob calls Stripe for a reward whose redeem was asked. Stripe
 // idempotency keys come from the entry, so a retry after a crash never pays
 // twice. An outage leaves the reward approved and the job retrying.
-func (s *Service) runFulfilJob(ctx context.Context, j storage.Job) error {
+func (s *Service) runFulfilJob(ctx context.Context, j referralhub.Job) error {
 	p, err := decodePayload(j)
 	if err != nil {
 		return err
