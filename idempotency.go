@@ -2,6 +2,11 @@ package referralhub
 
 import "time"
 
+// IdempotencyLifetime is how long the response to a request with an
+// Idempotency-Key is kept, to answer its retries; older records are
+// forgotten.
+const IdempotencyLifetime = 24 * time.Hour
+
 // IdempotencyKey names one Idempotency-Key of one API key on one route.
 type IdempotencyKey struct {
 	APIKeyID int64
