@@ -43,7 +43,7 @@ type balanceJSON struct {
 	Pending   int64   `json:"pending"`
 }
 
-func participantView(p core.APIParticipant) participantJSON {
+func participantView(p core.ParticipantSummary) participantJSON {
 	out := participantJSON{ID: p.ID, ExternalID: optString(p.ExternalID), Email: optString(p.Email), Name: optString(p.Name),
 		Plan: p.Plan, Code: p.Code, ReferralLink: p.Link, CreatedAt: p.CreatedAt,
 		Stats: participantStats{Referrals: p.ReferralCount, Clicks: p.ClickCount, Points: p.Points, Balances: balancesView(p.Balances)}}

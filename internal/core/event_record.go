@@ -3,23 +3,33 @@ package core
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/referralhub/referralhub"
 	"github.com/referralhub/referralhub/internal/storage"
 )
 
-// EventInput is a step someone took, as reported to RecordEvent.
+// EventInput is a step a participant took, as reported to RecordEvent.
+// Callers name the participant by id: the command line finds it by login
+// (ParticipantByLogin), the API by id or external id (ParticipantByRef).
 type EventInput struct {
 	ParticipantID int64
 	Name          string
-	Key           string // idempotency key: a repeat changes nothing
-	Amount        int64  // purchase and refund: minor units
-	Currency      string // purchase and refund: e.g. "usd"
-	PurchaseKey   string // refund: the key of the purchase refunded
+	Key           string    // idempotency key: a repeat changes nothing
+	Amount        int64     // purchase and refund: minor units
+	Currency      string    // purchase and refund: e.g. "usd", in any case
+	PurchaseKey   string    // refund: the key of the purchase refunded
+	OccurredAt    time.Time // when it happened by the reporter's clock; zero when not given
+	Metadata      string    // a JSON object, kept as given; "" for none
 }
 
-// maxKeyLen bounds idempotency keys.
-const maxKeyLen = 200
+// RecordedEvent is a recorded event with its details and the ledger
+// entries it caused.
+type RecordedEvent struct {
+	referralhub.Event
+	referralhub.EventDetails
+	Rewards []referralhub.Reward
+}
 
 // internalKeyPrefix starts the keys of events ReferralHub records itself
 // ("rh:signup", "rh:click:ID", "rh:email_verified"); reported events may
@@ -27,59 +37,80 @@ const maxKeyLen = 200
 const internalKeyPrefix = "rh:"
 
 // RecordEvent records a step a participant took (a purchase, a refund, a
-// verified email or a custom event), attributes it to the referral that
-// brought them, and lets the program's rules reward it, all in one
-// transaction. A key seen before changes nothing: recorded is false and the
-// first event is returned.
-func (s *Service) RecordEvent(ctx context.Context, in EventInput) (ev referralhub.Event, recorded bool, err error) {
-	if err := checkEvent(in); err != nil {
+// verified email or a custom event) with its details, attributes it to
+// the referral that brought them, and lets the program's rules reward it,
+// all in one transaction; the command line and the API both record
+// through it. The currency may come in any case and is kept in lower case.
+//
+// An email_verified event of a participant without a login here (one a
+// host's product made through the API) also verifies them, since the host
+// verified the address, and so releases rewards that waited for it. A
+// hosted user verifies only through the link we mail: for them it is an
+// event like any other.
+//
+// A key seen before changes nothing: recorded is false and the first
+// event is returned.
+func (s *Service) RecordEvent(ctx context.Context, in EventInput) (ev RecordedEvent, recorded bool, err error) {
+	in.Currency = strings.ToLower(in.Currency)
+	if err := checkEvent(in, s.now()); err != nil {
 		return ev, false, err
 	}
-	ev = referralhub.Event{ParticipantID: in.ParticipantID, Name: in.Name, Key: in.Key, Amount: in.Amount,
-		Currency: in.Currency, PurchaseKey: in.PurchaseKey, CreatedAt: s.now()}
+	now := s.now()
+	e := referralhub.Event{ParticipantID: in.ParticipantID, Name: in.Name, Key: in.Key, Amount: in.Amount, Currency: in.Currency,
+		PurchaseKey: in.PurchaseKey, CreatedAt: now}
 	err = s.db.InTx(ctx, func(q *storage.Queries) error {
-		if _, err := q.Participant(ctx, in.ParticipantID); err != nil {
-			return err
-		}
-		var err error
-		recorded, err = s.recordEvent(ctx, q, &ev)
+		recorded, err = s.recordReported(ctx, q, in, &e, now)
 		return err
 	})
 	if err != nil {
 		return ev, false, err
 	}
-	if !recorded {
-		ev, err = s.db.Read().EventByKey(ctx, in.ParticipantID, in.Key)
-		return ev, false, err
+	if recorded {
+		s.jobsQueued()
 	}
-	s.jobsQueued()
-	return ev, true, nil
+	ev, err = s.recordedEvent(ctx, in.ParticipantID, in.Key)
+	return ev, recorded, err
 }
 
-func checkEvent(in EventInput) error {
-	fe := referralhub.FieldErrors{}
-	switch {
-	case !IsEventName(in.Name):
-		fe.Add("name", "Event names are 1 to 64 of a-z, 0-9, _ . - and start with a letter.")
-	case in.Name == referralhub.EventClick || in.Name == referralhub.EventSignup:
-		fe.Add("name", "Clicks and signups are recorded by ReferralHub itself.")
-	case referralhub.IsAchievementEvent(in.Name):
-		fe.Add("name", "Names starting with tier. or badge. are ReferralHub's own: it records them when someone reaches a tier or a badge.")
+// recordReported is RecordEvent's transaction: the event, its details,
+// and the verification an email_verified event of a participant without
+// a login brings.
+func (s *Service) recordReported(ctx context.Context, q *storage.Queries, in EventInput, ev *referralhub.Event, now time.Time) (bool, error) {
+	p, err := q.Participant(ctx, ev.ParticipantID)
+	if err != nil {
+		return false, err
 	}
-	if in.Key == "" || len(in.Key) > maxKeyLen || !IsText(in.Key) || strings.HasPrefix(in.Key, internalKeyPrefix) {
-		fe.Add("key", "Give an idempotency key of up to 200 characters, not starting with \""+internalKeyPrefix+"\".")
+	verified := false
+	if ev.Name == referralhub.EventEmailVerified && p.UserID == 0 {
+		if verified, err = q.MarkParticipantVerified(ctx, p.ID, now); err != nil {
+			return false, err
+		}
 	}
-	money := in.Name == referralhub.EventPurchase || in.Name == referralhub.EventRefund
-	if money && (in.Amount <= 0 || in.Amount > maxRewardAmount) {
-		fe.Add("amount", "Give the amount in minor units (cents), above 0.")
+	recorded, err := s.recordEvent(ctx, q, ev)
+	if err != nil || !recorded {
+		return false, err
 	}
-	if money && !isCurrency(in.Currency) {
-		fe.Add("currency", "Give a currency such as usd.")
+	if !in.OccurredAt.IsZero() || in.Metadata != "" {
+		if err := q.SetEventDetails(ctx, ev.ID, referralhub.EventDetails{OccurredAt: in.OccurredAt, Metadata: in.Metadata}); err != nil {
+			return false, err
+		}
 	}
-	if in.Name == referralhub.EventRefund && (in.PurchaseKey == "" || !IsText(in.PurchaseKey)) {
-		fe.Add("purchase", "Name the purchase this refunds, by its key.")
+	if verified {
+		return true, s.releaseAfterVerification(ctx, q, p.ID, now)
 	}
-	return fe.Err()
+	return true, nil
+}
+
+// recordedEvent loads an event with its details and ledger entries.
+func (s *Service) recordedEvent(ctx context.Context, participantID int64, key string) (RecordedEvent, error) {
+	q := s.db.Read()
+	e, d, err := q.EventWithDetails(ctx, participantID, key)
+	if err != nil {
+		return RecordedEvent{}, err
+	}
+	ev := RecordedEvent{Event: e, EventDetails: d}
+	ev.Rewards, err = q.RewardsOfEvent(ctx, e.ID)
+	return ev, err
 }
 
 // recordEvent inserts ev, tied to the participant's referral, and rewards it
@@ -119,26 +150,4 @@ func (s *Service) recordEvent(ctx context.Context, q *storage.Queries, ev *refer
 		return false, err
 	}
 	return true, s.applyRules(ctx, q, prog, *ev, parties)
-}
-
-// checkRefund makes sure a refund names a purchase of the same participant.
-func checkRefund(ctx context.Context, q *storage.Queries, refund referralhub.Event) error {
-	p, err := q.EventByKey(ctx, refund.ParticipantID, refund.PurchaseKey)
-	if err != nil || p.Name != referralhub.EventPurchase {
-		return &referralhub.Error{Code: referralhub.EINVALID, Message: "The refund names no purchase of this participant.",
-			Fields: map[string]string{"purchase": "No purchase of this participant has that key."}}
-	}
-	return nil
-}
-
-// ParticipantByLogin finds the participant of the user with this email or
-// username, for the command line; ENOTFOUND when there is none.
-func (s *Service) ParticipantByLogin(ctx context.Context, login string) (int64, error) {
-	q := s.db.Read()
-	u, _, err := q.UserForLogin(ctx, NormalizeEmail(login))
-	if err != nil {
-		return 0, referralhub.Errorf(referralhub.ENOTFOUND, "No user has the login %q.", login)
-	}
-	to, err := q.RecipientByUser(ctx, u.ID)
-	return to.ParticipantID, err
 }

@@ -6,7 +6,8 @@ import (
 	"github.com/referralhub/referralhub"
 )
 
-// MaxPageSize bounds the items of one page of an API list.
+// MaxPageSize bounds the items of one page of a participant's referrals
+// or rewards.
 const MaxPageSize = 100
 
 // ReferralPage is one page of the referrals a participant made, by id.

@@ -213,3 +213,17 @@ func (s *Service) notBanned(ctx context.Context, participantID int64) error {
 	}
 	return nil
 }
+
+// RedeemReward redeems a reward by its id for an API caller, who acts for
+// the reward's owner: the same checks and effects as Redeem.
+func (s *Service) RedeemReward(ctx context.Context, rewardID int64) (referralhub.Reward, error) {
+	r, err := s.db.Read().Reward(ctx, rewardID)
+	if err != nil {
+		return r, err
+	}
+	p, err := s.db.Read().Participant(ctx, r.ParticipantID)
+	if err != nil {
+		return r, err
+	}
+	return s.Redeem(ctx, p, rewardID)
+}
