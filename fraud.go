@@ -46,3 +46,39 @@ type AuditEntry struct {
 	Detail    string // the why, or a summary of the change
 	CreatedAt time.Time
 }
+
+// ParticipantHistory summarises a participant for the review page.
+type ParticipantHistory struct {
+	ParticipantID int64
+	Username      string
+	JoinedAt      time.Time
+	Verified      bool
+	Banned        bool
+	Referrals     int64
+	Clicks        int64
+	Rewards       int64 // ledger entries
+	Held          int64 // their referrals held or blocked
+}
+
+// ReviewItem is a referral as the review queue shows it.
+type ReviewItem struct {
+	Referral
+	ReferrerName, RefereeName   string
+	ReferrerEmail, RefereeEmail string
+	ReviewedBy                  string
+	ReviewNote                  string
+}
+
+// Sighting kinds.
+const (
+	SightDevice = "device" // the device cookie's id, hashed
+	SightIPUA   = "ipua"   // IP + user agent, hashed under the rotating salt
+	SightIP     = "ip"     // IP alone, hashed likewise
+)
+
+// LinkedAccount is a participant sharing a device or IP with another.
+type LinkedAccount struct {
+	ParticipantID int64
+	Username      string
+	Kind          string // SightDevice, SightIPUA or SightIP
+}

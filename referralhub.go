@@ -96,3 +96,27 @@ type AdminUser struct {
 	Referrer  string // the referrer's username, "" when organic
 	Referrals int64
 }
+
+// ParticipantDetails is a participant with the id, email and name the
+// host's product gave it (a hosted sign-up has no external id, and shows
+// its user's email and username), and who referred it.
+type ParticipantDetails struct {
+	Participant
+	ExternalID         string
+	Email              string
+	Name               string
+	ReferrerID         int64 // 0 for an organic participant
+	ReferrerExternalID string
+}
+
+// ReferralSummary is one referral a participant made, with its referee's
+// external id, for lists of a participant's referrals.
+type ReferralSummary struct {
+	ID                int64
+	RefereeID         int64
+	RefereeExternalID string
+	ClickID           string
+	CreatedAt         time.Time
+	Review            string
+	RiskScore         int
+}

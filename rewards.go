@@ -94,3 +94,11 @@ type Balance struct {
 	Available int64 // approved, not yet spent
 	Pending   int64 // on hold
 }
+
+// EventDetails is what a reported event may carry besides the event: when
+// it happened by the reporter's clock, and the reporter's JSON object about
+// it ("" when none).
+type EventDetails struct {
+	OccurredAt time.Time // zero when not given
+	Metadata   string
+}

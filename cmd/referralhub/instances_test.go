@@ -77,7 +77,7 @@ func loopOutcome(t *testing.T, n int) string {
 	db := openDB(t, getenv)
 	waitFor(t, func() bool {
 		c, err := db.Read().JobCounts(context.Background())
-		return err == nil && c[storage.JobQueued] == 0 && c[storage.JobRunning] == 0
+		return err == nil && c[referralhub.JobQueued] == 0 && c[referralhub.JobRunning] == 0
 	})
 	var out strings.Builder
 	fmt.Fprintf(&out, "alice: %s\nbob: %s\n", alice.rewardReasons(), bob.rewardReasons())

@@ -53,7 +53,7 @@ func TestKill9DuringTheJobQueueLosesNothing(t *testing.T) {
 		defer db.Close()
 		// Done means every job is done, including those that were in
 		// hand at the kill: they run again once their lease ends.
-		waitUntil(t, 60*time.Second, func() bool { return mailJobs(t, db, storage.JobDone) == queuedMails })
+		waitUntil(t, 60*time.Second, func() bool { return mailJobs(t, db, referralhub.JobDone) == queuedMails })
 		stopProgram(t, second)
 
 		msgs := smtp.Messages()
@@ -144,7 +144,7 @@ func checkAllJobsDone(t *testing.T, db *storage.DB) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if mailJobs(t, db, storage.JobDone) != queuedMails || len(counts) != 1 {
+	if mailJobs(t, db, referralhub.JobDone) != queuedMails || len(counts) != 1 {
 		t.Fatalf("jobs by state = %v, want all %d mails (and the analytics refresh) done", counts, queuedMails)
 	}
 }

@@ -63,7 +63,8 @@ func serveCmd(env cmdEnv, args []string) error {
 	}
 	defer closeApp()
 	m := a.newMetrics()
-	apiFace := api.New(api.Config{Limiter: a.rateLimit.Limiter, Limit: a.rateLimit.Limits.API, Secret: a.rateLimit.Secret}, a.svc, log)
+	apiFace := api.New(api.Config{Limiter: a.rateLimit.Limiter, Limit: a.rateLimit.Limits.API, Secret: a.rateLimit.Secret,
+		Idempotency: a.db.Write()}, a.svc, log)
 	site, err := web.New(web.Config{BaseURL: cfg.BaseURL, TrustedProxies: cfg.TrustedProxies, Metrics: m,
 		MetricsToken: cfg.MetricsToken, RateLimit: a.rateLimit, ReadyChecks: a.readyChecks(), API: apiFace},
 		a.svc, a.db, log, time.Now)

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/referralhub/referralhub"
 	"github.com/referralhub/referralhub/internal/config"
 	"github.com/referralhub/referralhub/internal/core"
 	"github.com/referralhub/referralhub/internal/mail/mailtest"
@@ -44,14 +45,14 @@ func TestServeNoWorkerLeavesJobsToWorker(t *testing.T) {
 			t.Fatalf("password reset form: %v %v", resp, err)
 		}
 		resp.Body.Close()
-		waitUntil(t, 10*time.Second, func() bool { return mailJobs(t, db, storage.JobQueued) == queued+1 })
+		waitUntil(t, 10*time.Second, func() bool { return mailJobs(t, db, referralhub.JobQueued) == queued+1 })
 		time.Sleep(2 * time.Second) // two poll intervals of a worker, had it been running
-		if n, sent := mailJobs(t, db, storage.JobQueued), len(smtp.Messages()); n != queued+1 || sent != 0 {
+		if n, sent := mailJobs(t, db, referralhub.JobQueued), len(smtp.Messages()); n != queued+1 || sent != 0 {
 			t.Fatalf("serve --no-worker: %d mail jobs queued, %d mails sent; want %d and none", n, sent, queued+1)
 		}
 
 		worker, _ := startProgram(t, getenv, `msg="worker running"`, "worker")
-		waitUntil(t, 30*time.Second, func() bool { return mailJobs(t, db, storage.JobDone) == queued+1 })
+		waitUntil(t, 30*time.Second, func() bool { return mailJobs(t, db, referralhub.JobDone) == queued+1 })
 		if ids := distinctIDs(smtp.Messages()); len(ids) < queued {
 			t.Fatalf("%d distinct mails arrived, want the %d resets", len(ids), queued)
 		}

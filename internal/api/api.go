@@ -7,6 +7,7 @@ package api
 import (
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/referralhub/referralhub/internal/core"
 	"github.com/referralhub/referralhub/internal/ratelimit"
@@ -21,6 +22,11 @@ type Config struct {
 	// Secret keys the hashes that stand for API keys in limiter keys; the
 	// same on every instance that shares a Redis.
 	Secret []byte
+	// Idempotency keeps the responses to requests with an
+	// Idempotency-Key; required.
+	Idempotency IdempotencyStore
+	// Now is the clock of Idempotency-Key records; nil is time.Now.
+	Now func() time.Time
 }
 
 // Handler serves the API. Create it with New.
@@ -30,12 +36,19 @@ type Handler struct {
 	limiter ratelimit.Limiter
 	limit   ratelimit.Limit
 	keys    ratelimit.Keys
-	handler http.Handler
+	// idempotency replays the first answer to a retried request.
+	idempotency idempotency
+	handler     http.Handler
 }
 
 // New returns the API's handler over svc.
 func New(cfg Config, svc *core.Service, log *slog.Logger) *Handler {
-	h := &Handler{svc: svc, log: log, limiter: cfg.Limiter, limit: cfg.Limit, keys: ratelimit.NewKeys(cfg.Secret)}
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	h := &Handler{svc: svc, log: log, limiter: cfg.Limiter, limit: cfg.Limit, keys: ratelimit.NewKeys(cfg.Secret),
+		idempotency: idempotency{store: cfg.Idempotency, now: now}}
 	h.handler = h.routes()
 	return h
 }

@@ -8,7 +8,6 @@ import (
 
 	"github.com/referralhub/referralhub"
 	"github.com/referralhub/referralhub/internal/core"
-	"github.com/referralhub/referralhub/internal/storage"
 )
 
 type keyContext struct{}
@@ -44,7 +43,7 @@ func bearer(r *http.Request) (string, bool) {
 
 // allow counts a request against its key's rate limit, and answers 429
 // when the key is over it. A limiter that fails lets the request through.
-func (h *Handler) allow(w http.ResponseWriter, r *http.Request, k storage.APIKey) bool {
+func (h *Handler) allow(w http.ResponseWriter, r *http.Request, k referralhub.APIKey) bool {
 	if h.limiter == nil || h.limit.Off() {
 		return true
 	}
@@ -60,8 +59,8 @@ func (h *Handler) allow(w http.ResponseWriter, r *http.Request, k storage.APIKey
 }
 
 // keyOf returns the API key that authenticated the request.
-func keyOf(r *http.Request) storage.APIKey {
-	k, _ := r.Context().Value(keyContext{}).(storage.APIKey)
+func keyOf(r *http.Request) referralhub.APIKey {
+	k, _ := r.Context().Value(keyContext{}).(referralhub.APIKey)
 	return k
 }
 

@@ -76,7 +76,7 @@ func newEnvWith(t *testing.T, db *storage.DB, opt envOptions) *env {
 	if !opt.limit.Off() {
 		limiter = ratelimit.NewMemory(time.Now)
 	}
-	apiHandler := api.New(api.Config{Limiter: limiter, Limit: opt.limit, Secret: []byte("limit keys")}, svc, log)
+	apiHandler := api.New(api.Config{Limiter: limiter, Limit: opt.limit, Secret: []byte("limit keys"), Idempotency: db.Write()}, svc, log)
 	site, err := web.New(web.Config{BaseURL: base, API: apiHandler}, svc, db, log, time.Now)
 	if err != nil {
 		t.Fatal(err)

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/referralhub/referralhub"
-	"github.com/referralhub/referralhub/internal/core"
 )
 
 // Error codes: error.code of every error response, each always with the
@@ -32,6 +31,10 @@ const (
 	CodeIdempotencyKeyInUse  = "idempotency_key_in_use" // 409: the first request with the Idempotency-Key is still running
 	CodeInternal             = "internal"               // 500: our fault; logged, never detailed
 )
+
+// statusClientGone is the status of a request whose client went away
+// before the answer (nginx's 499): the work it began was rolled back.
+const statusClientGone = 499
 
 // requestError is a problem with the request itself, which only the API
 // face sees: its body, route, method or rate. Application errors from the
@@ -74,7 +77,7 @@ type errorJSON struct {
 // shown only as a generic message.
 func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
-		w.WriteHeader(core.StatusClientGone) // for the access log and metrics: nobody reads it
+		w.WriteHeader(statusClientGone) // for the access log and metrics: nobody reads it
 		return
 	}
 	e := h.describe(r, err)
@@ -93,9 +96,9 @@ func (h *Handler) describe(r *http.Request, err error) *requestError {
 	switch {
 	case errors.As(err, &re):
 		return re
-	case errors.Is(err, core.ErrIdempotencyKeyReused):
+	case errors.Is(err, errIdempotencyKeyReused):
 		return &requestError{status: http.StatusConflict, code: CodeIdempotencyKeyReused, field: "Idempotency-Key", message: referralhub.ErrorMessage(err)}
-	case errors.Is(err, core.ErrIdempotencyKeyInUse):
+	case errors.Is(err, errIdempotencyKeyInUse):
 		return &requestError{status: http.StatusConflict, code: CodeIdempotencyKeyInUse, field: "Idempotency-Key", message: referralhub.ErrorMessage(err)}
 	}
 	e := &requestError{message: referralhub.ErrorMessage(err)}

@@ -53,12 +53,15 @@ type eventJSON struct {
 // it caused, or 200 with the first event when its idempotency_key was
 // recorded before for the participant (nothing changes).
 func (h *Handler) recordEvent(w http.ResponseWriter, r *http.Request, body []byte) {
-	in, err := eventInput(body)
+	ref, in, err := eventInput(body)
+	if err == nil {
+		in.ParticipantID, err = h.svc.ParticipantByRef(r.Context(), ref)
+	}
 	if err != nil {
 		h.writeError(w, r, err)
 		return
 	}
-	ev, recorded, err := h.svc.RecordAPIEvent(r.Context(), in)
+	ev, recorded, err := h.svc.RecordEvent(r.Context(), in)
 	if err != nil {
 		h.writeError(w, r, renameFields(err, eventField))
 		return
@@ -70,25 +73,26 @@ func (h *Handler) recordEvent(w http.ResponseWriter, r *http.Request, body []byt
 	writeJSON(w, status, eventView(ev))
 }
 
-// eventInput decodes and translates the body of POST /events.
-func eventInput(body []byte) (core.APIEventInput, error) {
+// eventInput decodes and translates the body of POST /events: the
+// participant's reference, and the event.
+func eventInput(body []byte) (string, core.EventInput, error) {
 	var req eventRequest
 	if err := decode(body, &req, false); err != nil {
-		return core.APIEventInput{}, err
+		return "", core.EventInput{}, err
 	}
-	in := core.APIEventInput{EventInput: core.EventInput{Name: req.Type, Key: req.IdempotencyKey, Amount: req.Amount,
-		Currency: req.Currency, PurchaseKey: req.Purchase}}
-	var err error
-	if in.Participant, err = participantRef(req.Participant); err != nil {
-		return in, err
+	in := core.EventInput{Name: req.Type, Key: req.IdempotencyKey, Amount: req.Amount, Currency: req.Currency,
+		PurchaseKey: req.Purchase}
+	ref, err := participantRef(req.Participant)
+	if err != nil {
+		return ref, in, err
 	}
 	if req.OccurredAt != nil {
 		if in.OccurredAt, err = time.Parse(time.RFC3339Nano, *req.OccurredAt); err != nil {
-			return in, invalidParam("occurred_at", "occurred_at is a time in RFC 3339, like 2026-11-01T12:00:00Z.")
+			return ref, in, invalidParam("occurred_at", "occurred_at is a time in RFC 3339, like 2026-11-01T12:00:00Z.")
 		}
 	}
 	in.Metadata, err = metadataText(req.Metadata)
-	return in, err
+	return ref, in, err
 }
 
 // participantRef reads the participant field: a whole number, or a string
@@ -140,7 +144,7 @@ func jsonKind(raw json.RawMessage) string {
 	return string(raw) // a number, but not a whole one within 64 bits
 }
 
-func eventView(ev core.APIEvent) eventJSON {
+func eventView(ev core.RecordedEvent) eventJSON {
 	out := eventJSON{ID: ev.ID, ParticipantID: ev.ParticipantID, Type: ev.Name, Currency: optString(ev.Currency),
 		Purchase: optString(ev.PurchaseKey), IdempotencyKey: ev.Key, OccurredAt: optTime(ev.OccurredAt),
 		ReferralID: optInt(ev.ReferralID), CreatedAt: ev.CreatedAt, Rewards: rewardsView(ev.Rewards)}

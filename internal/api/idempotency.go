@@ -4,8 +4,7 @@ import (
 	"bytes"
 	"net/http"
 
-	"github.com/referralhub/referralhub/internal/core"
-	"github.com/referralhub/referralhub/internal/storage"
+	"github.com/referralhub/referralhub"
 )
 
 // idempotencyHeader names the request header that makes a creating POST
@@ -25,8 +24,8 @@ func (h *Handler) idempotent(next bodyHandler) bodyHandler {
 			next(w, r, body)
 			return
 		}
-		k := storage.IdempotencyKey{APIKeyID: keyOf(r).ID, Route: r.Method + " " + r.URL.Path, Key: r.Header.Get(idempotencyHeader)}
-		stored, err := h.svc.BeginIdempotent(r.Context(), k, body)
+		k := referralhub.IdempotencyKey{APIKeyID: keyOf(r).ID, Route: r.Method + " " + r.URL.Path, Key: r.Header.Get(idempotencyHeader)}
+		stored, err := h.idempotency.begin(r.Context(), k, body)
 		if err != nil {
 			h.writeError(w, r, err)
 			return
@@ -38,7 +37,7 @@ func (h *Handler) idempotent(next bodyHandler) bodyHandler {
 		}
 		rec := &recorder{header: w.Header(), status: http.StatusOK}
 		next(rec, r, body)
-		if err := h.svc.FinishIdempotent(r.Context(), k, core.StoredResponse{Status: rec.status, Body: rec.body.Bytes()}); err != nil {
+		if err := h.idempotency.finish(r.Context(), k, storedResponse{Status: rec.status, Body: rec.body.Bytes()}); err != nil {
 			h.log.ErrorContext(r.Context(), "store idempotent response", "err", err)
 		}
 		w.WriteHeader(rec.status)

@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"github.com/referralhub/referralhub"
-	"github.com/referralhub/referralhub/internal/storage"
 )
 
 type statsJSON struct {
@@ -65,7 +64,7 @@ func (h *Handler) getStats(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-func statsView(t storage.ProgramTotals) statsJSON {
+func statsView(t referralhub.ProgramTotals) statsJSON {
 	out := statsJSON{Participants: t.Participants, Referrals: t.Referrals, Clicks: t.Clicks,
 		Rewards:     rewardCountsJSON{ByStatus: map[string]int64{}, ByKind: map[string]int64{}},
 		Outstanding: outstandingJSON{Credit: []creditJSON{}}}

@@ -6,7 +6,6 @@ import (
 
 	"github.com/referralhub/referralhub"
 	"github.com/referralhub/referralhub/internal/core"
-	"github.com/referralhub/referralhub/internal/storage"
 )
 
 // periodJSON is the growth figures of the period asked for (?from=&to=).
@@ -105,7 +104,7 @@ func periodView(a core.Analytics) periodJSON {
 	return out
 }
 
-func seriesView(days []storage.AnalyticsDay, interval string) seriesJSON {
+func seriesView(days []referralhub.AnalyticsDay, interval string) seriesJSON {
 	if interval == "month" {
 		days = core.ByMonth(days)
 	}

@@ -5,7 +5,6 @@ import (
 
 	"github.com/referralhub/referralhub"
 	"github.com/referralhub/referralhub/internal/core"
-	"github.com/referralhub/referralhub/internal/storage"
 )
 
 // The JSON shapes of the API's responses. Times are RFC 3339 in UTC;
@@ -44,7 +43,7 @@ type balanceJSON struct {
 	Pending   int64   `json:"pending"`
 }
 
-func participantView(p core.APIParticipant) participantJSON {
+func participantView(p core.ParticipantSummary) participantJSON {
 	out := participantJSON{ID: p.ID, ExternalID: optString(p.ExternalID), Email: optString(p.Email), Name: optString(p.Name),
 		Plan: p.Plan, Code: p.Code, ReferralLink: p.Link, CreatedAt: p.CreatedAt,
 		Stats: participantStats{Referrals: p.ReferralCount, Clicks: p.ClickCount, Points: p.Points, Balances: balancesView(p.Balances)}}
@@ -71,7 +70,7 @@ type referralJSON struct {
 	CreatedAt time.Time          `json:"created_at"`
 }
 
-func referralView(r storage.ReferralSummary) referralJSON {
+func referralView(r referralhub.ReferralSummary) referralJSON {
 	return referralJSON{ID: r.ID, Referee: participantRefJSON{ID: r.RefereeID, ExternalID: optString(r.RefereeExternalID)},
 		ClickID: optString(r.ClickID), Review: r.Review, RiskScore: r.RiskScore, CreatedAt: r.CreatedAt}
 }

@@ -17,15 +17,15 @@ const TopReferrerCount = 20
 // the definition of every figure.
 type Analytics struct {
 	Period    Period
-	Refreshed storage.AnalyticsRefreshed
+	Refreshed referralhub.AnalyticsRefreshed
 	Totals    Totals
-	Days      []storage.AnalyticsDay // every day of the period, zeros where nothing happened
-	Rewards   []storage.RewardTotal  // rewards issued in the period per kind and currency
-	Costs     []CustomerCost         // per currency
+	Days      []referralhub.AnalyticsDay // every day of the period, zeros where nothing happened
+	Rewards   []referralhub.RewardTotal  // rewards issued in the period per kind and currency
+	Costs     []CustomerCost             // per currency
 	Cycle     CycleTime
 	Growth    []GrowthMonth // every month since the first signup
-	Top       []storage.TopReferrer
-	Cohorts   []storage.Cohort // every month since the first signup
+	Top       []referralhub.TopReferrer
+	Cohorts   []referralhub.Cohort // every month since the first signup
 }
 
 // Totals are the period's headline counts.
@@ -92,7 +92,7 @@ func (s *Service) analytics(ctx context.Context, p Period) (Analytics, error) {
 
 // topReferrers reads the top referrers of a preset period ending today
 // from the last refresh, and searches any other period's.
-func (s *Service) topReferrers(ctx context.Context, p Period) ([]storage.TopReferrer, error) {
+func (s *Service) topReferrers(ctx context.Context, p Period) ([]referralhub.TopReferrer, error) {
 	q := s.db.Read()
 	if n := p.Days(); slices.Contains(PeriodPresets(), n) && p == LastDays(s.now(), n) {
 		top, ok, err := q.StoredTopReferrers(ctx, n, p.LastDay())
@@ -133,12 +133,12 @@ func (s *Service) PeriodStats(ctx context.Context, p Period) (a Analytics, err e
 // ByMonth sums days (in order) into one row per month; each row's Day is
 // the first of its days, so a month cut by the period starts where the
 // period does.
-func ByMonth(days []storage.AnalyticsDay) []storage.AnalyticsDay {
-	var out []storage.AnalyticsDay
+func ByMonth(days []referralhub.AnalyticsDay) []referralhub.AnalyticsDay {
+	var out []referralhub.AnalyticsDay
 	for _, d := range days {
 		n := len(out)
 		if n == 0 || out[n-1].Day[:7] != d.Day[:7] {
-			out = append(out, storage.AnalyticsDay{Day: d.Day})
+			out = append(out, referralhub.AnalyticsDay{Day: d.Day})
 			n++
 		}
 		m := &out[n-1]
@@ -154,12 +154,12 @@ func ByMonth(days []storage.AnalyticsDay) []storage.AnalyticsDay {
 
 // fillDays returns a row for every day of p, taking rolled-up days from
 // days (in order), and the period's totals.
-func fillDays(p Period, days []storage.AnalyticsDay) ([]storage.AnalyticsDay, Totals) {
+func fillDays(p Period, days []referralhub.AnalyticsDay) ([]referralhub.AnalyticsDay, Totals) {
 	var t Totals
-	out := make([]storage.AnalyticsDay, 0, p.Days())
+	out := make([]referralhub.AnalyticsDay, 0, p.Days())
 	i := 0
 	for d := p.From; !d.After(p.To); d = d.AddDate(0, 0, 1) {
-		row := storage.AnalyticsDay{Day: d.Format(dayLayout)}
+		row := referralhub.AnalyticsDay{Day: d.Format(dayLayout)}
 		if i < len(days) && days[i].Day == row.Day {
 			row = days[i]
 			i++
@@ -180,7 +180,7 @@ func fillDays(p Period, days []storage.AnalyticsDay) ([]storage.AnalyticsDay, To
 
 // customerCosts divides the money value of credit and coupon rewards, per
 // currency (in order), by the converted referrals.
-func customerCosts(rewards []storage.RewardTotal, converted int64) []CustomerCost {
+func customerCosts(rewards []referralhub.RewardTotal, converted int64) []CustomerCost {
 	var out []CustomerCost
 	index := map[string]int{}
 	for _, r := range rewards {
@@ -226,7 +226,7 @@ func medianCycle(buckets []storage.CycleBucket) CycleTime {
 // GrowthTable turns signups per month (in order) into the growth table:
 // the share of signups that were referred, and the viral coefficient K =
 // referred signups in the month / participants that existed when it began.
-func GrowthTable(months []storage.AnalyticsMonth) []GrowthMonth {
+func GrowthTable(months []referralhub.AnalyticsMonth) []GrowthMonth {
 	out := make([]GrowthMonth, 0, len(months))
 	var before int64
 	for _, m := range months {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/referralhub/referralhub"
 	"github.com/referralhub/referralhub/internal/storage"
 )
 
@@ -119,7 +120,7 @@ func (s *Service) QueueAnalyticsRefresh(ctx context.Context) error {
 // runAnalyticsJob refreshes the rollups, unless an earlier refresh is
 // still running (on a busy day one can outlast its 5-minute slot): then
 // this one steps aside rather than count the same clicks at the same time.
-func (s *Service) runAnalyticsJob(ctx context.Context, j storage.Job) error {
+func (s *Service) runAnalyticsJob(ctx context.Context, j referralhub.Job) error {
 	busy, err := s.db.Read().EarlierJobRunning(ctx, JobAnalytics, j.ID, s.now())
 	if err != nil {
 		return err

@@ -57,7 +57,7 @@ func TestGrowthTableAndViralCoefficient(t *testing.T) {
 			t.Errorf("growth =\n%+v\nwant\n%+v", a.Growth, want)
 		}
 		// The seed's trajectory, checked by hand: 127+43, 298+187, 401+573.
-		seed := core.GrowthTable([]storage.AnalyticsMonth{{Month: "m1", OrganicSignups: 127, ReferredSignups: 43},
+		seed := core.GrowthTable([]referralhub.AnalyticsMonth{{Month: "m1", OrganicSignups: 127, ReferredSignups: 43},
 			{Month: "m2", OrganicSignups: 298, ReferredSignups: 187}, {Month: "m3", OrganicSignups: 401, ReferredSignups: 573}})
 		if seed[1].AtStart != 170 || !near(seed[1].K, 1.1, 0.001) || !near(seed[2].K, 573.0/655, 1e-9) || !near(seed[0].Share, 43.0/170, 1e-9) {
 			t.Errorf("seed trajectory = %+v", seed)
@@ -211,7 +211,7 @@ func analyticsSnapshot(t *testing.T, f *fixture) core.Analytics {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a.Refreshed = storage.AnalyticsRefreshed{}
+	a.Refreshed = referralhub.AnalyticsRefreshed{}
 	return a
 }
 
@@ -223,7 +223,7 @@ func TestPresetTopReferrersComeFromTheRefresh(t *testing.T) {
 		f, p := analyticsFixture(t, db)
 		ctx := context.Background()
 		preset := core.LastDays(f.clock.Now(), 90)
-		top := func() []storage.TopReferrer {
+		top := func() []referralhub.TopReferrer {
 			t.Helper()
 			a, err := f.svc.Analytics(ctx, analyticsAdmin, preset)
 			if err != nil {
@@ -243,7 +243,7 @@ func TestPresetTopReferrersComeFromTheRefresh(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		countOf := func(top []storage.TopReferrer, id int64) int64 {
+		countOf := func(top []referralhub.TopReferrer, id int64) int64 {
 			for _, r := range top {
 				if r.ParticipantID == id {
 					return r.Referrals

@@ -32,7 +32,7 @@ const (
 
 // NewAPIKey is a key just made: Secret is shown once and never stored.
 type NewAPIKey struct {
-	storage.APIKey
+	referralhub.APIKey
 	Secret string
 }
 
@@ -64,7 +64,7 @@ func (s *Service) createAPIKey(ctx context.Context, actor referralhub.User, name
 		return NewAPIKey{}, err
 	}
 	secret := apiKeyPrefix + rand.Text() + rand.Text()
-	k := NewAPIKey{APIKey: storage.APIKey{Name: name, Scope: scope, Hint: secret[:apiKeyHint], CreatedBy: actor.Username,
+	k := NewAPIKey{APIKey: referralhub.APIKey{Name: name, Scope: scope, Hint: secret[:apiKeyHint], CreatedBy: actor.Username,
 		CreatedAt: s.now()}, Secret: secret}
 	err := s.db.InTx(ctx, func(q *storage.Queries) error {
 		if err := q.CreateAPIKey(ctx, &k.APIKey, hashToken(secret), actor.ID); err != nil {
@@ -102,7 +102,7 @@ func (s *Service) RevokeAPIKey(ctx context.Context, admin referralhub.User, id i
 }
 
 // APIKeys lists the API keys, newest first, revoked ones included.
-func (s *Service) APIKeys(ctx context.Context, admin referralhub.User) ([]storage.APIKey, error) {
+func (s *Service) APIKeys(ctx context.Context, admin referralhub.User) ([]referralhub.APIKey, error) {
 	if !admin.IsAdmin {
 		return nil, referralhub.Errorf(referralhub.EFORBIDDEN, "Only admins can manage API keys.")
 	}
@@ -112,9 +112,9 @@ func (s *Service) APIKeys(ctx context.Context, admin referralhub.User) ([]storag
 // AuthenticateAPIKey returns the key a request presents, or EUNAUTHORIZED
 // for a malformed, unknown or revoked one. It records the key's use,
 // writing at most once per keyUseGap.
-func (s *Service) AuthenticateAPIKey(ctx context.Context, secret string) (storage.APIKey, error) {
+func (s *Service) AuthenticateAPIKey(ctx context.Context, secret string) (referralhub.APIKey, error) {
 	if len(secret) != apiKeyLen || !strings.HasPrefix(secret, apiKeyPrefix) {
-		return storage.APIKey{}, referralhub.Errorf(referralhub.EUNAUTHORIZED, "That is not a valid API key.")
+		return referralhub.APIKey{}, referralhub.Errorf(referralhub.EUNAUTHORIZED, "That is not a valid API key.")
 	}
 	k, err := s.db.Read().APIKeyByHash(ctx, hashToken(secret))
 	if referralhub.ErrorCode(err) == referralhub.ENOTFOUND {
@@ -124,7 +124,7 @@ func (s *Service) AuthenticateAPIKey(ctx context.Context, secret string) (storag
 		return k, err
 	}
 	if !k.RevokedAt.IsZero() {
-		return storage.APIKey{}, referralhub.Errorf(referralhub.EUNAUTHORIZED, "This API key was revoked.")
+		return referralhub.APIKey{}, referralhub.Errorf(referralhub.EUNAUTHORIZED, "This API key was revoked.")
 	}
 	if now := s.now(); now.Sub(k.LastUsedAt) >= keyUseGap {
 		if err := s.db.Write().TouchAPIKey(ctx, k.ID, now, now.Add(-keyUseGap)); err != nil {
@@ -135,7 +135,7 @@ func (s *Service) AuthenticateAPIKey(ctx context.Context, secret string) (storag
 }
 
 // CheckScope refuses a read key on an endpoint that writes.
-func CheckScope(k storage.APIKey, need string) error {
+func CheckScope(k referralhub.APIKey, need string) error {
 	if need == ScopeWrite && k.Scope != ScopeWrite {
 		return referralhub.Errorf(referralhub.EFORBIDDEN, "This API key may only read: use a key with the write scope.")
 	}

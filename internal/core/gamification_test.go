@@ -44,9 +44,9 @@ func (f *fixture) requireVerification(t *testing.T, on bool) {
 }
 
 // apiFriends makes n participants through the API, referred by code.
-func (f *fixture) apiFriends(t *testing.T, prefix, code string, n int) []core.APIParticipant {
+func (f *fixture) apiFriends(t *testing.T, prefix, code string, n int) []core.ParticipantSummary {
 	t.Helper()
-	var out []core.APIParticipant
+	var out []core.ParticipantSummary
 	for i := range n {
 		p, _ := f.upsert(t, core.ParticipantInput{ExternalID: fmt.Sprintf("%s-%d", prefix, i), ReferralCode: code})
 		out = append(out, p)
@@ -161,9 +161,8 @@ func TestBadgeAwardedOnceUnderConcurrentEvents(t *testing.T) {
 		for i, fr := range friends {
 			for range 2 {
 				wg.Go(func() {
-					in := core.APIEventInput{Participant: fmt.Sprint(fr.ID),
-						EventInput: core.EventInput{Name: referralhub.EventEmailVerified, Key: fmt.Sprintf("verified-%d", i)}}
-					if _, _, err := f.svc.RecordAPIEvent(ctx, in); err != nil {
+					in := core.EventInput{Name: referralhub.EventEmailVerified, Key: fmt.Sprintf("verified-%d", i)}
+					if _, _, err := f.recordByRef(ctx, fmt.Sprint(fr.ID), in); err != nil {
 						errs <- err
 					}
 				})
@@ -257,7 +256,7 @@ func TestLeaderboardRanksTiesPrivacyAndExclusions(t *testing.T) {
 		if err := f.svc.SaveFraud(ctx, f.admin(t), fraud); err != nil {
 			t.Fatal(err)
 		}
-		referrer := func(id, name string, n int) core.APIParticipant {
+		referrer := func(id, name string, n int) core.ParticipantSummary {
 			p, _ := f.upsert(t, core.ParticipantInput{ExternalID: id, Name: &name})
 			f.apiFriends(t, id+"-friend", p.Code, n)
 			f.clock.Advance(time.Minute)
@@ -343,7 +342,7 @@ func TestRebuildMatchesIncremental(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		f := newFixture(t, db)
 		ctx := context.Background()
-		var people []core.APIParticipant
+		var people []core.ParticipantSummary
 		for i, n := range []int{3, 1, 4, 1, 5} {
 			p, _ := f.upsert(t, core.ParticipantInput{ExternalID: fmt.Sprint("r", i)})
 			f.apiFriends(t, fmt.Sprint("f", i), p.Code, n)

@@ -46,7 +46,7 @@ func (s *Service) enqueueOnce(ctx context.Context, q *storage.Queries, kind, ded
 	if err != nil {
 		return false, fmt.Errorf("encode %s job: %w", kind, err)
 	}
-	return q.EnqueueJob(ctx, storage.Job{Kind: kind, Payload: body, DedupeKey: dedupe, MaxAttempts: jobAttempts,
+	return q.EnqueueJob(ctx, referralhub.Job{Kind: kind, Payload: body, DedupeKey: dedupe, MaxAttempts: jobAttempts,
 		RunAt: runAt, CreatedAt: s.now()})
 }
 
@@ -60,8 +60,8 @@ func (s *Service) jobsQueued() {
 // JobHandlers returns the handler of every job kind, for the worker. A
 // handler's error with code EINVALID or ENOTFOUND fails the job for good;
 // any other error is retried.
-func (s *Service) JobHandlers() map[string]func(context.Context, storage.Job) error {
-	return map[string]func(context.Context, storage.Job) error{
+func (s *Service) JobHandlers() map[string]func(context.Context, referralhub.Job) error {
+	return map[string]func(context.Context, referralhub.Job) error{
 		JobMail:        s.runMailJob,
 		JobReleaseHold: s.runReleaseJob,
 		JobFulfil:      s.runFulfilJob,
@@ -70,7 +70,7 @@ func (s *Service) JobHandlers() map[string]func(context.Context, storage.Job) er
 	}
 }
 
-func decodePayload(j storage.Job) (jobPayload, error) {
+func decodePayload(j referralhub.Job) (jobPayload, error) {
 	var p jobPayload
 	if err := json.Unmarshal(j.Payload, &p); err != nil {
 		return p, referralhub.Errorf(referralhub.EINVALID, "job %d has a bad payload: %v", j.ID, err)
@@ -79,12 +79,12 @@ func decodePayload(j storage.Job) (jobPayload, error) {
 }
 
 // Jobs lists jobs for the admin: state "" for all, newest first.
-func (s *Service) Jobs(ctx context.Context, viewer referralhub.User, state string, limit int) ([]storage.Job, map[string]int64, error) {
+func (s *Service) Jobs(ctx context.Context, viewer referralhub.User, state string, limit int) ([]referralhub.Job, map[string]int64, error) {
 	if !viewer.IsAdmin {
 		return nil, nil, referralhub.Errorf(referralhub.EFORBIDDEN, "Only admins can see jobs.")
 	}
 	switch state {
-	case "", storage.JobQueued, storage.JobRunning, storage.JobDone, storage.JobFailed:
+	case "", referralhub.JobQueued, referralhub.JobRunning, referralhub.JobDone, referralhub.JobFailed:
 	default:
 		return nil, nil, referralhub.Errorf(referralhub.EINVALID, "Unknown job state.")
 	}

@@ -66,7 +66,7 @@ func (s *Service) takeBack(ctx context.Context, q *storage.Queries, rewards []re
 }
 
 // runReleaseJob approves a reward whose hold has ended, and tells its owner.
-func (s *Service) runReleaseJob(ctx context.Context, j storage.Job) error {
+func (s *Service) runReleaseJob(ctx context.Context, j referralhub.Job) error {
 	p, err := decodePayload(j)
 	if err != nil {
 		return err

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/referralhub/referralhub"
-	"github.com/referralhub/referralhub/internal/storage"
 )
 
 // NetworkDepth is how many levels of a participant's referral tree the
@@ -30,7 +29,7 @@ type Network struct {
 type NetworkPage struct {
 	NodeID int64 // whose referrals these are
 	Depth  int   // the level of the people listed: 1 for direct referrals
-	People []storage.NetworkMember
+	People []referralhub.NetworkMember
 	Next   int64 // the cursor of the next page (after=), 0 on the last page
 }
 
@@ -91,7 +90,7 @@ func (s *Service) networkPage(ctx context.Context, nodeID int64, depth int, afte
 // strangerName is how someone beyond the viewer's own referrals shows in
 // their network: as on the leaderboard (initials unless they chose their
 // display name), or "A friend" when they chose not to be shown.
-func strangerName(m storage.NetworkMember) string {
+func strangerName(m referralhub.NetworkMember) string {
 	if m.Deleted || m.Name == "" && m.DisplayName == "" {
 		return m.Name
 	}

@@ -38,7 +38,7 @@ const unsubscribeAll = "all"
 
 // runMailJob composes one mail and sends it. The Message-ID is the job's,
 // so a mail resent after a crash is recognisably the same mail.
-func (s *Service) runMailJob(ctx context.Context, j storage.Job) error {
+func (s *Service) runMailJob(ctx context.Context, j referralhub.Job) error {
 	p, err := decodePayload(j)
 	if err != nil {
 		return err

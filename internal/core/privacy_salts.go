@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/referralhub/referralhub"
 	"github.com/referralhub/referralhub/internal/storage"
 )
 
@@ -27,13 +28,13 @@ func (s *Service) ForgetOldIPData(ctx context.Context) error {
 		if _, err := q.DeleteIPSaltsBefore(ctx, s.ips.Epoch(now.Add(-saltsKept))); err != nil {
 			return err
 		}
-		if err := q.DeleteSightingsBefore(ctx, storage.SightIP, now.Add(-saltsKept)); err != nil {
+		if err := q.DeleteSightingsBefore(ctx, referralhub.SightIP, now.Add(-saltsKept)); err != nil {
 			return err
 		}
-		if err := q.DeleteSightingsBefore(ctx, storage.SightIPUA, now.Add(-saltsKept)); err != nil {
+		if err := q.DeleteSightingsBefore(ctx, referralhub.SightIPUA, now.Add(-saltsKept)); err != nil {
 			return err
 		}
-		if err := q.DeleteSightingsBefore(ctx, storage.SightDevice, now.Add(-deviceSightingLifetime)); err != nil {
+		if err := q.DeleteSightingsBefore(ctx, referralhub.SightDevice, now.Add(-deviceSightingLifetime)); err != nil {
 			return err
 		}
 		return q.ForgetReferralIPs(ctx, now.Add(-2*24*time.Hour))

@@ -130,7 +130,7 @@ func (s *Service) BuyCoupon(ctx context.Context, p referralhub.Participant, key 
 // runFulfilJob calls Stripe for a reward whose redeem was asked. Stripe
 // idempotency keys come from the entry, so a retry after a crash never pays
 // twice. An outage leaves the reward approved and the job retrying.
-func (s *Service) runFulfilJob(ctx context.Context, j storage.Job) error {
+func (s *Service) runFulfilJob(ctx context.Context, j referralhub.Job) error {
 	p, err := decodePayload(j)
 	if err != nil {
 		return err
@@ -212,4 +212,18 @@ func (s *Service) notBanned(ctx context.Context, participantID int64) error {
 		return referralhub.Errorf(referralhub.EFORBIDDEN, "Rewards are not available on this account.")
 	}
 	return nil
+}
+
+// RedeemReward redeems a reward by its id for an API caller, who acts for
+// the reward's owner: the same checks and effects as Redeem.
+func (s *Service) RedeemReward(ctx context.Context, rewardID int64) (referralhub.Reward, error) {
+	r, err := s.db.Read().Reward(ctx, rewardID)
+	if err != nil {
+		return r, err
+	}
+	p, err := s.db.Read().Participant(ctx, r.ParticipantID)
+	if err != nil {
+		return r, err
+	}
+	return s.Redeem(ctx, p, rewardID)
 }

@@ -103,7 +103,7 @@ func TestStripeOutageLeavesTheRewardApprovedAndRetrying(t *testing.T) {
 		if got := down.rewards(t, bob).Rewards[0]; got.Status != referralhub.StatusApproved || got.RedeemAskedAt.IsZero() {
 			t.Fatalf("during the outage: %+v", got)
 		}
-		queued, _ := db.Read().Jobs(ctx, storage.JobQueued, 10)
+		queued, _ := db.Read().Jobs(ctx, referralhub.JobQueued, 10)
 		var retrying bool
 		for _, j := range queued {
 			retrying = retrying || j.Kind == core.JobFulfil && j.Attempts == 1 && j.LastError != ""

@@ -21,9 +21,9 @@ const (
 
 // ReviewCase is one held referral with what an admin needs to decide.
 type ReviewCase struct {
-	storage.ReviewItem
-	Referrer, Referee             storage.History
-	ReferrerLinked, RefereeLinked []storage.LinkedAccount
+	referralhub.ReviewItem
+	Referrer, Referee             referralhub.ParticipantHistory
+	ReferrerLinked, RefereeLinked []referralhub.LinkedAccount
 }
 
 // maxLinked bounds the linked accounts shown per person.
@@ -118,7 +118,7 @@ func (s *Service) Decide(ctx context.Context, admin referralhub.User, referralID
 	return nil
 }
 
-func (s *Service) approveReferral(ctx context.Context, q *storage.Queries, admin referralhub.User, it storage.ReviewItem, why string, now time.Time) error {
+func (s *Service) approveReferral(ctx context.Context, q *storage.Queries, admin referralhub.User, it referralhub.ReviewItem, why string, now time.Time) error {
 	moved, err := q.SetReview(ctx, it.ID, []string{referralhub.ReviewHeld, referralhub.ReviewBlocked}, referralhub.ReviewApproved, admin.ID, why, now)
 	if err != nil {
 		return err
@@ -132,7 +132,7 @@ func (s *Service) approveReferral(ctx context.Context, q *storage.Queries, admin
 	return s.releaseReferral(ctx, q, it.ID, now)
 }
 
-func (s *Service) rejectReferral(ctx context.Context, q *storage.Queries, admin referralhub.User, it storage.ReviewItem, why string, now time.Time) error {
+func (s *Service) rejectReferral(ctx context.Context, q *storage.Queries, admin referralhub.User, it referralhub.ReviewItem, why string, now time.Time) error {
 	from := []string{referralhub.ReviewClear, referralhub.ReviewHeld, referralhub.ReviewBlocked, referralhub.ReviewApproved}
 	moved, err := q.SetReview(ctx, it.ID, from, referralhub.ReviewRejected, admin.ID, why, now)
 	if err != nil {

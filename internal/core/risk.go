@@ -125,11 +125,11 @@ func (s *Service) selfSignals(ctx context.Context, q *storage.Queries, fraud ref
 	if err != nil {
 		return nil, err
 	}
-	if matched[storage.SightDevice] {
+	if matched[referralhub.SightDevice] {
 		out = append(out, referralhub.Signal{Code: SignalSelfDevice, Weight: weightSelfDevice,
 			Reason: "The friend signed up on a device the referrer has used while logged in."})
 	}
-	if matched[storage.SightIPUA] {
+	if matched[referralhub.SightIPUA] {
 		out = append(out, referralhub.Signal{Code: SignalSelfIPUA, Weight: weightSelfIPUA,
 			Reason: fmt.Sprintf("The friend signed up from the IP address and browser the referrer used within %s.", describeWindow(fraud.DeviceWindow))})
 	}
@@ -141,23 +141,23 @@ func (s *Service) selfSignals(ctx context.Context, q *storage.Queries, fraud ref
 func (s *Service) seenWith(ctx context.Context, q *storage.Queries, ids []int64, seen Sighting, deviceSince, ipSince, now time.Time) (map[string]bool, error) {
 	out := map[string]bool{}
 	if seen.DeviceID != "" {
-		hit, err := q.SeenWith(ctx, ids, storage.SightDevice, []string{s.deviceHash(seen.DeviceID)}, deviceSince)
+		hit, err := q.SeenWith(ctx, ids, referralhub.SightDevice, []string{s.deviceHash(seen.DeviceID)}, deviceSince)
 		if err != nil {
 			return nil, err
 		}
-		out[storage.SightDevice] = len(hit) > 0
+		out[referralhub.SightDevice] = len(hit) > 0
 	}
 	if seen.IP != "" {
-		hit, err := q.SeenWith(ctx, ids, storage.SightIPUA, s.ips.HashesWithin(ctx, seen.IP+"|"+seen.UserAgent, ipSince, now), ipSince)
+		hit, err := q.SeenWith(ctx, ids, referralhub.SightIPUA, s.ips.HashesWithin(ctx, seen.IP+"|"+seen.UserAgent, ipSince, now), ipSince)
 		if err != nil {
 			return nil, err
 		}
-		out[storage.SightIPUA] = len(hit) > 0
-		hit, err = q.SeenWith(ctx, ids, storage.SightIP, s.ips.HashesWithin(ctx, seen.IP, ipSince, now), ipSince)
+		out[referralhub.SightIPUA] = len(hit) > 0
+		hit, err = q.SeenWith(ctx, ids, referralhub.SightIP, s.ips.HashesWithin(ctx, seen.IP, ipSince, now), ipSince)
 		if err != nil {
 			return nil, err
 		}
-		out[storage.SightIP] = len(hit) > 0
+		out[referralhub.SightIP] = len(hit) > 0
 	}
 	return out, nil
 }
@@ -239,7 +239,7 @@ func (s *Service) ringSignals(ctx context.Context, q *storage.Queries, fraud ref
 	for _, e := range emails {
 		sameEmail = sameEmail || IdentityEmail(e) != "" && IdentityEmail(e) == IdentityEmail(in.email)
 	}
-	if matched[storage.SightDevice] || matched[storage.SightIPUA] || matched[storage.SightIP] || sameEmail {
+	if matched[referralhub.SightDevice] || matched[referralhub.SightIPUA] || matched[referralhub.SightIP] || sameEmail {
 		return []referralhub.Signal{{Code: SignalRing, Weight: weightRing,
 			Reason: "Someone further up the referrer's chain (who referred the referrer, or above) shares the friend's device, IP address or email."}}, nil
 	}

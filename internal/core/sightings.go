@@ -66,17 +66,17 @@ func (s *Service) NoteSighting(ctx context.Context, participantID int64, seen Si
 
 func (s *Service) recordSighting(ctx context.Context, q *storage.Queries, participantID int64, seen Sighting, now time.Time) error {
 	if ValidDeviceID(seen.DeviceID) {
-		if err := q.RecordSighting(ctx, participantID, storage.SightDevice, s.deviceHash(seen.DeviceID), now); err != nil {
+		if err := q.RecordSighting(ctx, participantID, referralhub.SightDevice, s.deviceHash(seen.DeviceID), now); err != nil {
 			return err
 		}
 	}
 	if seen.IP == "" {
 		return nil
 	}
-	if err := q.RecordSighting(ctx, participantID, storage.SightIPUA, s.ips.Hash(ctx, seen.IP+"|"+seen.UserAgent, now), now); err != nil {
+	if err := q.RecordSighting(ctx, participantID, referralhub.SightIPUA, s.ips.Hash(ctx, seen.IP+"|"+seen.UserAgent, now), now); err != nil {
 		return err
 	}
-	return q.RecordSighting(ctx, participantID, storage.SightIP, s.ips.Hash(ctx, seen.IP, now), now)
+	return q.RecordSighting(ctx, participantID, referralhub.SightIP, s.ips.Hash(ctx, seen.IP, now), now)
 }
 
 // SignupFormToken is a signed note of when the signup form was shown; the

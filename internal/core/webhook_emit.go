@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/referralhub/referralhub"
 	"github.com/referralhub/referralhub/internal/clicks"
 	"github.com/referralhub/referralhub/internal/storage"
 	"github.com/referralhub/referralhub/internal/webhook"
@@ -45,11 +46,11 @@ func (s *Service) emitLazy(ctx context.Context, q *storage.Queries, typ string, 
 		return err
 	}
 	for _, id := range endpoints {
-		d := storage.WebhookDelivery{EndpointID: id, EventID: ev.ID, ParticipantID: participantID, CreatedAt: now}
+		d := referralhub.WebhookDelivery{EndpointID: id, EventID: ev.ID, ParticipantID: participantID, CreatedAt: now}
 		if err := q.InsertWebhookDelivery(ctx, &d); err != nil {
 			return err
 		}
-		if d.State == storage.WebhookPending {
+		if d.State == referralhub.WebhookPending {
 			if err := s.enqueueDelivery(ctx, q, d, now); err != nil {
 				return err
 			}
@@ -77,12 +78,12 @@ const (
 // enqueueDelivery queues the job that sends a pending delivery. Its dedupe
 // key names the send, so a replay gets a job of its own and the job of an
 // earlier send finds itself superseded.
-func (s *Service) enqueueDelivery(ctx context.Context, q *storage.Queries, d storage.WebhookDelivery, now time.Time) error {
+func (s *Service) enqueueDelivery(ctx context.Context, q *storage.Queries, d referralhub.WebhookDelivery, now time.Time) error {
 	body, err := json.Marshal(jobPayload{DeliveryID: d.ID})
 	if err != nil {
 		return fmt.Errorf("encode webhook job: %w", err)
 	}
-	_, err = q.EnqueueJob(ctx, storage.Job{Kind: JobWebhook, Payload: body, DedupeKey: deliveryJobKey(d.ID, d.Sends),
+	_, err = q.EnqueueJob(ctx, referralhub.Job{Kind: JobWebhook, Payload: body, DedupeKey: deliveryJobKey(d.ID, d.Sends),
 		MaxAttempts: webhookAttempts, RunAt: now, CreatedAt: now})
 	return err
 }

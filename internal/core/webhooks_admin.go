@@ -19,7 +19,7 @@ func onlyAdmins(viewer referralhub.User) error {
 }
 
 // WebhookEndpoints lists every endpoint for the admin, oldest first.
-func (s *Service) WebhookEndpoints(ctx context.Context, viewer referralhub.User) ([]storage.WebhookEndpoint, error) {
+func (s *Service) WebhookEndpoints(ctx context.Context, viewer referralhub.User) ([]referralhub.WebhookEndpoint, error) {
 	if err := onlyAdmins(viewer); err != nil {
 		return nil, err
 	}
@@ -28,19 +28,19 @@ func (s *Service) WebhookEndpoints(ctx context.Context, viewer referralhub.User)
 
 // CreateWebhookEndpoint adds an enabled endpoint; a blank secret gets one
 // made. The audit log records it by id and host.
-func (s *Service) CreateWebhookEndpoint(ctx context.Context, viewer referralhub.User, in WebhookInput) (storage.WebhookEndpoint, error) {
+func (s *Service) CreateWebhookEndpoint(ctx context.Context, viewer referralhub.User, in WebhookInput) (referralhub.WebhookEndpoint, error) {
 	if err := onlyAdmins(viewer); err != nil {
-		return storage.WebhookEndpoint{}, err
+		return referralhub.WebhookEndpoint{}, err
 	}
 	in, err := checkWebhook(in)
 	if err != nil {
-		return storage.WebhookEndpoint{}, err
+		return referralhub.WebhookEndpoint{}, err
 	}
 	if in.Secret == "" {
 		in.Secret = webhook.NewSecret()
 	}
 	now := s.now()
-	e := storage.WebhookEndpoint{URL: in.URL, Secret: in.Secret, Events: in.Events, CreatedAt: now}
+	e := referralhub.WebhookEndpoint{URL: in.URL, Secret: in.Secret, Events: in.Events, CreatedAt: now}
 	err = s.db.InTx(ctx, func(q *storage.Queries) error {
 		if err := q.CreateWebhookEndpoint(ctx, &e); err != nil {
 			return err

@@ -51,7 +51,7 @@ func TestWebhookEndpointIsDisabledAfterThreeDaysOfFailures(t *testing.T) {
 			entries[0].Subject != "webhook endpoint "+strconv.FormatInt(e.ID, 10) || entries[0].Detail != got.DisabledReason {
 			t.Fatalf("audit = %+v, %v", entries, err)
 		}
-		jobs, _ := db.Read().Jobs(ctx, storage.JobFailed, 10)
+		jobs, _ := db.Read().Jobs(ctx, referralhub.JobFailed, 10)
 		if len(jobs) != 0 {
 			t.Errorf("failed jobs: %+v", jobs)
 		}
@@ -82,7 +82,7 @@ func TestWebhookEndpointIsDisabledAfterThreeDaysOfFailures(t *testing.T) {
 			t.Fatalf("the replay sent %d requests; last %s (%v)", len(hooks)-attempts, last.Raw, last.Verified)
 		}
 		page = f.page(t, e.ID)
-		if len(page.Dead) != 0 || page.Counts[storage.WebhookSucceeded] != 1 || page.Endpoint.ConsecutiveFailures != 0 || !page.Endpoint.Enabled {
+		if len(page.Dead) != 0 || page.Counts[referralhub.WebhookSucceeded] != 1 || page.Endpoint.ConsecutiveFailures != 0 || !page.Endpoint.Enabled {
 			t.Errorf("after the replay: %+v", page)
 		}
 	})
@@ -112,7 +112,7 @@ func TestReplayOneDelivery(t *testing.T) {
 			hooks[1].Header.Get("ReferralHub-Signature") == hooks[0].Header.Get("ReferralHub-Signature") {
 			t.Fatalf("replay sent %+v", hooks)
 		}
-		if got := f.page(t, e.ID).Deliveries[0]; got.Sends != 2 || got.Attempts != 2 || got.State != storage.WebhookSucceeded {
+		if got := f.page(t, e.ID).Deliveries[0]; got.Sends != 2 || got.Attempts != 2 || got.State != referralhub.WebhookSucceeded {
 			t.Errorf("after the replay: %+v", got)
 		}
 		if _, err := f.svc.ReplayWebhookDelivery(ctx, admin, 999); referralhub.ErrorCode(err) != referralhub.ENOTFOUND {

@@ -20,15 +20,15 @@ func systemActor() referralhub.User { return referralhub.User{Username: "system"
 // webhookDisableAfter without success disables the endpoint. retry reports
 // whether the send should be tried again.
 func (s *Service) recordAttempt(ctx context.Context, send storage.WebhookSend, res attemptResult, lastTry bool) (retry bool, err error) {
-	state := storage.WebhookPending
+	state := referralhub.WebhookPending
 	switch {
 	case res.Problem == "":
-		state = storage.WebhookSucceeded
+		state = referralhub.WebhookSucceeded
 	case lastTry || !send.FirstAttemptAt.IsZero() && !res.at.Before(send.FirstAttemptAt.Add(webhookRetryFor)):
-		state = storage.WebhookDead
+		state = referralhub.WebhookDead
 	}
-	a := storage.WebhookAttempt{DeliveryID: send.ID, EndpointID: send.EndpointID, AttemptedAt: res.at, StatusCode: res.Status,
-		Error: res.Problem, Response: res.Response, Duration: res.Took, Succeeded: state == storage.WebhookSucceeded}
+	a := referralhub.WebhookAttempt{DeliveryID: send.ID, EndpointID: send.EndpointID, AttemptedAt: res.at, StatusCode: res.Status,
+		Error: res.Problem, Response: res.Response, Duration: res.Took, Succeeded: state == referralhub.WebhookSucceeded}
 	err = s.db.InTx(ctx, func(q *storage.Queries) error {
 		// The participant's lock first, then the endpoint, then deliveries:
 		// the order every webhook transaction takes.
@@ -43,8 +43,8 @@ func (s *Service) recordAttempt(ctx context.Context, send storage.WebhookSend, r
 		if err != nil {
 			return err
 		}
-		retry = moved && state == storage.WebhookPending
-		if moved && state != storage.WebhookPending {
+		retry = moved && state == referralhub.WebhookPending
+		if moved && state != referralhub.WebhookPending {
 			if err := s.startNextDelivery(ctx, q, send.EndpointID, send.ParticipantID, res.at); err != nil {
 				return err
 			}

@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/referralhub/referralhub"
 	"github.com/referralhub/referralhub/internal/core"
-	"github.com/referralhub/referralhub/internal/storage"
 	"github.com/referralhub/referralhub/internal/webhook"
 )
 
@@ -100,7 +100,7 @@ func (rc *receiver) setAnswer(f func(h hook, n int) int) {
 }
 
 // endpoint adds a webhook endpoint as the fixture's admin.
-func (f *fixture) endpoint(t *testing.T, url, secret string, events ...string) storage.WebhookEndpoint {
+func (f *fixture) endpoint(t *testing.T, url, secret string, events ...string) referralhub.WebhookEndpoint {
 	t.Helper()
 	e, err := f.svc.CreateWebhookEndpoint(context.Background(), f.admin(t), core.WebhookInput{URL: url, Secret: secret, Events: events})
 	if err != nil {
@@ -122,7 +122,7 @@ func (f *fixture) page(t *testing.T, id int64) core.WebhookEndpointPage {
 // queuedWebhookJobs counts webhook jobs still queued.
 func (f *fixture) queuedWebhookJobs(t *testing.T) int {
 	t.Helper()
-	jobs, err := f.db.Read().Jobs(context.Background(), storage.JobQueued, 1000)
+	jobs, err := f.db.Read().Jobs(context.Background(), referralhub.JobQueued, 1000)
 	if err != nil {
 		t.Fatal(err)
 	}

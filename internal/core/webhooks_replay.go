@@ -20,11 +20,11 @@ const (
 // WebhookEndpointPage is an endpoint with its delivery log: the latest
 // deliveries and attempts, and the dead letters (deliveries given up).
 type WebhookEndpointPage struct {
-	Endpoint   storage.WebhookEndpoint
+	Endpoint   referralhub.WebhookEndpoint
 	Counts     map[string]int64 // deliveries by state
-	Deliveries []storage.WebhookDelivery
-	Dead       []storage.WebhookDelivery // oldest first
-	Attempts   []storage.WebhookAttempt
+	Deliveries []referralhub.WebhookDelivery
+	Dead       []referralhub.WebhookDelivery // oldest first
+	Attempts   []referralhub.WebhookAttempt
 }
 
 // WebhookEndpointPage returns an endpoint and its delivery log, or
@@ -47,7 +47,7 @@ func (s *Service) WebhookEndpointPage(ctx context.Context, viewer referralhub.Us
 	if page.Deliveries, err = q.WebhookDeliveries(ctx, id, "", false, webhookPageDeliveries); err != nil {
 		return page, err
 	}
-	if page.Dead, err = q.WebhookDeliveries(ctx, id, storage.WebhookDead, true, webhookPageDead); err != nil {
+	if page.Dead, err = q.WebhookDeliveries(ctx, id, referralhub.WebhookDead, true, webhookPageDead); err != nil {
 		return page, err
 	}
 	page.Attempts, err = q.WebhookAttempts(ctx, id, 0, webhookPageAttempts)
@@ -58,9 +58,9 @@ func (s *Service) WebhookEndpointPage(ctx context.Context, viewer referralhub.Us
 // same event id and body, a fresh signature, new attempts. It waits behind
 // an earlier undelivered delivery of its participant, like any other. It
 // returns the delivery; its endpoint must be enabled.
-func (s *Service) ReplayWebhookDelivery(ctx context.Context, viewer referralhub.User, id int64) (storage.WebhookDelivery, error) {
+func (s *Service) ReplayWebhookDelivery(ctx context.Context, viewer referralhub.User, id int64) (referralhub.WebhookDelivery, error) {
 	if err := onlyAdmins(viewer); err != nil {
-		return storage.WebhookDelivery{}, err
+		return referralhub.WebhookDelivery{}, err
 	}
 	d, err := s.db.Read().WebhookDelivery(ctx, id)
 	if err != nil {
@@ -93,7 +93,7 @@ func (s *Service) ReplayDeadWebhookDeliveries(ctx context.Context, viewer referr
 		if err := s.replayable(ctx, q, endpointID); err != nil {
 			return err
 		}
-		dead, err := q.WebhookDeliveries(ctx, endpointID, storage.WebhookDead, true, webhookReplayBatch)
+		dead, err := q.WebhookDeliveries(ctx, endpointID, referralhub.WebhookDead, true, webhookReplayBatch)
 		if err != nil || len(dead) == 0 {
 			return err
 		}
@@ -127,12 +127,12 @@ func (s *Service) replayable(ctx context.Context, q *storage.Queries, endpointID
 }
 
 // replay starts a new send of d, queued now unless it has to wait.
-func (s *Service) replay(ctx context.Context, q *storage.Queries, d storage.WebhookDelivery) error {
+func (s *Service) replay(ctx context.Context, q *storage.Queries, d referralhub.WebhookDelivery) error {
 	if err := q.LockWebhookOrder(ctx, d.ParticipantID); err != nil {
 		return err
 	}
 	r, err := q.ReplayWebhookDelivery(ctx, d.ID)
-	if err != nil || r.State != storage.WebhookPending {
+	if err != nil || r.State != referralhub.WebhookPending {
 		return err
 	}
 	return s.enqueueDelivery(ctx, q, r, s.now())
@@ -140,7 +140,7 @@ func (s *Service) replay(ctx context.Context, q *storage.Queries, d storage.Webh
 
 // lockParticipantsOf takes the ordering locks of deliveries' participants
 // in id order, so two transactions taking several never deadlock.
-func lockParticipantsOf(ctx context.Context, q *storage.Queries, ds []storage.WebhookDelivery) error {
+func lockParticipantsOf(ctx context.Context, q *storage.Queries, ds []referralhub.WebhookDelivery) error {
 	ids := make([]int64, 0, len(ds))
 	for _, d := range ds {
 		ids = append(ids, d.ParticipantID)

@@ -27,7 +27,7 @@ type attemptResult struct {
 // returned, so the worker retries it with backoff, until the delivery is
 // delivered or given up; a job of a send that was replayed or given up
 // since does nothing.
-func (s *Service) runWebhookJob(ctx context.Context, j storage.Job) error {
+func (s *Service) runWebhookJob(ctx context.Context, j referralhub.Job) error {
 	p, err := decodePayload(j)
 	if err != nil {
 		return err
@@ -39,7 +39,7 @@ func (s *Service) runWebhookJob(ctx context.Context, j storage.Job) error {
 	if err != nil {
 		return err
 	}
-	if send.State != storage.WebhookPending || j.DedupeKey != deliveryJobKey(send.ID, send.Sends) {
+	if send.State != referralhub.WebhookPending || j.DedupeKey != deliveryJobKey(send.ID, send.Sends) {
 		return nil
 	}
 	if !send.Enabled { // disabled since the job was queued: give its deliveries up

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/referralhub/referralhub"
 	"github.com/referralhub/referralhub/internal/storage"
 	"github.com/referralhub/referralhub/internal/storage/storagetest"
 	"github.com/referralhub/referralhub/internal/webhook"
@@ -63,7 +64,7 @@ func TestWebhookFailsTwiceThenDelivers(t *testing.T) {
 		}
 
 		page := f.page(t, e.ID)
-		if len(page.Attempts) != 3 || len(page.Deliveries) != 1 || page.Counts[storage.WebhookSucceeded] != 1 {
+		if len(page.Attempts) != 3 || len(page.Deliveries) != 1 || page.Counts[referralhub.WebhookSucceeded] != 1 {
 			t.Fatalf("log = %+v", page)
 		}
 		for i, want := range []int{200, 503, 500} { // newest first
@@ -75,7 +76,7 @@ func TestWebhookFailsTwiceThenDelivers(t *testing.T) {
 		if a := page.Attempts[2]; a.Error != "the endpoint answered 500" {
 			t.Errorf("first attempt's error = %q", a.Error)
 		}
-		if d := page.Deliveries[0]; d.State != storage.WebhookSucceeded || d.Attempts != 3 || d.LastStatus != 200 || !d.DeliveredAt.Equal(start.Add(2*time.Minute)) {
+		if d := page.Deliveries[0]; d.State != referralhub.WebhookSucceeded || d.Attempts != 3 || d.LastStatus != 200 || !d.DeliveredAt.Equal(start.Add(2*time.Minute)) {
 			t.Errorf("delivery = %+v", d)
 		}
 		if got := page.Endpoint; got.ConsecutiveFailures != 0 || !got.FailingSince.IsZero() {
@@ -184,7 +185,7 @@ func TestWebhooksWaitForTheParticipantsEarlierDelivery(t *testing.T) {
 			t.Fatalf("while bob's first fails: %v, want %v", got, want)
 		}
 		counts := f.page(t, e.ID).Counts
-		if counts[storage.WebhookWaiting] != 1 || counts[storage.WebhookPending] != 1 {
+		if counts[referralhub.WebhookWaiting] != 1 || counts[referralhub.WebhookPending] != 1 {
 			t.Fatalf("counts = %v, want bob's referral.created waiting behind his pending participant.created", counts)
 		}
 		down.Store(false)
@@ -194,7 +195,7 @@ func TestWebhooksWaitForTheParticipantsEarlierDelivery(t *testing.T) {
 		if got := rc.types(); !slices.Equal(got, want) {
 			t.Fatalf("after it succeeds: %v, want %v", got, want)
 		}
-		if counts := f.page(t, e.ID).Counts; counts[storage.WebhookSucceeded] != 5 || len(counts) != 1 {
+		if counts := f.page(t, e.ID).Counts; counts[referralhub.WebhookSucceeded] != 5 || len(counts) != 1 {
 			t.Errorf("counts = %v, want all 5 delivered", counts)
 		}
 	})

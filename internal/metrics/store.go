@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/referralhub/referralhub"
 	"github.com/referralhub/referralhub/internal/storage"
 )
 
@@ -115,7 +116,7 @@ func (c *storeCollector) readJobs(ctx context.Context, q *storage.Queries, now t
 		return nil, err
 	}
 	var out []prometheus.Metric
-	for _, state := range []string{storage.JobQueued, storage.JobRunning, storage.JobDone, storage.JobFailed} {
+	for _, state := range []string{referralhub.JobQueued, referralhub.JobRunning, referralhub.JobDone, referralhub.JobFailed} {
 		out = append(out, gauge(c.jobs, float64(counts[state]), state))
 	}
 	age := 0.0
@@ -131,7 +132,7 @@ func (c *storeCollector) readWebhooks(ctx context.Context, q *storage.Queries, _
 		return nil, err
 	}
 	var out []prometheus.Metric
-	for _, state := range []string{storage.WebhookWaiting, storage.WebhookPending, storage.WebhookSucceeded, storage.WebhookDead} {
+	for _, state := range []string{referralhub.WebhookWaiting, referralhub.WebhookPending, referralhub.WebhookSucceeded, referralhub.WebhookDead} {
 		out = append(out, gauge(c.webhooks, float64(counts[state]), state))
 	}
 	return out, nil

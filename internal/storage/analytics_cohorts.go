@@ -5,26 +5,9 @@ package storage
 import (
 	"context"
 	"fmt"
+	"github.com/referralhub/referralhub"
 	"time"
 )
-
-// Cohort is the participants who signed up in one UTC month, referred or
-// organic.
-type Cohort struct {
-	Month      string // YYYY-MM
-	Referred   bool
-	Members    int64
-	Eligible   int64 // members who signed up at least the retention window before the refresh
-	Retained   int64 // eligible members last seen at least the retention window after signing up
-	Purchasers int64 // members with a purchase event
-	Values     []CohortValue
-}
-
-// CohortValue is the summed amount of a cohort's purchases in one currency.
-type CohortValue struct {
-	Currency string
-	Amount   int64
-}
 
 type cohortKey struct {
 	month    string
@@ -37,13 +20,13 @@ type cohortKey struct {
 // scans participants once, so it is meant to run hourly, not per request.
 func (db *DB) RefreshAnalyticsCohorts(ctx context.Context, now time.Time, window time.Duration) error {
 	q := db.Read()
-	cohorts := map[cohortKey]*Cohort{}
+	cohorts := map[cohortKey]*referralhub.Cohort{}
 	var order []cohortKey
-	get := func(k cohortKey) *Cohort {
+	get := func(k cohortKey) *referralhub.Cohort {
 		if c, ok := cohorts[k]; ok {
 			return c
 		}
-		cohorts[k] = &Cohort{Month: k.month, Referred: k.referred}
+		cohorts[k] = &referralhub.Cohort{Month: k.month, Referred: k.referred}
 		order = append(order, k)
 		return cohorts[k]
 	}
@@ -65,7 +48,7 @@ func (db *DB) RefreshAnalyticsCohorts(ctx context.Context, now time.Time, window
 const referredCase = `CASE WHEN r.id IS NULL THEN 0 ELSE 1 END`
 
 // cohortMembers counts members, eligible and retained members per cohort.
-func (q *Queries) cohortMembers(ctx context.Context, now time.Time, window time.Duration, get func(cohortKey) *Cohort) error {
+func (q *Queries) cohortMembers(ctx context.Context, now time.Time, window time.Duration, get func(cohortKey) *referralhub.Cohort) error {
 	return queryEach(ctx, q, "cohort members", `/* Analytics.cohortMembers */ SELECT `+q.d.monthOf("p.created_at")+`, `+referredCase+`, count(*),
 		SUM(CASE WHEN p.created_at <= $1 THEN 1 ELSE 0 END),
 		SUM(CASE WHEN p.created_at <= $1 AND `+q.d.secondsBetween("p.created_at", "p.last_seen_at")+` >= $2 THEN 1 ELSE 0 END)
@@ -92,22 +75,22 @@ const purchasesFrom = ` FROM events e JOIN participants p ON p.id = e.participan
 
 // cohortPurchases counts purchasers per cohort and sums purchase amounts
 // per cohort and currency.
-func (q *Queries) cohortPurchases(ctx context.Context, get func(cohortKey) *Cohort) error {
+func (q *Queries) cohortPurchases(ctx context.Context, get func(cohortKey) *referralhub.Cohort) error {
 	month := q.d.monthOf("p.created_at")
 	err := q.eachCohortRow(ctx, `/* Analytics.cohortPurchasers */ SELECT `+month+`, `+referredCase+`, '', count(DISTINCT e.participant_id)`+
-		purchasesFrom+`GROUP BY 1, 2`, func(c *Cohort, _ string, n int64) { c.Purchasers = n }, get)
+		purchasesFrom+`GROUP BY 1, 2`, func(c *referralhub.Cohort, _ string, n int64) { c.Purchasers = n }, get)
 	if err != nil {
 		return err
 	}
 	return q.eachCohortRow(ctx, `/* Analytics.cohortValues */ SELECT `+month+`, `+referredCase+`, e.currency, SUM(e.amount)`+
-		purchasesFrom+`GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`, func(c *Cohort, currency string, n int64) {
-		c.Values = append(c.Values, CohortValue{Currency: currency, Amount: n})
+		purchasesFrom+`GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`, func(c *referralhub.Cohort, currency string, n int64) {
+		c.Values = append(c.Values, referralhub.CohortValue{Currency: currency, Amount: n})
 	}, get)
 }
 
 // eachCohortRow runs a query whose rows are a month, whether referred (0
 // or 1), a text and a number, and hands each to set with its cohort.
-func (q *Queries) eachCohortRow(ctx context.Context, query string, set func(*Cohort, string, int64), get func(cohortKey) *Cohort) error {
+func (q *Queries) eachCohortRow(ctx context.Context, query string, set func(*referralhub.Cohort, string, int64), get func(cohortKey) *referralhub.Cohort) error {
 	return queryEach(ctx, q, "cohort purchases", query, func(r rowScanner) error {
 		var (
 			k        cohortKey
@@ -125,7 +108,7 @@ func (q *Queries) eachCohortRow(ctx context.Context, query string, set func(*Coh
 }
 
 // storeCohorts replaces every cohort row.
-func (q *Queries) storeCohorts(ctx context.Context, cohorts map[cohortKey]*Cohort, order []cohortKey) error {
+func (q *Queries) storeCohorts(ctx context.Context, cohorts map[cohortKey]*referralhub.Cohort, order []cohortKey) error {
 	for _, table := range []string{"analytics_cohorts", "analytics_cohort_values"} {
 		if _, err := q.exec(ctx, `/* Analytics.clearCohorts */ DELETE FROM `+table); err != nil {
 			return fmt.Errorf("clear %s: %w", table, err)
@@ -149,15 +132,15 @@ func (q *Queries) storeCohorts(ctx context.Context, cohorts map[cohortKey]*Cohor
 
 // AnalyticsCohorts returns every cohort, by month then organic before
 // referred, with its purchase values.
-func (q *Queries) AnalyticsCohorts(ctx context.Context) ([]Cohort, error) {
-	var out []Cohort
+func (q *Queries) AnalyticsCohorts(ctx context.Context) ([]referralhub.Cohort, error) {
+	var out []referralhub.Cohort
 	err := queryEach(ctx, q, "analytics cohorts", `/* AnalyticsCohorts */ SELECT c.month, c.referred, c.members, c.eligible, c.retained, c.purchasers,
 		COALESCE(v.currency, ''), COALESCE(v.amount, 0) FROM analytics_cohorts c
 		LEFT JOIN analytics_cohort_values v ON v.month = c.month AND v.referred = c.referred
 		ORDER BY c.month, c.referred, v.currency`, func(r rowScanner) error {
 		var (
-			c Cohort
-			v CohortValue
+			c referralhub.Cohort
+			v referralhub.CohortValue
 		)
 		if err := r.Scan(&c.Month, &c.Referred, &c.Members, &c.Eligible, &c.Retained, &c.Purchasers, &v.Currency, &v.Amount); err != nil {
 			return err

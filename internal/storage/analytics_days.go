@@ -7,33 +7,15 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/referralhub/referralhub"
 	"time"
 )
 
-// AnalyticsDay is one UTC day of the growth rollups.
-type AnalyticsDay struct {
-	Day             string // YYYY-MM-DD
-	Clicks          int64  // human clicks
-	UniqueClicks    int64  // distinct (participant, ip_hash) pairs among them
-	OrganicSignups  int64
-	ReferredSignups int64
-	Verified        int64 // referrals whose referee verified their email this day
-	Converted       int64 // referrals whose referee made their first purchase this day
-}
-
-// AnalyticsMonth is one UTC month of signups, summed from the daily
-// rollups.
-type AnalyticsMonth struct {
-	Month           string // YYYY-MM
-	OrganicSignups  int64
-	ReferredSignups int64
-}
-
 // analyticsDays is what a refresh computes for a range of days.
 type analyticsDays struct {
-	days    map[string]*AnalyticsDay
+	days    map[string]*referralhub.AnalyticsDay
 	order   []string
-	rewards []RewardTotal
+	rewards []referralhub.RewardTotal
 	cycles  []CycleBucket
 }
 
@@ -45,10 +27,10 @@ func dayStart(t time.Time) time.Time {
 
 // newAnalyticsDays has a zero row for every day in [from, to).
 func newAnalyticsDays(from, to time.Time) *analyticsDays {
-	a := &analyticsDays{days: map[string]*AnalyticsDay{}}
+	a := &analyticsDays{days: map[string]*referralhub.AnalyticsDay{}}
 	for d := from; d.Before(to); d = d.AddDate(0, 0, 1) {
 		key := d.Format(dayFormat)
-		a.days[key] = &AnalyticsDay{Day: key}
+		a.days[key] = &referralhub.AnalyticsDay{Day: key}
 		a.order = append(a.order, key)
 	}
 	return a
@@ -56,11 +38,11 @@ func newAnalyticsDays(from, to time.Time) *analyticsDays {
 
 // day returns the row of key, or a throwaway one for a day outside the
 // range (which the time filters make impossible).
-func (a *analyticsDays) day(key string) *AnalyticsDay {
+func (a *analyticsDays) day(key string) *referralhub.AnalyticsDay {
 	if d, ok := a.days[key]; ok {
 		return d
 	}
-	return &AnalyticsDay{}
+	return &referralhub.AnalyticsDay{}
 }
 
 // RefreshAnalyticsDays recomputes the daily rollups of every UTC day from
@@ -91,7 +73,9 @@ func (q *Queries) countClicks(ctx context.Context, a *analyticsDays, from, to ti
 	return q.eachDayCount(ctx, `/* Analytics.clicks */ SELECT day, count(*), SUM(n) FROM (
 		SELECT `+q.d.dayOf("created_at")+` AS day, participant_id, ip_hash, count(*) AS n FROM clicks
 		WHERE created_at >= $1 AND created_at < $2 AND NOT bot GROUP BY 1, 2, 3) pairs GROUP BY day`,
-		2, func(d *AnalyticsDay, n []int64) { d.UniqueClicks, d.Clicks = d.UniqueClicks+n[0], d.Clicks+n[1] },
+		2, func(d *referralhub.AnalyticsDay, n []int64) {
+			d.UniqueClicks, d.Clicks = d.UniqueClicks+n[0], d.Clicks+n[1]
+		},
 		a, q.ts(from), q.ts(to))
 }
 
@@ -101,7 +85,7 @@ func (q *Queries) countClicks(ctx context.Context, a *analyticsDays, from, to ti
 func (q *Queries) countReducedClicks(ctx context.Context, a *analyticsDays, from, to time.Time) error {
 	return q.eachDayCount(ctx, `/* Analytics.reducedClicks */ SELECT day, SUM(clicks) FROM click_daily
 		WHERE day >= $1 AND day < $2 GROUP BY day`,
-		1, func(d *AnalyticsDay, n []int64) { d.Clicks += n[0] },
+		1, func(d *referralhub.AnalyticsDay, n []int64) { d.Clicks += n[0] },
 		a, from.Format(dayFormat), to.Format(dayFormat))
 }
 
@@ -112,7 +96,7 @@ func (q *Queries) countSignups(ctx context.Context, a *analyticsDays, from, to t
 		SUM(CASE WHEN r.id IS NULL THEN 1 ELSE 0 END), SUM(CASE WHEN r.id IS NULL THEN 0 ELSE 1 END)
 		FROM participants p LEFT JOIN referrals r ON r.referee_id = p.id
 		WHERE p.created_at >= $1 AND p.created_at < $2 GROUP BY 1`,
-		2, func(d *AnalyticsDay, n []int64) { d.OrganicSignups, d.ReferredSignups = n[0], n[1] },
+		2, func(d *referralhub.AnalyticsDay, n []int64) { d.OrganicSignups, d.ReferredSignups = n[0], n[1] },
 		a, q.ts(from), q.ts(to))
 }
 
@@ -120,7 +104,7 @@ func (q *Queries) countSignups(ctx context.Context, a *analyticsDays, from, to t
 // user's email_verified_at, or the participant's own verified_at when it
 // has no user (API participants, deleted accounts).
 func (q *Queries) countVerified(ctx context.Context, a *analyticsDays, from, to time.Time) error {
-	add := func(d *AnalyticsDay, n []int64) { d.Verified += n[0] }
+	add := func(d *referralhub.AnalyticsDay, n []int64) { d.Verified += n[0] }
 	err := q.eachDayCount(ctx, `/* Analytics.verifiedUsers */ SELECT `+q.d.dayOf("u.email_verified_at")+`, count(*)
 		FROM users u JOIN participants p ON p.user_id = u.id JOIN referrals r ON r.referee_id = p.id
 		WHERE u.email_verified_at >= $1 AND u.email_verified_at < $2 GROUP BY 1`, 1, add, a, q.ts(from), q.ts(to))
@@ -141,12 +125,12 @@ func (q *Queries) countConverted(ctx context.Context, a *analyticsDays, from, to
 		WHERE e.name = 'purchase' AND e.created_at >= $1 AND e.created_at < $2
 		AND NOT EXISTS (SELECT 1 FROM events f WHERE f.participant_id = e.participant_id AND f.name = 'purchase' AND f.created_at < $1)
 		GROUP BY e.participant_id) firsts GROUP BY day`,
-		1, func(d *AnalyticsDay, n []int64) { d.Converted = n[0] }, a, q.ts(from), q.ts(to))
+		1, func(d *referralhub.AnalyticsDay, n []int64) { d.Converted = n[0] }, a, q.ts(from), q.ts(to))
 }
 
 // eachDayCount runs a query whose rows are a day and width counts, and
 // hands each row's counts to set.
-func (q *Queries) eachDayCount(ctx context.Context, query string, width int, set func(*AnalyticsDay, []int64), a *analyticsDays, args ...any) error {
+func (q *Queries) eachDayCount(ctx context.Context, query string, width int, set func(*referralhub.AnalyticsDay, []int64), a *analyticsDays, args ...any) error {
 	return queryEach(ctx, q, "analytics", query, func(r rowScanner) error {
 		var day string
 		n := make([]int64, width)
@@ -196,10 +180,10 @@ func (q *Queries) storeAnalyticsDays(ctx context.Context, a *analyticsDays, now 
 
 // AnalyticsDays returns the daily rollups of the days from first to last
 // (YYYY-MM-DD, both included) that have been rolled up, in order.
-func (q *Queries) AnalyticsDays(ctx context.Context, first, last string) ([]AnalyticsDay, error) {
+func (q *Queries) AnalyticsDays(ctx context.Context, first, last string) ([]referralhub.AnalyticsDay, error) {
 	return queryList(ctx, q, "analytics days", `/* AnalyticsDays */ SELECT day, clicks, unique_clicks, organic_signups, referred_signups,
-		verified, converted FROM analytics_days WHERE day >= $1 AND day <= $2 ORDER BY day`, func(r rowScanner) (AnalyticsDay, error) {
-		var d AnalyticsDay
+		verified, converted FROM analytics_days WHERE day >= $1 AND day <= $2 ORDER BY day`, func(r rowScanner) (referralhub.AnalyticsDay, error) {
+		var d referralhub.AnalyticsDay
 		err := r.Scan(&d.Day, &d.Clicks, &d.UniqueClicks, &d.OrganicSignups, &d.ReferredSignups, &d.Verified, &d.Converted)
 		return d, err
 	}, first, last)
@@ -207,10 +191,10 @@ func (q *Queries) AnalyticsDays(ctx context.Context, first, last string) ([]Anal
 
 // AnalyticsMonths returns signups per month over every rolled-up day, in
 // order.
-func (q *Queries) AnalyticsMonths(ctx context.Context) ([]AnalyticsMonth, error) {
+func (q *Queries) AnalyticsMonths(ctx context.Context) ([]referralhub.AnalyticsMonth, error) {
 	return queryList(ctx, q, "analytics months", `/* AnalyticsMonths */ SELECT substr(day, 1, 7), SUM(organic_signups), SUM(referred_signups)
-		FROM analytics_days GROUP BY 1 ORDER BY 1`, func(r rowScanner) (AnalyticsMonth, error) {
-		var m AnalyticsMonth
+		FROM analytics_days GROUP BY 1 ORDER BY 1`, func(r rowScanner) (referralhub.AnalyticsMonth, error) {
+		var m referralhub.AnalyticsMonth
 		err := r.Scan(&m.Month, &m.OrganicSignups, &m.ReferredSignups)
 		return m, err
 	})

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/referralhub/referralhub"
 	"github.com/referralhub/referralhub/internal/storage"
 	"github.com/referralhub/referralhub/internal/storage/storagetest"
 )
@@ -26,8 +27,8 @@ func refreshAll(t *testing.T, db *storage.DB) {
 }
 
 // sumDays adds up the daily rows.
-func sumDays(days []storage.AnalyticsDay) storage.AnalyticsDay {
-	var s storage.AnalyticsDay
+func sumDays(days []referralhub.AnalyticsDay) referralhub.AnalyticsDay {
+	var s referralhub.AnalyticsDay
 	for _, d := range days {
 		s.Clicks += d.Clicks
 		s.UniqueClicks += d.UniqueClicks
@@ -51,13 +52,13 @@ func TestAnalyticsDailyRollups(t *testing.T) {
 		if err != nil || len(all) != 92 {
 			t.Fatalf("days = %d, %v", len(all), err)
 		}
-		want := map[string]storage.AnalyticsDay{
+		want := map[string]referralhub.AnalyticsDay{
 			"2026-10": {Clicks: 7, OrganicSignups: 2, ReferredSignups: 1},
 			"2026-11": {Clicks: 5, UniqueClicks: 4, OrganicSignups: 1, ReferredSignups: 6, Verified: 2, Converted: 1},
 			"2026-12": {ReferredSignups: 1, Verified: 1, Converted: 1},
 		}
 		for month, w := range want {
-			var days []storage.AnalyticsDay
+			var days []referralhub.AnalyticsDay
 			for _, d := range all {
 				if d.Day[:7] == month {
 					days = append(days, d)
@@ -72,7 +73,7 @@ func TestAnalyticsDailyRollups(t *testing.T) {
 			t.Errorf("Nov 10 = %+v, want 4 clicks from 3 (participant, ip) pairs", nov10[0])
 		}
 		months, err := q.AnalyticsMonths(ctx)
-		wantMonths := []storage.AnalyticsMonth{{Month: "2026-10", OrganicSignups: 2, ReferredSignups: 1},
+		wantMonths := []referralhub.AnalyticsMonth{{Month: "2026-10", OrganicSignups: 2, ReferredSignups: 1},
 			{Month: "2026-11", OrganicSignups: 1, ReferredSignups: 6}, {Month: "2026-12", ReferredSignups: 1}}
 		if err != nil || fmt.Sprint(months) != fmt.Sprint(wantMonths) {
 			t.Errorf("months = %v, %v", months, err)

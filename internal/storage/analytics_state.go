@@ -4,19 +4,14 @@ package storage
 
 import (
 	"context"
+	"github.com/referralhub/referralhub"
 	"time"
 )
 
-// AnalyticsRefreshed says when the rollups were last refreshed; zero for
-// never.
-type AnalyticsRefreshed struct {
-	Days, Cohorts time.Time
-}
-
 // AnalyticsRefreshedAt says when the daily rollups and the cohorts were
 // last refreshed.
-func (q *Queries) AnalyticsRefreshedAt(ctx context.Context) (AnalyticsRefreshed, error) {
-	var r AnalyticsRefreshed
+func (q *Queries) AnalyticsRefreshedAt(ctx context.Context) (referralhub.AnalyticsRefreshed, error) {
+	var r referralhub.AnalyticsRefreshed
 	err := queryEach(ctx, q, "analytics state", `/* AnalyticsRefreshedAt */ SELECT name, refreshed_at FROM analytics_state`, func(row rowScanner) error {
 		var (
 			name string

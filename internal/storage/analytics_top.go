@@ -6,22 +6,11 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"github.com/referralhub/referralhub"
 	"slices"
 	"strings"
 	"time"
 )
-
-// TopReferrer is a referrer's referred signups in a period and their
-// quality: how many of those referees have verified their email and how
-// many have made a purchase, as of now.
-type TopReferrer struct {
-	ParticipantID int64
-	Name          string // username, the API participant's name, or "" for a deleted account
-	Code          string
-	Referrals     int64
-	Verified      int64
-	Converted     int64
-}
 
 // topBatch is how many candidates TopReferrers counts per statement.
 const topBatch = 200
@@ -36,11 +25,11 @@ const topBatch = 200
 // best count found reaches the next candidate's all-time count, or when
 // every referral of the period is accounted for. The answer is exact, and
 // for a long period it takes a batch or two.
-func (q *Queries) TopReferrers(ctx context.Context, from, to time.Time, n int) ([]TopReferrer, error) {
+func (q *Queries) TopReferrers(ctx context.Context, from, to time.Time, n int) ([]referralhub.TopReferrer, error) {
 	if n <= 0 {
 		return nil, nil
 	}
-	var best []TopReferrer
+	var best []referralhub.TopReferrer
 	afterCount, afterID := int64(-1), int64(0)
 	total, found := int64(-1), int64(0) // the period's referrals, once counted, and those seen
 	for {
@@ -50,11 +39,11 @@ func (q *Queries) TopReferrers(ctx context.Context, from, to time.Time, n int) (
 		}
 		for _, c := range batch {
 			if c.Referrals > 0 {
-				best = append(best, TopReferrer{ParticipantID: c.id, Referrals: c.Referrals})
+				best = append(best, referralhub.TopReferrer{ParticipantID: c.id, Referrals: c.Referrals})
 				found += c.Referrals
 			}
 		}
-		slices.SortFunc(best, func(a, b TopReferrer) int {
+		slices.SortFunc(best, func(a, b referralhub.TopReferrer) int {
 			return cmp.Or(cmp.Compare(b.Referrals, a.Referrals), cmp.Compare(a.ParticipantID, b.ParticipantID))
 		})
 		best = best[:min(n, len(best))]
@@ -113,7 +102,7 @@ func (q *Queries) topCandidates(ctx context.Context, from, to time.Time, afterCo
 
 // referrerQuality fills in the name, code, and verified and converted
 // referees of each top referrer's referrals in [from, to).
-func (q *Queries) referrerQuality(ctx context.Context, top []TopReferrer, from, to time.Time) error {
+func (q *Queries) referrerQuality(ctx context.Context, top []referralhub.TopReferrer, from, to time.Time) error {
 	if len(top) == 0 {
 		return nil
 	}
@@ -149,7 +138,7 @@ func (q *Queries) referrerQuality(ctx context.Context, top []TopReferrer, from, 
 
 // StoreTopReferrers replaces the stored top referrers of the preset period
 // of days days ending on toDay (YYYY-MM-DD).
-func (db *DB) StoreTopReferrers(ctx context.Context, days int, toDay string, top []TopReferrer) error {
+func (db *DB) StoreTopReferrers(ctx context.Context, days int, toDay string, top []referralhub.TopReferrer) error {
 	return db.InTx(ctx, func(q *Queries) error {
 		if _, err := q.exec(ctx, `/* StoreTopReferrers.clear */ DELETE FROM analytics_top WHERE days = $1`, days); err != nil {
 			return fmt.Errorf("clear top referrers: %w", err)
@@ -169,12 +158,12 @@ func (db *DB) StoreTopReferrers(ctx context.Context, days int, toDay string, top
 // StoredTopReferrers returns the stored top referrers of the preset period
 // of days days ending on toDay; ok is false when none are stored for that
 // day (not refreshed since it began).
-func (q *Queries) StoredTopReferrers(ctx context.Context, days int, toDay string) (top []TopReferrer, ok bool, err error) {
+func (q *Queries) StoredTopReferrers(ctx context.Context, days int, toDay string) (top []referralhub.TopReferrer, ok bool, err error) {
 	ok = true
 	err = queryEach(ctx, q, "stored top referrers", `/* StoredTopReferrers */ SELECT to_day, participant_id, name, code, referrals, verified, converted
 		FROM analytics_top WHERE days = $1 ORDER BY rank`, func(r rowScanner) error {
 		var (
-			t   TopReferrer
+			t   referralhub.TopReferrer
 			day string
 		)
 		if err := r.Scan(&day, &t.ParticipantID, &t.Name, &t.Code, &t.Referrals, &t.Verified, &t.Converted); err != nil {

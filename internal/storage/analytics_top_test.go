@@ -23,7 +23,7 @@ func TestTopReferrers(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := []storage.TopReferrer{
+		want := []referralhub.TopReferrer{
 			{ParticipantID: p["a"].ID, Name: "a", Code: "fxa", Referrals: 2, Verified: 2, Converted: 1},
 			{ParticipantID: p["c"].ID, Name: "c", Code: "fxc", Referrals: 2, Verified: 0, Converted: 1},
 			{ParticipantID: p["b"].ID, Name: "b", Code: "fxb", Referrals: 1, Verified: 1, Converted: 0},

@@ -10,22 +10,9 @@ import (
 	"github.com/referralhub/referralhub"
 )
 
-// APIKey is a key of the JSON API. The key itself is never stored, only
-// its SHA-256 hash; Hint is its first characters, for telling keys apart.
-type APIKey struct {
-	ID         int64
-	Name       string
-	Scope      string // "read" or "write"
-	Hint       string
-	CreatedBy  string // the admin's username, "" when made from the command line or the account is gone
-	CreatedAt  time.Time
-	LastUsedAt time.Time // zero until first used
-	RevokedAt  time.Time // zero while the key works
-}
-
 // CreateAPIKey inserts k with the hash of its secret and sets its ID.
 // createdBy is the admin's user id, 0 for the command line.
-func (q *Queries) CreateAPIKey(ctx context.Context, k *APIKey, keyHash string, createdBy int64) error {
+func (q *Queries) CreateAPIKey(ctx context.Context, k *referralhub.APIKey, keyHash string, createdBy int64) error {
 	err := q.queryRow(ctx, `/* CreateAPIKey */ INSERT INTO api_keys (name, scope, key_hash, hint, created_by, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
 		k.Name, k.Scope, keyHash, k.Hint, nullID(createdBy), q.ts(k.CreatedAt)).Scan(&k.ID)
@@ -38,9 +25,9 @@ func (q *Queries) CreateAPIKey(ctx context.Context, k *APIKey, keyHash string, c
 const apiKeyQuery = `SELECT k.id, k.name, k.scope, k.hint, COALESCE(u.username, ''), k.created_at, k.last_used_at, k.revoked_at
 	FROM api_keys k LEFT JOIN users u ON u.id = k.created_by `
 
-func scanAPIKey(row rowScanner) (APIKey, error) {
+func scanAPIKey(row rowScanner) (referralhub.APIKey, error) {
 	var (
-		k             APIKey
+		k             referralhub.APIKey
 		used, revoked sql.NullTime
 	)
 	err := row.Scan(&k.ID, &k.Name, &k.Scope, &k.Hint, &k.CreatedBy, &k.CreatedAt, &used, &revoked)
@@ -50,16 +37,16 @@ func scanAPIKey(row rowScanner) (APIKey, error) {
 
 // APIKeyByHash returns the key whose secret hashes to keyHash, revoked or
 // not, or ENOTFOUND.
-func (q *Queries) APIKeyByHash(ctx context.Context, keyHash string) (APIKey, error) {
+func (q *Queries) APIKeyByHash(ctx context.Context, keyHash string) (referralhub.APIKey, error) {
 	return q.apiKey(ctx, "APIKeyByHash", "WHERE k.key_hash = $1", keyHash)
 }
 
 // APIKey returns a key by id, or ENOTFOUND.
-func (q *Queries) APIKey(ctx context.Context, id int64) (APIKey, error) {
+func (q *Queries) APIKey(ctx context.Context, id int64) (referralhub.APIKey, error) {
 	return q.apiKey(ctx, "APIKey", "WHERE k.id = $1", id)
 }
 
-func (q *Queries) apiKey(ctx context.Context, name, where string, arg any) (APIKey, error) {
+func (q *Queries) apiKey(ctx context.Context, name, where string, arg any) (referralhub.APIKey, error) {
 	k, err := scanAPIKey(q.queryRow(ctx, "/* "+name+" */ "+apiKeyQuery+where, arg))
 	if errors.Is(err, sql.ErrNoRows) {
 		return k, referralhub.Errorf(referralhub.ENOTFOUND, "No such API key.")
@@ -71,7 +58,7 @@ func (q *Queries) apiKey(ctx context.Context, name, where string, arg any) (APIK
 }
 
 // APIKeys lists keys, newest first.
-func (q *Queries) APIKeys(ctx context.Context, limit int) ([]APIKey, error) {
+func (q *Queries) APIKeys(ctx context.Context, limit int) ([]referralhub.APIKey, error) {
 	return queryList(ctx, q, "api keys", `/* APIKeys */ `+apiKeyQuery+`ORDER BY k.id DESC LIMIT $1`, scanAPIKey, limit)
 }
 

@@ -18,11 +18,11 @@ func TestAPIKeysStoreOnlyAHash(t *testing.T) {
 		ctx := context.Background()
 		admin, _ := mustUser(t, db, "root")
 		w := db.Write()
-		k := storage.APIKey{Name: "shop", Scope: "write", Hint: "rhk_ABCDEFGH", CreatedAt: t0}
+		k := referralhub.APIKey{Name: "shop", Scope: "write", Hint: "rhk_ABCDEFGH", CreatedAt: t0}
 		if err := w.CreateAPIKey(ctx, &k, "hash-1", admin.ID); err != nil || k.ID == 0 {
 			t.Fatalf("create: %+v %v", k, err)
 		}
-		cli := storage.APIKey{Name: "cron", Scope: "read", Hint: "rhk_ZZZZZZZZ", CreatedAt: t0.Add(time.Second)}
+		cli := referralhub.APIKey{Name: "cron", Scope: "read", Hint: "rhk_ZZZZZZZZ", CreatedAt: t0.Add(time.Second)}
 		if err := w.CreateAPIKey(ctx, &cli, "hash-2", 0); err != nil {
 			t.Fatal(err)
 		}

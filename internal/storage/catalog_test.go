@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/referralhub/referralhub"
 	"github.com/referralhub/referralhub/internal/storage"
 	"github.com/referralhub/referralhub/internal/storage/storagetest"
 )
@@ -14,7 +15,7 @@ func TestFindTextSearchesTheCatalog(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		mustUser(t, db, "zed")
-		_, err := db.Write().EnqueueJob(ctx, storage.Job{Kind: "mail", Payload: []byte(`{"email":"Zed@Example.com"}`),
+		_, err := db.Write().EnqueueJob(ctx, referralhub.Job{Kind: "mail", Payload: []byte(`{"email":"Zed@Example.com"}`),
 			MaxAttempts: 1, RunAt: t0, CreatedAt: t0})
 		if err != nil {
 			t.Fatal(err)

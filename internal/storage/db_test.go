@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/referralhub/referralhub"
 	"github.com/referralhub/referralhub/internal/storage"
 	"github.com/referralhub/referralhub/internal/storage/storagetest"
 )
@@ -37,7 +38,7 @@ func TestInTxReportsAnEndedContext(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx, cancel := context.WithCancel(context.Background())
 		err := db.InTx(ctx, func(q *storage.Queries) error {
-			if _, err := q.EnqueueJob(ctx, storage.Job{Kind: "lost", Payload: []byte(`{}`), MaxAttempts: 1, RunAt: t0, CreatedAt: t0}); err != nil {
+			if _, err := q.EnqueueJob(ctx, referralhub.Job{Kind: "lost", Payload: []byte(`{}`), MaxAttempts: 1, RunAt: t0, CreatedAt: t0}); err != nil {
 				return err
 			}
 			cancel()

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/referralhub/referralhub"
 )
@@ -70,17 +69,9 @@ func (q *Queries) ParticipantEvents(ctx context.Context, participantID int64, li
 		WHERE participant_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`, scanEvent, participantID, limit)
 }
 
-// EventDetails is what an event reported through the API carries besides
-// the event: when it happened by the reporter's clock, and the reporter's
-// JSON object about it ("" when none).
-type EventDetails struct {
-	OccurredAt time.Time // zero when not given
-	Metadata   string
-}
-
 // SetEventDetails stores an event's details. Call it in the transaction
 // that recorded the event.
-func (q *Queries) SetEventDetails(ctx context.Context, eventID int64, d EventDetails) error {
+func (q *Queries) SetEventDetails(ctx context.Context, eventID int64, d referralhub.EventDetails) error {
 	_, err := q.exec(ctx, `/* SetEventDetails */ UPDATE events SET occurred_at = $2, metadata = NULLIF($3, '') WHERE id = $1`,
 		eventID, q.nullTime(d.OccurredAt), d.Metadata)
 	if err != nil {
@@ -91,10 +82,10 @@ func (q *Queries) SetEventDetails(ctx context.Context, eventID int64, d EventDet
 
 // EventWithDetails returns a participant's event recorded under an
 // idempotency key, with its details, or ENOTFOUND.
-func (q *Queries) EventWithDetails(ctx context.Context, participantID int64, key string) (referralhub.Event, EventDetails, error) {
+func (q *Queries) EventWithDetails(ctx context.Context, participantID int64, key string) (referralhub.Event, referralhub.EventDetails, error) {
 	var (
 		e        referralhub.Event
-		d        EventDetails
+		d        referralhub.EventDetails
 		occurred sql.NullTime
 		meta     sql.NullString
 	)

@@ -30,7 +30,7 @@ func TestEventDetailsAndClickLookup(t *testing.T) {
 			if _, err := q.InsertReward(ctx, &reward, ""); err != nil {
 				return err
 			}
-			return q.SetEventDetails(ctx, ev.ID, storage.EventDetails{OccurredAt: t0.Add(-time.Hour), Metadata: `{"order":"A1"}`})
+			return q.SetEventDetails(ctx, ev.ID, referralhub.EventDetails{OccurredAt: t0.Add(-time.Hour), Metadata: `{"order":"A1"}`})
 		})
 		if err != nil {
 			t.Fatal(err)

@@ -12,28 +12,11 @@ import (
 	"github.com/referralhub/referralhub"
 )
 
-// IdempotencyKey names one Idempotency-Key of one API key on one route.
-type IdempotencyKey struct {
-	APIKeyID int64
-	Route    string // "POST /api/v1/events"
-	Key      string
-}
-
-// IdempotencyRecord is what is kept about an idempotency key: the hash of
-// the first request's body and, once answered, its response. Status is 0
-// while the first request runs.
-type IdempotencyRecord struct {
-	RequestHash string
-	Status      int
-	Response    []byte
-	CreatedAt   time.Time
-}
-
 // ClaimIdempotencyKey inserts k, in progress, for a request whose body
 // hashes to requestHash. It reports false, and changes nothing, when k is
 // recorded already; on PostgreSQL a concurrent claim waits for the first
 // to commit and then reports false.
-func (q *Queries) ClaimIdempotencyKey(ctx context.Context, k IdempotencyKey, requestHash string, now time.Time) (bool, error) {
+func (q *Queries) ClaimIdempotencyKey(ctx context.Context, k referralhub.IdempotencyKey, requestHash string, now time.Time) (bool, error) {
 	var one int
 	err := q.queryRow(ctx, `/* ClaimIdempotencyKey */ INSERT INTO api_idempotency (api_key_id, route, idem_key, request_hash, created_at)
 		VALUES ($1, $2, $3, $4, $5) ON CONFLICT (api_key_id, route, idem_key) DO NOTHING RETURNING 1`,
@@ -48,9 +31,9 @@ func (q *Queries) ClaimIdempotencyKey(ctx context.Context, k IdempotencyKey, req
 }
 
 // IdempotencyRecordOf returns what is kept about k, or ENOTFOUND.
-func (q *Queries) IdempotencyRecordOf(ctx context.Context, k IdempotencyKey) (IdempotencyRecord, error) {
+func (q *Queries) IdempotencyRecordOf(ctx context.Context, k referralhub.IdempotencyKey) (referralhub.IdempotencyRecord, error) {
 	var (
-		r    IdempotencyRecord
+		r    referralhub.IdempotencyRecord
 		body string
 	)
 	err := q.queryRow(ctx, `/* IdempotencyRecordOf */ SELECT request_hash, status, response, created_at FROM api_idempotency
@@ -70,7 +53,7 @@ func (q *Queries) IdempotencyRecordOf(ctx context.Context, k IdempotencyKey) (Id
 // was made before expired (it is forgotten, whatever it held), or when it
 // is still in progress since before abandoned with the same requestHash
 // (its request died without an answer). It reports whether k was taken.
-func (q *Queries) RetakeIdempotencyKey(ctx context.Context, k IdempotencyKey, requestHash string, now, expired, abandoned time.Time) (bool, error) {
+func (q *Queries) RetakeIdempotencyKey(ctx context.Context, k referralhub.IdempotencyKey, requestHash string, now, expired, abandoned time.Time) (bool, error) {
 	return q.setStatus(ctx, "RetakeIdempotencyKey", `UPDATE api_idempotency
 		SET request_hash = $4, status = 0, response = '', created_at = $5
 		WHERE api_key_id = $1 AND route = $2 AND idem_key = $3
@@ -79,7 +62,7 @@ func (q *Queries) RetakeIdempotencyKey(ctx context.Context, k IdempotencyKey, re
 }
 
 // CompleteIdempotencyKey keeps the response to k's request, to be replayed.
-func (q *Queries) CompleteIdempotencyKey(ctx context.Context, k IdempotencyKey, status int, response []byte) error {
+func (q *Queries) CompleteIdempotencyKey(ctx context.Context, k referralhub.IdempotencyKey, status int, response []byte) error {
 	_, err := q.exec(ctx, `/* CompleteIdempotencyKey */ UPDATE api_idempotency SET status = $4, response = $5
 		WHERE api_key_id = $1 AND route = $2 AND idem_key = $3 AND status = 0`,
 		k.APIKeyID, k.Route, k.Key, status, string(response))
@@ -91,7 +74,7 @@ func (q *Queries) CompleteIdempotencyKey(ctx context.Context, k IdempotencyKey, 
 
 // ReleaseIdempotencyKey forgets k while its request is in progress, so the
 // request can be tried again (after a failure on the server's side).
-func (q *Queries) ReleaseIdempotencyKey(ctx context.Context, k IdempotencyKey) error {
+func (q *Queries) ReleaseIdempotencyKey(ctx context.Context, k referralhub.IdempotencyKey) error {
 	_, err := q.exec(ctx, `/* ReleaseIdempotencyKey */ DELETE FROM api_idempotency
 		WHERE api_key_id = $1 AND route = $2 AND idem_key = $3 AND status = 0`, k.APIKeyID, k.Route, k.Key)
 	if err != nil {

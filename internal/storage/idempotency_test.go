@@ -17,12 +17,12 @@ func TestIdempotencyRecords(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		w := db.Write()
-		key := storage.APIKey{Name: "k", Scope: "write", Hint: "h", CreatedAt: t0}
+		key := referralhub.APIKey{Name: "k", Scope: "write", Hint: "h", CreatedAt: t0}
 		if err := w.CreateAPIKey(ctx, &key, "hash", 0); err != nil {
 			t.Fatal(err)
 		}
-		k := storage.IdempotencyKey{APIKeyID: key.ID, Route: "POST /api/v1/events", Key: "order-1"}
-		claim := func(k storage.IdempotencyKey, hash string, at time.Time) bool {
+		k := referralhub.IdempotencyKey{APIKeyID: key.ID, Route: "POST /api/v1/events", Key: "order-1"}
+		claim := func(k referralhub.IdempotencyKey, hash string, at time.Time) bool {
 			t.Helper()
 			ok, err := w.ClaimIdempotencyKey(ctx, k, hash, at)
 			if err != nil {
@@ -71,14 +71,14 @@ func TestIdempotencyRecords(t *testing.T) {
 			t.Fatalf("released key still there: %v", err)
 		}
 		for i := range 5 {
-			claim(storage.IdempotencyKey{APIKeyID: key.ID, Route: "r", Key: string(rune('a' + i))}, "h", t0.Add(time.Duration(i)*time.Second))
+			claim(referralhub.IdempotencyKey{APIKeyID: key.ID, Route: "r", Key: string(rune('a' + i))}, "h", t0.Add(time.Duration(i)*time.Second))
 		}
 		n, err := w.DeleteIdempotencyBefore(ctx, t0.Add(3*time.Second), 2)
 		n2, err2 := w.DeleteIdempotencyBefore(ctx, t0.Add(3*time.Second), 2)
 		if err != nil || err2 != nil || n != 2 || n2 != 2 {
 			t.Fatalf("deleted %d then %d (%v %v), want 2 and 2 (other is from t0 too)", n, n2, err, err2)
 		}
-		if _, err := w.IdempotencyRecordOf(ctx, storage.IdempotencyKey{APIKeyID: key.ID, Route: "r", Key: "d"}); err != nil {
+		if _, err := w.IdempotencyRecordOf(ctx, referralhub.IdempotencyKey{APIKeyID: key.ID, Route: "r", Key: "d"}); err != nil {
 			t.Fatalf("a record younger than the cutoff went: %v", err)
 		}
 	})

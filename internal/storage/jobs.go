@@ -5,36 +5,14 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/referralhub/referralhub"
 	"time"
 )
-
-// Job states.
-const (
-	JobQueued  = "queued"
-	JobRunning = "running"
-	JobDone    = "done"
-	JobFailed  = "failed"
-)
-
-// Job is one unit of durable work: send a mail, call Stripe, release a hold.
-type Job struct {
-	ID          int64
-	Kind        string
-	Payload     []byte // JSON, read by the kind's handler
-	State       string
-	DedupeKey   string // "" for none; a second job with the same key is not queued
-	Attempts    int
-	MaxAttempts int
-	RunAt       time.Time
-	LastError   string
-	CreatedAt   time.Time
-	FinishedAt  time.Time
-}
 
 // EnqueueJob queues j, to run at j.RunAt. A job whose DedupeKey is already
 // queued (or ever was) is skipped: queued reports whether this one was.
 // Call it inside InTx, beside the change that causes the job.
-func (q *Queries) EnqueueJob(ctx context.Context, j Job) (queued bool, err error) {
+func (q *Queries) EnqueueJob(ctx context.Context, j referralhub.Job) (queued bool, err error) {
 	dedupe := sql.NullString{String: j.DedupeKey, Valid: j.DedupeKey != ""}
 	var id int64
 	err = q.queryRow(ctx, `/* EnqueueJob */ INSERT INTO jobs (kind, payload, dedupe_key, max_attempts, run_at, created_at)
@@ -52,7 +30,7 @@ func (q *Queries) EnqueueJob(ctx context.Context, j Job) (queued bool, err error
 // ClaimJob takes the next due job for worker, leasing it until leaseEnd: if
 // the worker dies, the job is due again then. ok is false when nothing is
 // due. On PostgreSQL, concurrent claimers skip each other's rows.
-func (q *Queries) ClaimJob(ctx context.Context, worker string, now, leaseEnd time.Time) (j Job, ok bool, err error) {
+func (q *Queries) ClaimJob(ctx context.Context, worker string, now, leaseEnd time.Time) (j referralhub.Job, ok bool, err error) {
 	var payload string
 	err = q.queryRow(ctx, `/* ClaimJob */ UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_by = $1, run_at = $2
 		WHERE id = (SELECT id FROM jobs WHERE state IN ('queued', 'running') AND run_at <= $3 AND attempts < max_attempts
@@ -61,13 +39,13 @@ func (q *Queries) ClaimJob(ctx context.Context, worker string, now, leaseEnd tim
 		worker, q.ts(leaseEnd), q.ts(now)).Scan(&j.ID, &j.Kind, &payload, &j.DedupeKey,
 		&j.Attempts, &j.MaxAttempts, &j.LastError)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Job{}, false, nil
+		return referralhub.Job{}, false, nil
 	}
 	if err != nil {
-		return Job{}, false, fmt.Errorf("claim job: %w", err)
+		return referralhub.Job{}, false, fmt.Errorf("claim job: %w", err)
 	}
 	// RETURNING carries no column types on SQLite, so no timestamps here.
-	j.Payload, j.State, j.RunAt = []byte(payload), JobRunning, leaseEnd
+	j.Payload, j.State, j.RunAt = []byte(payload), referralhub.JobRunning, leaseEnd
 	return j, true, nil
 }
 
@@ -129,15 +107,15 @@ func (q *Queries) RetryFailedJob(ctx context.Context, id int64, now time.Time) (
 }
 
 // Jobs lists jobs in state, newest first; "" lists every state.
-func (q *Queries) Jobs(ctx context.Context, state string, limit int) ([]Job, error) {
+func (q *Queries) Jobs(ctx context.Context, state string, limit int) ([]referralhub.Job, error) {
 	return queryList(ctx, q, "list jobs", `/* Jobs */ SELECT id, kind, payload, state, COALESCE(dedupe_key, ''), attempts, max_attempts,
 		run_at, last_error, created_at, finished_at
 		FROM jobs WHERE $1 = '' OR state = $1 ORDER BY id DESC LIMIT $2`, scanJob, state, limit)
 }
 
-func scanJob(r rowScanner) (Job, error) {
+func scanJob(r rowScanner) (referralhub.Job, error) {
 	var (
-		j        Job
+		j        referralhub.Job
 		payload  string
 		finished sql.NullTime
 	)

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/referralhub/referralhub"
 	"github.com/referralhub/referralhub/internal/storage"
 	"github.com/referralhub/referralhub/internal/storage/storagetest"
 )
@@ -16,7 +17,7 @@ func enqueue(t *testing.T, db *storage.DB, kind, dedupe string, runAt time.Time)
 	var queued bool
 	err := db.InTx(context.Background(), func(q *storage.Queries) error {
 		var err error
-		queued, err = q.EnqueueJob(context.Background(), storage.Job{Kind: kind, Payload: []byte(`{"n":1}`), DedupeKey: dedupe,
+		queued, err = q.EnqueueJob(context.Background(), referralhub.Job{Kind: kind, Payload: []byte(`{"n":1}`), DedupeKey: dedupe,
 			MaxAttempts: 3, RunAt: runAt, CreatedAt: t0})
 		return err
 	})
@@ -107,12 +108,12 @@ func TestJobRetryFailAndAdminRetry(t *testing.T) {
 		if held, err := q.FailJob(ctx, j.ID, "w", t0.Add(11*time.Second), "gave up"); !held || err != nil {
 			t.Fatal(held, err)
 		}
-		failed, err := q.Jobs(ctx, storage.JobFailed, 10)
+		failed, err := q.Jobs(ctx, referralhub.JobFailed, 10)
 		if err != nil || len(failed) != 1 || failed[0].LastError != "gave up" || failed[0].FinishedAt.IsZero() {
 			t.Fatalf("failed jobs = %+v, %v", failed, err)
 		}
 		counts, _ := q.JobCounts(ctx)
-		if counts[storage.JobFailed] != 1 {
+		if counts[referralhub.JobFailed] != 1 {
 			t.Fatalf("counts = %v", counts)
 		}
 		if ok, err := q.RetryFailedJob(ctx, j.ID, t0.Add(time.Hour)); !ok || err != nil {
@@ -209,7 +210,7 @@ func TestJobThatKeepsKillingItsWorkerEndsFailed(t *testing.T) {
 		if n, err := q.FailAbandonedJobs(ctx, at); n != 1 || err != nil {
 			t.Fatal(n, err)
 		}
-		failed, _ := q.Jobs(ctx, storage.JobFailed, 10)
+		failed, _ := q.Jobs(ctx, referralhub.JobFailed, 10)
 		if len(failed) != 1 || failed[0].LastError == "" {
 			t.Fatalf("failed = %+v", failed)
 		}
@@ -245,7 +246,7 @@ func TestRedactJobs(t *testing.T) {
 		ctx := context.Background()
 		q := db.Write()
 		for _, key := range []string{"mail:password_reset:bob@x.com:1", "mail:password_reset:bob@x.com.au:1"} {
-			if _, err := q.EnqueueJob(ctx, storage.Job{Kind: "mail", Payload: []byte(`{"email":"` + key[20:len(key)-2] + `"}`),
+			if _, err := q.EnqueueJob(ctx, referralhub.Job{Kind: "mail", Payload: []byte(`{"email":"` + key[20:len(key)-2] + `"}`),
 				DedupeKey: key, MaxAttempts: 1, RunAt: t0, CreatedAt: t0}); err != nil {
 				t.Fatal(err)
 			}

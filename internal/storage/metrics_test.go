@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/referralhub/referralhub"
 	"github.com/referralhub/referralhub/internal/storage"
 	"github.com/referralhub/referralhub/internal/storage/storagetest"
 )
@@ -27,7 +28,7 @@ func TestDatabaseSizeCountsWhatIsStored(t *testing.T) {
 		err = db.InTx(ctx, func(q *storage.Queries) error {
 			for i := range rows {
 				payload := fmt.Sprintf(`{"s":%q}`, randomHex(t, each/2))
-				job := storage.Job{Kind: "grow", Payload: []byte(payload), MaxAttempts: 1, RunAt: t0, CreatedAt: t0}
+				job := referralhub.Job{Kind: "grow", Payload: []byte(payload), MaxAttempts: 1, RunAt: t0, CreatedAt: t0}
 				if _, err := q.EnqueueJob(ctx, job); err != nil {
 					return fmt.Errorf("job %d: %w", i, err)
 				}

@@ -7,23 +7,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/referralhub/referralhub"
 )
-
-// NetworkMember is one person in a referral tree, as the network page
-// lists them under the person who referred them.
-type NetworkMember struct {
-	ReferralID    int64  // the referral that brought them: the page's cursor
-	ParticipantID int64  // whose children expanding them shows
-	Name          string // the username, or an API participant's name; "" for none
-	Deleted       bool   // the account was deleted (Name is then "")
-	Referrals     int64  // their own direct referrals (participants.referral_count)
-	JoinedAt      time.Time
-	Show          string // how they chose to show to strangers (the leaderboard's choice)
-	DisplayName   string // the display name they chose, if any
-}
 
 // NetworkLevels counts the people in rootID's referral tree at each depth
 // from 1 (their direct referrals) to maxDepth: counts[d-1] is depth d. The
@@ -78,13 +64,13 @@ func (q *Queries) NetworkDepthOf(ctx context.Context, rootID, nodeID int64, maxD
 // order they joined, after the referral afterID (0 for the first page):
 // a keyset page on the (referrer_id, id) index that new referrals cannot
 // shift.
-func (q *Queries) NetworkChildren(ctx context.Context, nodeID, afterID int64, limit int) ([]NetworkMember, error) {
+func (q *Queries) NetworkChildren(ctx context.Context, nodeID, afterID int64, limit int) ([]referralhub.NetworkMember, error) {
 	return queryList(ctx, q, "network children", `/* NetworkChildren */ SELECT r.id, p.id,
 		CASE WHEN p.deleted_at IS NULL THEN COALESCE(u.username, p.name, '') ELSE '' END,
 		p.deleted_at IS NOT NULL, p.referral_count, r.created_at, p.leaderboard_show, p.display_name
 		FROM referrals r JOIN participants p ON p.id = r.referee_id LEFT JOIN users u ON u.id = p.user_id
-		WHERE r.referrer_id = $1 AND r.id > $2 ORDER BY r.id LIMIT $3`, func(r rowScanner) (NetworkMember, error) {
-		var m NetworkMember
+		WHERE r.referrer_id = $1 AND r.id > $2 ORDER BY r.id LIMIT $3`, func(r rowScanner) (referralhub.NetworkMember, error) {
+		var m referralhub.NetworkMember
 		err := r.Scan(&m.ReferralID, &m.ParticipantID, &m.Name, &m.Deleted, &m.Referrals, &m.JoinedAt,
 			&m.Show, &m.DisplayName)
 		m.JoinedAt = m.JoinedAt.UTC()

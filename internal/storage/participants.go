@@ -146,22 +146,9 @@ func displayName(u, p string) string {
 	return "COALESCE(" + u + ".username, " + p + ".name, CASE WHEN " + p + ".external_id IS NOT NULL THEN 'A friend' ELSE '' END)"
 }
 
-// History summarises a participant for the review page.
-type History struct {
-	ParticipantID int64
-	Username      string
-	JoinedAt      time.Time
-	Verified      bool
-	Banned        bool
-	Referrals     int64
-	Clicks        int64
-	Rewards       int64 // ledger entries
-	Held          int64 // their referrals held or blocked
-}
-
 // HistoryOf summarises a participant, or ENOTFOUND.
-func (q *Queries) HistoryOf(ctx context.Context, participantID int64) (History, error) {
-	h := History{ParticipantID: participantID}
+func (q *Queries) HistoryOf(ctx context.Context, participantID int64) (referralhub.ParticipantHistory, error) {
+	h := referralhub.ParticipantHistory{ParticipantID: participantID}
 	err := q.queryRow(ctx, `/* HistoryOf */ SELECT `+displayName("u", "p")+`, p.created_at,
 		(u.email_verified_at IS NOT NULL OR p.verified_at IS NOT NULL),
 		p.banned_at IS NOT NULL, p.referral_count, p.click_count,

@@ -12,25 +12,12 @@ import (
 	"github.com/referralhub/referralhub"
 )
 
-// APIParticipant is a participant as the JSON API shows it: with the id,
-// email and name the host's product gave it (a hosted sign-up has no
-// external id, and shows its user's email and username), and who referred
-// it.
-type APIParticipant struct {
-	referralhub.Participant
-	ExternalID         string
-	Email              string
-	Name               string
-	ReferrerID         int64 // 0 for an organic participant
-	ReferrerExternalID string
-}
-
 // InsertAPIParticipant inserts a participant without a user, with p's
 // code, plan and times, and sets p.ID. It reports false, and inserts
 // nothing, when the external id or the code is taken: the caller tells
 // which with ParticipantIDByExternal. Empty email and name are stored as
 // NULL.
-func (q *Queries) InsertAPIParticipant(ctx context.Context, p *APIParticipant) (bool, error) {
+func (q *Queries) InsertAPIParticipant(ctx context.Context, p *referralhub.ParticipantDetails) (bool, error) {
 	err := q.queryRow(ctx, `/* InsertAPIParticipant */ INSERT INTO participants
 		(external_id, email, name, plan, code, created_at, last_seen_at)
 		VALUES ($1, NULLIF($2, ''), NULLIF($3, ''), $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING id`,
@@ -81,8 +68,8 @@ func nullText(s *string) sql.NullString {
 
 // APIParticipantByID returns a participant for the API, or ENOTFOUND (also
 // for the anonymous record a deleted account leaves).
-func (q *Queries) APIParticipantByID(ctx context.Context, id int64) (APIParticipant, error) {
-	var p APIParticipant
+func (q *Queries) APIParticipantByID(ctx context.Context, id int64) (referralhub.ParticipantDetails, error) {
+	var p referralhub.ParticipantDetails
 	err := q.queryRow(ctx, `/* APIParticipantByID */ SELECT p.id, COALESCE(p.user_id, 0), p.code, p.created_at, p.last_seen_at,
 		p.referral_count, p.click_count, p.plan, p.stripe_customer_id,
 		COALESCE(p.external_id, ''), COALESCE(p.email, u.email, ''), COALESCE(p.name, u.username, ''),

@@ -11,9 +11,9 @@ import (
 )
 
 // mustAPIParticipant inserts a participant without a user.
-func mustAPIParticipant(t *testing.T, db *storage.DB, ext, email, name string) storage.APIParticipant {
+func mustAPIParticipant(t *testing.T, db *storage.DB, ext, email, name string) referralhub.ParticipantDetails {
 	t.Helper()
-	p := storage.APIParticipant{ExternalID: ext, Email: email, Name: name}
+	p := referralhub.ParticipantDetails{ExternalID: ext, Email: email, Name: name}
 	p.Code, p.Plan, p.CreatedAt, p.LastSeenAt = "x"+ext, "free", t0, t0
 	ok, err := db.Write().InsertAPIParticipant(context.Background(), &p)
 	if err != nil || !ok {
@@ -33,7 +33,7 @@ func TestAPIParticipants(t *testing.T) {
 		ctx := context.Background()
 		w := db.Write()
 		ann := mustAPIParticipant(t, db, "ann", "ann@example.com", "Ann")
-		dup := storage.APIParticipant{ExternalID: "ann"}
+		dup := referralhub.ParticipantDetails{ExternalID: "ann"}
 		dup.Code, dup.Plan, dup.CreatedAt, dup.LastSeenAt = "other001", "free", t0, t0
 		if ok, err := w.InsertAPIParticipant(ctx, &dup); ok || err != nil {
 			t.Fatalf("a taken external id: %v %v", ok, err)

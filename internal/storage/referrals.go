@@ -163,25 +163,14 @@ func (q *Queries) LockReferral(ctx context.Context, id int64) error {
 	return nil
 }
 
-// ReferralSummary is one referral a participant made, as the API lists it.
-type ReferralSummary struct {
-	ID                int64
-	RefereeID         int64
-	RefereeExternalID string
-	ClickID           string
-	CreatedAt         time.Time
-	Review            string
-	RiskScore         int
-}
-
 // ReferralsAfter lists up to limit of a participant's referrals with ids
 // above afterID, by id: a page that rows inserted meanwhile cannot shift.
-func (q *Queries) ReferralsAfter(ctx context.Context, referrerID, afterID int64, limit int) ([]ReferralSummary, error) {
+func (q *Queries) ReferralsAfter(ctx context.Context, referrerID, afterID int64, limit int) ([]referralhub.ReferralSummary, error) {
 	return queryList(ctx, q, "referrals after", `/* ReferralsAfter */ SELECT r.id, r.referee_id, COALESCE(p.external_id, ''), COALESCE(r.click_id, ''),
 		r.created_at, r.review, r.risk_score
 		FROM referrals r JOIN participants p ON p.id = r.referee_id
-		WHERE r.referrer_id = $1 AND r.id > $2 ORDER BY r.id LIMIT $3`, func(row rowScanner) (ReferralSummary, error) {
-		var r ReferralSummary
+		WHERE r.referrer_id = $1 AND r.id > $2 ORDER BY r.id LIMIT $3`, func(row rowScanner) (referralhub.ReferralSummary, error) {
+		var r referralhub.ReferralSummary
 		err := row.Scan(&r.ID, &r.RefereeID, &r.RefereeExternalID, &r.ClickID, &r.CreatedAt, &r.Review, &r.RiskScore)
 		r.CreatedAt = r.CreatedAt.UTC()
 		return r, err

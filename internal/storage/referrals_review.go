@@ -12,15 +12,6 @@ import (
 	"github.com/referralhub/referralhub"
 )
 
-// ReviewItem is a referral as the review queue shows it.
-type ReviewItem struct {
-	referralhub.Referral
-	ReferrerName, RefereeName   string
-	ReferrerEmail, RefereeEmail string
-	ReviewedBy                  string
-	ReviewNote                  string
-}
-
 // reviewItemQuery selects a referral for review, with both people's names
 // (usernames, or the names the API gave) and emails.
 func reviewItemQuery() string {
@@ -32,9 +23,9 @@ func reviewItemQuery() string {
 	LEFT JOIN users ua ON ua.id = r.reviewed_by `
 }
 
-func scanReviewItem(row rowScanner) (ReviewItem, error) {
+func scanReviewItem(row rowScanner) (referralhub.ReviewItem, error) {
 	var (
-		it      ReviewItem
+		it      referralhub.ReviewItem
 		signals string
 	)
 	err := row.Scan(&it.ID, &it.ReferrerID, &it.RefereeID, &it.CreatedAt, &it.RiskScore, &signals, &it.Review,
@@ -48,13 +39,13 @@ func scanReviewItem(row rowScanner) (ReviewItem, error) {
 }
 
 // ReferralsInReview lists referrals in a review state, oldest first.
-func (q *Queries) ReferralsInReview(ctx context.Context, review string, limit int) ([]ReviewItem, error) {
+func (q *Queries) ReferralsInReview(ctx context.Context, review string, limit int) ([]referralhub.ReviewItem, error) {
 	return queryList(ctx, q, "referrals in review", `/* ReferralsInReview */ `+reviewItemQuery()+
 		`WHERE r.review = $1 ORDER BY r.created_at, r.id LIMIT $2`, scanReviewItem, review, limit)
 }
 
 // ReviewItemByID returns one referral for review, or ENOTFOUND.
-func (q *Queries) ReviewItemByID(ctx context.Context, referralID int64) (ReviewItem, error) {
+func (q *Queries) ReviewItemByID(ctx context.Context, referralID int64) (referralhub.ReviewItem, error) {
 	it, err := scanReviewItem(q.queryRow(ctx, `/* ReviewItemByID */ `+reviewItemQuery()+`WHERE r.id = $1`, referralID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return it, referralhub.Errorf(referralhub.ENOTFOUND, "No such referral.")

@@ -96,20 +96,12 @@ func (q *Queries) RewardsToReview(ctx context.Context, limit int) ([]referralhub
 		WHERE needs_review ORDER BY reversed_at DESC, id DESC LIMIT $1`, limit)
 }
 
-// RewardCount is how many earned ledger entries (not clawbacks or
-// redemptions) have one status and kind.
-type RewardCount struct {
-	Status string
-	Kind   string
-	Count  int64
-}
-
 // RewardCounts counts earned ledger entries (not clawbacks or redemptions)
 // by status and kind.
-func (q *Queries) RewardCounts(ctx context.Context) ([]RewardCount, error) {
+func (q *Queries) RewardCounts(ctx context.Context) ([]referralhub.RewardCount, error) {
 	return queryList(ctx, q, "reward counts", `/* RewardCounts */ SELECT status, kind, count(*) FROM rewards
-		WHERE entry = 'reward' GROUP BY status, kind ORDER BY status, kind`, func(r rowScanner) (RewardCount, error) {
-		var c RewardCount
+		WHERE entry = 'reward' GROUP BY status, kind ORDER BY status, kind`, func(r rowScanner) (referralhub.RewardCount, error) {
+		var c referralhub.RewardCount
 		err := r.Scan(&c.Status, &c.Kind, &c.Count)
 		return c, err
 	})

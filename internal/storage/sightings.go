@@ -5,14 +5,8 @@ package storage
 import (
 	"context"
 	"fmt"
+	"github.com/referralhub/referralhub"
 	"time"
-)
-
-// Sighting kinds.
-const (
-	SightDevice = "device" // the device cookie's id, hashed
-	SightIPUA   = "ipua"   // IP + user agent, hashed under the rotating salt
-	SightIP     = "ip"     // IP alone, hashed likewise
 )
 
 // RecordSighting notes that a participant was seen with a hashed value.
@@ -48,22 +42,15 @@ func (q *Queries) SeenWith(ctx context.Context, ids []int64, kind string, hashes
 
 // Linked lists other participants seen with the same device or IP hashes
 // as a participant, for the review page.
-func (q *Queries) Linked(ctx context.Context, participantID int64, limit int) ([]LinkedAccount, error) {
+func (q *Queries) Linked(ctx context.Context, participantID int64, limit int) ([]referralhub.LinkedAccount, error) {
 	return queryList(ctx, q, "linked accounts", `/* Linked */ SELECT DISTINCT o.participant_id, `+displayName("u", "p")+`, o.kind
 		FROM sightings s JOIN sightings o ON o.kind = s.kind AND o.value_hash = s.value_hash AND o.participant_id <> s.participant_id
 		JOIN participants p ON p.id = o.participant_id LEFT JOIN users u ON u.id = p.user_id
-		WHERE s.participant_id = $1 ORDER BY o.participant_id LIMIT $2`, func(r rowScanner) (LinkedAccount, error) {
-		var l LinkedAccount
+		WHERE s.participant_id = $1 ORDER BY o.participant_id LIMIT $2`, func(r rowScanner) (referralhub.LinkedAccount, error) {
+		var l referralhub.LinkedAccount
 		err := r.Scan(&l.ParticipantID, &l.Username, &l.Kind)
 		return l, err
 	}, participantID, limit)
-}
-
-// LinkedAccount is a participant sharing a device or IP with another.
-type LinkedAccount struct {
-	ParticipantID int64
-	Username      string
-	Kind          string // SightDevice, SightIPUA or SightIP
 }
 
 // DeleteSightingsBefore deletes sightings of kind last seen before cutoff.

@@ -9,22 +9,11 @@ import (
 	"github.com/referralhub/referralhub"
 )
 
-// ProgramTotals are counts over the whole program.
-type ProgramTotals struct {
-	Participants int64 // deleted accounts left out
-	Referrals    int64
-	Clicks       int64 // human clicks, including ones reduced to daily counts
-	Rewards      []RewardCount
-	// Outstanding is what participants hold in points and credit, per
-	// currency: available (not yet spent) and pending.
-	Outstanding []referralhub.Balance
-}
-
 // ProgramTotals counts participants, referrals, clicks and rewards, and
 // sums outstanding points and credit, in three statements however large
 // the program is.
-func (q *Queries) ProgramTotals(ctx context.Context) (ProgramTotals, error) {
-	var t ProgramTotals
+func (q *Queries) ProgramTotals(ctx context.Context) (referralhub.ProgramTotals, error) {
+	var t referralhub.ProgramTotals
 	err := q.queryRow(ctx, `/* ProgramTotals */ SELECT
 		(SELECT count(*) FROM participants WHERE deleted_at IS NULL),
 		(SELECT count(*) FROM referrals),

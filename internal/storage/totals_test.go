@@ -50,7 +50,7 @@ func TestProgramTotals(t *testing.T) {
 		if err != nil || tot.Participants != 2 || tot.Referrals != 1 || tot.Clicks != 2 {
 			t.Fatalf("totals = %+v, %v", tot, err)
 		}
-		want := []storage.RewardCount{{Status: "approved", Kind: "credit", Count: 1}, {Status: "approved", Kind: "points", Count: 1},
+		want := []referralhub.RewardCount{{Status: "approved", Kind: "credit", Count: 1}, {Status: "approved", Kind: "points", Count: 1},
 			{Status: "pending", Kind: "credit", Count: 1}}
 		if len(tot.Rewards) != len(want) {
 			t.Fatalf("reward counts = %+v", tot.Rewards)

@@ -3,31 +3,16 @@ package storage
 import (
 	"context"
 	"fmt"
+	"github.com/referralhub/referralhub"
 	"time"
 )
-
-// WebhookAttempt is one HTTP request of a delivery: its answer's status (0
-// when none came), the error or the start of the answer, and its time.
-type WebhookAttempt struct {
-	ID          int64
-	DeliveryID  int64
-	EndpointID  int64
-	EventID     string // read with the attempt, for listings
-	EventType   string
-	AttemptedAt time.Time
-	StatusCode  int
-	Error       string
-	Response    string
-	Duration    time.Duration // kept in milliseconds
-	Succeeded   bool
-}
 
 // RecordWebhookAttempt logs an attempt of send number sends of its
 // delivery and moves the delivery to state: pending (it will retry),
 // succeeded or dead. moved is false when the delivery is no longer in
 // that send's hands (replayed, or given up with its endpoint): the attempt
 // is logged and nothing else changes.
-func (q *Queries) RecordWebhookAttempt(ctx context.Context, a WebhookAttempt, sends int, state string) (moved bool, err error) {
+func (q *Queries) RecordWebhookAttempt(ctx context.Context, a referralhub.WebhookAttempt, sends int, state string) (moved bool, err error) {
 	_, err = q.exec(ctx, `/* RecordWebhookAttempt */ INSERT INTO webhook_attempts (delivery_id, endpoint_id, attempted_at,
 		status_code, error, response, duration_ms, succeeded) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
 		a.DeliveryID, a.EndpointID, q.ts(a.AttemptedAt), a.StatusCode, a.Error, a.Response, a.Duration.Milliseconds(), a.Succeeded)
@@ -36,9 +21,9 @@ func (q *Queries) RecordWebhookAttempt(ctx context.Context, a WebhookAttempt, se
 	}
 	var delivered, dead any
 	switch state {
-	case WebhookSucceeded:
+	case referralhub.WebhookSucceeded:
 		delivered = q.ts(a.AttemptedAt)
-	case WebhookDead:
+	case referralhub.WebhookDead:
 		dead = q.ts(a.AttemptedAt)
 	}
 	return q.webhookChanged(ctx, "record webhook attempt", `/* RecordWebhookAttempt.delivery */ UPDATE webhook_deliveries
@@ -50,16 +35,16 @@ func (q *Queries) RecordWebhookAttempt(ctx context.Context, a WebhookAttempt, se
 
 // WebhookAttempts lists an endpoint's latest attempts, newest first, or a
 // single delivery's when deliveryID is not 0.
-func (q *Queries) WebhookAttempts(ctx context.Context, endpointID, deliveryID int64, limit int) ([]WebhookAttempt, error) {
+func (q *Queries) WebhookAttempts(ctx context.Context, endpointID, deliveryID int64, limit int) ([]referralhub.WebhookAttempt, error) {
 	return queryList(ctx, q, "list webhook attempts", `/* WebhookAttempts */ SELECT a.id, a.delivery_id, a.endpoint_id, d.event_id, v.type, a.attempted_at,
 		a.status_code, a.error, a.response, a.duration_ms, a.succeeded
 		FROM webhook_attempts a JOIN webhook_deliveries d ON d.id = a.delivery_id JOIN webhook_events v ON v.id = d.event_id
 		WHERE a.endpoint_id = $1 AND (a.delivery_id = $2 OR $2 = 0) ORDER BY a.id DESC LIMIT $3`, scanWebhookAttempt, endpointID, deliveryID, limit)
 }
 
-func scanWebhookAttempt(r rowScanner) (WebhookAttempt, error) {
+func scanWebhookAttempt(r rowScanner) (referralhub.WebhookAttempt, error) {
 	var (
-		a  WebhookAttempt
+		a  referralhub.WebhookAttempt
 		ms int64
 	)
 	err := r.Scan(&a.ID, &a.DeliveryID, &a.EndpointID, &a.EventID, &a.EventType, &a.AttemptedAt,

@@ -12,14 +12,6 @@ import (
 	"github.com/referralhub/referralhub"
 )
 
-// Webhook delivery states.
-const (
-	WebhookWaiting   = "waiting"   // behind an earlier undelivered delivery for the same endpoint and participant
-	WebhookPending   = "pending"   // its job is queued or running
-	WebhookSucceeded = "succeeded" // the endpoint answered 2xx
-	WebhookDead      = "dead"      // given up: waits in the dead-letter view for a replay
-)
-
 // WebhookEvent is one event for webhooks, with the body every delivery of
 // it sends.
 type WebhookEvent struct {
@@ -30,28 +22,10 @@ type WebhookEvent struct {
 	CreatedAt     time.Time
 }
 
-// WebhookDelivery is one event on its way to one endpoint.
-type WebhookDelivery struct {
-	ID             int64
-	EndpointID     int64
-	EventID        string
-	EventType      string // read with the delivery, for listings
-	ParticipantID  int64
-	State          string
-	Sends          int // 1 + the replays
-	Attempts       int // every attempt, over all sends
-	LastStatus     int // the last attempt's HTTP status, 0 for none
-	LastError      string
-	FirstAttemptAt time.Time // of the current send; zero before it
-	CreatedAt      time.Time
-	DeliveredAt    time.Time
-	DeadAt         time.Time
-}
-
 // WebhookSend is what a delivery's job needs: the delivery, its endpoint
 // and the event's body.
 type WebhookSend struct {
-	WebhookDelivery
+	referralhub.WebhookDelivery
 	URL     string
 	Secret  string
 	Enabled bool
@@ -72,7 +46,7 @@ func (q *Queries) InsertWebhookEvent(ctx context.Context, e WebhookEvent) error 
 // earlier delivery to the same endpoint for the same participant is still
 // undelivered, else pending (the caller queues its job). On PostgreSQL,
 // call LockWebhookOrder first.
-func (q *Queries) InsertWebhookDelivery(ctx context.Context, d *WebhookDelivery) error {
+func (q *Queries) InsertWebhookDelivery(ctx context.Context, d *referralhub.WebhookDelivery) error {
 	err := q.queryRow(ctx, `/* InsertWebhookDelivery */ INSERT INTO webhook_deliveries (endpoint_id, event_id, participant_id, state, created_at)
 		VALUES ($1, $2, $3, CASE WHEN EXISTS (SELECT 1 FROM webhook_deliveries o WHERE o.endpoint_id = $1
 			AND o.participant_id = $3 AND o.state IN ('waiting', 'pending')) THEN 'waiting' ELSE 'pending' END, $4)
@@ -102,7 +76,7 @@ func (q *Queries) LockWebhookOrder(ctx context.Context, participantID int64) err
 // StartNextWebhookDelivery makes the oldest waiting delivery to an
 // endpoint for a participant pending, unless an earlier one is still
 // pending; ok reports whether one started (its job is the caller's).
-func (q *Queries) StartNextWebhookDelivery(ctx context.Context, endpointID, participantID int64) (d WebhookDelivery, ok bool, err error) {
+func (q *Queries) StartNextWebhookDelivery(ctx context.Context, endpointID, participantID int64) (d referralhub.WebhookDelivery, ok bool, err error) {
 	err = q.queryRow(ctx, `/* StartNextWebhookDelivery */ UPDATE webhook_deliveries SET state = 'pending'
 		WHERE id = (SELECT min(w.id) FROM webhook_deliveries w WHERE w.endpoint_id = $1 AND w.participant_id = $2 AND w.state = 'waiting'
 			AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.endpoint_id = $1 AND p.participant_id = $2
@@ -121,8 +95,8 @@ func (q *Queries) StartNextWebhookDelivery(ctx context.Context, endpointID, part
 // ReplayWebhookDelivery sends a delivery again, in any state: a new send
 // with fresh attempts, pending, or waiting behind an earlier undelivered
 // delivery. A job of an earlier send finds itself superseded.
-func (q *Queries) ReplayWebhookDelivery(ctx context.Context, id int64) (WebhookDelivery, error) {
-	var d WebhookDelivery
+func (q *Queries) ReplayWebhookDelivery(ctx context.Context, id int64) (referralhub.WebhookDelivery, error) {
+	var d referralhub.WebhookDelivery
 	err := q.queryRow(ctx, `/* ReplayWebhookDelivery */ UPDATE webhook_deliveries SET sends = sends + 1,
 		first_attempt_at = NULL, delivered_at = NULL, dead_at = NULL,
 		state = CASE WHEN EXISTS (SELECT 1 FROM webhook_deliveries o WHERE o.endpoint_id = webhook_deliveries.endpoint_id

@@ -12,7 +12,7 @@ import (
 )
 
 // WebhookDelivery returns one delivery, or ENOTFOUND.
-func (q *Queries) WebhookDelivery(ctx context.Context, id int64) (WebhookDelivery, error) {
+func (q *Queries) WebhookDelivery(ctx context.Context, id int64) (referralhub.WebhookDelivery, error) {
 	d, err := scanWebhookDelivery(q.queryRow(ctx, `/* WebhookDelivery */ SELECT `+webhookDeliveryColumns+`
 		FROM webhook_deliveries d JOIN webhook_events v ON v.id = d.event_id WHERE d.id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -26,14 +26,14 @@ func (q *Queries) WebhookDelivery(ctx context.Context, id int64) (WebhookDeliver
 
 // WebhookDeliveries lists an endpoint's deliveries in state ("" for any),
 // newest first, or oldest first when oldestFirst is set.
-func (q *Queries) WebhookDeliveries(ctx context.Context, endpointID int64, state string, oldestFirst bool, limit int) ([]WebhookDelivery, error) {
+func (q *Queries) WebhookDeliveries(ctx context.Context, endpointID int64, state string, oldestFirst bool, limit int) ([]referralhub.WebhookDelivery, error) {
 	order := "DESC"
 	if oldestFirst {
 		order = "ASC"
 	}
 	return queryList(ctx, q, "list webhook deliveries", `/* WebhookDeliveries */ SELECT `+webhookDeliveryColumns+`
 		FROM webhook_deliveries d JOIN webhook_events v ON v.id = d.event_id
-		WHERE d.endpoint_id = $1 AND ($2 = '' OR d.state = $2) ORDER BY d.id `+order+` LIMIT $3`, func(r rowScanner) (WebhookDelivery, error) {
+		WHERE d.endpoint_id = $1 AND ($2 = '' OR d.state = $2) ORDER BY d.id `+order+` LIMIT $3`, func(r rowScanner) (referralhub.WebhookDelivery, error) {
 		return scanWebhookDelivery(r)
 	}, endpointID, state, limit)
 }
@@ -48,9 +48,9 @@ const webhookDeliveryColumns = `d.id, d.endpoint_id, d.event_id, v.type, d.parti
 	d.last_status, d.last_error, d.first_attempt_at, d.created_at, d.delivered_at, d.dead_at`
 
 // scanWebhookDelivery scans webhookDeliveryColumns, then extra.
-func scanWebhookDelivery(row rowScanner, extra ...any) (WebhookDelivery, error) {
+func scanWebhookDelivery(row rowScanner, extra ...any) (referralhub.WebhookDelivery, error) {
 	var (
-		d                  WebhookDelivery
+		d                  referralhub.WebhookDelivery
 		first, deliv, dead sql.NullTime
 	)
 	dest := append([]any{&d.ID, &d.EndpointID, &d.EventID, &d.EventType, &d.ParticipantID, &d.State, &d.Sends, &d.Attempts,

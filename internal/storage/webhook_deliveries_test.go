@@ -13,10 +13,10 @@ import (
 
 // mustEvent stores an event of a participant with a delivery to each
 // endpoint, returning the deliveries.
-func mustEvent(t *testing.T, db *storage.DB, id string, participantID int64, endpoints ...int64) []storage.WebhookDelivery {
+func mustEvent(t *testing.T, db *storage.DB, id string, participantID int64, endpoints ...int64) []referralhub.WebhookDelivery {
 	t.Helper()
 	ctx := context.Background()
-	var out []storage.WebhookDelivery
+	var out []referralhub.WebhookDelivery
 	err := db.InTx(ctx, func(q *storage.Queries) error {
 		ev := storage.WebhookEvent{ID: id, Type: "reward.created", ParticipantID: participantID, Body: []byte(`{"id":"` + id + `"}`), CreatedAt: t0}
 		if err := q.InsertWebhookEvent(ctx, ev); err != nil {
@@ -26,7 +26,7 @@ func mustEvent(t *testing.T, db *storage.DB, id string, participantID int64, end
 			return err
 		}
 		for _, e := range endpoints {
-			d := storage.WebhookDelivery{EndpointID: e, EventID: id, ParticipantID: participantID, CreatedAt: t0}
+			d := referralhub.WebhookDelivery{EndpointID: e, EventID: id, ParticipantID: participantID, CreatedAt: t0}
 			if err := q.InsertWebhookDelivery(ctx, &d); err != nil {
 				return err
 			}
@@ -41,10 +41,10 @@ func mustEvent(t *testing.T, db *storage.DB, id string, participantID int64, end
 }
 
 // attempt records an attempt of d's current send ending in state.
-func attempt(t *testing.T, db *storage.DB, d storage.WebhookDelivery, status int, state string, at time.Time) bool {
+func attempt(t *testing.T, db *storage.DB, d referralhub.WebhookDelivery, status int, state string, at time.Time) bool {
 	t.Helper()
-	a := storage.WebhookAttempt{DeliveryID: d.ID, EndpointID: d.EndpointID, AttemptedAt: at, StatusCode: status,
-		Error: "HTTP status", Response: "nope", Duration: 1500 * time.Millisecond, Succeeded: state == storage.WebhookSucceeded}
+	a := referralhub.WebhookAttempt{DeliveryID: d.ID, EndpointID: d.EndpointID, AttemptedAt: at, StatusCode: status,
+		Error: "HTTP status", Response: "nope", Duration: 1500 * time.Millisecond, Succeeded: state == referralhub.WebhookSucceeded}
 	moved, err := db.Write().RecordWebhookAttempt(context.Background(), a, d.Sends, state)
 	if err != nil {
 		t.Fatal(err)
@@ -52,7 +52,7 @@ func attempt(t *testing.T, db *storage.DB, d storage.WebhookDelivery, status int
 	return moved
 }
 
-func delivery(t *testing.T, db *storage.DB, id int64) storage.WebhookDelivery {
+func delivery(t *testing.T, db *storage.DB, id int64) referralhub.WebhookDelivery {
 	t.Helper()
 	d, err := db.Read().WebhookDelivery(context.Background(), id)
 	if err != nil {
@@ -72,7 +72,7 @@ func TestWebhookDeliveriesWaitForTheParticipantsEarlierOnes(t *testing.T) {
 		second := mustEvent(t, db, "evt_2", alice.ID, e1.ID)
 		third := mustEvent(t, db, "evt_3", alice.ID, e1.ID)
 		other := mustEvent(t, db, "evt_4", bob.ID, e1.ID)
-		states := func(ds ...storage.WebhookDelivery) []string {
+		states := func(ds ...referralhub.WebhookDelivery) []string {
 			var out []string
 			for _, d := range ds {
 				out = append(out, delivery(t, db, d.ID).State)
@@ -86,10 +86,10 @@ func TestWebhookDeliveriesWaitForTheParticipantsEarlierOnes(t *testing.T) {
 		if _, ok, _ := db.Write().StartNextWebhookDelivery(ctx, e1.ID, alice.ID); ok {
 			t.Fatal("a delivery started while an earlier one is pending")
 		}
-		if !attempt(t, db, first[0], 500, storage.WebhookPending, t0) || delivery(t, db, first[0].ID).State != "pending" {
+		if !attempt(t, db, first[0], 500, referralhub.WebhookPending, t0) || delivery(t, db, first[0].ID).State != "pending" {
 			t.Fatal("a failed attempt that will retry did not stay pending")
 		}
-		if !attempt(t, db, first[0], 200, storage.WebhookSucceeded, t0.Add(time.Minute)) {
+		if !attempt(t, db, first[0], 200, referralhub.WebhookSucceeded, t0.Add(time.Minute)) {
 			t.Fatal("the success was not recorded")
 		}
 		next, ok, err := db.Write().StartNextWebhookDelivery(ctx, e1.ID, alice.ID)
@@ -115,7 +115,7 @@ func TestWebhookDeliveriesWaitForTheParticipantsEarlierOnes(t *testing.T) {
 		}
 
 		// Giving up on the second (dead) starts the third.
-		if !attempt(t, db, next, 0, storage.WebhookDead, t0.Add(time.Hour)) {
+		if !attempt(t, db, next, 0, referralhub.WebhookDead, t0.Add(time.Hour)) {
 			t.Fatal("dead not recorded")
 		}
 		if next, ok, _ := db.Write().StartNextWebhookDelivery(ctx, e1.ID, alice.ID); !ok || next.ID != third[0].ID {
@@ -128,7 +128,7 @@ func TestWebhookDeliveriesWaitForTheParticipantsEarlierOnes(t *testing.T) {
 		if err != nil || counts["succeeded"] != 1 || counts["dead"] != 1 || counts["pending"] != 2 || counts["waiting"] != 0 {
 			t.Fatalf("counts = %v, %v", counts, err)
 		}
-		dead, err := db.Read().WebhookDeliveries(ctx, e1.ID, storage.WebhookDead, false, 10)
+		dead, err := db.Read().WebhookDeliveries(ctx, e1.ID, referralhub.WebhookDead, false, 10)
 		if err != nil || len(dead) != 1 || dead[0].ID != second[0].ID {
 			t.Fatalf("dead list = %+v, %v", dead, err)
 		}
@@ -149,7 +149,7 @@ func TestWebhookReplayAndKill(t *testing.T) {
 		if n, err := db.Write().KillOpenWebhookDeliveries(ctx, e.ID, "the endpoint was disabled", t0); n != 2 || err != nil {
 			t.Fatalf("killed %d, %v", n, err)
 		}
-		if attempt(t, db, first, 200, storage.WebhookSucceeded, t0) {
+		if attempt(t, db, first, 200, referralhub.WebhookSucceeded, t0) {
 			t.Fatal("an attempt of a killed delivery moved it")
 		}
 		if d := delivery(t, db, first.ID); d.State != "dead" || d.LastError != "the endpoint was disabled" || d.Attempts != 0 {
@@ -161,7 +161,7 @@ func TestWebhookReplayAndKill(t *testing.T) {
 		if err != nil || r2.State != "pending" || r2.Sends != 2 || r2.EndpointID != e.ID || r2.ParticipantID != alice.ID {
 			t.Fatalf("replay second = %+v, %v", r2, err)
 		}
-		if attempt(t, db, second, 200, storage.WebhookSucceeded, t0) {
+		if attempt(t, db, second, 200, referralhub.WebhookSucceeded, t0) {
 			t.Fatal("an attempt of the superseded send moved the delivery")
 		}
 		r1, err := db.Write().ReplayWebhookDelivery(ctx, first.ID)
@@ -172,7 +172,7 @@ func TestWebhookReplayAndKill(t *testing.T) {
 		if r2, _ = db.Write().ReplayWebhookDelivery(ctx, second.ID); r2.State != "waiting" || r2.Sends != 3 {
 			t.Fatalf("second replay of the later one = %+v", r2)
 		}
-		if !attempt(t, db, r1, 200, storage.WebhookSucceeded, t0.Add(time.Hour)) {
+		if !attempt(t, db, r1, 200, referralhub.WebhookSucceeded, t0.Add(time.Hour)) {
 			t.Fatal("the replayed send was not recorded")
 		}
 		if d := delivery(t, db, first.ID); d.State != "succeeded" || !d.DeadAt.IsZero() || d.Sends != 2 || d.Attempts != 1 {
@@ -196,7 +196,7 @@ func TestWebhookSendOfAndDelete(t *testing.T) {
 			s.EventType != "reward.created" || s.State != "pending" {
 			t.Fatalf("send = %+v, %v", s, err)
 		}
-		attempt(t, db, both[0], 500, storage.WebhookPending, t0)
+		attempt(t, db, both[0], 500, referralhub.WebhookPending, t0)
 		storagetest.AssertSomewhere(t, db, "evt_2")
 		storagetest.AssertSomewhere(t, db, "nope")
 		if ok, err := db.Write().DeleteWebhookEndpoint(ctx, e1.ID); !ok || err != nil {

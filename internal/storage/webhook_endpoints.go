@@ -11,30 +11,12 @@ import (
 	"github.com/referralhub/referralhub"
 )
 
-// WebhookEndpoint is a URL that receives signed events of the types in
-// Events. A long run of failed attempts disables it.
-type WebhookEndpoint struct {
-	ID     int64
-	URL    string
-	Secret string // the shared signing secret, shown to admins
-	Events []string
-	// Enabled endpoints get deliveries; a disabled one gets none until an
-	// admin enables it again.
-	Enabled             bool
-	ConsecutiveFailures int
-	FailingSince        time.Time // when the current run of failures began; zero after a success
-	DisabledAt          time.Time
-	DisabledReason      string
-	DisabledByFailures  bool // disabled by the system after failing, not by an admin
-	CreatedAt           time.Time
-}
-
 const webhookEndpointColumns = `id, url, secret, events, enabled, consecutive_failures, failing_since, disabled_at,
 	disabled_reason, disabled_by_failures, created_at`
 
-func scanWebhookEndpoint(row rowScanner) (WebhookEndpoint, error) {
+func scanWebhookEndpoint(row rowScanner) (referralhub.WebhookEndpoint, error) {
 	var (
-		e                 WebhookEndpoint
+		e                 referralhub.WebhookEndpoint
 		events            string
 		failing, disabled sql.NullTime
 	)
@@ -45,7 +27,7 @@ func scanWebhookEndpoint(row rowScanner) (WebhookEndpoint, error) {
 }
 
 // CreateWebhookEndpoint stores a new, enabled endpoint and sets e.ID.
-func (q *Queries) CreateWebhookEndpoint(ctx context.Context, e *WebhookEndpoint) error {
+func (q *Queries) CreateWebhookEndpoint(ctx context.Context, e *referralhub.WebhookEndpoint) error {
 	err := q.queryRow(ctx, `/* CreateWebhookEndpoint */ INSERT INTO webhook_endpoints (url, secret, events, created_at)
 		VALUES ($1, $2, $3, $4) RETURNING id`, e.URL, e.Secret, strings.Join(e.Events, " "), q.ts(e.CreatedAt)).Scan(&e.ID)
 	if err != nil {
@@ -63,7 +45,7 @@ func (q *Queries) UpdateWebhookEndpoint(ctx context.Context, id int64, url, secr
 }
 
 // WebhookEndpoint returns one endpoint, or ENOTFOUND.
-func (q *Queries) WebhookEndpoint(ctx context.Context, id int64) (WebhookEndpoint, error) {
+func (q *Queries) WebhookEndpoint(ctx context.Context, id int64) (referralhub.WebhookEndpoint, error) {
 	e, err := scanWebhookEndpoint(q.queryRow(ctx, `/* WebhookEndpoint */ SELECT `+webhookEndpointColumns+`
 		FROM webhook_endpoints WHERE id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -76,7 +58,7 @@ func (q *Queries) WebhookEndpoint(ctx context.Context, id int64) (WebhookEndpoin
 }
 
 // WebhookEndpoints lists every endpoint, oldest first.
-func (q *Queries) WebhookEndpoints(ctx context.Context) ([]WebhookEndpoint, error) {
+func (q *Queries) WebhookEndpoints(ctx context.Context) ([]referralhub.WebhookEndpoint, error) {
 	return queryList(ctx, q, "list webhook endpoints", `/* WebhookEndpoints */ SELECT `+webhookEndpointColumns+
 		` FROM webhook_endpoints ORDER BY id`, scanWebhookEndpoint)
 }

@@ -12,9 +12,9 @@ import (
 )
 
 // mustEndpoint stores an enabled endpoint receiving events.
-func mustEndpoint(t *testing.T, db *storage.DB, url string, events ...string) storage.WebhookEndpoint {
+func mustEndpoint(t *testing.T, db *storage.DB, url string, events ...string) referralhub.WebhookEndpoint {
 	t.Helper()
-	e := storage.WebhookEndpoint{URL: url, Secret: "whsec_test", Events: events, CreatedAt: t0}
+	e := referralhub.WebhookEndpoint{URL: url, Secret: "whsec_test", Events: events, CreatedAt: t0}
 	if err := db.Write().CreateWebhookEndpoint(context.Background(), &e); err != nil {
 		t.Fatal(err)
 	}

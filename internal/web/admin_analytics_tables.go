@@ -7,7 +7,6 @@ import (
 
 	"github.com/referralhub/referralhub"
 	"github.com/referralhub/referralhub/internal/core"
-	"github.com/referralhub/referralhub/internal/storage"
 )
 
 // analyticsTable is one table of the analytics page, as the page shows it
@@ -62,7 +61,7 @@ func growthTable(months []core.GrowthMonth) analyticsTable {
 	return t
 }
 
-func referrersTable(top []storage.TopReferrer) analyticsTable {
+func referrersTable(top []referralhub.TopReferrer) analyticsTable {
 	t := analyticsTable{Name: "referrers", Title: "Top referrers",
 		Note:    "Referred signups in the period; verified and converted count those referees as of now.",
 		Header:  []string{"Rank", "Referrer", "Code", "Referred signups", "Verified", "Converted", "Verified share", "Converted share"},
@@ -78,7 +77,7 @@ func referrersTable(top []storage.TopReferrer) analyticsTable {
 	return t
 }
 
-func cohortsTable(cohorts []storage.Cohort) analyticsTable {
+func cohortsTable(cohorts []referralhub.Cohort) analyticsTable {
 	t := analyticsTable{Name: "cohorts", Title: "Cohorts: referred and organic",
 		Note: "By signup month. Retained: last seen 30 days or more after signing up, among members who signed up 30 days or more ago. " +
 			"Purchase value: their purchase events, summed per currency.",
@@ -99,7 +98,7 @@ func cohortsTable(cohorts []storage.Cohort) analyticsTable {
 	return t
 }
 
-func dailyTable(days []storage.AnalyticsDay) analyticsTable {
+func dailyTable(days []referralhub.AnalyticsDay) analyticsTable {
 	t := analyticsTable{Name: "daily", Title: "Day by day",
 		Header:  []string{"Day", "Clicks", "Unique clicks", "Organic signups", "Referred signups", "Verified", "Converted"},
 		Numeric: []bool{false, true, true, true, true, true, true}}
@@ -110,7 +109,7 @@ func dailyTable(days []storage.AnalyticsDay) analyticsTable {
 	return t
 }
 
-func rewardsTable(rewards []storage.RewardTotal) analyticsTable {
+func rewardsTable(rewards []referralhub.RewardTotal) analyticsTable {
 	t := analyticsTable{Name: "rewards", Title: "Rewards issued",
 		Note:   "Earned ledger entries credited in the period and not cancelled; coupons that take a percentage off carry no amount.",
 		Header: []string{"Kind", "Currency", "Rewards", "Value"}, Numeric: []bool{false, false, true, true}}

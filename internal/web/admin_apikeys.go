@@ -6,13 +6,12 @@ import (
 
 	"github.com/referralhub/referralhub"
 	"github.com/referralhub/referralhub/internal/core"
-	"github.com/referralhub/referralhub/internal/storage"
 )
 
 // apiKeysView is the admin's API keys page: the keys, the form that makes
 // one, and a key just made, shown this once.
 type apiKeysView struct {
-	Keys    []storage.APIKey
+	Keys    []referralhub.APIKey
 	Created *core.NewAPIKey
 	Name    string // the form's values, kept when it is refused
 	Scope   string

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/referralhub/referralhub"
-	"github.com/referralhub/referralhub/internal/storage"
 )
 
 func TestParseMoney(t *testing.T) {
@@ -114,7 +113,7 @@ func TestAdminTemplatesRender(t *testing.T) {
 		"admin_program": programView{Form: form, Choices: programChoices(), Presets: presetViews(), Notice: "saved",
 			History: []referralhub.ProgramVersion{{ChangedBy: "root", Summary: "Changed the name.", ChangedAt: time.Now()}}},
 		"admin_jobs": jobsView{State: "failed", Filters: jobFilters("failed", map[string]int64{"failed": 1}), Retried: 7,
-			Jobs:   []storage.Job{{ID: 7, Kind: "mail", State: "failed", Attempts: 25, MaxAttempts: 25, LastError: "<boom>"}},
+			Jobs:   []referralhub.Job{{ID: 7, Kind: "mail", State: "failed", Attempts: 25, MaxAttempts: 25, LastError: "<boom>"}},
 			Review: []referralhub.Reward{{Reason: "bob's first purchase", Kind: "credit", Amount: -1000, Currency: "usd", ParticipantID: 3}}},
 	}
 	wants := map[string][]string{

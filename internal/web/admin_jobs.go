@@ -7,7 +7,6 @@ import (
 	"strconv"
 
 	"github.com/referralhub/referralhub"
-	"github.com/referralhub/referralhub/internal/storage"
 )
 
 // Page sizes of the jobs page.
@@ -21,7 +20,7 @@ const (
 type jobsView struct {
 	State   string // the filter, "" for every state
 	Filters []jobFilter
-	Jobs    []storage.Job
+	Jobs    []referralhub.Job
 	Review  []referralhub.Reward
 	Retried int64 // the job the last post queued again, 0 for none
 }
@@ -80,7 +79,7 @@ func (s *Server) handleAdminJobRetry(w http.ResponseWriter, r *http.Request) {
 
 // jobStates lists the queue's states in the order a job moves through them.
 func jobStates() []string {
-	return []string{storage.JobQueued, storage.JobRunning, storage.JobDone, storage.JobFailed}
+	return []string{referralhub.JobQueued, referralhub.JobRunning, referralhub.JobDone, referralhub.JobFailed}
 }
 
 func isJobState(state string) bool { return slices.Contains(jobStates(), state) }

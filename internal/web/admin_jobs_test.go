@@ -20,21 +20,21 @@ func makeFailedJob(t *testing.T, s *site) int64 {
 	t.Helper()
 	ctx, now := context.Background(), s.now()
 	err := s.db.InTx(ctx, func(q *storage.Queries) error {
-		_, err := q.EnqueueJob(ctx, storage.Job{Kind: "nope", Payload: []byte("{}"), MaxAttempts: 1, RunAt: now, CreatedAt: now})
+		_, err := q.EnqueueJob(ctx, referralhub.Job{Kind: "nope", Payload: []byte("{}"), MaxAttempts: 1, RunAt: now, CreatedAt: now})
 		return err
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	s.runJobs(t)
-	jobs := jobsInState(t, s.db, storage.JobFailed)
+	jobs := jobsInState(t, s.db, referralhub.JobFailed)
 	if len(jobs) != 1 {
 		t.Fatalf("failed jobs: %+v", jobs)
 	}
 	return jobs[0].ID
 }
 
-func jobsInState(t *testing.T, db *storage.DB, state string) []storage.Job {
+func jobsInState(t *testing.T, db *storage.DB, state string) []referralhub.Job {
 	t.Helper()
 	jobs, err := db.Read().Jobs(context.Background(), state, 100)
 	if err != nil {
@@ -67,7 +67,7 @@ func TestAdminJobsListAndRetry(t *testing.T) {
 		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != fmt.Sprintf("/admin/jobs?retried=%d&state=failed", id) {
 			t.Fatalf("retry: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
 		}
-		queued := jobsInState(t, db, storage.JobQueued)
+		queued := jobsInState(t, db, referralhub.JobQueued)
 		if len(queued) != 1 || queued[0].ID != id || queued[0].Attempts != 0 {
 			t.Fatalf("after retry, queued: %+v", queued)
 		}

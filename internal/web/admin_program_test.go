@@ -139,7 +139,7 @@ func TestAdminProgramAndJobsAreHiddenFromOthers(t *testing.T) {
 		if after := programNow(t, s); !reflect.DeepEqual(before, after) {
 			t.Errorf("program changed by non-admins: %+v", after)
 		}
-		if jobs := jobsInState(t, db, storage.JobFailed); len(jobs) != 1 {
+		if jobs := jobsInState(t, db, referralhub.JobFailed); len(jobs) != 1 {
 			t.Errorf("the failed job was retried by a non-admin: %+v", jobs)
 		}
 	})

@@ -6,7 +6,6 @@ import (
 
 	"github.com/referralhub/referralhub"
 	"github.com/referralhub/referralhub/internal/core"
-	"github.com/referralhub/referralhub/internal/storage"
 )
 
 // reviewView is the admin's review queue: referrals in one review state,
@@ -46,7 +45,7 @@ type personView struct {
 	Role  string // "Referrer" or "Friend"
 	Name  string // the username, or a stand-in for a deleted account
 	Email string
-	storage.History
+	referralhub.ParticipantHistory
 	Linked []linkedView
 }
 
@@ -99,8 +98,8 @@ func reviewCaseFrom(c core.ReviewCase) reviewCaseView {
 		ReviewedBy: c.ReviewedBy, ReviewNote: c.ReviewNote, Decisions: decisionsFor(c.Review)}
 }
 
-func personFrom(role, name, email string, h storage.History, linked []storage.LinkedAccount) personView {
-	return personView{Role: role, Name: displayName(name, h.ParticipantID), Email: email, History: h, Linked: groupLinked(linked)}
+func personFrom(role, name, email string, h referralhub.ParticipantHistory, linked []referralhub.LinkedAccount) personView {
+	return personView{Role: role, Name: displayName(name, h.ParticipantID), Email: email, ParticipantHistory: h, Linked: groupLinked(linked)}
 }
 
 // displayName is a username, or a stand-in once the account is deleted.
@@ -112,7 +111,7 @@ func displayName(username string, participantID int64) string {
 }
 
 // groupLinked lists each linked account once, with every way it is linked.
-func groupLinked(linked []storage.LinkedAccount) []linkedView {
+func groupLinked(linked []referralhub.LinkedAccount) []linkedView {
 	var out []linkedView
 	at := map[int64]int{}
 	for _, l := range linked {
@@ -130,11 +129,11 @@ func groupLinked(linked []storage.LinkedAccount) []linkedView {
 // linkKind says in words what a linked account shares.
 func linkKind(kind string) string {
 	switch kind {
-	case storage.SightDevice:
+	case referralhub.SightDevice:
 		return "same device"
-	case storage.SightIPUA:
+	case referralhub.SightIPUA:
 		return "same IP address and browser"
-	case storage.SightIP:
+	case referralhub.SightIP:
 		return "same IP address"
 	}
 	return kind

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/referralhub/referralhub"
 	"github.com/referralhub/referralhub/internal/storage"
 	"github.com/referralhub/referralhub/internal/storage/storagetest"
 )
@@ -47,7 +48,7 @@ func (k *hookSink) count() int {
 }
 
 // onlyEndpoint returns the one endpoint stored.
-func onlyEndpoint(t *testing.T, db *storage.DB) storage.WebhookEndpoint {
+func onlyEndpoint(t *testing.T, db *storage.DB) referralhub.WebhookEndpoint {
 	t.Helper()
 	list, err := db.Read().WebhookEndpoints(context.Background())
 	if err != nil || len(list) != 1 {

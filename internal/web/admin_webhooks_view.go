@@ -5,16 +5,16 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/referralhub/referralhub"
 	"github.com/referralhub/referralhub/internal/core"
-	"github.com/referralhub/referralhub/internal/storage"
 	"github.com/referralhub/referralhub/internal/webhook"
 )
 
 // webhooksView is the admin's webhooks page: the endpoints, the ones the
 // system disabled after failing (the notice), and the form for a new one.
 type webhooksView struct {
-	Endpoints []storage.WebhookEndpoint
-	Failed    []storage.WebhookEndpoint // disabled after failing
+	Endpoints []referralhub.WebhookEndpoint
+	Failed    []referralhub.WebhookEndpoint // disabled after failing
 	Form      webhookForm
 	Notice    string
 }
@@ -32,7 +32,7 @@ type webhookView struct {
 // deliveryTable is a list of deliveries, with a replay button each while
 // the endpoint is enabled.
 type deliveryTable struct {
-	Rows    []storage.WebhookDelivery
+	Rows    []referralhub.WebhookDelivery
 	Enabled bool
 	Empty   string // what an empty list says
 }
@@ -100,7 +100,7 @@ func (f webhookForm) input() core.WebhookInput {
 // through them, with counts.
 func webhookStates(counts map[string]int64) []webhookStateCount {
 	var out []webhookStateCount
-	for _, st := range []string{storage.WebhookWaiting, storage.WebhookPending, storage.WebhookSucceeded, storage.WebhookDead} {
+	for _, st := range []string{referralhub.WebhookWaiting, referralhub.WebhookPending, referralhub.WebhookSucceeded, referralhub.WebhookDead} {
 		out = append(out, webhookStateCount{State: st, Count: counts[st]})
 	}
 	return out

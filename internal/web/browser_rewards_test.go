@@ -145,10 +145,10 @@ func TestBrowserRewards(t *testing.T) {
 			`[...document.querySelectorAll("table.jobs tbody tr[id^=job-]")].map(tr => [tr.cells[1].textContent.trim(), tr.cells[2].textContent.trim()])`))
 		found := false
 		for _, j := range jobs {
-			found = found || j[0] == core.JobFulfil && j[1] == storage.JobDone
+			found = found || j[0] == core.JobFulfil && j[1] == referralhub.JobDone
 		}
 		if !found {
-			t.Errorf("/admin/jobs lists %q, want a %s job %s", jobs, core.JobFulfil, storage.JobDone)
+			t.Errorf("/admin/jobs lists %q, want a %s job %s", jobs, core.JobFulfil, referralhub.JobDone)
 		}
 		shoot(t, adm, dir, "admin-jobs-"+engine)
 

@@ -6,7 +6,6 @@ import (
 	"net/http"
 
 	"github.com/referralhub/referralhub"
-	"github.com/referralhub/referralhub/internal/core"
 	"github.com/referralhub/referralhub/internal/reqid"
 )
 
@@ -31,12 +30,16 @@ func statusFor(code string) int {
 	}
 }
 
+// statusClientGone is the status of a request whose client went away
+// before the answer (nginx's 499): the work it began was rolled back.
+const statusClientGone = 499
+
 // renderError shows err as an error page. Internal errors are logged with
 // the request id and shown only as a generic message.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
 	code := referralhub.ErrorCode(err)
 	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
-		w.WriteHeader(core.StatusClientGone) // for the access log and metrics: nobody reads it
+		w.WriteHeader(statusClientGone) // for the access log and metrics: nobody reads it
 		return
 	}
 	if code == referralhub.EINTERNAL {

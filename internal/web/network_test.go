@@ -52,7 +52,7 @@ func (s *site) apiFriend(t *testing.T, referrerID int64, ext, name string) {
 	t.Helper()
 	ctx := context.Background()
 	now := time.Now()
-	p := storage.APIParticipant{ExternalID: ext, Name: name}
+	p := referralhub.ParticipantDetails{ExternalID: ext, Name: name}
 	p.Code, p.Plan, p.CreatedAt, p.LastSeenAt = "api"+ext, "free", now, now
 	err := s.db.InTx(ctx, func(q *storage.Queries) error {
 		if ok, err := q.InsertAPIParticipant(ctx, &p); err != nil || !ok {

@@ -7,6 +7,13 @@ import (
 	"time"
 )
 
+// Database is what /readyz asks of the database: that it answers, and
+// which migrations this program has that it lacks. *storage.DB is one.
+type Database interface {
+	Ping(ctx context.Context) error
+	PendingMigrations(ctx context.Context) ([]string, error)
+}
+
 // ReadyCheck is a dependency beside the database that /readyz checks, such
 // as Redis. cmd passes one per configured dependency in Config.ReadyChecks.
 type ReadyCheck struct {

@@ -14,7 +14,6 @@ import (
 	"github.com/referralhub/referralhub/internal/cache"
 	"github.com/referralhub/referralhub/internal/core"
 	"github.com/referralhub/referralhub/internal/metrics"
-	"github.com/referralhub/referralhub/internal/storage"
 )
 
 // Config is what the web face needs to know about its deployment.
@@ -37,7 +36,7 @@ type Config struct {
 // Server serves the hosted site. Create it with New.
 type Server struct {
 	svc     *core.Service
-	db      *storage.DB // for the readiness check only
+	db      Database // for the readiness check only
 	cfg     Config
 	pages   *pages
 	assets  *assets
@@ -51,7 +50,7 @@ type Server struct {
 }
 
 // New returns a Server; it parses every template and fails if one is broken.
-func New(cfg Config, svc *core.Service, db *storage.DB, log *slog.Logger, now func() time.Time) (*Server, error) {
+func New(cfg Config, svc *core.Service, db Database, log *slog.Logger, now func() time.Time) (*Server, error) {
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	a, err := loadAssets()
 	if err != nil {

@@ -9,7 +9,6 @@ import (
 
 	"github.com/referralhub/referralhub"
 	"github.com/referralhub/referralhub/internal/core"
-	"github.com/referralhub/referralhub/internal/storage"
 )
 
 // TestEveryTemplateRenders executes each page with representative data, so
@@ -42,7 +41,7 @@ func TestEveryTemplateRenders(t *testing.T) {
 		"password_reset_confirm": {Title: "x", Data: resetConfirmView{Token: "t", Errors: map[string]string{"password": "weak"}}},
 		"unsubscribe":            {Title: "x", Data: unsubscribeView{UserID: "1", Kind: "new_referral", Sig: "s", What: "emails about new referrals"}},
 		"admin_program":          {Title: "x", User: user, Data: programView{Form: programFormFrom(core.DefaultProgram(core.DefaultSettings())), Choices: programChoices(), Presets: presetViews()}},
-		"admin_jobs":             {Title: "x", User: user, Data: jobsView{Filters: jobFilters("", nil), Jobs: []storage.Job{{ID: 1, Kind: "mail", State: "failed"}}}},
+		"admin_jobs":             {Title: "x", User: user, Data: jobsView{Filters: jobFilters("", nil), Jobs: []referralhub.Job{{ID: 1, Kind: "mail", State: "failed"}}}},
 		"settings_delete":        {Title: "x", User: user, Data: deleteView{Message: "locked", Errors: map[string]string{"password": "no", "confirm": "tick"}}},
 		"admin_fraud":            {Title: "x", User: user, Data: fraudView{Form: fraudForm{Errors: map[string]string{"review_threshold": "bad", "device_window": "bad"}, Message: "no"}, Notice: "Saved."}},
 		"admin_review":           {Title: "x", User: user, Data: reviewView{State: "held", Tabs: reviewTabs("held"), Full: true, Notice: "ok", Problem: "no", Cases: reviewCaseSamples()}},
@@ -50,8 +49,8 @@ func TestEveryTemplateRenders(t *testing.T) {
 		"admin_webhooks":         {Title: "x", User: user, Data: webhooksView{Endpoints: webhookSamples(), Failed: webhookSamples()[1:], Form: webhookFormSample(false), Notice: "Deleted."}},
 		"admin_webhook":          {Title: "x", User: user, Data: newWebhookView(webhookPageSample(), webhookFormSample(true), "Saved.")},
 		"admin_branding":         {Title: "x", User: user, Data: brandingView{Form: brandingForm{Share: core.ShareChannels(referralhub.ShareMessages{X: "x"}), Errors: map[string]string{"logo": "bad", "share_x": "bad"}, Message: "no"}, LogoURL: "/brand/logo?v=1", LogoWidth: 2, LogoHeight: 1, UpdatedBy: "root", UpdatedAt: "1 Mar 2026", Notice: "Saved."}},
-		"admin_api_keys":         {Title: "x", User: user, Data: apiKeysView{Keys: []storage.APIKey{{ID: 1, Name: "shop", Scope: "write", Hint: "rhk_ABCDEFGH", CreatedBy: "root", LastUsedAt: time.Now()}, {ID: 2, Name: "old", Scope: "read", RevokedAt: time.Now()}}, Created: &core.NewAPIKey{APIKey: storage.APIKey{Name: "shop", Scope: "write"}, Secret: "rhk_secret"}, Errors: map[string]string{"name": "bad", "scope": "bad"}, Notice: "Revoked."}},
-		"network":                {Title: "x", User: user, Data: networkView{Levels: levelRows([]int64{2, 1}), Total: 3, Depth: core.NetworkDepth, Page: networkPageFor(core.NetworkPage{NodeID: 1, Depth: 2, Next: 9, People: []storage.NetworkMember{{ParticipantID: 2, Name: "bob", Referrals: 1, JoinedAt: time.Now()}, {ParticipantID: 3, Deleted: true}}})}},
+		"admin_api_keys":         {Title: "x", User: user, Data: apiKeysView{Keys: []referralhub.APIKey{{ID: 1, Name: "shop", Scope: "write", Hint: "rhk_ABCDEFGH", CreatedBy: "root", LastUsedAt: time.Now()}, {ID: 2, Name: "old", Scope: "read", RevokedAt: time.Now()}}, Created: &core.NewAPIKey{APIKey: referralhub.APIKey{Name: "shop", Scope: "write"}, Secret: "rhk_secret"}, Errors: map[string]string{"name": "bad", "scope": "bad"}, Notice: "Revoked."}},
+		"network":                {Title: "x", User: user, Data: networkView{Levels: levelRows([]int64{2, 1}), Total: 3, Depth: core.NetworkDepth, Page: networkPageFor(core.NetworkPage{NodeID: 1, Depth: 2, Next: 9, People: []referralhub.NetworkMember{{ParticipantID: 2, Name: "bob", Referrals: 1, JoinedAt: time.Now()}, {ParticipantID: 3, Deleted: true}}})}},
 	}
 	data["admin_analytics"] = pageData{Title: "x", User: user, Data: analyticsViewSample()}
 	data["leaderboard"] = pageData{Title: "x", User: user, Data: leaderboardView{YouID: 2, YouNote: "Refer a friend.",
@@ -76,12 +75,12 @@ func TestEveryTemplateRenders(t *testing.T) {
 // page: signals, histories, linked accounts, a reviewer's note, and a
 // refused decision's error.
 func reviewCaseSamples() []reviewCaseView {
-	item := storage.ReviewItem{Referral: referralhub.Referral{ID: 7, ReferrerID: 1, RefereeID: 2, CreatedAt: time.Now(), RiskScore: 40,
+	item := referralhub.ReviewItem{Referral: referralhub.Referral{ID: 7, ReferrerID: 1, RefereeID: 2, CreatedAt: time.Now(), RiskScore: 40,
 		Review: referralhub.ReviewHeld, Signals: []referralhub.Signal{{Code: "fast_signup", Reason: "Too fast.", Weight: 40}}},
 		ReferrerName: "alice", RefereeName: "bob", ReferrerEmail: "alice@example.com", RefereeEmail: "bob@example.com"}
-	held := reviewCaseFrom(core.ReviewCase{ReviewItem: item, Referrer: storage.History{ParticipantID: 1, Username: "alice", Verified: true, Held: 1},
-		Referee:        storage.History{ParticipantID: 2, Banned: true},
-		ReferrerLinked: []storage.LinkedAccount{{ParticipantID: 2, Username: "bob", Kind: "ip"}, {ParticipantID: 2, Username: "bob", Kind: "device"}}})
+	held := reviewCaseFrom(core.ReviewCase{ReviewItem: item, Referrer: referralhub.ParticipantHistory{ParticipantID: 1, Username: "alice", Verified: true, Held: 1},
+		Referee:        referralhub.ParticipantHistory{ParticipantID: 2, Banned: true},
+		ReferrerLinked: []referralhub.LinkedAccount{{ParticipantID: 2, Username: "bob", Kind: "ip"}, {ParticipantID: 2, Username: "bob", Kind: "device"}}})
 	held.Decisions[0].Reason, held.Decisions[0].Error = "x", "too long"
 	item.ID, item.Review, item.ReviewedBy, item.ReviewNote, item.Signals = 8, referralhub.ReviewRejected, "root", "a farm", nil
 	return []reviewCaseView{held, reviewCaseFrom(core.ReviewCase{ReviewItem: item})}

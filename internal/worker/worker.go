@@ -22,7 +22,7 @@ import (
 
 // Handler runs one job. An error with code EINVALID or ENOTFOUND fails the
 // job for good; any other error is retried with backoff.
-type Handler = func(context.Context, storage.Job) error
+type Handler = func(context.Context, referralhub.Job) error
 
 // Config tunes a Worker.
 type Config struct {
@@ -172,7 +172,7 @@ func (w *Worker) RunOne(ctx context.Context) (ran bool, err error) {
 const finishTimeout = 5 * time.Second
 
 // run calls the job's handler within its lease, turning a panic into an error.
-func (w *Worker) run(ctx context.Context, j storage.Job) (err error) {
+func (w *Worker) run(ctx context.Context, j referralhub.Job) (err error) {
 	h, ok := w.handlers[j.Kind]
 	if !ok {
 		return referralhub.Errorf(referralhub.EINVALID, "no handler for job kind %q", j.Kind)
@@ -188,7 +188,7 @@ func (w *Worker) run(ctx context.Context, j storage.Job) (err error) {
 }
 
 // finish records a job's outcome: done, retried later, or failed for good.
-func (w *Worker) finish(ctx context.Context, j storage.Job, holder string, jobErr error) error {
+func (w *Worker) finish(ctx context.Context, j referralhub.Job, holder string, jobErr error) error {
 	q, now := w.db.Write(), w.cfg.Now()
 	log := w.cfg.Log.With("job_id", j.ID, "kind", j.Kind, "attempt", j.Attempts)
 	var (

@@ -30,7 +30,7 @@ func queue(t *testing.T, db *storage.DB, kind string, attempts int) {
 	t.Helper()
 	ctx := context.Background()
 	err := db.InTx(ctx, func(q *storage.Queries) error {
-		_, err := q.EnqueueJob(ctx, storage.Job{Kind: kind, Payload: []byte(`{}`), MaxAttempts: attempts, RunAt: t0, CreatedAt: t0})
+		_, err := q.EnqueueJob(ctx, referralhub.Job{Kind: kind, Payload: []byte(`{}`), MaxAttempts: attempts, RunAt: t0, CreatedAt: t0})
 		return err
 	})
 	if err != nil {
@@ -42,7 +42,7 @@ func newWorker(db *storage.DB, c *clock, handlers map[string]worker.Handler) *wo
 	return worker.New(db, handlers, worker.Config{Now: c.now, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 }
 
-func state(t *testing.T, db *storage.DB) storage.Job {
+func state(t *testing.T, db *storage.DB) referralhub.Job {
 	t.Helper()
 	jobs, err := db.Read().Jobs(context.Background(), "", 1)
 	if err != nil || len(jobs) != 1 {
@@ -55,7 +55,7 @@ func TestWorkerRetriesThenSucceeds(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		c := &clock{t: t0}
 		calls := 0
-		w := newWorker(db, c, map[string]worker.Handler{"flaky": func(context.Context, storage.Job) error {
+		w := newWorker(db, c, map[string]worker.Handler{"flaky": func(context.Context, referralhub.Job) error {
 			calls++
 			if calls < 3 {
 				return errors.New("smtp is down")
@@ -69,7 +69,7 @@ func TestWorkerRetriesThenSucceeds(t *testing.T) {
 			}
 			c.advance(time.Hour) // past any backoff
 		}
-		if j := state(t, db); j.State != storage.JobDone || calls != 3 || j.Attempts != 3 {
+		if j := state(t, db); j.State != referralhub.JobDone || calls != 3 || j.Attempts != 3 {
 			t.Fatalf("job %+v after %d calls", j, calls)
 		}
 	})
@@ -77,10 +77,10 @@ func TestWorkerRetriesThenSucceeds(t *testing.T) {
 
 func TestWorkerFailsPermanentErrorsPanicsAndExhaustedJobs(t *testing.T) {
 	cases := map[string]worker.Handler{
-		"invalid": func(context.Context, storage.Job) error {
+		"invalid": func(context.Context, referralhub.Job) error {
 			return referralhub.Errorf(referralhub.EINVALID, "bad payload")
 		},
-		"panics": func(context.Context, storage.Job) error { panic("boom") },
+		"panics": func(context.Context, referralhub.Job) error { panic("boom") },
 	}
 	for kind, h := range cases {
 		t.Run(kind, func(t *testing.T) {
@@ -90,7 +90,7 @@ func TestWorkerFailsPermanentErrorsPanicsAndExhaustedJobs(t *testing.T) {
 				if _, err := newWorker(db, c, map[string]worker.Handler{kind: h}).RunDue(context.Background()); err != nil {
 					t.Fatal(err)
 				}
-				if j := state(t, db); j.State != storage.JobFailed || j.LastError == "" {
+				if j := state(t, db); j.State != referralhub.JobFailed || j.LastError == "" {
 					t.Fatalf("job %+v", j)
 				}
 			})
@@ -104,7 +104,7 @@ func TestWorkerFailsUnknownKinds(t *testing.T) {
 		if n, err := newWorker(db, &clock{t: t0}, nil).RunDue(context.Background()); n != 1 || err != nil {
 			t.Fatal(n, err)
 		}
-		if j := state(t, db); j.State != storage.JobFailed {
+		if j := state(t, db); j.State != referralhub.JobFailed {
 			t.Fatalf("job %+v", j)
 		}
 	})
@@ -113,7 +113,7 @@ func TestWorkerFailsUnknownKinds(t *testing.T) {
 func TestWorkerRunWakesAndStops(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		done := make(chan struct{}, 1)
-		w := worker.New(db, map[string]worker.Handler{"ping": func(context.Context, storage.Job) error {
+		w := worker.New(db, map[string]worker.Handler{"ping": func(context.Context, referralhub.Job) error {
 			done <- struct{}{}
 			return nil
 		}}, worker.Config{Poll: time.Hour, Now: time.Now, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
@@ -154,7 +154,7 @@ func TestBackoffGrowsAndIsCapped(t *testing.T) {
 func TestRunBoundsTheDrain(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		started := make(chan struct{}, 1)
-		w := worker.New(db, map[string]worker.Handler{"stuck": func(ctx context.Context, _ storage.Job) error {
+		w := worker.New(db, map[string]worker.Handler{"stuck": func(ctx context.Context, _ referralhub.Job) error {
 			started <- struct{}{}
 			<-ctx.Done()
 			return ctx.Err()
@@ -175,7 +175,7 @@ func TestRunBoundsTheDrain(t *testing.T) {
 		if took := time.Since(began); took < 250*time.Millisecond {
 			t.Errorf("Run returned after %s, before the drain was over", took)
 		}
-		if j := state(t, db); j.State != storage.JobQueued || j.Attempts != 0 || !strings.Contains(j.LastError, "shutdown") ||
+		if j := state(t, db); j.State != referralhub.JobQueued || j.Attempts != 0 || !strings.Contains(j.LastError, "shutdown") ||
 			j.RunAt.After(time.Now()) {
 			t.Fatalf("interrupted job = %+v, want queued again, due now", j)
 		}
@@ -186,7 +186,7 @@ func TestRunBoundsTheDrain(t *testing.T) {
 func TestRunWaitsForAJobInHand(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		started := make(chan struct{}, 1)
-		w := worker.New(db, map[string]worker.Handler{"slow": func(ctx context.Context, _ storage.Job) error {
+		w := worker.New(db, map[string]worker.Handler{"slow": func(ctx context.Context, _ referralhub.Job) error {
 			started <- struct{}{}
 			select {
 			case <-time.After(200 * time.Millisecond):
@@ -202,7 +202,7 @@ func TestRunWaitsForAJobInHand(t *testing.T) {
 		<-started
 		cancel()
 		<-stopped
-		if j := state(t, db); j.State != storage.JobDone {
+		if j := state(t, db); j.State != referralhub.JobDone {
 			t.Fatalf("job = %+v, want done", j)
 		}
 	})

@@ -66,7 +66,7 @@ func (f *fixture) person(name string, created, seen time.Time, referrer string) 
 	p := referralhub.Participant{Code: "fx" + name, CreatedAt: created, LastSeenAt: seen}
 	f.must(f.db.InTx(f.ctx, func(q *storage.Queries) error {
 		if name == "k" {
-			ap := storage.APIParticipant{ExternalID: "ext-k", Name: "=HYPERLINK(\"x\")"}
+			ap := referralhub.ParticipantDetails{ExternalID: "ext-k", Name: "=HYPERLINK(\"x\")"}
 			ap.Code, ap.Plan, ap.CreatedAt, ap.LastSeenAt = p.Code, "free", created, seen
 			if _, err := q.InsertAPIParticipant(f.ctx, &ap); err != nil {
 				return err

@@ -4,16 +4,16 @@ import (
 	"context"
 
 	"github.com/referralhub/referralhub"
-	"github.com/referralhub/referralhub/internal/storage"
 )
 
-// MaxPageSize bounds the items of one page of an API list.
+// MaxPageSize bounds the items of one page of a participant's referrals
+// or rewards.
 const MaxPageSize = 100
 
 // ReferralPage is one page of the referrals a participant made, by id.
 // Next is the id to continue after, 0 at the end.
 type ReferralPage struct {
-	Referrals []storage.ReferralSummary
+	Referrals []referralhub.ReferralSummary
 	Next      int64
 }
 

@@ -2,68 +2,25 @@ package core
 
 import (
 	"context"
-	"time"
 
 	"github.com/referralhub/referralhub"
-	"github.com/referralhub/referralhub/internal/clicks"
 )
 
-// APIClick is a click on a referral link as a host's product may see it:
-// which code, whose, when, whether a bot made it, and until when it can
-// still attribute a signup.
-type APIClick struct {
-	ID            string
-	Code          string
-	ParticipantID int64
-	Bot           bool
-	CreatedAt     time.Time
-	ExpiresAt     time.Time // the end of the program's attribution window
-}
-
-// ClickByID returns a click by id, so a host's landing page can resolve the
-// click id it received; ENOTFOUND when there is none. A click still in
-// the in-process buffer is written first.
-func (s *Service) ClickByID(ctx context.Context, id string) (APIClick, error) {
-	c, err := s.findClick(ctx, id)
-	if err != nil {
-		return APIClick{}, err
-	}
-	return APIClick{ID: c.ID, Code: c.Code, ParticipantID: c.ParticipantID, Bot: c.Bot, CreatedAt: c.CreatedAt,
-		ExpiresAt: c.CreatedAt.Add(s.attributionWindow(ctx))}, nil
-}
-
-// findClick looks a click up; when it is not stored yet it flushes the
-// click buffer (which writes within about a second anyway) and looks once
-// more.
-func (s *Service) findClick(ctx context.Context, id string) (referralhub.Click, error) {
-	if !clicks.ValidID(id) {
-		return referralhub.Click{}, referralhub.Errorf(referralhub.ENOTFOUND, "No click has that id.")
-	}
-	c, err := s.db.Read().ClickByID(ctx, id)
-	if referralhub.ErrorCode(err) != referralhub.ENOTFOUND || s.clicks == nil {
-		return c, err
-	}
-	if err := s.clicks.Flush(ctx); err != nil {
-		return c, err
-	}
-	return s.db.Read().ClickByID(ctx, id)
-}
-
-// apiAttribution is who referred a participant created through the API,
-// and through which click.
-type apiAttribution struct {
+// externalAttribution is who referred a participant a host's product
+// created, and through which click.
+type externalAttribution struct {
 	owner referralhub.CodeOwner
 	click Attribution
 }
 
-// apiReferrer resolves the referrer of a new participant under the hosted
+// externalReferrer resolves the referrer of a new participant under the hosted
 // signup's rules: the click must exist, come from a person and be within
 // the attribution window; the code (the click's, or the one given, which
 // must then agree) must belong to a participant who is not banned. No
 // code and no click is an organic signup. Unlike the hosted signup, which
 // ignores a bad attribution, the API refuses it, so the host hears of it.
-func (s *Service) apiReferrer(ctx context.Context, rawCode, clickID string) (apiAttribution, error) {
-	var a apiAttribution
+func (s *Service) externalReferrer(ctx context.Context, rawCode, clickID string) (externalAttribution, error) {
+	var a externalAttribution
 	field := "referral_code"
 	if clickID != "" {
 		c, err := s.findClick(ctx, clickID)

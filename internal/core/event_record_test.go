@@ -14,10 +14,21 @@ import (
 	"github.com/referralhub/referralhub/internal/storage/storagetest"
 )
 
-// apiEvent records an event through the API's core call.
-func (f *fixture) apiEvent(t *testing.T, in core.APIEventInput) (core.APIEvent, bool) {
+// recordByRef records an event of the participant with reference ref as
+// the API does: the reference is resolved first, then the event recorded.
+func (f *fixture) recordByRef(ctx context.Context, ref string, in core.EventInput) (core.RecordedEvent, bool, error) {
+	id, err := f.svc.ParticipantByRef(ctx, ref)
+	if err != nil {
+		return core.RecordedEvent{}, false, err
+	}
+	in.ParticipantID = id
+	return f.svc.RecordEvent(ctx, in)
+}
+
+// apiEvent records an event by reference, as the API does.
+func (f *fixture) apiEvent(t *testing.T, ref string, in core.EventInput) (core.RecordedEvent, bool) {
 	t.Helper()
-	ev, recorded, err := f.svc.RecordAPIEvent(context.Background(), in)
+	ev, recorded, err := f.recordByRef(context.Background(), ref, in)
 	if err != nil {
 		t.Fatalf("event %s: %v", in.Key, err)
 	}
@@ -38,9 +49,9 @@ func TestAPIEventsDriveRewards(t *testing.T) {
 		alice, _ := f.upsert(t, core.ParticipantInput{ExternalID: "alice"})
 		bob, _ := f.upsert(t, core.ParticipantInput{ExternalID: "bob", ReferralCode: alice.Code})
 		at := f.clock.Now().Add(-time.Hour)
-		purchase := core.APIEventInput{Participant: "ext:bob", OccurredAt: at, Metadata: `{"order":"A-1"}`,
-			EventInput: core.EventInput{Name: "purchase", Key: "order-1", Amount: 2500, Currency: "USD"}}
-		ev, recorded := f.apiEvent(t, purchase)
+		purchase := core.EventInput{Name: "purchase", Key: "order-1", Amount: 2500, Currency: "USD",
+			OccurredAt: at, Metadata: `{"order":"A-1"}`}
+		ev, recorded := f.apiEvent(t, "ext:bob", purchase)
 		if !recorded || ev.ParticipantID != bob.ID || ev.Currency != "usd" || ev.ReferralID == 0 || !ev.OccurredAt.Equal(at) ||
 			ev.Metadata != `{"order":"A-1"}` || len(ev.Rewards) != 2 {
 			t.Fatalf("purchase = %+v, recorded %v", ev, recorded)
@@ -51,12 +62,12 @@ func TestAPIEventsDriveRewards(t *testing.T) {
 			}
 		}
 		purchase.Amount = 1
-		repeat, recorded := f.apiEvent(t, purchase)
+		repeat, recorded := f.apiEvent(t, "ext:bob", purchase)
 		if recorded || repeat.ID != ev.ID || repeat.Amount != 2500 || len(repeat.Rewards) != 2 {
 			t.Fatalf("repeat = %+v, recorded %v", repeat, recorded)
 		}
-		refund, _ := f.apiEvent(t, core.APIEventInput{Participant: itoa(bob.ID),
-			EventInput: core.EventInput{Name: "refund", Key: "refund-1", Amount: 2500, Currency: "usd", PurchaseKey: "order-1"}})
+		refund, _ := f.apiEvent(t, itoa(bob.ID),
+			core.EventInput{Name: "refund", Key: "refund-1", Amount: 2500, Currency: "usd", PurchaseKey: "order-1"})
 		if len(refund.Rewards) != 2 || refund.Rewards[0].Entry != referralhub.EntryClawback {
 			t.Fatalf("refund = %+v", refund.Rewards)
 		}
@@ -78,24 +89,24 @@ func TestAPIEventErrors(t *testing.T) {
 		f.upsert(t, core.ParticipantInput{ExternalID: "bob"})
 		ok := core.EventInput{Name: "visit", Key: "k"}
 		for _, bad := range []struct {
-			in    core.APIEventInput
+			in    core.EventInput
 			field string
 		}{
-			{core.APIEventInput{Participant: "1", EventInput: core.EventInput{Name: "Bad Name", Key: "k"}}, "name"},
-			{core.APIEventInput{Participant: "1", EventInput: core.EventInput{Name: "signup", Key: "k"}}, "name"},
-			{core.APIEventInput{Participant: "1", EventInput: core.EventInput{Name: "visit"}}, "key"},
-			{core.APIEventInput{Participant: "1", EventInput: core.EventInput{Name: "visit", Key: "rh:signup"}}, "key"},
-			{core.APIEventInput{Participant: "1", EventInput: core.EventInput{Name: "purchase", Key: "k", Currency: "usd"}}, "amount"},
-			{core.APIEventInput{Participant: "1", EventInput: core.EventInput{Name: "purchase", Key: "k", Amount: 5, Currency: "dollars"}}, "currency"},
-			{core.APIEventInput{Participant: "1", EventInput: core.EventInput{Name: "refund", Key: "k", Amount: 5, Currency: "usd"}}, "purchase"},
-			{core.APIEventInput{Participant: "1", EventInput: ok, OccurredAt: f.clock.Now().Add(time.Hour)}, "occurred_at"},
-			{core.APIEventInput{Participant: "1", EventInput: ok, Metadata: `{"a":"` + strings.Repeat("x", 17<<10) + `"}`}, "metadata"},
+			{core.EventInput{Name: "Bad Name", Key: "k"}, "name"},
+			{core.EventInput{Name: "signup", Key: "k"}, "name"},
+			{core.EventInput{Name: "visit"}, "key"},
+			{core.EventInput{Name: "visit", Key: "rh:signup"}, "key"},
+			{core.EventInput{Name: "purchase", Key: "k", Currency: "usd"}, "amount"},
+			{core.EventInput{Name: "purchase", Key: "k", Amount: 5, Currency: "dollars"}, "currency"},
+			{core.EventInput{Name: "refund", Key: "k", Amount: 5, Currency: "usd"}, "purchase"},
+			{core.EventInput{Name: "visit", Key: "k", OccurredAt: f.clock.Now().Add(time.Hour)}, "occurred_at"},
+			{core.EventInput{Name: "visit", Key: "k", Metadata: `{"a":"` + strings.Repeat("x", 17<<10) + `"}`}, "metadata"},
 		} {
-			if _, _, err := f.svc.RecordAPIEvent(ctx, bad.in); referralhub.ErrorFields(err)[bad.field] == "" {
-				t.Errorf("%+v: %v, want a %s error", bad.in.EventInput, err, bad.field)
+			if _, _, err := f.recordByRef(ctx, "1", bad.in); referralhub.ErrorFields(err)[bad.field] == "" {
+				t.Errorf("%+v: %v, want a %s error", bad.in, err, bad.field)
 			}
 		}
-		if _, _, err := f.svc.RecordAPIEvent(ctx, core.APIEventInput{Participant: "ext:nobody", EventInput: ok}); referralhub.ErrorCode(err) != referralhub.ENOTFOUND {
+		if _, _, err := f.recordByRef(ctx, "ext:nobody", ok); referralhub.ErrorCode(err) != referralhub.ENOTFOUND {
 			t.Fatalf("an event of nobody: %v", err)
 		}
 	})
@@ -130,8 +141,8 @@ func TestAPIEmailVerifiedOpensTheGate(t *testing.T) {
 			t.Fatalf("pending before verification = %d, want 2", n)
 		}
 		verified := core.EventInput{Name: referralhub.EventEmailVerified, Key: "verified"}
-		f.apiEvent(t, core.APIEventInput{Participant: "ext:bob", EventInput: verified})
-		f.apiEvent(t, core.APIEventInput{Participant: itoa(carol.p.ID), EventInput: verified})
+		f.apiEvent(t, "ext:bob", verified)
+		f.apiEvent(t, itoa(carol.p.ID), verified)
 		if n := pending(); n != 1 {
 			t.Fatalf("pending after the host verified bob = %d, want 1 (carol's, who must use our link)", n)
 		}

@@ -3,7 +3,6 @@ package core
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -35,14 +34,6 @@ type ParticipantInput struct {
 	ClickID      string  // ...or by a click on their link
 }
 
-// APIParticipant is a participant with its link and what it holds.
-type APIParticipant struct {
-	storage.APIParticipant
-	Link     string
-	Points   int64 // available points
-	Balances []referralhub.Balance
-}
-
 // ParticipantCreated is the data of a participant.created webhook.
 type ParticipantCreated struct {
 	ID           int64     `json:"id"`
@@ -60,7 +51,7 @@ type ParticipantCreated struct {
 // code, or a human click within the attribution window), has its referral
 // scored for risk by its email, and records its signup so the program's
 // rules reward it, all in one transaction. created reports which happened.
-func (s *Service) UpsertParticipant(ctx context.Context, in ParticipantInput) (p APIParticipant, created bool, err error) {
+func (s *Service) UpsertParticipant(ctx context.Context, in ParticipantInput) (p ParticipantSummary, created bool, err error) {
 	in.Email, in.Name = trimmed(in.Email), trimmed(in.Name)
 	if err := checkParticipantInput(in); err != nil {
 		return p, false, err
@@ -69,9 +60,9 @@ func (s *Service) UpsertParticipant(ctx context.Context, in ParticipantInput) (p
 	if err != nil && referralhub.ErrorCode(err) != referralhub.ENOTFOUND {
 		return p, false, err
 	}
-	var ref apiAttribution
+	var ref externalAttribution
 	if id == 0 { // an update keeps the referrer it has: nobody is referred twice
-		if ref, err = s.apiReferrer(ctx, in.ReferralCode, in.ClickID); err != nil {
+		if ref, err = s.externalReferrer(ctx, in.ReferralCode, in.ClickID); err != nil {
 			return p, false, err
 		}
 	}
@@ -89,15 +80,15 @@ func (s *Service) UpsertParticipant(ctx context.Context, in ParticipantInput) (p
 		s.jobsQueued()
 		s.log.InfoContext(ctx, "api participant created", "participant_id", id, "referred", ref.owner.ParticipantID != 0)
 	}
-	p, err = s.apiParticipant(ctx, id)
+	p, err = s.participantSummary(ctx, id)
 	return p, created, err
 }
 
 // upsertParticipant inserts the participant, redrawing a taken code, or
 // updates the one with its external id. Call it inside InTx.
-func (s *Service) upsertParticipant(ctx context.Context, q *storage.Queries, in ParticipantInput, ref apiAttribution) (int64, bool, error) {
+func (s *Service) upsertParticipant(ctx context.Context, q *storage.Queries, in ParticipantInput, ref externalAttribution) (int64, bool, error) {
 	now := s.now()
-	p := storage.APIParticipant{ExternalID: in.ExternalID, Email: deref(in.Email), Name: deref(in.Name)}
+	p := referralhub.ParticipantDetails{ExternalID: in.ExternalID, Email: deref(in.Email), Name: deref(in.Name)}
 	p.Plan, p.CreatedAt, p.LastSeenAt = referralhub.PlanFree, now, now
 	if in.Plan != nil {
 		p.Plan = *in.Plan
@@ -109,7 +100,7 @@ func (s *Service) upsertParticipant(ctx context.Context, q *storage.Queries, in 
 			return 0, false, err
 		}
 		if inserted {
-			return p.ID, true, s.startAPIParticipant(ctx, q, p, ref)
+			return p.ID, true, s.startExternalParticipant(ctx, q, p, ref)
 		}
 		id, err := q.ParticipantIDByExternal(ctx, in.ExternalID)
 		if err == nil {
@@ -122,11 +113,11 @@ func (s *Service) upsertParticipant(ctx context.Context, q *storage.Queries, in 
 	return 0, false, fmt.Errorf("no free referral code after %d draws", codeAttempts)
 }
 
-// startAPIParticipant records a new participant's referral and signup
+// startExternalParticipant records a new participant's referral and signup
 // through the hosted signup's machinery, and tells the webhooks.
-func (s *Service) startAPIParticipant(ctx context.Context, q *storage.Queries, p storage.APIParticipant, ref apiAttribution) error {
+func (s *Service) startExternalParticipant(ctx context.Context, q *storage.Queries, p referralhub.ParticipantDetails, ref externalAttribution) error {
 	if ref.owner.ParticipantID == p.ID {
-		ref = apiAttribution{} // never one's own referrer
+		ref = externalAttribution{} // never one's own referrer
 	}
 	// participant.created goes first, as for a hosted signup: receivers
 	// hear of the participant before of their referral and rewards.
@@ -146,54 +137,6 @@ func (s *Service) startAPIParticipant(ctx context.Context, q *storage.Queries, p
 	}
 	return s.startRewards(ctx, q, referralhub.User{}, p.Participant, ref.owner, ref.click, riskInput{email: p.Email})
 }
-
-// Participant returns a participant by reference: its numeric id, or
-// ExternalPrefix and its external id. ENOTFOUND when there is none.
-func (s *Service) Participant(ctx context.Context, ref string) (APIParticipant, error) {
-	p, err := s.lookupParticipant(ctx, ref)
-	if err != nil {
-		return APIParticipant{}, err
-	}
-	return s.apiParticipant(ctx, p.ID)
-}
-
-// lookupParticipant resolves a reference (see Participant).
-func (s *Service) lookupParticipant(ctx context.Context, ref string) (storage.APIParticipant, error) {
-	q := s.db.Read()
-	if ext, ok := strings.CutPrefix(ref, ExternalPrefix); ok {
-		if !validExternalID(ext) {
-			return storage.APIParticipant{}, referralhub.Errorf(referralhub.ENOTFOUND, "No participant has that external id.")
-		}
-		id, err := q.ParticipantIDByExternal(ctx, ext)
-		if err != nil {
-			return storage.APIParticipant{}, err
-		}
-		return q.APIParticipantByID(ctx, id)
-	}
-	id, err := strconv.ParseInt(ref, 10, 64)
-	if err != nil || id <= 0 || ref[0] == '+' {
-		return storage.APIParticipant{}, referralhub.Errorf(referralhub.ENOTFOUND, "No participant has that id.")
-	}
-	return q.APIParticipantByID(ctx, id)
-}
-
-// apiParticipant loads a participant with its link and balances.
-func (s *Service) apiParticipant(ctx context.Context, id int64) (APIParticipant, error) {
-	q := s.db.Read()
-	row, err := q.APIParticipantByID(ctx, id)
-	if err != nil {
-		return APIParticipant{}, err
-	}
-	p := APIParticipant{APIParticipant: row, Link: s.referralLink(row.Code)}
-	if p.Balances, err = q.Balances(ctx, id); err != nil {
-		return APIParticipant{}, err
-	}
-	p.Points = pointsOf(p.Balances)
-	return p, nil
-}
-
-// referralLink is the link a participant shares.
-func (s *Service) referralLink(code string) string { return s.baseURL + "/r/" + code }
 
 func checkParticipantInput(in ParticipantInput) error {
 	fe := referralhub.FieldErrors{}

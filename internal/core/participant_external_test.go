@@ -14,7 +14,7 @@ import (
 )
 
 // upsert creates or updates a participant through the API's core call.
-func (f *fixture) upsert(t *testing.T, in core.ParticipantInput) (core.APIParticipant, bool) {
+func (f *fixture) upsert(t *testing.T, in core.ParticipantInput) (core.ParticipantSummary, bool) {
 	t.Helper()
 	p, created, err := f.svc.UpsertParticipant(context.Background(), in)
 	if err != nil {
@@ -181,7 +181,7 @@ func TestConcurrentUpsertsCreateOne(t *testing.T) {
 		var wg sync.WaitGroup
 		for i := range n {
 			wg.Go(func() {
-				var p core.APIParticipant
+				var p core.ParticipantSummary
 				p, created[i], errs[i] = f.svc.UpsertParticipant(context.Background(),
 					core.ParticipantInput{ExternalID: "same", ReferralCode: alice.p.Code})
 				ids[i] = p.ID

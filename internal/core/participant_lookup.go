@@ -1,0 +1,84 @@
+package core
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"github.com/referralhub/referralhub"
+)
+
+// ParticipantSummary is a participant with its link and what it holds.
+type ParticipantSummary struct {
+	referralhub.ParticipantDetails
+	Link     string
+	Points   int64 // available points
+	Balances []referralhub.Balance
+}
+
+// ParticipantByLogin finds the participant of the user with this email or
+// username, for the command line; ENOTFOUND when there is none.
+func (s *Service) ParticipantByLogin(ctx context.Context, login string) (int64, error) {
+	q := s.db.Read()
+	u, _, err := q.UserForLogin(ctx, NormalizeEmail(login))
+	if err != nil {
+		return 0, referralhub.Errorf(referralhub.ENOTFOUND, "No user has the login %q.", login)
+	}
+	to, err := q.RecipientByUser(ctx, u.ID)
+	return to.ParticipantID, err
+}
+
+// ParticipantByRef finds a participant by reference (see Participant), for
+// the API; ENOTFOUND when there is none.
+func (s *Service) ParticipantByRef(ctx context.Context, ref string) (int64, error) {
+	p, err := s.lookupParticipant(ctx, ref)
+	return p.ID, err
+}
+
+// Participant returns a participant by reference: its numeric id, or
+// ExternalPrefix and its external id. ENOTFOUND when there is none.
+func (s *Service) Participant(ctx context.Context, ref string) (ParticipantSummary, error) {
+	p, err := s.lookupParticipant(ctx, ref)
+	if err != nil {
+		return ParticipantSummary{}, err
+	}
+	return s.participantSummary(ctx, p.ID)
+}
+
+// lookupParticipant resolves a reference (see Participant).
+func (s *Service) lookupParticipant(ctx context.Context, ref string) (referralhub.ParticipantDetails, error) {
+	q := s.db.Read()
+	if ext, ok := strings.CutPrefix(ref, ExternalPrefix); ok {
+		if !validExternalID(ext) {
+			return referralhub.ParticipantDetails{}, referralhub.Errorf(referralhub.ENOTFOUND, "No participant has that external id.")
+		}
+		id, err := q.ParticipantIDByExternal(ctx, ext)
+		if err != nil {
+			return referralhub.ParticipantDetails{}, err
+		}
+		return q.APIParticipantByID(ctx, id)
+	}
+	id, err := strconv.ParseInt(ref, 10, 64)
+	if err != nil || id <= 0 || ref[0] == '+' {
+		return referralhub.ParticipantDetails{}, referralhub.Errorf(referralhub.ENOTFOUND, "No participant has that id.")
+	}
+	return q.APIParticipantByID(ctx, id)
+}
+
+// participantSummary loads a participant with its link and balances.
+func (s *Service) participantSummary(ctx context.Context, id int64) (ParticipantSummary, error) {
+	q := s.db.Read()
+	row, err := q.APIParticipantByID(ctx, id)
+	if err != nil {
+		return ParticipantSummary{}, err
+	}
+	p := ParticipantSummary{ParticipantDetails: row, Link: s.referralLink(row.Code)}
+	if p.Balances, err = q.Balances(ctx, id); err != nil {
+		return ParticipantSummary{}, err
+	}
+	p.Points = pointsOf(p.Balances)
+	return p, nil
+}
+
+// referralLink is the link a participant shares.
+func (s *Service) referralLink(code string) string { return s.baseURL + "/r/" + code }
