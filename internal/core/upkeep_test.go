@@ -126,7 +126,7 @@ func TestUpkeepForgetsOldData(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		key := storage.IdempotencyKey{APIKeyID: k.ID, Route: "POST /api/v1/events", Key: "order-1"}
+		key := referralhub.IdempotencyKey{APIKeyID: k.ID, Route: "POST /api/v1/events", Key: "order-1"}
 		if claimed, err := db.Write().ClaimIdempotencyKey(ctx, key, "hash", start); err != nil || !claimed {
 			t.Fatalf("claim = %v, %v", claimed, err)
 		}

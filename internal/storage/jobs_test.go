@@ -312,7 +312,7 @@ func TestDeleteDoneJobs(t *testing.T) {
 		for _, j := range jobs {
 			kept[j.Kind] = j.State
 		}
-		want := map[string]string{"failed": storage.JobFailed, "recent": storage.JobDone, "waiting": storage.JobQueued}
+		want := map[string]string{"failed": referralhub.JobFailed, "recent": referralhub.JobDone, "waiting": referralhub.JobQueued}
 		if fmt.Sprint(kept) != fmt.Sprint(want) {
 			t.Errorf("kept %v, want %v", kept, want)
 		}
