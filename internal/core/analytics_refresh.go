@@ -9,9 +9,6 @@ import (
 	"github.com/referralhub/referralhub/internal/storage"
 )
 
-// JobAnalytics refreshes the analytics rollups.
-const JobAnalytics = "analytics_refresh"
-
 // Analytics refresh timing.
 const (
 	// AnalyticsRefreshEvery is how often the upkeep queues a refresh; one

@@ -12,9 +12,11 @@ import (
 
 // Job kinds.
 const (
-	JobMail        = "mail"         // send one email
-	JobReleaseHold = "release_hold" // approve a reward whose hold ended
-	JobFulfil      = "fulfil"       // pay a redeemed reward out through Stripe
+	JobMail        = "mail"              // send one email
+	JobReleaseHold = "release_hold"      // approve a reward whose hold ended
+	JobFulfil      = "fulfil"            // pay a redeemed reward out through Stripe
+	JobWebhook     = "webhook"           // send one webhook delivery
+	JobAnalytics   = "analytics_refresh" // refresh the analytics rollups
 )
 
 // jobPayload is what every job carries; each kind reads its own fields.

@@ -61,8 +61,6 @@ func (s *Service) emitLazy(ctx context.Context, q *storage.Queries, typ string, 
 
 // Webhook delivery limits.
 const (
-	// JobWebhook is the job kind that sends one delivery.
-	JobWebhook = "webhook"
 	// webhookAttempts caps a send's attempts. The worker's backoff (5 s
 	// doubling to an hour) fits about 80 into webhookRetryFor, which ends
 	// the retries first; the cap only guards against a runaway.
