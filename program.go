@@ -8,6 +8,12 @@ const (
 	PlanPaid = "paid"
 )
 
+// Whose plan a rule's segment looks at.
+const (
+	SegmentFriend      = "friend"
+	SegmentBeneficiary = "beneficiary"
+)
+
 // Cap periods.
 const (
 	PeriodDay   = "day"
@@ -40,6 +46,10 @@ type Program struct {
 	// before they existed) means DefaultTiers and DefaultBadges.
 	Tiers  []Tier
 	Badges []Badge
+	// StripeCoupon, when set, gives each participant a Stripe promotion
+	// code of their own for this coupon (the friend's discount): a
+	// checkout or invoice that uses it attributes the customer to them.
+	StripeCoupon string `json:",omitempty"`
 }
 
 // DefaultFraud is what risk scores do out of the box.
@@ -64,13 +74,18 @@ type Rule struct {
 	MinAmount   int64          // purchases: the least amount that counts (minor units)
 	MinCurrency string         // ...in this currency
 	FirstOnly   bool           // purchases: only the referee's first purchase counts
-	Segment     string         // "", PlanFree or PlanPaid: the referee's plan must match
+	Segment     string         // "", PlanFree or PlanPaid: the plan SegmentOf names must match
 	Referrer    *RewardSpec    // nil: the referrer gets nothing from this rule
 	Referee     *RewardSpec    // nil: the referee gets nothing
 	Hold        *time.Duration // nil: the program's hold
 	CapCount    int64          // per referrer and period: at most this many rewards (0: no cap)
 	CapValue    int64          // ...or this much in total (0: no cap)
 	CapPeriod   string         // PeriodDay, PeriodMonth or PeriodLife
+	// SegmentOf says whose plan Segment looks at: "" or SegmentFriend the
+	// friend's (referee's), what every rule meant before it existed;
+	// SegmentBeneficiary each side's own, the referrer's for the
+	// referrer's reward and the friend's for the friend's.
+	SegmentOf string `json:",omitempty"`
 }
 
 // RewardSpec is what one side of a rule earns.
