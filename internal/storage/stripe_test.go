@@ -278,4 +278,3 @@ func TestStripePromotionCodesOnePerParticipant(t *testing.T) {
 		}
 	})
 }
-

@@ -31,6 +31,7 @@ type request struct {
 	Method, Path string
 	Header       http.Header
 	Form         url.Values
+	Query        url.Values
 }
 
 // recorder is a reverse proxy in front of stripe-mock that records every
@@ -70,7 +71,7 @@ func (rec *recorder) add(t *testing.T, r *http.Request) {
 	}
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
-	rec.reqs = append(rec.reqs, request{r.Method, r.URL.Path, r.Header.Clone(), form})
+	rec.reqs = append(rec.reqs, request{r.Method, r.URL.Path, r.Header.Clone(), form, r.URL.Query()})
 }
 
 func (rec *recorder) requests() []request {
