@@ -17,6 +17,10 @@ const (
 	JobFulfil      = "fulfil"            // pay a redeemed reward out through Stripe
 	JobWebhook     = "webhook"           // send one webhook delivery
 	JobAnalytics   = "analytics_refresh" // refresh the analytics rollups
+	// Stripe billing sync.
+	JobStripeEvent     = "stripe_event"     // apply one event Stripe sent
+	JobStripePromotion = "stripe_promotion" // make a participant's own promotion code
+	JobStripeTrial     = "stripe_trial"     // extend a Stripe trial by a trial_days reward
 )
 
 // jobPayload is what every job carries; each kind reads its own fields.
@@ -28,6 +32,12 @@ type jobPayload struct {
 	Email      string `json:"email,omitempty"`       // password resets: the address asked for
 	DeliveryID int64  `json:"delivery_id,omitempty"` // JobWebhook: the webhook delivery to send
 	Detail     string `json:"detail,omitempty"`      // achievement mails: what was achieved
+	// Stripe billing sync: the event to apply, the participant and coupon
+	// of a promotion code, the subscription a trial_days reward extends.
+	StripeEvent   string `json:"stripe_event,omitempty"`
+	ParticipantID int64  `json:"participant_id,omitempty"`
+	Coupon        string `json:"coupon,omitempty"`
+	Subscription  string `json:"subscription,omitempty"`
 }
 
 // jobAttempts is how often a job runs before it is left failed for an
@@ -69,6 +79,10 @@ func (s *Service) JobHandlers() map[string]func(context.Context, referralhub.Job
 		JobFulfil:      s.runFulfilJob,
 		JobWebhook:     s.runWebhookJob,
 		JobAnalytics:   s.runAnalyticsJob,
+
+		JobStripeEvent:     s.runStripeEventJob,
+		JobStripePromotion: s.runStripePromotionJob,
+		JobStripeTrial:     s.runStripeTrialJob,
 	}
 }
 

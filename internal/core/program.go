@@ -220,10 +220,15 @@ func presetRules(preset string, st Settings) []referralhub.Rule {
 			Referrer: credit(), Referee: credit()}}
 	case PresetDropbox:
 		// Dropbox gave both sides space for a verified signup, up to 32
-		// referrals for the referrer; here it is points.
+		// referrals for the referrer; here it is points. As in BuzzFork's
+		// take on it, referrers on the free plan (their own plan, not the
+		// friend's) also get trial time for each friend.
 		return []referralhub.Rule{{Trigger: referralhub.EventEmailVerified, CapCount: 32, CapPeriod: referralhub.PeriodLife,
 			Referrer: &referralhub.RewardSpec{Kind: referralhub.KindPoints, Amount: 500},
-			Referee:  &referralhub.RewardSpec{Kind: referralhub.KindPoints, Amount: 500}}}
+			Referee:  &referralhub.RewardSpec{Kind: referralhub.KindPoints, Amount: 500}},
+			{Trigger: referralhub.EventEmailVerified, Segment: referralhub.PlanFree, SegmentOf: referralhub.SegmentBeneficiary,
+				CapCount: 32, CapPeriod: referralhub.PeriodLife,
+				Referrer: &referralhub.RewardSpec{Kind: referralhub.KindTrialDays, Amount: 7}}}
 	}
 	return nil
 }

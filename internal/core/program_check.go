@@ -20,7 +20,7 @@ const (
 
 // ValidateProgram checks a program an admin submitted. Field errors are
 // named "name", "attribution_window", "hold", "points_per_coupon",
-// "redirect_hosts" and, per rule, "rule.N.FIELD" with N counted from 0.
+// "redirect_hosts", "stripe_coupon" and, per rule, "rule.N.FIELD" with N counted from 0.
 func ValidateProgram(p referralhub.Program) error {
 	fe := referralhub.FieldErrors{}
 	if p.Name == "" || len(p.Name) > 100 || !IsText(p.Name) {
@@ -36,6 +36,9 @@ func ValidateProgram(p referralhub.Program) error {
 		fe.Add("points_per_coupon", "To let points buy coupons, give the points, a coupon value and a currency such as usd.")
 	}
 	checkRedirectHosts(fe, p.AllowedRedirectHosts)
+	if !validStripeCoupon(p.StripeCoupon) {
+		fe.Add("stripe_coupon", "Give the id of a coupon in your Stripe account, such as FRIEND10, or leave it empty.")
+	}
 	if len(p.Rules) > MaxRules {
 		fe.Add("rules", fmt.Sprintf("A program has at most %d rules.", MaxRules))
 	}
@@ -74,6 +77,9 @@ func checkRuleTrigger(fe referralhub.FieldErrors, prefix string, r referralhub.R
 func checkRuleAudience(fe referralhub.FieldErrors, prefix string, r referralhub.Rule) {
 	if r.Segment != "" && r.Segment != referralhub.PlanFree && r.Segment != referralhub.PlanPaid {
 		fe.Add(prefix+"segment", "The segment is any plan, free or paid.")
+	}
+	if r.SegmentOf != "" && r.SegmentOf != referralhub.SegmentFriend && r.SegmentOf != referralhub.SegmentBeneficiary {
+		fe.Add(prefix+"segment", "The plan is the friend's or each beneficiary's own.")
 	}
 	if r.Referrer == nil && r.Referee == nil {
 		fe.Add(prefix+"referrer", "Reward the referrer, the friend or both.")
@@ -213,4 +219,10 @@ func IsEventName(name string) bool {
 		}
 	}
 	return true
+}
+
+// validStripeCoupon accepts "" (no promotion codes) or a Stripe coupon id:
+// up to 200 printable characters without spaces.
+func validStripeCoupon(id string) bool {
+	return len(id) <= 200 && isLine(id) && !strings.ContainsAny(id, " \t")
 }

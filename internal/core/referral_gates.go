@@ -7,7 +7,6 @@ import (
 
 	"github.com/referralhub/referralhub"
 	"github.com/referralhub/referralhub/internal/storage"
-	"github.com/referralhub/referralhub/internal/webhook"
 )
 
 // Reward gates: what a referral's review, its referrer's standing and the
@@ -68,7 +67,7 @@ func (s *Service) releaseReferral(ctx context.Context, q *storage.Queries, refer
 			return err
 		}
 		if approved {
-			if err := s.emitReward(ctx, q, webhook.RewardApproved, r); err != nil {
+			if err := s.rewardApproved(ctx, q, r); err != nil {
 				return err
 			}
 			if err := s.enqueue(ctx, q, JobMail, "mail:reward_ready:"+strconv.FormatInt(r.ID, 10), now,

@@ -95,7 +95,7 @@ func (s *Service) runReleaseJob(ctx context.Context, j referralhub.Job) error {
 		if err != nil || !approved {
 			return err // cancelled meanwhile, or approved by an earlier run
 		}
-		if err := s.emitReward(ctx, q, webhook.RewardApproved, r); err != nil {
+		if err := s.rewardApproved(ctx, q, r); err != nil {
 			return err
 		}
 		return s.enqueue(ctx, q, JobMail, "mail:reward_ready:"+strconv.FormatInt(p.RewardID, 10), now,

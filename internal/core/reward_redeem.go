@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/referralhub/referralhub"
 	"github.com/referralhub/referralhub/internal/storage"
@@ -11,11 +12,18 @@ import (
 	"github.com/referralhub/referralhub/internal/webhook"
 )
 
-// Payments pays rewards out. stripepay.Client implements it; nil means
-// Stripe is not configured, and coupons and Stripe credit cannot be redeemed.
+// Payments is ReferralHub's side of the Stripe API: it pays rewards out,
+// and the billing sync asks it what events leave out, makes promotion
+// codes and extends trials. stripepay.Client implements it; nil means
+// Stripe is not configured: coupons and Stripe credit cannot be redeemed,
+// and the billing sync reads only what the events carry.
 type Payments interface {
 	CreatePromotion(ctx context.Context, idempotencyKey string, c stripepay.Coupon) (stripepay.Promotion, error)
 	CreditBalance(ctx context.Context, idempotencyKey, customerID string, amount int64, currency, description string) (string, error)
+	Customer(ctx context.Context, id string) (stripepay.Customer, error)
+	InvoiceDetails(ctx context.Context, invoiceID string) (stripepay.InvoiceDetails, error)
+	CreateReferralPromotion(ctx context.Context, idempotencyKey string, rp stripepay.ReferralPromotion) (stripepay.Promotion, error)
+	ExtendTrial(ctx context.Context, idempotencyKey, subscriptionID string, trialEnd time.Time) error
 }
 
 // Redeem uses one of a participant's available rewards: a coupon becomes a

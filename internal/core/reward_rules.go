@@ -22,12 +22,12 @@ func (s *Service) applyRules(ctx context.Context, q *storage.Queries, prog refer
 		if !ok {
 			continue
 		}
-		if rule.Referrer != nil {
+		if rule.Referrer != nil && inSegment(rule, referralhub.SideReferrer, parties) {
 			if err := s.credit(ctx, q, prog, rule, referralhub.SideReferrer, *rule.Referrer, ev, parties); err != nil {
 				return err
 			}
 		}
-		if rule.Referee != nil {
+		if rule.Referee != nil && inSegment(rule, referralhub.SideReferee, parties) {
 			if err := s.credit(ctx, q, prog, rule, referralhub.SideReferee, *rule.Referee, ev, parties); err != nil {
 				return err
 			}
@@ -41,9 +41,6 @@ func ruleMatches(ctx context.Context, q *storage.Queries, rule referralhub.Rule,
 	if rule.Trigger != ev.Name {
 		return false, nil
 	}
-	if rule.Segment != "" && rule.Segment != parties.RefereePlan {
-		return false, nil
-	}
 	if rule.MinAmount > 0 && (ev.Currency != rule.MinCurrency || ev.Amount < rule.MinAmount) {
 		return false, nil
 	}
@@ -54,6 +51,21 @@ func ruleMatches(ctx context.Context, q *storage.Queries, rule referralhub.Rule,
 		}
 	}
 	return true, nil
+}
+
+// inSegment reports whether a rule's segment lets side be rewarded: the
+// friend's plan must match it (what a rule's segment always meant), or,
+// for a rule segmented by beneficiary, the plan of the side's own
+// beneficiary: the referrer's for the referrer's reward.
+func inSegment(rule referralhub.Rule, side string, parties storage.ReferralParties) bool {
+	if rule.Segment == "" {
+		return true
+	}
+	plan := parties.RefereePlan
+	if rule.SegmentOf == referralhub.SegmentBeneficiary && side == referralhub.SideReferrer {
+		plan = parties.ReferrerPlan
+	}
+	return rule.Segment == plan
 }
 
 // credit appends the ledger entry one side earns, unless the referrer's cap
@@ -127,7 +139,7 @@ func (s *Service) announceReward(ctx context.Context, q *storage.Queries, r refe
 		return err
 	}
 	if r.Status == referralhub.StatusApproved {
-		if err := s.emitReward(ctx, q, webhook.RewardApproved, r); err != nil {
+		if err := s.rewardApproved(ctx, q, r); err != nil {
 			return err
 		}
 	}

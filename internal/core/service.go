@@ -68,6 +68,7 @@ type Service struct {
 	pages    *cache.Cache[pageKey, []referralhub.ReferredUser] // referral list pages
 	badges   *cache.Cache[badgeKey, []referralhub.EarnedBadge] // badges per qualified count
 	boards   *cache.Cache[string, []storage.BoardRow]          // leaderboard tops by period key
+	promos   *cache.Cache[int64, string]                       // participants' Stripe promotion codes, once made
 	// codesSeen is the codes' version at the last CheckCodes; -1 before it.
 	codesSeen atomic.Int64
 	log       *slog.Logger
@@ -140,6 +141,7 @@ func New(deps Deps) *Service {
 		pages:    cache.New[pageKey, []referralhub.ReferredUser](10*time.Minute, 10_000),
 		badges:   cache.New[badgeKey, []referralhub.EarnedBadge](10*time.Minute, 10_000),
 		boards:   cache.New[string, []storage.BoardRow](deps.Settings.LeaderboardTTL, 100),
+		promos:   cache.New[int64, string](time.Hour, 100_000),
 		log:      deps.Logger,
 
 		baseURL:   strings.TrimRight(deps.BaseURL, "/"),

@@ -18,6 +18,13 @@ func (q *Queries) ParticipantsByEmail(ctx context.Context, email string, limit i
 		ORDER BY 1 LIMIT $2`, scanValue[int64], key, limit)
 }
 
+// ParticipantsByStripeCustomer returns up to limit participants whose
+// Stripe customer id (the one credit is paid to) is customerID.
+func (q *Queries) ParticipantsByStripeCustomer(ctx context.Context, customerID string, limit int) ([]int64, error) {
+	return queryList(ctx, q, "participants by stripe customer", `/* ParticipantsByStripeCustomer */ SELECT id FROM participants
+		WHERE stripe_customer_id = $1 ORDER BY id LIMIT $2`, scanValue[int64], customerID, limit)
+}
+
 // SetPlan sets a participant's plan and reports whether it changed.
 func (q *Queries) SetPlan(ctx context.Context, participantID int64, plan string) (bool, error) {
 	res, err := q.exec(ctx, `/* SetPlan */ UPDATE participants SET plan = $2 WHERE id = $1 AND plan <> $2`, participantID, plan)

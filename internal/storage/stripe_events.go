@@ -109,3 +109,21 @@ func (q *Queries) ForgetStripeEventsOf(ctx context.Context, participantID int64)
 	}
 	return nil
 }
+
+// ResendStripeEvent replaces a failed event with the copy Stripe sent
+// again (resent from Stripe's dashboard, say after the endpoint's API
+// version was fixed) and makes it pending, counting a retry; ok is false,
+// and nothing changes, unless the stored event failed.
+func (q *Queries) ResendStripeEvent(ctx context.Context, e referralhub.StripeEvent) (retries int, ok bool, err error) {
+	err = q.queryRow(ctx, `/* ResendStripeEvent */ UPDATE stripe_events SET type = $2, api_version = $3, livemode = $4,
+		payload = $5, received_at = $6, outcome = 'pending', processed_at = NULL, retries = retries + 1
+		WHERE id = $1 AND outcome = 'failed' RETURNING retries`,
+		e.ID, e.Type, e.APIVersion, e.Livemode, string(e.Payload), q.ts(e.ReceivedAt)).Scan(&retries)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("resend stripe event: %w", err)
+	}
+	return retries, true, nil
+}

@@ -59,3 +59,13 @@ func (q *Queries) stripePromotionCode(ctx context.Context, name, where string, a
 	pc.CreatedAt = pc.CreatedAt.UTC()
 	return pc, nil
 }
+
+// DeleteStripePromotionCode forgets a participant's promotion code, for
+// the deletion of their account: it attributes nobody any more.
+func (q *Queries) DeleteStripePromotionCode(ctx context.Context, participantID int64) error {
+	_, err := q.exec(ctx, `/* DeleteStripePromotionCode */ DELETE FROM stripe_promotion_codes WHERE participant_id = $1`, participantID)
+	if err != nil {
+		return fmt.Errorf("delete stripe promotion code: %w", err)
+	}
+	return nil
+}

@@ -100,3 +100,13 @@ func (q *Queries) LockStripeSubscription(ctx context.Context, id string) error {
 	}
 	return nil
 }
+
+// DeleteStripeSubscriptionsOf forgets a participant's subscriptions, for
+// the deletion of their account.
+func (q *Queries) DeleteStripeSubscriptionsOf(ctx context.Context, participantID int64) error {
+	_, err := q.exec(ctx, `/* DeleteStripeSubscriptionsOf */ DELETE FROM stripe_subscriptions WHERE participant_id = $1`, participantID)
+	if err != nil {
+		return fmt.Errorf("delete stripe subscriptions: %w", err)
+	}
+	return nil
+}

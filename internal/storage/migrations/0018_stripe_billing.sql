@@ -57,5 +57,7 @@ CREATE TABLE stripe_subscriptions (
 CREATE INDEX stripe_subscriptions_participant_idx ON stripe_subscriptions (participant_id);
 
 -- A customer's email is matched against participants' emails: users'
--- by email_key, API participants' by this index.
+-- by email_key, API participants' by this index. A customer id set by
+-- hand (referralhub user billing --stripe-customer) links it too.
 CREATE INDEX participants_email_lower_idx ON participants (lower(email));
+CREATE INDEX participants_stripe_customer_idx ON participants (stripe_customer_id);
