@@ -12,6 +12,7 @@ import (
 
 	"github.com/referralhub/referralhub/internal/api"
 	"github.com/referralhub/referralhub/internal/config"
+	"github.com/referralhub/referralhub/internal/integrations/stripehook"
 	"github.com/referralhub/referralhub/internal/web"
 )
 
@@ -65,8 +66,13 @@ func serveCmd(env cmdEnv, args []string) error {
 	m := a.newMetrics()
 	apiFace := api.New(api.Config{Limiter: a.rateLimit.Limiter, Limit: a.rateLimit.Limits.API, Secret: a.rateLimit.Secret,
 		Idempotency: a.db.Write()}, a.svc, log)
+	stripeSecret, err := cfg.LoadStripeWebhookSecret()
+	if err != nil {
+		return err
+	}
 	site, err := web.New(web.Config{BaseURL: cfg.BaseURL, TrustedProxies: cfg.TrustedProxies, Metrics: m,
-		MetricsToken: cfg.MetricsToken, RateLimit: a.rateLimit, ReadyChecks: a.readyChecks(), API: apiFace},
+		MetricsToken: cfg.MetricsToken, RateLimit: a.rateLimit, ReadyChecks: a.readyChecks(), API: apiFace,
+		StripeWebhook: stripehook.New(stripeSecret, a.svc, log)},
 		a.svc, a.db, log, time.Now)
 	if err != nil {
 		return err

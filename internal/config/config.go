@@ -50,6 +50,12 @@ type Config struct {
 
 	MetricsToken string // bearer token for /metrics on Addr; "" serves no /metrics there; never logged
 	MetricsAddr  string // "" for none, or host:port of a separate listener serving /metrics without a token
+
+	// StripeWebhookSecret is the Stripe webhook endpoint's signing secret
+	// ("whsec_…"), or StripeWebhookSecretFile names a file holding it: see
+	// LoadStripeWebhookSecret. Neither is logged.
+	StripeWebhookSecret     string
+	StripeWebhookSecretFile string
 }
 
 // Production reports whether the server runs in production mode.
@@ -76,6 +82,8 @@ func settings() []setting {
 		{"REFERRALHUB_MAIL_FROM", "mail-from", "ReferralHub <noreply@localhost>", "From address of mail", setMailFrom},
 		{"REFERRALHUB_STRIPE_SECRET_KEY", "", "", "Stripe secret key (never logged)", func(c *Config, v string) error { c.StripeSecretKey = v; return nil }},
 		{"REFERRALHUB_STRIPE_API_BASE", "stripe-api-base", "", "Stripe API base URL, for stripe-mock", setStripeAPIBase},
+		{"REFERRALHUB_STRIPE_WEBHOOK_SECRET", "", "", "Stripe webhook signing secret (never logged)", setStripeWebhookSecret},
+		{"REFERRALHUB_STRIPE_WEBHOOK_SECRET_FILE", "stripe-webhook-secret-file", "", "file holding the Stripe webhook signing secret", func(c *Config, v string) error { c.StripeWebhookSecretFile = v; return nil }},
 		{"REFERRALHUB_JOB_LEASE", "job-lease", "2m", "how long a job may run before another worker retries it", setJobLease},
 		{"REFERRALHUB_IP_SALT_PERIOD", "ip-salt-period", "24h", "how often the salt of IP hashes rotates", setSaltPeriod},
 		{"REFERRALHUB_CLICK_RETENTION", "click-retention", "4320h", "clicks older than this are reduced to daily counts", setRetention},

@@ -1,6 +1,10 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/referralhub/referralhub/internal/integrations/stripehook"
+)
 
 // clickPattern is the referral link's route, the hot path.
 const clickPattern = "GET /r/{code}"
@@ -64,6 +68,8 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /admin/analytics/export/{table}", s.handleAdminAnalyticsExport)
 	mux.HandleFunc("GET /admin/jobs", s.handleAdminJobs)
 	mux.HandleFunc("POST /admin/jobs/{id}/retry", s.handleAdminJobRetry)
+	mux.HandleFunc("GET /admin/integrations/stripe", s.handleAdminStripe)
+	mux.HandleFunc("POST /admin/integrations/stripe/events/{id}/retry", s.handleAdminStripeRetry)
 	mux.HandleFunc("GET /healthz", s.handleHealth)
 	mux.HandleFunc("GET /readyz", s.handleReady)
 	s.routeMetrics(mux)
@@ -78,6 +84,8 @@ func (s *Server) routes() http.Handler {
 	// outside the cross-origin check that guards the site's forms.
 	outer := http.NewServeMux()
 	outer.Handle("/api/v1/", s.apiHandler())
+	// Stripe signs its events; they carry no cookies to protect.
+	outer.Handle("POST "+stripehook.Path, s.stripeWebhook())
 	outer.Handle("/", chain(mux, csrf.Handler))
 	return chain(outer, securityHeaders, s.logRequests, s.recoverPanics, s.measure, withRequestID)
 }

@@ -22,6 +22,9 @@ type Config struct {
 	RateLimit RateLimit // the zero value limits nothing
 	// API is the JSON API at /api/v1/; nil answers every API path with a JSON 404.
 	API http.Handler
+	// StripeWebhook receives Stripe's events at POST
+	// /integrations/stripe/webhook; nil answers that path with a JSON 404.
+	StripeWebhook StripeWebhook
 	// ReadyChecks are the dependencies /readyz checks beside the database.
 	ReadyChecks []ReadyCheck
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For and

@@ -16,6 +16,7 @@ import (
 	"github.com/referralhub/referralhub"
 	"github.com/referralhub/referralhub/internal/clicks"
 	"github.com/referralhub/referralhub/internal/core"
+	"github.com/referralhub/referralhub/internal/integrations/stripehook"
 	"github.com/referralhub/referralhub/internal/mail"
 	"github.com/referralhub/referralhub/internal/mail/mailtest"
 	"github.com/referralhub/referralhub/internal/password"
@@ -49,6 +50,8 @@ type siteOptions struct {
 	trustedProxies []netip.Prefix
 	// metrics, when set, measures the site and serves /metrics with its token.
 	metrics *siteMetrics
+	// stripeSecret is the Stripe webhook's signing secret; "" leaves it unset.
+	stripeSecret string
 }
 
 // clockAt returns a settable clock for tests that move time.
@@ -114,7 +117,8 @@ func newHandler(t testing.TB, db *storage.DB, baseURL string, now func() time.Ti
 	if !opt.fraud {
 		relaxFraud(t, db, now())
 	}
-	cfg := web.Config{BaseURL: baseURL, RateLimit: opt.rateLimit, TrustedProxies: opt.trustedProxies}
+	cfg := web.Config{BaseURL: baseURL, RateLimit: opt.rateLimit, TrustedProxies: opt.trustedProxies,
+		StripeWebhook: stripehook.New(opt.stripeSecret, svc, log)}
 	opt.metrics.wire(&cfg, buffer, db)
 	h, err := web.New(cfg, svc, db, log, now)
 	if err != nil {

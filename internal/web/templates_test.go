@@ -56,6 +56,10 @@ func TestEveryTemplateRenders(t *testing.T) {
 	data["leaderboard"] = pageData{Title: "x", User: user, Data: leaderboardView{YouID: 2, YouNote: "Refer a friend.",
 		Tabs:  []boardTab{{Period: "week", Label: "This week", Current: true}},
 		Board: core.Leaderboard{Entries: []referralhub.LeaderboardEntry{{Rank: 1, ParticipantID: 2, Name: "A. L.", Referrals: 3}}}}}
+	data["admin_stripe"] = pageData{Title: "x", User: user, Data: stripeView{EndpointURL: "https://x/integrations/stripe/webhook",
+		Retried: "evt_1", StripeSync: core.StripeSync{Types: core.StripeEventTypes(), APIVersion: "2026-03-25.dahlia",
+			Events: []referralhub.StripeEvent{{ID: "evt_1", Type: "invoice.paid", Outcome: referralhub.StripeFailed, Detail: "boom", Retries: 1},
+				{ID: "evt_2", Type: "charge.refunded", Outcome: referralhub.StripeRecorded, ParticipantID: 3, EventID: 9}}}}}
 	s := &Server{pages: p, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	for name := range p.byName {
 		pd, ok := data[name]
