@@ -10,7 +10,7 @@ type option struct{ Value, Label string }
 
 // formChoices are the program form's selects.
 type formChoices struct {
-	Triggers, Segments, Kinds, Periods []option
+	Triggers, Segments, SegmentOf, Kinds, Periods []option
 }
 
 func programChoices() formChoices {
@@ -18,6 +18,8 @@ func programChoices() formChoices {
 		Triggers: []option{{referralhub.EventSignup, "Signs up"}, {referralhub.EventEmailVerified, "Verifies their email"},
 			{referralhub.EventPurchase, "Makes a purchase"}, {choiceCustom, "Custom event…"}},
 		Segments: []option{{choiceAny, "Any plan"}, {referralhub.PlanFree, "Free plan"}, {referralhub.PlanPaid, "Paid plan"}},
+		SegmentOf: []option{{referralhub.SegmentFriend, "The friend's plan"},
+			{referralhub.SegmentBeneficiary, "Each beneficiary's own plan"}},
 		Kinds: []option{{choiceNone, "Nothing"}, {referralhub.KindPoints, "Points"}, {referralhub.KindCredit, "Account credit"},
 			{referralhub.KindCoupon, "Coupon"}, {referralhub.KindTrialDays, "Trial days"}},
 		Periods: []option{{choiceNone, "No cap"}, {referralhub.PeriodDay, "Per day"}, {referralhub.PeriodMonth, "Per month"},
@@ -46,7 +48,7 @@ func presetDescription(key string) string {
 	case core.PresetGiveGet:
 		return "Both sides get $10 of credit on the friend's first purchase."
 	case core.PresetDropbox:
-		return "Both sides earn 500 points when the friend verifies their email, up to 32 friends."
+		return "Both sides earn 500 points when the friend verifies their email, up to 32 friends; referrers on the free plan also get 7 trial days per friend."
 	}
 	return ""
 }

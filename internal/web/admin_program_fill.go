@@ -11,7 +11,7 @@ import (
 func programFormFrom(p referralhub.Program) programForm {
 	f := programForm{Name: p.Name, WindowDays: formatDays(p.AttributionWindow), HoldDays: formatDays(p.Hold),
 		PointsPerCoupon: strconv.FormatInt(p.PointsPerCoupon, 10), CouponValue: formatMoneyInput(p.CouponValue),
-		CouponCurrency: p.CouponCurrency, RedirectHosts: strings.Join(p.AllowedRedirectHosts, "\n")}
+		CouponCurrency: p.CouponCurrency, RedirectHosts: strings.Join(p.AllowedRedirectHosts, "\n"), StripeCoupon: p.StripeCoupon}
 	for i, r := range p.Rules {
 		f.Rules = append(f.Rules, ruleFormFrom(i, r))
 	}
@@ -29,6 +29,9 @@ func ruleFormFrom(n int, r referralhub.Rule) ruleForm {
 	row.MinAmount, row.MinCurrency, row.FirstOnly = formatMoneyInput(r.MinAmount), r.MinCurrency, r.FirstOnly
 	if r.Segment != "" {
 		row.Segment = r.Segment
+	}
+	if r.SegmentOf != "" {
+		row.SegmentOf = r.SegmentOf
 	}
 	row.Referrer = sideFormFrom(row.Referrer, r.Referrer)
 	row.Referee = sideFormFrom(row.Referee, r.Referee)

@@ -24,6 +24,7 @@ type programForm struct {
 	Name, WindowDays, HoldDays                   string
 	PointsPerCoupon, CouponValue, CouponCurrency string
 	RedirectHosts                                string // one per line, or comma-separated
+	StripeCoupon                                 string // the Stripe coupon of friends' promotion codes
 	Rules                                        []ruleForm
 	HasLevels                                    bool // the form carries tier and badge rows
 	Tiers, Badges                                []levelForm
@@ -39,7 +40,7 @@ type ruleForm struct {
 	Trigger, Event                string
 	MinAmount, MinCurrency        string
 	FirstOnly                     bool
-	Segment                       string
+	Segment, SegmentOf            string
 	Referrer, Referee             sideForm
 	HoldDays                      string
 	CapCount, CapValue, CapPeriod string
@@ -67,7 +68,7 @@ func readProgramForm(form url.Values) programForm {
 	f := programForm{Name: form.Get("name"), WindowDays: form.Get("attribution_window_days"),
 		HoldDays: form.Get("hold_days"), PointsPerCoupon: form.Get("points_per_coupon"),
 		CouponValue: form.Get("coupon_value"), CouponCurrency: form.Get("coupon_currency"),
-		RedirectHosts: form.Get("redirect_hosts")}
+		RedirectHosts: form.Get("redirect_hosts"), StripeCoupon: form.Get("stripe_coupon")}
 	n, _ := strconv.Atoi(form.Get("rule_count"))
 	for i := range min(max(n, 0), maxRuleRows) {
 		f.Rules = append(f.Rules, readRuleRow(form, i))
@@ -85,7 +86,7 @@ func readRuleRow(form url.Values, n int) ruleForm {
 	}
 	return ruleForm{N: n, ID: get("id"), Trigger: get("trigger"), Event: get("event"),
 		MinAmount: get("min_amount"), MinCurrency: get("min_currency"), FirstOnly: get("first_only") != "",
-		Segment: get("segment"), Referrer: side(referralhub.SideReferrer, "Referrer gets"),
+		Segment: get("segment"), SegmentOf: get("segment_of"), Referrer: side(referralhub.SideReferrer, "Referrer gets"),
 		Referee: side(referralhub.SideReferee, "Friend gets"), HoldDays: get("hold_days"),
 		CapCount: get("cap_count"), CapValue: get("cap_value"), CapPeriod: get("cap_period"),
 		Delete: get("delete") != ""}
@@ -100,7 +101,7 @@ func (f programForm) withBlankRow() programForm {
 }
 
 func blankRule(n int) ruleForm {
-	return ruleForm{N: n, Trigger: referralhub.EventSignup, Segment: choiceAny, CapPeriod: choiceNone,
+	return ruleForm{N: n, Trigger: referralhub.EventSignup, Segment: choiceAny, SegmentOf: referralhub.SegmentFriend, CapPeriod: choiceNone,
 		Referrer: sideForm{Side: referralhub.SideReferrer, Label: "Referrer gets", Kind: choiceNone},
 		Referee:  sideForm{Side: referralhub.SideReferee, Label: "Friend gets", Kind: choiceNone}}
 }

@@ -24,6 +24,7 @@ func (f programForm) program() (p referralhub.Program, rows []int, fe referralhu
 	p.CouponValue = moneyField(fe, "coupon_value", f.CouponValue)
 	p.CouponCurrency = currencyCode(f.CouponCurrency)
 	p.AllowedRedirectHosts = hostList(f.RedirectHosts)
+	p.StripeCoupon = strings.TrimSpace(f.StripeCoupon)
 	for _, row := range f.Rules {
 		if row.Delete || row.blank() {
 			continue
@@ -63,6 +64,9 @@ func (row ruleForm) rule(fe referralhub.FieldErrors, prefix string) referralhub.
 	}
 	if r.Segment == choiceAny {
 		r.Segment = ""
+	}
+	if r.Segment != "" && row.SegmentOf != referralhub.SegmentFriend {
+		r.SegmentOf = row.SegmentOf // "" (the friend's, as before) unless the beneficiary's is chosen
 	}
 	if r.CapPeriod == choiceNone {
 		r.CapPeriod = ""

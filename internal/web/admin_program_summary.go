@@ -29,6 +29,9 @@ func changeSummary(cur, next referralhub.Program) string {
 	if !slices.Equal(cur.AllowedRedirectHosts, next.AllowedRedirectHosts) {
 		parts = append(parts, "changed the redirect hosts")
 	}
+	if cur.StripeCoupon != next.StripeCoupon {
+		parts = append(parts, "changed the Stripe coupon for friends")
+	}
 	if next.Tiers != nil && !slices.Equal(cur.TiersOrDefault(), next.Tiers) {
 		parts = append(parts, "changed the tiers")
 	}

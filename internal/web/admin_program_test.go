@@ -324,7 +324,7 @@ func TestAdminProgramPresets(t *testing.T) {
 				t.Fatalf("preset %s: %d to %q", preset, resp.StatusCode, resp.Header.Get("Location"))
 			}
 			p := programNow(t, s)
-			if len(p.Rules) != 1 {
+			if want := map[string]int{"dropbox": 2}[preset]; len(p.Rules) != max(want, 1) {
 				t.Fatalf("preset %s: rules %+v", preset, p.Rules)
 			}
 			return p.Rules[0]
@@ -340,6 +340,10 @@ func TestAdminProgramPresets(t *testing.T) {
 		r = apply("dropbox")
 		if r.Trigger != "email_verified" || r.Referrer == nil || r.Referee == nil || r.CapCount <= 0 {
 			t.Errorf("dropbox: %+v", r)
+		}
+		if trial := programNow(t, s).Rules[1]; trial.Segment != "free" || trial.SegmentOf != "beneficiary" ||
+			trial.Referrer == nil || trial.Referrer.Kind != "trial_days" || trial.Referee != nil {
+			t.Errorf("dropbox's trial days for free referrers: %+v", trial)
 		}
 		r = apply("default")
 		if r.Trigger != "signup" || r.Referee != nil || r.Referrer == nil || r.Referrer.Kind != "points" || r.Referrer.Amount != 10 {

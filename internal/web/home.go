@@ -16,6 +16,7 @@ type dashboardView struct {
 	QR    template.HTML
 	Rows  []referralRow
 	core.Dashboard
+	Promotion core.PromotionCode // their Stripe promotion code, when the program gives them one
 }
 
 // referralRow is one referral as the list shows it. The date is formatted
@@ -52,9 +53,13 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
+	promo, err := s.svc.PromotionCodeOf(r.Context(), v.Participant)
+	if err != nil { // the rest of the dashboard still shows
+		s.log.ErrorContext(r.Context(), "promotion code", "participant_id", v.Participant.ID, "err", err)
+	}
 	link := s.cfg.BaseURL + "/r/" + v.Participant.Code
 	data := pageData{Title: "Your dashboard", User: &v.User,
-		Data: dashboardView{Code: v.Participant.Code, Link: link, Share: shareLinks(link, v.User.Username, s.svc.BrandingOrDefault(r.Context())), QR: s.qrFor(link), Rows: referralRows(d), Dashboard: d}}
+		Data: dashboardView{Code: v.Participant.Code, Link: link, Share: shareLinks(link, v.User.Username, s.svc.BrandingOrDefault(r.Context())), QR: s.qrFor(link), Rows: referralRows(d), Dashboard: d, Promotion: promo}}
 	if r.Header.Get("HX-Request") == "true" && r.Header.Get("HX-Target") == "referrals" {
 		s.renderPartial(w, r, "dashboard", "referrals", data)
 		return

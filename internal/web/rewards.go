@@ -280,8 +280,8 @@ func earnSentences(p referralhub.Program) []string {
 // without their own.
 func earnSentence(rule referralhub.Rule, hold time.Duration) string {
 	when := triggerPhrase(rule)
-	friend := "a friend"
-	if rule.Segment != "" {
+	friend, own := "a friend", ownPlanPhrase(rule)
+	if rule.Segment != "" && own == "" {
 		friend += " on the " + rule.Segment + " plan"
 	}
 	var s string
@@ -295,10 +295,11 @@ func earnSentence(rule referralhub.Rule, hold time.Duration) string {
 	case you != nil:
 		s = fmt.Sprintf("Invite %s: you get %s %s", friend, specPhrase(*you), when)
 	case them != nil:
-		s = fmt.Sprintf("%s get %s %s", friendsNoun(rule.Segment), specPhrase(*them), when)
+		s, own = fmt.Sprintf("%s get %s %s", friendsNoun(rule.Segment), specPhrase(*them), when), ""
 	default:
 		return ""
 	}
+	s += own
 	if rule.Referrer != nil {
 		s += capPhrase(rule, *rule.Referrer)
 	}
@@ -309,6 +310,19 @@ func earnSentence(rule referralhub.Rule, hold time.Duration) string {
 		s += ", after a " + holdPhrase(hold) + " hold"
 	}
 	return s + "."
+}
+
+// ownPlanPhrase says which plan a rule segmented by each beneficiary's
+// own plan asks of them: ", while you are on the free plan" ("" for other
+// rules). Only the friend's side: their own plan is the friend's plan.
+func ownPlanPhrase(rule referralhub.Rule) string {
+	if rule.Segment == "" || rule.SegmentOf != referralhub.SegmentBeneficiary {
+		return ""
+	}
+	if rule.Referee != nil && rule.Referrer != nil {
+		return ", each of you while on the " + rule.Segment + " plan"
+	}
+	return ", while you are on the " + rule.Segment + " plan"
 }
 
 func friendsNoun(segment string) string {
