@@ -26,14 +26,13 @@ type stripeCall struct {
 }
 
 // stripeAPI stands in front of stripe-mock: it records every call and
-// answers GET /v1/customers/{id} for the customers a test gives (stateless
-// stripe-mock knows none of ours), as Stripe would; everything else goes to
-// stripe-mock.
+// answers GETs of the objects a test gives (stateless stripe-mock knows
+// none of ours) as Stripe would; everything else goes to stripe-mock.
 type stripeAPI struct {
-	URL       string
-	mu        sync.Mutex
-	calls     []stripeCall
-	customers map[string]stripetest.Object
+	URL     string
+	mu      sync.Mutex
+	calls   []stripeCall
+	objects map[string]stripetest.Object // by path, "/v1/customers/cus_1"
 }
 
 func newStripeAPI(t *testing.T, mock string) *stripeAPI {
@@ -42,7 +41,7 @@ func newStripeAPI(t *testing.T, mock string) *stripeAPI {
 	if err != nil {
 		t.Fatal(err)
 	}
-	api := &stripeAPI{customers: map[string]stripetest.Object{}}
+	api := &stripeAPI{objects: map[string]stripetest.Object{}}
 	proxy := httputil.NewSingleHostReverseProxy(target)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
@@ -50,11 +49,11 @@ func newStripeAPI(t *testing.T, mock string) *stripeAPI {
 		form, _ := url.ParseQuery(string(body))
 		api.mu.Lock()
 		api.calls = append(api.calls, stripeCall{r.Method, r.URL.Path, r.Header.Get("Idempotency-Key"), form})
-		cus, ok := api.customers[strings.TrimPrefix(r.URL.Path, "/v1/customers/")]
+		obj, ok := api.objects[r.URL.Path]
 		api.mu.Unlock()
 		if ok && r.Method == http.MethodGet {
 			w.Header().Set("Content-Type", "application/json")
-			json.NewEncoder(w).Encode(cus)
+			json.NewEncoder(w).Encode(obj)
 			return
 		}
 		proxy.ServeHTTP(w, r)
@@ -66,9 +65,14 @@ func newStripeAPI(t *testing.T, mock string) *stripeAPI {
 
 // customer makes Stripe know a customer with an email and metadata.
 func (a *stripeAPI) customer(id, email string, metadata map[string]string) {
+	a.serve("/v1/customers/"+id, stripetest.Object{"id": id, "object": "customer", "email": email, "metadata": metadata})
+}
+
+// serve makes Stripe answer a GET of path with obj.
+func (a *stripeAPI) serve(path string, obj stripetest.Object) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	a.customers[id] = stripetest.Object{"id": id, "object": "customer", "email": email, "metadata": metadata}
+	a.objects[path] = obj
 }
 
 // callsTo returns the calls made to a path.

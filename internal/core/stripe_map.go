@@ -239,9 +239,12 @@ func (s *Service) attributeByPromotion(ctx context.Context, q *storage.Queries, 
 	if friendID == referrerID {
 		return " Their own promotion code: refused, nobody referred.", nil
 	}
-	_, err := q.ReferralPartiesOf(ctx, friendID)
-	if err == nil {
-		return "", nil // referred already: nobody is referred twice
+	parties, err := q.ReferralPartiesOf(ctx, friendID)
+	switch {
+	case err == nil && parties.ReferrerID == referrerID: // referred when they were made for this payment, or before
+		return fmt.Sprintf(" Referred by participant %d, whose promotion code they used.", referrerID), nil
+	case err == nil: // nobody is referred twice
+		return fmt.Sprintf(" Referred before by participant %d, who stays their referrer.", parties.ReferrerID), nil
 	}
 	if referralhub.ErrorCode(err) != referralhub.ENOTFOUND {
 		return "", err
@@ -250,5 +253,5 @@ func (s *Service) attributeByPromotion(ctx context.Context, q *storage.Queries, 
 	if err != nil || referralID == 0 {
 		return " The promotion code's owner is banned: nobody referred.", err
 	}
-	return fmt.Sprintf(" Referred by participant %d through their promotion code.", referrerID), nil
+	return fmt.Sprintf(" Referred by participant %d, whose promotion code they used.", referrerID), nil
 }

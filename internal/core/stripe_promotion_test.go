@@ -95,8 +95,9 @@ func TestPromotionCodeCheckoutAttributes(t *testing.T) {
 			t.Fatalf("alice's credit = %+v", b)
 		}
 		// bob was referred by erin: he stays hers.
-		f.sendStripe(t, "evt_bob", stripepay.CheckoutCompleted,
+		e = f.sendStripe(t, "evt_bob", stripepay.CheckoutCompleted,
 			withPromotion(checkoutFor("cs_b", "cus_bob", "bob@example.com", 2000), code.PromotionCodeID))
+		wantOutcome(t, e, referralhub.StripeRecorded, "Referred before by participant "+itoa(erin.p.ID))
 		if parties, _ := db.Read().ReferralPartiesOf(ctx, bob.p.ID); parties.ReferrerID != erin.p.ID {
 			t.Fatalf("bob's referrer = %d", parties.ReferrerID)
 		}
@@ -110,5 +111,41 @@ func TestPromotionCodeCheckoutAttributes(t *testing.T) {
 		if b := balance(f.rewards(t, alice), referralhub.KindCredit, "usd"); b.Available != 2000 {
 			t.Fatalf("alice's credit after her own purchase = %+v", b)
 		}
+	})
+}
+
+// TestInvoiceDetailsAreAskedOfStripe reads an invoice's payments and the
+// promotion codes of its discounts from Stripe when its event carries
+// only their ids: the invoice attributes through the code, and its
+// purchase is keyed by the payment intent a later refund names.
+func TestInvoiceDetailsAreAskedOfStripe(t *testing.T) {
+	mock := stripemock.Start(t)
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		api := newStripeAPI(t, mock)
+		f := newFixtureWith(t, db, fixtureOptions{payments: stripeClient(t, api.URL)})
+		f.setRules(t, 0, purchaseRule())
+		f.setProgram(t, func(p *referralhub.Program) { p.StripeCoupon = "FRIEND10" })
+		alice := f.join(t, "alice", nil)
+		if _, err := f.svc.PromotionCodeOf(ctx, alice.p); err != nil {
+			t.Fatal(err)
+		}
+		f.runJobs(t)
+		code, err := db.Read().StripePromotionCodeOf(ctx, alice.p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		full := stripetest.Invoice("in_1", "cus_new", "sub_1", 1900, "pi_1")
+		full["discounts"] = []any{stripetest.Object{"id": "di_1", "object": "discount", "promotion_code": code.PromotionCodeID}}
+		api.serve("/v1/invoices/in_1", full)
+		sent := stripetest.Invoice("in_1", "cus_new", "sub_1", 1900, "")
+		sent["discounts"], sent["customer_email"] = []any{"di_1"}, "newbie@example.org"
+		e := f.sendStripe(t, "evt_inv", stripepay.InvoicePaid, sent)
+		wantOutcome(t, e, referralhub.StripeRecorded, "promotion_code", "Referred by participant "+itoa(alice.p.ID))
+		if calls := api.callsTo("GET", "/v1/invoices/in_1"); len(calls) != 1 {
+			t.Fatalf("%d invoice reads", len(calls))
+		}
+		refund := f.sendStripe(t, "evt_ref", stripepay.ChargeRefunded, stripetest.Charge("ch_1", "cus_new", "pi_1", 1900, 1900))
+		wantOutcome(t, refund, referralhub.StripeRecorded, "stripe:pi_1")
 	})
 }

@@ -2,7 +2,10 @@ package core_test
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -13,6 +16,7 @@ import (
 	"github.com/referralhub/referralhub/internal/stripepay"
 	"github.com/referralhub/referralhub/internal/stripepay/stripemock"
 	"github.com/referralhub/referralhub/internal/stripepay/stripetest"
+	"github.com/referralhub/referralhub/internal/worker"
 )
 
 // purchaseRule credits the referrer $10 for each purchase of a friend.
@@ -331,5 +335,57 @@ func TestDeletedAccountLeavesNoStripeTrace(t *testing.T) {
 		storagetest.AssertNowhere(t, db, "bobstripe", "Bob Stripe", "cus_bob")
 		again := f.sendStripe(t, "evt_3", stripepay.InvoicePaid, stripetest.Invoice("in_1", "cus_bob", "sub_1", 1000, "pi_1"))
 		wantOutcome(t, again, referralhub.StripeUnmatched)
+	})
+}
+
+// TestConcurrentEventsOfOnePaymentCountOnce applies a checkout and the
+// invoice of the same payment at the same moment on two workers: one
+// purchase is recorded, and the other event says so.
+func TestConcurrentEventsOfOnePaymentCountOnce(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		f.setRules(t, 0, purchaseRule())
+		alice := f.join(t, "alice", nil)
+		bob := f.join(t, "bob", &alice)
+		checkout := checkoutFor("cs_1", "cus_bob", "bob@example.com", 4900)
+		checkout["invoice"], checkout["payment_intent"] = "in_1", nil
+		invoice := stripetest.Invoice("in_1", "cus_bob", "sub_1", 4900, "pi_1")
+		invoice["customer_email"] = "bob@example.com"
+		f.runJobs(t) // the signups' mails: the workers below find only the two events
+		for id, payload := range map[string][]byte{
+			"evt_c": stripetest.Event("evt_c", stripepay.CheckoutCompleted, f.clock.Now(), checkout),
+			"evt_i": stripetest.Event("evt_i", stripepay.InvoicePaid, f.clock.Now(), invoice),
+		} {
+			h, err := stripepay.VerifyEvent(payload, stripetest.Sign(payload, stripetest.Secret, time.Time{}), stripetest.Secret)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := f.svc.ReceiveStripeEvent(ctx, h, payload); err != nil {
+				t.Fatalf("%s: %v", id, err)
+			}
+		}
+		second := worker.New(db, f.svc.JobHandlers(), worker.Config{Now: f.clock.Now, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		var wg sync.WaitGroup
+		for _, w := range []*worker.Worker{f.jobs, second} {
+			wg.Go(func() {
+				if _, err := w.RunOne(ctx); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+		f.clock.Advance(time.Hour) // a loser of the race retries
+		f.runJobs(t)
+		outcomes := map[string]int{}
+		for _, id := range []string{"evt_c", "evt_i"} {
+			outcomes[f.stripeEvent(t, id).Outcome]++
+		}
+		if outcomes[referralhub.StripeRecorded] != 1 || outcomes[referralhub.StripeIgnored] != 1 {
+			t.Fatalf("outcomes = %v", outcomes)
+		}
+		if n := len(named(f.eventsOf(t, bob.p.ID), referralhub.EventPurchase)); n != 1 {
+			t.Fatalf("%d purchases of one payment", n)
+		}
 	})
 }
