@@ -278,3 +278,109 @@ func TestStripePromotionCodesOnePerParticipant(t *testing.T) {
 		}
 	})
 }
+
+// TestResendStripeEventReplacesOnlyAFailedOne lets a failed event be
+// replaced by Stripe's new copy; one applied stays as it was.
+func TestResendStripeEventReplacesOnlyAFailedOne(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		w := db.Write()
+		ev := referralhub.StripeEvent{ID: "evt_1", Type: "invoice.paid", APIVersion: "2024-06-20", Payload: []byte("old"),
+			CreatedAt: t0, ReceivedAt: t0}
+		if _, err := w.InsertStripeEvent(ctx, ev); err != nil {
+			t.Fatal(err)
+		}
+		again := ev
+		again.APIVersion, again.Payload, again.ReceivedAt = "2026-03-25.dahlia", []byte("new"), t0.Add(time.Hour)
+		if _, ok, err := w.ResendStripeEvent(ctx, again); ok || err != nil {
+			t.Fatalf("a pending event was replaced: %v %v", ok, err)
+		}
+		ev.Outcome, ev.ProcessedAt = referralhub.StripeFailed, t0
+		if err := w.SetStripeOutcome(ctx, ev); err != nil {
+			t.Fatal(err)
+		}
+		if n, ok, err := w.ResendStripeEvent(ctx, again); n != 1 || !ok || err != nil {
+			t.Fatalf("resend: %d %v %v", n, ok, err)
+		}
+		got, err := w.StripeEvent(ctx, "evt_1")
+		if err != nil || string(got.Payload) != "new" || got.APIVersion != again.APIVersion || got.Outcome != referralhub.StripePending ||
+			!got.ReceivedAt.Equal(again.ReceivedAt) || !got.ProcessedAt.IsZero() {
+			t.Fatalf("after the resend: %+v, %v", got, err)
+		}
+	})
+}
+
+// TestStripeDataOfADeletedAccountGoes deletes a participant's promotion
+// code and subscriptions, and finds participants by a customer id set by
+// hand.
+func TestStripeDataOfADeletedAccountGoes(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		w := db.Write()
+		_, ann := mustUser(t, db, "ann")
+		_, bob := mustUser(t, db, "bob")
+		for _, p := range []referralhub.Participant{ann, bob} {
+			if err := w.SaveStripePromotionCode(ctx, storage.StripePromotionCode{ParticipantID: p.ID, PromotionCodeID: "promo_" + p.Code,
+				Code: p.Code, CouponID: "co", CreatedAt: t0}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := w.SaveStripeSubscription(ctx, storage.StripeSubscription{ID: "sub_" + p.Code, CustomerID: "cus_" + p.Code,
+				ParticipantID: p.ID, Status: "active", EventAt: t0, UpdatedAt: t0}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := w.DeleteStripePromotionCode(ctx, ann.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.DeleteStripeSubscriptionsOf(ctx, ann.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.StripePromotionCodeOf(ctx, ann.ID); referralhub.ErrorCode(err) != referralhub.ENOTFOUND {
+			t.Errorf("ann's code: %v", err)
+		}
+		if subs, _ := w.StripeSubscriptionsOf(ctx, ann.ID); len(subs) != 0 {
+			t.Errorf("ann's subscriptions: %+v", subs)
+		}
+		if _, err := w.StripePromotionCodeOf(ctx, bob.ID); err != nil {
+			t.Errorf("bob's code: %v", err)
+		}
+		if subs, _ := w.StripeSubscriptionsOf(ctx, bob.ID); len(subs) != 1 {
+			t.Errorf("bob's subscriptions: %+v", subs)
+		}
+		if err := w.SetBilling(ctx, bob.ID, "free", "cus_hand"); err != nil {
+			t.Fatal(err)
+		}
+		if ids, err := w.ParticipantsByStripeCustomer(ctx, "cus_hand", 2); err != nil || !slices.Equal(ids, []int64{bob.ID}) {
+			t.Errorf("by customer: %v %v", ids, err)
+		}
+	})
+}
+
+// TestWaitingTrialDaysListsAvailableOnesNotAskedFor lists a participant's
+// approved trial_days rewards that were not asked for.
+func TestWaitingTrialDaysListsAvailableOnesNotAskedFor(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		w := db.Write()
+		_, ann := mustUser(t, db, "ann")
+		insert := func(key, kind, status string) referralhub.Reward {
+			r := referralhub.Reward{ParticipantID: ann.ID, Side: "referrer", Entry: "reward", Kind: kind, Amount: 7, Status: status,
+				Reason: key, CreditedAt: t0, ApprovedAt: t0}
+			if _, err := w.InsertReward(ctx, &r, key); err != nil {
+				t.Fatal(err)
+			}
+			return r
+		}
+		waiting := insert("a", referralhub.KindTrialDays, referralhub.StatusApproved)
+		asked := insert("b", referralhub.KindTrialDays, referralhub.StatusApproved)
+		insert("c", referralhub.KindPoints, referralhub.StatusApproved)
+		insert("d", referralhub.KindTrialDays, referralhub.StatusPending)
+		if ok, err := w.AskRedeem(ctx, asked.ID, ann.ID, t0); !ok || err != nil {
+			t.Fatal(ok, err)
+		}
+		got, err := w.WaitingTrialDays(ctx, ann.ID)
+		if err != nil || len(got) != 1 || got[0].ID != waiting.ID {
+			t.Fatalf("waiting = %+v, %v", got, err)
+		}
+	})
+}
