@@ -20,7 +20,7 @@ const (
 
 // ValidateProgram checks a program an admin submitted. Field errors are
 // named "name", "attribution_window", "hold", "points_per_coupon",
-// "redirect_hosts" and, per rule, "rule.N.FIELD" with N counted from 0.
+// "redirect_hosts", "embed_origins" and, per rule, "rule.N.FIELD" with N counted from 0.
 func ValidateProgram(p referralhub.Program) error {
 	fe := referralhub.FieldErrors{}
 	if p.Name == "" || len(p.Name) > 100 || !IsText(p.Name) {
@@ -36,6 +36,7 @@ func ValidateProgram(p referralhub.Program) error {
 		fe.Add("points_per_coupon", "To let points buy coupons, give the points, a coupon value and a currency such as usd.")
 	}
 	checkRedirectHosts(fe, p.AllowedRedirectHosts)
+	checkEmbedOrigins(fe, p.EmbedOrigins)
 	if len(p.Rules) > MaxRules {
 		fe.Add("rules", fmt.Sprintf("A program has at most %d rules.", MaxRules))
 	}
