@@ -34,7 +34,7 @@ func TestEveryTemplateRenders(t *testing.T) {
 		"rewards": {Title: "x", User: user, Data: rewardsView{Balances: []balanceCard{{ID: "balance-points", Label: "Points", Value: "10", Pending: "5 on hold"}},
 			Earn: []string{"Invite a friend: you get 10 points when they sign up."}, Message: "no",
 			Rows:   []rewardRow{{ID: 1, What: "10 points", Status: "Available", Dates: []string{"Credited 1 Mar 2026"}, CanRedeem: true}, {ID: 2, PromoCode: "FALL20"}},
-			Coupon: couponOffer{CanBuy: true, Points: 10, Value: "$5.00", Key: "k"}}},
+			Coupon: couponOffer{CanBuy: true, Points: 10, Value: "$5.00", Key: "k"}, Form: formTarget{Prefix: "/rewards"}}},
 		"settings":               {Title: "x", User: user, Banner: "Saved.", Data: settingsView{Email: "a@b.c", NewEmail: "x@y.z", EmailErrors: map[string]string{"email": "bad"}, PasswordErrors: map[string]string{"current_password": "no"}}},
 		"verify_email":           {Title: "x", User: user, Data: verifyView{CanResend: true, SignedIn: true}},
 		"password_reset":         {Title: "x", Data: resetView{Email: "a@b.c", Errors: map[string]string{"email": "bad"}}},
