@@ -11,7 +11,8 @@ import (
 func programFormFrom(p referralhub.Program) programForm {
 	f := programForm{Name: p.Name, WindowDays: formatDays(p.AttributionWindow), HoldDays: formatDays(p.Hold),
 		PointsPerCoupon: strconv.FormatInt(p.PointsPerCoupon, 10), CouponValue: formatMoneyInput(p.CouponValue),
-		CouponCurrency: p.CouponCurrency, RedirectHosts: strings.Join(p.AllowedRedirectHosts, "\n")}
+		CouponCurrency: p.CouponCurrency, RedirectHosts: strings.Join(p.AllowedRedirectHosts, "\n"),
+		EmbedOrigins: strings.Join(p.EmbedOrigins, "\n")}
 	for i, r := range p.Rules {
 		f.Rules = append(f.Rules, ruleFormFrom(i, r))
 	}

@@ -29,6 +29,9 @@ func changeSummary(cur, next referralhub.Program) string {
 	if !slices.Equal(cur.AllowedRedirectHosts, next.AllowedRedirectHosts) {
 		parts = append(parts, "changed the redirect hosts")
 	}
+	if !slices.Equal(cur.EmbedOrigins, next.EmbedOrigins) {
+		parts = append(parts, "changed the sites that may embed the referral page")
+	}
 	if next.Tiers != nil && !slices.Equal(cur.TiersOrDefault(), next.Tiers) {
 		parts = append(parts, "changed the tiers")
 	}

@@ -4,6 +4,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -56,6 +57,14 @@ func TestEveryTemplateRenders(t *testing.T) {
 	data["leaderboard"] = pageData{Title: "x", User: user, Data: leaderboardView{YouID: 2, YouNote: "Refer a friend.",
 		Tabs:  []boardTab{{Period: "week", Label: "This week", Current: true}},
 		Board: core.Leaderboard{Entries: []referralhub.LeaderboardEntry{{Rank: 1, ParticipantID: 2, Name: "A. L.", Referrals: 3}}}}}
+	frame := frameView{Token: "rhe_x", Theme: "dark", ParentOrigin: "https://shop.example"}
+	data["embed"] = pageData{Title: "x", Frame: frame, Data: embedView{Code: "abcdefgh", Link: "http://x/r/abcdefgh",
+		Share: shareLinks("http://x/r/abcdefgh", "Ann", referralhub.DefaultBranding()), QR: qrSVG("http://x/r/abcdefgh"),
+		Overview: d.Overview, Qualified: 2, Extras: []embedExtra{{ID: "extra-promo", Label: "Your promotion code", Value: "ANN10", Copy: true}},
+		Rewards: rewardsView{Balances: []balanceCard{{ID: "balance-points", Label: "Points", Value: "10"}}, Earn: []string{"Invite a friend."},
+			Message: "no", Standing: "no", Rows: []rewardRow{{ID: 1, What: "14 trial days", CanRedeem: true}}, Form: frame.forms(),
+			Coupon: couponOffer{CanBuy: true, Points: 10, Value: "$5.00", Key: "k"}}}}
+	data["embed_error"] = pageData{Title: "x", Frame: frame, Data: embedErrorView{Status: 401, Message: "This page has expired.", Hint: "Reload.", RequestID: "id"}}
 	s := &Server{pages: p, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	for name := range p.byName {
 		pd, ok := data[name]
@@ -64,7 +73,11 @@ func TestEveryTemplateRenders(t *testing.T) {
 			continue
 		}
 		rec := httptest.NewRecorder()
-		s.render(rec, httptest.NewRequest("GET", "/", nil), 200, name, pd)
+		if strings.HasPrefix(name, "embed") {
+			s.renderEmbed(rec, httptest.NewRequest("GET", "/", nil), 200, name, pd)
+		} else {
+			s.render(rec, httptest.NewRequest("GET", "/", nil), 200, name, pd)
+		}
 		if rec.Code != 200 || rec.Body.Len() < 500 {
 			t.Errorf("%s: status %d, %d bytes", name, rec.Code, rec.Body.Len())
 		}
