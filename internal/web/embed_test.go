@@ -137,7 +137,7 @@ func TestEmbedPage(t *testing.T) {
 		}
 		// ann sees her referral and its points; the site's pages still may not be framed.
 		resp, body = b.get(embedPage(ann.Token, "", "https://evil.example"))
-		if !strings.Contains(body, `id="stat-referrals">1<`) || !strings.Contains(body, `id="balance-points">10<`) ||
+		if resp.StatusCode != http.StatusOK || !strings.Contains(body, `id="stat-referrals">1<`) || !strings.Contains(body, `id="balance-points">10<`) ||
 			!strings.Contains(body, `data-parent-origin=""`) || strings.Contains(body, "data-theme") {
 			t.Errorf("ann's page with an origin not listed:\n%s", body)
 		}
