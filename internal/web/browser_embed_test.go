@@ -213,6 +213,17 @@ func TestBrowserEmbed(t *testing.T) {
 			t.Errorf("after the WhatsApp link the host got %q", got)
 		}
 
+		// A message like the page's from anywhere but the frame is ignored.
+		inTab(h, chromedp.Evaluate[chromedp.Void](`window.postMessage({type: "referralhub:share", channel: "forged"}, "*");
+			window.postMessage({type: "referralhub:resize", height: 5}, "*")`))
+		time.Sleep(300 * time.Millisecond)
+		if got := hostEvents(h); len(got) != 4 {
+			t.Errorf("a message from the host page itself reached onEvent: %q", got)
+		}
+		if outer, _ := frameHeight(h, f); outer == 5 {
+			t.Errorf("a message from the host page itself resized the frame")
+		}
+
 		// 5) Redeem inside the frame: the page comes back, ready again,
 		// with the reward redeemed; no cookie was needed.
 		setWidth(h, 1200)
