@@ -45,12 +45,12 @@ func TestReferAFriend(t *testing.T) {
 				chromedp.SendKeys(chromedp.ID("login"), "admin"),
 				chromedp.SendKeys(chromedp.ID("password"), "admin-password"),
 				chromedp.Click(chromedp.CSS(`form[action="/login"] button[type="submit"]`)),
-				chromedp.WaitVisible(chromedp.CSS("h1")),
+				chromedp.WaitVisible(chromedp.ID("referral-link")), // the dashboard: logged in
 				chromedp.Navigate(h.base+"/admin/program"),
 				chromedp.SetValue(chromedp.ID("embed_origins"), shop),
 				chromedp.Click(chromedp.CSS(`form.program-form > button[type="submit"]`)),
-				chromedp.WaitVisible(chromedp.ID("embed_origins")),
 			))
+			waitLocation(t, tab, h.base+"/admin/program?saved=1")
 			if saved, err := chromedp.Run(tab, chromedp.Value(chromedp.ID("embed_origins"))); err != nil || saved != shop {
 				t.Fatalf("embed origins saved as %q (%v), want %s", saved, err, shop)
 			}
@@ -81,11 +81,30 @@ func TestReferAFriend(t *testing.T) {
 	}
 }
 
+// waitLocation waits until the tab has navigated to want, as after a
+// form's redirect (a poll in the page would die with the navigation).
+func waitLocation(t *testing.T, tab context.Context, want string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		loc, err := chromedp.Run(tab, chromedp.Location())
+		if err == nil && loc == want {
+			if _, err := chromedp.Run(tab, chromedp.WaitReady(chromedp.CSS("body"))); err == nil {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the tab is at %q (%v), want %s", loc, err, want)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
 // newBrowser starts a headless Chromium that blocks third-party cookies,
 // for the length of the test, and returns its first tab.
 func newBrowser(t *testing.T, chromium string) context.Context {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	t.Cleanup(cancel)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromium), chromedp.Headless,
 		chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.Flag("disable-quic", true),
