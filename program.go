@@ -42,6 +42,11 @@ type Program struct {
 	// "*.shop.example" any subdomain of it. Empty: links go to the hosted
 	// signup page only, so they can never serve as an open redirect.
 	AllowedRedirectHosts []string `json:",omitempty"`
+	// EmbedOrigins are the sites whose pages may show the embedded
+	// referral page in a frame, as origins: "https://shop.example",
+	// "https://*.shop.example" (its subdomains), "http://localhost:3000".
+	// They are the page's CSP frame-ancestors. Empty: it cannot be framed.
+	EmbedOrigins []string `json:",omitempty"`
 	// Tiers, lowest first, and milestone badges; nil (a program saved
 	// before they existed) means DefaultTiers and DefaultBadges.
 	Tiers  []Tier

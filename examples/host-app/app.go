@@ -57,6 +57,9 @@ func New(cfg Config, log *slog.Logger) *App {
 	a.mux.HandleFunc("POST /signup", a.signup)
 	a.mux.HandleFunc("GET /account", a.account)
 	a.mux.HandleFunc("POST /buy", a.buy)
+	a.mux.HandleFunc("GET /refer", a.refer)
+	a.mux.HandleFunc("GET /refer.js", a.referScript)
+	a.mux.HandleFunc("POST /refer/token", a.referToken)
 	a.mux.HandleFunc("POST /webhooks/referralhub", a.webhook)
 	return a
 }
@@ -92,7 +95,16 @@ document.getElementById('signup').addEventListener('submit', function (e) {
 <h1>Hello {{.Name}}</h1>
 <p>Share your link: <a id="link" href="{{.Link}}">{{.Link}}</a></p>
 <form method="post" action="/buy"><input type="hidden" name="user" value="{{.ID}}"><button>Buy for $25</button></form>
-<p>Orders: <span id="orders">{{.Orders}}</span></p>{{end}}`
+<p>Orders: <span id="orders">{{.Orders}}</span></p>
+<p><a id="refer-link" href="/refer">Refer a friend</a></p>{{end}}
+{{define "refer"}}<!doctype html><html lang="en"><title>Refer a friend</title>
+<p><a id="home" href="/account">Your account</a></p>
+<h1>Refer a friend</h1>
+<div id="referrals"></div>
+<ul id="events"></ul>
+<script src="{{.}}/embed.js"></script>
+<script src="/refer.js"></script>
+</html>{{end}}`
 
 func (a *App) home(w http.ResponseWriter, r *http.Request) {
 	a.pages.Execute(w, struct{ Base string }{a.cfg.Base})

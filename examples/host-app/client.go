@@ -109,6 +109,22 @@ func (c *Client) Participant(ctx context.Context, externalID string) (Participan
 	return p, err
 }
 
+// EmbedToken opens a participant's embedded referral page.
+type EmbedToken struct {
+	Token     string `json:"token"`
+	ExpiresAt string `json:"expires_at"`
+	URL       string `json:"url"`
+}
+
+// MintEmbedToken asks for a token that opens the embedded referral page
+// of the shop's user externalID, who is created in ReferralHub if new.
+func (c *Client) MintEmbedToken(ctx context.Context, externalID, email, name string) (EmbedToken, error) {
+	var t EmbedToken
+	in := map[string]string{"external_id": externalID, "email": email, "name": name}
+	err := c.do(ctx, http.MethodPost, "/embed-tokens", "", in, &t)
+	return t, err
+}
+
 // EventInput reports something a participant did.
 type EventInput struct {
 	Participant    string `json:"participant"`

@@ -8,12 +8,18 @@
 //     the referral on;
 //   - verified emails and purchases are reported as events, which drive the
 //     program's rewards;
-//   - webhooks from ReferralHub are received and their signatures checked.
+//   - webhooks from ReferralHub are received and their signatures checked;
+//   - its signed-in "Refer a friend" page shows ReferralHub's embedded
+//     referral page, with a token its backend mints for the user.
 //
 // Run it next to ReferralHub:
 //
 //	REFERRALHUB_BASE=http://127.0.0.1:8080 REFERRALHUB_API_KEY=rhk_... \
 //	REFERRALHUB_WEBHOOK_SECRET=whsec_... go run ./examples/host-app
+//
+// For "Refer a friend" (/refer), list the shop's origin,
+// http://localhost:8090 when opened at that address, under "Sites that may
+// embed the referral page" at ReferralHub's /admin/program.
 package main
 
 import (

@@ -943,6 +943,18 @@ func (l *liveCheck) scenario() {
 	l.want(404, "POST", redeem(999999), w, "")
 	l.want(404, "POST", api.Prefix+"/rewards/abc/redeem", w, "")
 
+	// POST /embed-tokens: by external id (found), by id, replayed; refused.
+	embed := api.Prefix + "/embed-tokens"
+	l.want(201, "POST", embed, w, `{"external_id":"user_42","email":"ann@example.com","name":"Ann Lee"}`, "Idempotency-Key", "embed-1")
+	l.want(201, "POST", embed, w, `{"external_id":"user_42","email":"ann@example.com","name":"Ann Lee"}`, "Idempotency-Key", "embed-1")
+	l.want(201, "POST", embed, w, fmt.Sprintf(`{"participant_id":%d,"ttl_seconds":600}`, bob.ID))
+	l.want(201, "POST", embed, w, `{"external_id":"user_46","referral_code":"`+ann.Code+`","ttl_seconds":null}`)
+	l.want(409, "POST", embed, w, `{"external_id":"user_47"}`, "Idempotency-Key", "embed-1")
+	l.want(404, "POST", embed, w, `{"participant_id":999999}`)
+	l.want(422, "POST", embed, w, `{"ttl_seconds":600}`)
+	l.want(422, "POST", embed, w, `{"external_id":"user_42","ttl_seconds":86401}`)
+	l.want(400, "POST", embed, w, `{"external_id":"user_42","plan":"paid"}`)
+
 	// GET /stats, and the document.
 	l.want(200, "GET", api.Prefix+"/stats", rd, "")
 	l.want(200, "GET", api.Prefix+"/stats?from=2026-01-01&to=2026-03-31&interval=month", rd, "")

@@ -37,6 +37,7 @@ func (h *Handler) endpoints() []endpoint {
 		{Route{"GET", "/participants/{id}/rewards"}, h.listRewards, false},
 		{Route{"POST", "/events"}, h.post(h.idempotent(h.recordEvent)), false},
 		{Route{"POST", "/rewards/{id}/redeem"}, h.post(h.idempotent(h.redeem)), false},
+		{Route{"POST", "/embed-tokens"}, h.post(h.idempotent(h.mintEmbedToken)), false},
 		{Route{"GET", "/clicks/{click_id}"}, h.getClick, false},
 		{Route{"GET", "/stats"}, h.getStats, false},
 		{Route{"GET", "/openapi.json"}, openAPI(), true},

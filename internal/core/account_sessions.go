@@ -106,12 +106,18 @@ func (s *Service) Authenticate(ctx context.Context, token string) (referralhub.U
 	if err != nil {
 		return u, p, err
 	}
+	s.noteActivity(ctx, p)
+	return u, p, nil
+}
+
+// noteActivity records that participant p was seen now, at most hourly,
+// for the "active network" figures. A failure is only logged.
+func (s *Service) noteActivity(ctx context.Context, p referralhub.Participant) {
 	if now := s.now(); now.Sub(p.LastSeenAt) > touchEvery {
 		if err := s.db.Write().TouchParticipant(ctx, p.ID, now); err != nil {
 			s.log.WarnContext(ctx, "touch participant", "err", err)
 		}
 	}
-	return u, p, nil
 }
 
 // sessionUser looks a session up without writing anything, for the click

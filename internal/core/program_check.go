@@ -20,7 +20,7 @@ const (
 
 // ValidateProgram checks a program an admin submitted. Field errors are
 // named "name", "attribution_window", "hold", "points_per_coupon",
-// "redirect_hosts", "stripe_coupon" and, per rule, "rule.N.FIELD" with N counted from 0.
+// "redirect_hosts", "stripe_coupon", "embed_origins" and, per rule, "rule.N.FIELD" with N counted from 0.
 func ValidateProgram(p referralhub.Program) error {
 	fe := referralhub.FieldErrors{}
 	if p.Name == "" || len(p.Name) > 100 || !IsText(p.Name) {
@@ -39,6 +39,7 @@ func ValidateProgram(p referralhub.Program) error {
 	if !validStripeCoupon(p.StripeCoupon) {
 		fe.Add("stripe_coupon", "Give the id of a coupon in your Stripe account, such as FRIEND10, or leave it empty.")
 	}
+	checkEmbedOrigins(fe, p.EmbedOrigins)
 	if len(p.Rules) > MaxRules {
 		fe.Add("rules", fmt.Sprintf("A program has at most %d rules.", MaxRules))
 	}

@@ -9,40 +9,57 @@ import (
 // ReferralsPerPage is how many referrals a dashboard page lists.
 const ReferralsPerPage = 50
 
-// Dashboard is what a participant sees on their dashboard.
+// Overview is a participant's standing: their counts, balances, tier and
+// badges. The dashboard and the embedded referral page show it.
+type Overview struct {
+	Stats    referralhub.ReferralStats
+	Points   int64                 // available points, from the ledger
+	Balances []referralhub.Balance // everything held, from the ledger
+	Tier     referralhub.TierProgress
+	Badges   []referralhub.EarnedBadge
+}
+
+// Dashboard is what a participant sees on their dashboard: their overview
+// and a page of their referrals.
 type Dashboard struct {
-	Stats     referralhub.ReferralStats
-	Points    int64                 // available points, from the ledger
-	Balances  []referralhub.Balance // everything held, from the ledger
+	Overview
 	Referrals []referralhub.ReferredUser
 	Page      int // 1-based
 	Pages     int
-	Tier      referralhub.TierProgress
-	Badges    []referralhub.EarnedBadge
 }
 
-// Dashboard builds participant p's dashboard in a fixed number of queries
-// however many referrals they have: the counts come with p (they are kept on
-// the participant row), and the active network and the page of referrals
-// take one query each unless cached, and the balances one more from the
-// ledger.
-func (s *Service) Dashboard(ctx context.Context, p referralhub.Participant, page int) (Dashboard, error) {
+// Overview builds participant p's overview in a fixed number of queries
+// however many referrals they have: the counts come with p (they are kept
+// on the participant row), the active network takes one query unless
+// cached, the balances one from the ledger, and the badges one unless
+// cached.
+func (s *Service) Overview(ctx context.Context, p referralhub.Participant) (Overview, error) {
 	active, err := s.activeNetwork(ctx, p.ID)
+	if err != nil {
+		return Overview{}, err
+	}
+	o := Overview{Stats: referralhub.ReferralStats{Referrals: p.ReferralCount, ActiveNetwork: active, Clicks: p.ClickCount}}
+	if o.Balances, err = s.db.Read().Balances(ctx, p.ID); err != nil {
+		return Overview{}, err
+	}
+	o.Points = pointsOf(o.Balances)
+	if o.Tier, o.Badges, err = s.achievements(ctx, p); err != nil {
+		return Overview{}, err
+	}
+	return o, nil
+}
+
+// Dashboard builds participant p's dashboard: the overview, and the page
+// of referrals in one more query unless cached.
+func (s *Service) Dashboard(ctx context.Context, p referralhub.Participant, page int) (Dashboard, error) {
+	o, err := s.Overview(ctx, p)
 	if err != nil {
 		return Dashboard{}, err
 	}
-	stats := referralhub.ReferralStats{Referrals: p.ReferralCount, ActiveNetwork: active, Clicks: p.ClickCount}
-	d := Dashboard{Stats: stats}
-	if d.Balances, err = s.db.Read().Balances(ctx, p.ID); err != nil {
-		return Dashboard{}, err
-	}
-	d.Points = pointsOf(d.Balances)
-	if d.Tier, d.Badges, err = s.achievements(ctx, p); err != nil {
-		return Dashboard{}, err
-	}
-	d.Pages = max(1, int((stats.Referrals+ReferralsPerPage-1)/ReferralsPerPage))
+	d := Dashboard{Overview: o}
+	d.Pages = max(1, int((o.Stats.Referrals+ReferralsPerPage-1)/ReferralsPerPage))
 	d.Page = min(max(page, 1), d.Pages)
-	if stats.Referrals > 0 {
+	if o.Stats.Referrals > 0 {
 		d.Referrals, err = s.referralPage(ctx, p, d.Page)
 	}
 	return d, err

@@ -173,6 +173,7 @@ type keys struct {
 	install string
 	device  []byte // device ids are stored as keyed hashes
 	form    []byte // signs when the signup form was shown
+	embed   []byte // signs embed tokens
 }
 
 func deriveKeys(secret []byte) keys {
@@ -182,6 +183,7 @@ func deriveKeys(secret []byte) keys {
 		install:     hex.EncodeToString(derive(secret, "referralhub install id v1")[:6]),
 		device:      derive(secret, "referralhub device id v1"),
 		form:        derive(secret, "referralhub signup form v1"),
+		embed:       derive(secret, "referralhub embed token v1"),
 	}
 }
 

@@ -25,6 +25,7 @@ type programForm struct {
 	PointsPerCoupon, CouponValue, CouponCurrency string
 	RedirectHosts                                string // one per line, or comma-separated
 	StripeCoupon                                 string // the Stripe coupon of friends' promotion codes
+	EmbedOrigins                                 string // likewise
 	Rules                                        []ruleForm
 	HasLevels                                    bool // the form carries tier and badge rows
 	Tiers, Badges                                []levelForm
@@ -68,7 +69,7 @@ func readProgramForm(form url.Values) programForm {
 	f := programForm{Name: form.Get("name"), WindowDays: form.Get("attribution_window_days"),
 		HoldDays: form.Get("hold_days"), PointsPerCoupon: form.Get("points_per_coupon"),
 		CouponValue: form.Get("coupon_value"), CouponCurrency: form.Get("coupon_currency"),
-		RedirectHosts: form.Get("redirect_hosts"), StripeCoupon: form.Get("stripe_coupon")}
+		RedirectHosts: form.Get("redirect_hosts"), StripeCoupon: form.Get("stripe_coupon"), EmbedOrigins: form.Get("embed_origins")}
 	n, _ := strconv.Atoi(form.Get("rule_count"))
 	for i := range min(max(n, 0), maxRuleRows) {
 		f.Rules = append(f.Rules, readRuleRow(form, i))

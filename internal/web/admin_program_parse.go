@@ -25,6 +25,7 @@ func (f programForm) program() (p referralhub.Program, rows []int, fe referralhu
 	p.CouponCurrency = currencyCode(f.CouponCurrency)
 	p.AllowedRedirectHosts = hostList(f.RedirectHosts)
 	p.StripeCoupon = strings.TrimSpace(f.StripeCoupon)
+	p.EmbedOrigins = originList(f.EmbedOrigins)
 	for _, row := range f.Rules {
 		if row.Delete || row.blank() {
 			continue
@@ -53,6 +54,23 @@ func hostList(typed string) []string {
 		}
 	}
 	return hosts
+}
+
+// originList splits the embed origins as typed, like hostList, without a
+// trailing slash: "https://Shop.example.com/" is https://shop.example.com.
+func originList(typed string) []string {
+	var origins []string
+	for _, o := range strings.FieldsFunc(strings.ToLower(typed), func(r rune) bool {
+		return r == ',' || unicode.IsSpace(r)
+	}) {
+		if len(origins) > core.MaxEmbedOrigins { // enough for the core to refuse the list
+			break
+		}
+		if o = strings.TrimSuffix(o, "/"); !slices.Contains(origins, o) {
+			origins = append(origins, o)
+		}
+	}
+	return origins
 }
 
 // rule reads one row; field errors are named prefix+field.

@@ -32,6 +32,9 @@ func changeSummary(cur, next referralhub.Program) string {
 	if cur.StripeCoupon != next.StripeCoupon {
 		parts = append(parts, "changed the Stripe coupon for friends")
 	}
+	if !slices.Equal(cur.EmbedOrigins, next.EmbedOrigins) {
+		parts = append(parts, "changed the sites that may embed the referral page")
+	}
 	if next.Tiers != nil && !slices.Equal(cur.TiersOrDefault(), next.Tiers) {
 		parts = append(parts, "changed the tiers")
 	}

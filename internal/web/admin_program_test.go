@@ -234,7 +234,8 @@ func TestAdminProgramFormRoundTrips(t *testing.T) {
 				{Trigger: "upgraded.pro", Segment: "free", Referee: &referralhub.RewardSpec{Kind: "coupon", Amount: 300, Currency: "gbp"},
 					Hold: new(time.Duration), CapValue: 900, CapPeriod: "day"},
 				{Trigger: "email_verified", Referrer: &referralhub.RewardSpec{Kind: "trial_days", Amount: 14}, CapCount: 2, CapPeriod: "life"},
-			}, AllowedRedirectHosts: []string{"shop.example.com", "*.example.org"}}
+			}, AllowedRedirectHosts: []string{"shop.example.com", "*.example.org"},
+			EmbedOrigins: []string{"https://shop.example.com", "http://localhost:3000"}}
 		saved, err := s.svc.SaveProgram(context.Background(), root, p, "Set up by test.")
 		if err != nil {
 			t.Fatal(err)
@@ -358,6 +359,37 @@ func TestAdminProgramPresets(t *testing.T) {
 		}
 		if _, body := admin.get("/admin/program"); strings.Count(body, "<td>root</td><td>Applied the preset ") != 3 {
 			t.Errorf("history does not show the 3 presets by root:\n%s", body)
+		}
+	})
+}
+
+// TestAdminProgramEmbedOrigins sets the sites that may embed the referral
+// page: without any the page says it cannot be embedded; typed in any case,
+// with trailing slashes and repeats, they are saved as origins; a bad one
+// is refused beside its field.
+func TestAdminProgramEmbedOrigins(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		s := newSite(t, db)
+		admin := adminBrowser(t, s)
+		_, body := admin.get("/admin/program")
+		if !strings.Contains(body, `id="embed-none">No site is listed, so the referral page cannot be embedded anywhere.<`) {
+			t.Errorf("the page does not say the referral page cannot be embedded")
+		}
+		form := loadProgramForm(t, admin)
+		form.Set("embed_origins", "HTTPS://Shop.Example.com/\nhttp://localhost:3000, https://shop.example.com")
+		saveProgramForm(t, admin, form)
+		if got := programNow(t, s).EmbedOrigins; !reflect.DeepEqual(got, []string{"https://shop.example.com", "http://localhost:3000"}) {
+			t.Errorf("saved %q", got)
+		}
+		_, body = admin.get("/admin/program")
+		if strings.Contains(body, `id="embed-none"`) || !strings.Contains(body, "Changed the sites that may embed the referral page.") {
+			t.Errorf("after the save the page says it cannot be embedded, or the history does not say what changed")
+		}
+		form = loadProgramForm(t, admin)
+		form.Set("embed_origins", "https://shop.example.com/app")
+		resp, body := admin.post("/admin/program", form)
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="embed_origins-error">&#34;https://shop.example.com/app&#34; is not a site`) {
+			t.Errorf("a path: %d", resp.StatusCode)
 		}
 	})
 }

@@ -170,6 +170,9 @@ func startBrowser(t *testing.T, chromium string) context.Context {
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
+		// Third-party cookies blocked, as after Chrome's phase-out: pages
+		// in cross-site frames (the embedded page) must do without them.
+		chromedp.Flag("test-third-party-cookie-phaseout", true),
 		// No user-data-dir flag: the allocator makes a fresh one and
 		// removes it when the browser stops.
 	)

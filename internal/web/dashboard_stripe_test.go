@@ -41,3 +41,25 @@ func TestDashboardShowsThePromotionCode(t *testing.T) {
 		}
 	})
 }
+
+// TestEmbedShowsThePromotionCode shows the participant's Stripe promotion
+// code on the embedded page too, with a Copy button, once it is made.
+func TestEmbedShowsThePromotionCode(t *testing.T) {
+	mock := stripemock.Start(t)
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		s := newEmbedSite(t, db, time.Now, siteOptions{stripeBase: mock})
+		ann := s.token(t, "ann", "")
+		b := s.browser(t)
+		if _, body := b.get(embedPage(ann.Token, "", hostOrigin)); strings.Contains(body, `id="promo-code"`) {
+			t.Fatal("a promotion code without a coupon")
+		}
+		s.program(t, func(p *referralhub.Program) { p.StripeCoupon = "FRIEND10" })
+		b.get(embedPage(ann.Token, "", hostOrigin)) // the first sight queues the code's job
+		s.runJobs(t)
+		_, body := b.get(embedPage(ann.Token, "", hostOrigin))
+		code := strings.ToUpper(participantCode(t, s, ann.ParticipantID))
+		if !strings.Contains(body, `id="promo-code" class="mono" value="`+code+`"`) || !strings.Contains(body, `data-copy="promo-code"`) {
+			t.Fatalf("the embedded page lacks the promotion code %s with its Copy button:\n%s", code, body)
+		}
+	})
+}

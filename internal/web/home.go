@@ -19,6 +19,10 @@ type dashboardView struct {
 	Promotion core.PromotionCode // their Stripe promotion code, when the program gives them one
 }
 
+// OnSite tells the shared referral pieces that they are on the hosted
+// site, which links its other pages.
+func (dashboardView) OnSite() bool { return true }
+
 // referralRow is one referral as the list shows it. The date is formatted
 // here, once, rather than by a template function call per row.
 type referralRow struct {

@@ -82,10 +82,14 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 	})
 }
 
-// contentSecurityPolicy allows only this origin's scripts and styles: no
-// inline scripts, no framing.
-const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
-	"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+// cspSources allows only this origin's scripts and styles, and no inline
+// scripts; contentSecurityPolicy adds that no site may frame the page. The
+// embedded referral page alone names the sites that may (embedCSP).
+const (
+	cspSources = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+		"object-src 'none'; base-uri 'none'; form-action 'self'; "
+	contentSecurityPolicy = cspSources + "frame-ancestors 'none'"
+)
 
 // securityHeaders sets the headers every response carries.
 func securityHeaders(next http.Handler) http.Handler {

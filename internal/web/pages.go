@@ -29,6 +29,7 @@ type pageData struct {
 	Data   any
 	Banner string
 	Brand  brandView // filled by render: the layout's name, logo and colours
+	Frame  frameView // the embedded page's frame; zero on every other page
 }
 
 func parsePages(a *assets) (*pages, error) {

@@ -22,7 +22,22 @@ type rewardsView struct {
 	// Standing is a neutral note for a friend whose referral was refused:
 	// never the reasons.
 	Standing string
+	Form     formTarget // where the Redeem and coupon forms post
 }
+
+// formTarget is where a page's reward forms post, and the hidden fields
+// they carry: the site's own paths, or the embedded page's, whose forms
+// carry its token in the body (the embedded page has no cookie).
+type formTarget struct {
+	Prefix string // "/rewards", or "/embed/rewards"
+	Hidden []hiddenField
+}
+
+// hiddenField is one hidden form field.
+type hiddenField struct{ Name, Value string }
+
+// Embedded reports whether the forms are the embedded page's.
+func (f formTarget) Embedded() bool { return len(f.Hidden) > 0 }
 
 // couponOffer is the "spend points on a coupon" form. Key is a fresh
 // one-time key, so submitting the same form twice buys one coupon.
@@ -52,8 +67,7 @@ func (s *Server) renderRewards(w http.ResponseWriter, r *http.Request, v viewer,
 		s.renderError(w, r, err)
 		return
 	}
-	view := rewardsView{Balances: balanceCards(page), Earn: earnSentences(page.Program), Rows: rewardRows(page.Rewards),
-		Coupon: couponOfferFor(page), Message: message}
+	view := rewardsViewOf(page, message, formTarget{Prefix: "/rewards"})
 	standing, err := s.svc.Standing(r.Context(), v.Participant.ID)
 	if err != nil {
 		s.renderError(w, r, err)
@@ -63,6 +77,13 @@ func (s *Server) renderRewards(w http.ResponseWriter, r *http.Request, v viewer,
 		view.Standing = "Rewards for joining through a friend's link aren't available on this account."
 	}
 	s.render(w, r, status, "rewards", pageData{Title: "Your rewards", User: &v.User, Data: view})
+}
+
+// rewardsViewOf is what a rewards page shows of page, with forms that
+// post to form.
+func rewardsViewOf(page core.RewardsPage, message string, form formTarget) rewardsView {
+	return rewardsView{Balances: balanceCards(page), Earn: earnSentences(page.Program), Rows: rewardRows(page.Rewards),
+		Coupon: couponOfferFor(page), Message: message, Form: form}
 }
 
 func couponOfferFor(page core.RewardsPage) couponOffer {

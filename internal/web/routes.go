@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 
+	"github.com/referralhub/referralhub/internal/core"
 	"github.com/referralhub/referralhub/internal/integrations/stripehook"
 )
 
@@ -58,6 +59,10 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /admin/webhooks/{id}/replay", s.handleAdminWebhookReplayDead)
 	mux.HandleFunc("POST /admin/webhook-deliveries/{id}/replay", s.handleAdminWebhookReplay)
 	mux.HandleFunc("GET /snippet.js", s.handleSnippet)
+	mux.HandleFunc("GET /embed.js", s.handleEmbedJS)
+	mux.HandleFunc("GET "+core.EmbedPagePath, s.handleEmbed) // GET /embed/referrals?token=
+	mux.HandleFunc("POST /embed/rewards/{id}/redeem", s.handleEmbedRedeem)
+	mux.HandleFunc("POST /embed/rewards/coupon", s.handleEmbedCoupon)
 	mux.HandleFunc("GET /leaderboard", s.handleLeaderboard)
 	mux.HandleFunc("GET /network", s.handleNetwork)
 	mux.HandleFunc("GET /admin/branding", s.handleAdminBranding)

@@ -13,8 +13,9 @@ import (
 
 // shareLink is one "share on ..." button.
 type shareLink struct {
-	Name string
-	Href string
+	Name    string
+	Channel string // "x", "facebook", ...: what the embedded page reports a share on
+	Href    string
 }
 
 // shareLinks returns the share buttons for a participant's link, each
@@ -33,11 +34,11 @@ func shareLinks(link, name string, b referralhub.Branding) []shareLink {
 	}
 	q, m := escapeText, b.Share
 	return []shareLink{
-		{"X", "https://x.com/intent/tweet?text=" + q(withLink(m.X))},
-		{"Facebook", "https://www.facebook.com/sharer/sharer.php?u=" + q(link) + "&quote=" + q(fill(m.Facebook))},
-		{"LinkedIn", "https://www.linkedin.com/feed/?shareActive=true&text=" + q(withLink(m.LinkedIn))},
-		{"WhatsApp", "https://wa.me/?text=" + q(withLink(m.WhatsApp))},
-		{"Email", "mailto:?subject=" + q("An invitation to "+b.ProductName) + "&body=" + q(withLink(m.Email))},
+		{"X", "x", "https://x.com/intent/tweet?text=" + q(withLink(m.X))},
+		{"Facebook", "facebook", "https://www.facebook.com/sharer/sharer.php?u=" + q(link) + "&quote=" + q(fill(m.Facebook))},
+		{"LinkedIn", "linkedin", "https://www.linkedin.com/feed/?shareActive=true&text=" + q(withLink(m.LinkedIn))},
+		{"WhatsApp", "whatsapp", "https://wa.me/?text=" + q(withLink(m.WhatsApp))},
+		{"Email", "email", "mailto:?subject=" + q("An invitation to "+b.ProductName) + "&body=" + q(withLink(m.Email))},
 	}
 }
 

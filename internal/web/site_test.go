@@ -52,6 +52,8 @@ type siteOptions struct {
 	metrics *siteMetrics
 	// stripeSecret is the Stripe webhook's signing secret; "" leaves it unset.
 	stripeSecret string
+	// log, when set, gets the site's and the core's log lines.
+	log io.Writer
 }
 
 // clockAt returns a settable clock for tests that move time.
@@ -83,7 +85,11 @@ func newSiteWith(t testing.TB, db *storage.DB, now func() time.Time, opt siteOpt
 // does. The worker does not run by itself: tests call runJobs.
 func newHandler(t testing.TB, db *storage.DB, baseURL string, now func() time.Time, smtpURL string, opt siteOptions) (http.Handler, *core.Service, *clicks.Buffer, *worker.Worker) {
 	t.Helper()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	logTo := opt.log
+	if logTo == nil {
+		logTo = io.Discard
+	}
+	log := slog.New(slog.NewTextHandler(logTo, nil))
 	ips := clicks.NewIPHasher(24*time.Hour, clicks.StoredSalts(db, now))
 	codes := clicks.NewCodeCache(clicks.CodeCacheConfig{TTL: time.Minute, NegativeTTL: time.Second, MaxItems: 1000}, now, db.Read().CodeOwner)
 	buffer := clicks.NewBuffer(clicks.BufferConfig{Capacity: 1000, BatchSize: 100, FlushInterval: time.Hour}, log, db.InsertClicks)

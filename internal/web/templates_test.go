@@ -4,6 +4,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -34,7 +35,7 @@ func TestEveryTemplateRenders(t *testing.T) {
 		"rewards": {Title: "x", User: user, Data: rewardsView{Balances: []balanceCard{{ID: "balance-points", Label: "Points", Value: "10", Pending: "5 on hold"}},
 			Earn: []string{"Invite a friend: you get 10 points when they sign up."}, Message: "no",
 			Rows:   []rewardRow{{ID: 1, What: "10 points", Status: "Available", Dates: []string{"Credited 1 Mar 2026"}, CanRedeem: true}, {ID: 2, PromoCode: "FALL20"}},
-			Coupon: couponOffer{CanBuy: true, Points: 10, Value: "$5.00", Key: "k"}}},
+			Coupon: couponOffer{CanBuy: true, Points: 10, Value: "$5.00", Key: "k"}, Form: formTarget{Prefix: "/rewards"}}},
 		"settings":               {Title: "x", User: user, Banner: "Saved.", Data: settingsView{Email: "a@b.c", NewEmail: "x@y.z", EmailErrors: map[string]string{"email": "bad"}, PasswordErrors: map[string]string{"current_password": "no"}}},
 		"verify_email":           {Title: "x", User: user, Data: verifyView{CanResend: true, SignedIn: true}},
 		"password_reset":         {Title: "x", Data: resetView{Email: "a@b.c", Errors: map[string]string{"email": "bad"}}},
@@ -60,6 +61,14 @@ func TestEveryTemplateRenders(t *testing.T) {
 		Retried: "evt_1", StripeSync: core.StripeSync{Types: core.StripeEventTypes(), APIVersion: "2026-03-25.dahlia",
 			Events: []referralhub.StripeEvent{{ID: "evt_1", Type: "invoice.paid", Outcome: referralhub.StripeFailed, Detail: "boom", Retries: 1},
 				{ID: "evt_2", Type: "charge.refunded", Outcome: referralhub.StripeRecorded, ParticipantID: 3, EventID: 9}}}}}
+	frame := frameView{Token: "rhe_x", Theme: "dark", ParentOrigin: "https://shop.example"}
+	data["embed"] = pageData{Title: "x", Frame: frame, Data: embedView{Code: "abcdefgh", Link: "http://x/r/abcdefgh",
+		Share: shareLinks("http://x/r/abcdefgh", "Ann", referralhub.DefaultBranding()), QR: qrSVG("http://x/r/abcdefgh"),
+		Overview: d.Overview, Qualified: 2, Extras: []embedExtra{{ID: "extra-promo", Label: "Your promotion code", Value: "ANN10", Copy: true}},
+		Rewards: rewardsView{Balances: []balanceCard{{ID: "balance-points", Label: "Points", Value: "10"}}, Earn: []string{"Invite a friend."},
+			Message: "no", Standing: "no", Rows: []rewardRow{{ID: 1, What: "14 trial days", CanRedeem: true}}, Form: frame.forms(),
+			Coupon: couponOffer{CanBuy: true, Points: 10, Value: "$5.00", Key: "k"}}}}
+	data["embed_error"] = pageData{Title: "x", Frame: frame, Data: embedErrorView{Status: 401, Message: "This page has expired.", Hint: "Reload.", RequestID: "id"}}
 	s := &Server{pages: p, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	for name := range p.byName {
 		pd, ok := data[name]
@@ -68,7 +77,11 @@ func TestEveryTemplateRenders(t *testing.T) {
 			continue
 		}
 		rec := httptest.NewRecorder()
-		s.render(rec, httptest.NewRequest("GET", "/", nil), 200, name, pd)
+		if strings.HasPrefix(name, "embed") {
+			s.renderEmbed(rec, httptest.NewRequest("GET", "/", nil), 200, name, pd)
+		} else {
+			s.render(rec, httptest.NewRequest("GET", "/", nil), 200, name, pd)
+		}
 		if rec.Code != 200 || rec.Body.Len() < 500 {
 			t.Errorf("%s: status %d, %d bytes", name, rec.Code, rec.Body.Len())
 		}

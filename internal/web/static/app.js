@@ -1,15 +1,22 @@
 // ReferralHub's only hand-written script: the Copy button. It is loaded
-// from this origin (the CSP forbids inline scripts).
+// from this origin (the CSP forbids inline scripts). After a copy it sends
+// a "referralhub:copied" event (detail.id: the input copied), which the
+// embedded page passes on to its host page.
 (function () {
   "use strict";
 
-  function copyText(input) {
-    if (navigator.clipboard && window.isSecureContext) {
-      return navigator.clipboard.writeText(input.value);
-    }
-    // Fallback for plain-http hosts where the async clipboard is missing.
+  // selectAndCopy is the old way, for plain-http hosts without the async
+  // clipboard, and frames the host did not allow it to.
+  function selectAndCopy(input) {
     input.select();
     return document.execCommand("copy") ? Promise.resolve() : Promise.reject(new Error("copy failed"));
+  }
+
+  function copyText(input) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(input.value).catch(function () { return selectAndCopy(input); });
+    }
+    return selectAndCopy(input);
   }
 
   function flash(button, text) {
@@ -26,7 +33,10 @@
     var input = document.getElementById(button.dataset.copy);
     if (!input) return;
     copyText(input).then(
-      function () { flash(button, "Copied!"); },
+      function () {
+        flash(button, "Copied!");
+        button.dispatchEvent(new CustomEvent("referralhub:copied", { bubbles: true, detail: { id: input.id } }));
+      },
       function () { input.select(); flash(button, "Press Ctrl+C"); }
     );
   });
