@@ -114,7 +114,7 @@ func newHandler(t testing.TB, db *storage.DB, baseURL string, now func() time.Ti
 	if !opt.fraud {
 		relaxFraud(t, db, now())
 	}
-	cfg := web.Config{BaseURL: baseURL, RateLimit: opt.rateLimit, TrustedProxies: opt.trustedProxies}
+	cfg := web.Config{BaseURL: baseURL, RateLimit: opt.rateLimit, TrustedProxies: opt.trustedProxies, ClicksReady: buffer.Ready}
 	opt.metrics.wire(&cfg, buffer, db)
 	h, err := web.New(cfg, svc, db, log, now)
 	if err != nil {
