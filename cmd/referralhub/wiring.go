@@ -49,8 +49,9 @@ func newLogger(format string, w io.Writer) *slog.Logger {
 }
 
 // openApp opens the database, builds the core and starts the click
-// buffer. Migrations are left to the caller. Close it with close.
-func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error) {
+// buffer, keeping clicks where says. Migrations are left to the caller.
+// Close it with close.
+func openApp(ctx context.Context, cfg config.Config, log *slog.Logger, where clickStore) (*app, error) {
 	secret, err := cfg.LoadSecret()
 	if err != nil {
 		return nil, err
@@ -66,8 +67,11 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, er
 	ips := clicks.NewIPHasher(cfg.IPSaltPeriod, clicks.StoredSalts(db, time.Now))
 	codes := clicks.NewCodeCache(clicks.CodeCacheConfig{TTL: 10 * time.Minute, NegativeTTL: 10 * time.Second, MaxItems: 200_000},
 		time.Now, db.Read().CodeOwner)
-	buffer := clicks.NewBuffer(clicks.BufferConfig{Capacity: 50_000, BatchSize: 10_000, FlushInterval: time.Second},
-		log, db.InsertClicks)
+	buffer, err := newClickBuffer(cfg, db, log, where)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
 	outside, err := newOutside(cfg, log)
 	if err != nil {
 		db.Close()
@@ -143,7 +147,7 @@ func newOutside(cfg config.Config, log *slog.Logger) (outside, error) {
 // withApp opens the app for a one-off command, brings the schema up to date
 // (see prepareSchema), runs fn and closes the app.
 func withApp(env cmdEnv, cfg config.Config, fn func(*app) error) error {
-	a, err := openApp(env.ctx, cfg, newLogger(cfg.LogFormat, env.stderr))
+	a, err := openApp(env.ctx, cfg, newLogger(cfg.LogFormat, env.stderr), clicksInMemory)
 	if err != nil {
 		return err
 	}

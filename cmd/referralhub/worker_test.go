@@ -73,8 +73,9 @@ func startProgram(t *testing.T, getenv func(string) string, ready string, args .
 	t.Helper()
 	cmd := exec.Command(os.Args[0], args...)
 	cmd.Env = append(os.Environ(), runMainEnv+"=1")
-	for _, k := range []string{"REFERRALHUB_DATABASE_URL", "REFERRALHUB_SECRET_KEY", "REFERRALHUB_ADDR",
-		"REFERRALHUB_SMTP_URL", "REFERRALHUB_MAIL_FROM", "REFERRALHUB_REDIS_URL", "REFERRALHUB_JOB_LEASE"} {
+	for _, k := range []string{"REFERRALHUB_DATABASE_URL", "REFERRALHUB_SECRET_KEY", "REFERRALHUB_ADDR", "REFERRALHUB_DATA_DIR",
+		"REFERRALHUB_SMTP_URL", "REFERRALHUB_MAIL_FROM", "REFERRALHUB_REDIS_URL", "REFERRALHUB_JOB_LEASE",
+		"REFERRALHUB_RATE_LIMIT_CLICK", "REFERRALHUB_LOG_FORMAT"} {
 		cmd.Env = append(cmd.Env, k+"="+getenv(k))
 	}
 	stderr, _ := cmd.StderrPipe()
@@ -124,7 +125,7 @@ func openTestApp(t *testing.T, getenv func(string) string) *app {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := openApp(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	a, err := openApp(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), clicksInMemory)
 	if err != nil {
 		t.Fatal(err)
 	}
