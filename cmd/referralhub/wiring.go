@@ -39,13 +39,22 @@ type app struct {
 }
 
 // newLogger logs to w in format, adding the request id to every record
-// logged with a request's context.
+// logged with a request's context. Durations carry their unit in both
+// formats ("1.5s"), where JSON would write bare nanoseconds.
 func newLogger(format string, w io.Writer) *slog.Logger {
 	var h slog.Handler = slog.NewTextHandler(w, nil)
 	if format == "json" {
-		h = slog.NewJSONHandler(w, nil)
+		h = slog.NewJSONHandler(w, &slog.HandlerOptions{ReplaceAttr: durationWithUnit})
 	}
 	return slog.New(reqid.Handler{Handler: h})
+}
+
+// durationWithUnit writes a duration as Go writes it: "250ms", "1m30s".
+func durationWithUnit(_ []string, a slog.Attr) slog.Attr {
+	if a.Value.Kind() == slog.KindDuration {
+		a.Value = slog.StringValue(a.Value.Duration().String())
+	}
+	return a
 }
 
 // openApp opens the database, builds the core and starts the click

@@ -71,6 +71,12 @@ const listeningLine = `msg=listening addr=(\S+)`
 // of the match as an http:// address, if any.
 func startProgram(t *testing.T, getenv func(string) string, ready string, args ...string) (*exec.Cmd, string) {
 	t.Helper()
+	return startProgramLog(t, getenv, ready, io.Discard, args...)
+}
+
+// startProgramLog is startProgram, copying the program's log to log.
+func startProgramLog(t *testing.T, getenv func(string) string, ready string, log io.Writer, args ...string) (*exec.Cmd, string) {
+	t.Helper()
 	cmd := exec.Command(os.Args[0], args...)
 	cmd.Env = append(os.Environ(), runMainEnv+"=1")
 	for _, k := range []string{"REFERRALHUB_DATABASE_URL", "REFERRALHUB_SECRET_KEY", "REFERRALHUB_ADDR", "REFERRALHUB_DATA_DIR",
@@ -83,7 +89,7 @@ func startProgram(t *testing.T, getenv func(string) string, ready string, args .
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cmd.Process.Kill() })
-	return cmd, waitLog(t, stderr, regexp.MustCompile(ready))
+	return cmd, waitLog(t, io.TeeReader(stderr, log), regexp.MustCompile(ready))
 }
 
 // waitLog reads a program's log until a line matches re, then keeps
