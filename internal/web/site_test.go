@@ -85,7 +85,11 @@ func newHandler(t testing.TB, db *storage.DB, baseURL string, now func() time.Ti
 	codes := clicks.NewCodeCache(clicks.CodeCacheConfig{TTL: time.Minute, NegativeTTL: time.Second, MaxItems: 1000}, now, db.Read().CodeOwner)
 	buffer := clicks.NewBuffer(clicks.BufferConfig{Capacity: 1000, BatchSize: 100, FlushInterval: time.Hour}, log, db.InsertClicks)
 	go buffer.Run()
-	t.Cleanup(func() { buffer.Close(context.Background()) })
+	t.Cleanup(func() { // bounded: clicks a closed database cannot take would be retried for ever
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		buffer.Close(ctx)
+	})
 	deps := core.Deps{DB: db, Settings: core.DefaultSettings(), Now: now, Hasher: password.NewHasher(password.OWASP(), 2),
 		SecretKey: []byte("web test secret key, long enough!"), Codes: codes, Clicks: buffer, IPs: ips, Logger: log, BaseURL: baseURL}
 	var err error
