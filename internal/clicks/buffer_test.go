@@ -160,3 +160,36 @@ func TestClickBufferWaitsOutAnOutage(t *testing.T) {
 		t.Fatalf("after the outage: stored %d, stats %+v", f.count(), st)
 	}
 }
+
+// benchmarkBuffer measures a click's way through a buffer to a database
+// that takes everything at once: Add, and the journal and store loops.
+func benchmarkBuffer(b *testing.B, spool *clicks.Spool) {
+	buf := clicks.NewBuffer(clicks.BufferConfig{Capacity: 50_000, BatchSize: 10_000, FlushInterval: time.Second, Spool: spool},
+		slog.New(slog.NewTextHandler(io.Discard, nil)), func(context.Context, []referralhub.Click) error { return nil })
+	go buf.Run()
+	defer buf.Close(context.Background())
+	c := referralhub.Click{ID: "01hzy3k6v4q8d9t2m5w7x0c1b3", ParticipantID: 123456, Code: "abcd2345", IPHash: "9f86d081884c7d659a2feaa0c55ad015",
+		UserAgent: "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1",
+		Referer:   "https://www.instagram.com/", CreatedAt: time.Now()}
+	b.ReportAllocs()
+	for b.Loop() {
+		for !buf.Add(c) {
+			time.Sleep(time.Microsecond) // the queue is full: let the journal catch up
+		}
+	}
+	if err := buf.Flush(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// BenchmarkBufferMemoryOnly is the cost of a click without a spool.
+func BenchmarkBufferMemoryOnly(b *testing.B) { benchmarkBuffer(b, nil) }
+
+// BenchmarkBufferSpooled is the cost of a click written to the spool too.
+func BenchmarkBufferSpooled(b *testing.B) {
+	spool, err := clicks.OpenSpool(clicks.SpoolConfig{Dir: b.TempDir()}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchmarkBuffer(b, spool)
+}
