@@ -76,11 +76,6 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger, where cli
 	ips := clicks.NewIPHasher(cfg.IPSaltPeriod, clicks.StoredSalts(db, time.Now))
 	codes := clicks.NewCodeCache(clicks.CodeCacheConfig{TTL: 10 * time.Minute, NegativeTTL: 10 * time.Second, MaxItems: 200_000},
 		time.Now, db.Read().CodeOwner)
-	buffer, err := newClickBuffer(cfg, db, log, where)
-	if err != nil {
-		db.Close()
-		return nil, err
-	}
 	outside, err := newOutside(cfg, log)
 	if err != nil {
 		db.Close()
@@ -88,6 +83,14 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger, where cli
 	}
 	rateLimit, redisClient, err := newRateLimit(cfg, secret, log)
 	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	buffer, err := newClickBuffer(cfg, db, log, where) // last: it takes a slot of the spool, freed by close
+	if err != nil {
+		if redisClient != nil {
+			redisClient.Close()
+		}
 		db.Close()
 		return nil, err
 	}
