@@ -64,6 +64,7 @@ func (b *Buffer) journal() {
 			b.rotate(b.drainQueue(cur))
 			return
 		case <-b.halt.Done():
+			b.rotate(cur) // its file, synced, is for the next start to write
 			return
 		}
 	}
