@@ -2,8 +2,9 @@
 #
 # ReferralHub in a container: a static binary (pure Go, CGO_ENABLED=0, the
 # SQLite driver included) on distroless "static" as the nonroot user
-# (65532). Run it with a read-only root filesystem; only /data (SQLite and,
-# in development, the generated secret key) and /tmp are written:
+# (65532). Run it with a read-only root filesystem; only /data (the click
+# spool, SQLite and, in development, the generated secret key) and /tmp are
+# written:
 #
 #   docker build --build-arg VERSION=$(git describe --tags --always) -t referralhub .
 #   docker run --read-only --tmpfs /tmp -v referralhub-data:/data -p 8080:8080 \
@@ -12,7 +13,8 @@
 #
 # There is no HEALTHCHECK: distroless has no shell or curl to run one. The
 # orchestrator (Compose's proxy, Kubernetes probes, a load balancer) checks
-# GET /healthz (the process is up) and GET /readyz (the database answers).
+# GET /healthz (the process is up), GET /readyz (the database answers) and
+# GET /readyz?scope=clicks (referral links can be served, database or not).
 # See docs/deploy.md.
 
 ARG GO_VERSION=1.26.8
@@ -29,8 +31,9 @@ RUN mkdir -p /out/data
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/referralhub /usr/local/bin/referralhub
 COPY --from=build --chown=65532:65532 /out/data /data
-# The working directory is /, so the development data directory ("data")
-# is the /data volume too.
+# The working directory is /, so the data directory (REFERRALHUB_DATA_DIR,
+# "data": the click spool, the development secret key) is the /data volume
+# too.
 WORKDIR /
 ENV REFERRALHUB_ADDR=0.0.0.0:8080 \
     REFERRALHUB_DATABASE_URL=sqlite:/data/referralhub.db \

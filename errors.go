@@ -17,6 +17,7 @@ const (
 	EUNAUTHORIZED = "unauthorized" // no valid credentials
 	EFORBIDDEN    = "forbidden"    // valid credentials, not allowed
 	ETOOMANY      = "too_many"     // throttled: try again later
+	EUNAVAILABLE  = "unavailable"  // the database cannot be reached just now: try again shortly
 )
 
 // Error is an application error with a code and a message that is safe to
@@ -26,11 +27,27 @@ type Error struct {
 	Code    string
 	Message string
 	Fields  map[string]string
+	cause   error // what happened underneath, for the log; never shown
 }
 
 // Error implements the error interface.
 func (e *Error) Error() string {
+	if e.cause != nil {
+		return fmt.Sprintf("%s: %v", e.Code, e.cause)
+	}
 	return fmt.Sprintf("referralhub error: code=%s message=%s", e.Code, e.Message)
+}
+
+// Unwrap returns the cause of an error made by Unavailable.
+func (e *Error) Unwrap() error { return e.cause }
+
+// Unavailable returns an EUNAVAILABLE error for cause, an outage of the
+// database (a refused, reset or timed-out connection, a closed pool): the
+// request was fine and may succeed if sent again shortly. The storage
+// layer makes these; each face answers them 503 with Retry-After.
+func Unavailable(cause error) *Error {
+	return &Error{Code: EUNAVAILABLE, cause: cause,
+		Message: "ReferralHub cannot reach its database just now. Please try again in a moment."}
 }
 
 // Errorf returns an *Error with the given code and a formatted message.

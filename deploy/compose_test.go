@@ -3,6 +3,7 @@ package deploy
 import (
 	"net/netip"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -137,8 +138,10 @@ func TestComposeTrustsOnlyTheProxyNetwork(t *testing.T) {
 	}
 }
 
-// TestCaddyfile: the proxy's configuration is mounted, and sends traffic
-// to both instances with /readyz as the health check.
+// TestCaddyfile: the proxy's configuration is mounted; it sends referral
+// links (/r/*) to both instances checked with /readyz?scope=clicks, which
+// holds while the database is down, and everything else to both checked
+// with /readyz; with no instance left it answers 503 with Retry-After.
 func TestCaddyfile(t *testing.T) {
 	c := readCompose(t)
 	if !strings.Contains(strings.Join(c.Services["proxy"].Volumes, " "), "./Caddyfile:/etc/caddy/Caddyfile") {
@@ -148,9 +151,53 @@ func TestCaddyfile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"reverse_proxy referralhub-1:8080 referralhub-2:8080", "health_uri /readyz"} {
-		if !strings.Contains(string(b), want) {
-			t.Errorf("Caddyfile lacks %q", want)
+	routes := caddyRoutes(t, string(b))
+	for matcher, check := range map[string]string{"/r/*": "/readyz?scope=clicks", "": "/readyz"} {
+		r, ok := routes[matcher]
+		if !ok {
+			t.Errorf("no handle %q block in the Caddyfile (routes %v)", matcher, routes)
+			continue
 		}
+		if !strings.Contains(r, "reverse_proxy referralhub-1:8080 referralhub-2:8080") || !strings.Contains(r, "health_uri "+check+"\n") {
+			t.Errorf("handle %q: want both instances with health_uri %s:\n%s", matcher, check, r)
+		}
+	}
+	if !regexp.MustCompile(`(?s)handle_errors[^{]*\b503\b[^{]*\{[^}]*header Retry-After \d+[^}]*respond "[^"]+" 503`).Match(b) {
+		t.Error("the Caddyfile does not answer 503 with Retry-After when no instance is left")
+	}
+}
+
+// caddyRoutes returns the body of each top-level handle block in the
+// site block, by its matcher ("" for the catch-all).
+func caddyRoutes(t *testing.T, caddyfile string) map[string]string {
+	t.Helper()
+	routes := map[string]string{}
+	for _, m := range regexp.MustCompile(`(?m)^\thandle ?([^{\s]*) \{\n((?:\t\t.*\n|\n)*)\t\}`).FindAllStringSubmatch(caddyfile, -1) {
+		routes[m[1]] = m[2]
+	}
+	return routes
+}
+
+// TestComposeInstancesKeepTheirClickSpool: each serving instance writes
+// its click spool to a volume of its own at /data (REFERRALHUB_DATA_DIR in
+// the image), which outlives the read-only container.
+func TestComposeInstancesKeepTheirClickSpool(t *testing.T) {
+	c := readCompose(t)
+	seen := map[string]string{}
+	for _, name := range []string{"referralhub-1", "referralhub-2"} {
+		var volume string
+		for _, v := range c.Services[name].Volumes {
+			if src, dst, _ := strings.Cut(v, ":"); dst == "/data" || strings.HasPrefix(dst, "/data:") {
+				volume = src
+			}
+		}
+		if volume == "" || strings.HasPrefix(volume, "/") || strings.HasPrefix(volume, ".") {
+			t.Errorf("%s: volumes %v, want a named volume at /data", name, c.Services[name].Volumes)
+			continue
+		}
+		if other, dup := seen[volume]; dup {
+			t.Errorf("%s and %s share the volume %s", name, other, volume)
+		}
+		seen[volume] = name
 	}
 }

@@ -14,7 +14,7 @@ func migrateCmd(env cmdEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	a, err := openApp(env.ctx, cfg, newLogger(cfg.LogFormat, env.stderr))
+	a, err := openApp(env.ctx, cfg, newLogger(cfg.LogFormat, env.stderr), clicksInMemory)
 	if err != nil {
 		return err
 	}

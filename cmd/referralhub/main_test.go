@@ -28,6 +28,7 @@ func testEnv(t *testing.T, engine string, extra map[string]string) func(string) 
 		"REFERRALHUB_DATABASE_URL": storagetest.URL(t, engine),
 		"REFERRALHUB_SECRET_KEY":   "a test secret key that is long enough",
 		"REFERRALHUB_ADDR":         "127.0.0.1:0",
+		"REFERRALHUB_DATA_DIR":     t.TempDir(),
 	}
 	for k, v := range extra {
 		vars[k] = v

@@ -32,7 +32,7 @@ func logIn(t *testing.T, getenv func(string) string, login, pw string) (referral
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := openApp(context.Background(), cfg, slog.New(slog.DiscardHandler))
+	a, err := openApp(context.Background(), cfg, slog.New(slog.DiscardHandler), clicksInMemory)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,12 +19,12 @@ import (
 // shutdownGrace is how long requests get to drain on SIGINT or SIGTERM.
 const shutdownGrace = 20 * time.Second
 
-// runApp opens the app of a long-running subcommand (serve, worker) and
-// prepares its schema; closeApp flushes and closes it, within
-// shutdownGrace.
-func runApp(env cmdEnv, cfg config.Config) (a *app, log *slog.Logger, closeApp func(), err error) {
+// runApp opens the app of a long-running subcommand (serve, worker),
+// keeping clicks where says, and prepares its schema; closeApp flushes and
+// closes it, within shutdownGrace.
+func runApp(env cmdEnv, cfg config.Config, where clickStore) (a *app, log *slog.Logger, closeApp func(), err error) {
 	log = newLogger(cfg.LogFormat, env.stderr)
-	if a, err = openApp(env.ctx, cfg, log); err != nil {
+	if a, err = openApp(env.ctx, cfg, log, where); err != nil {
 		return nil, nil, nil, err
 	}
 	closeApp = func() {
@@ -58,7 +58,7 @@ func serveCmd(env cmdEnv, args []string) error {
 	}
 	defer ln.Close()
 	cfg = cfg.ForListener(ln.Addr().String())
-	a, log, closeApp, err := runApp(env, cfg)
+	a, log, closeApp, err := runApp(env, cfg, clicksSpooled)
 	if err != nil {
 		return err
 	}
@@ -71,7 +71,7 @@ func serveCmd(env cmdEnv, args []string) error {
 		return err
 	}
 	site, err := web.New(web.Config{BaseURL: cfg.BaseURL, TrustedProxies: cfg.TrustedProxies, Metrics: m,
-		MetricsToken: cfg.MetricsToken, RateLimit: a.rateLimit, ReadyChecks: a.readyChecks(), API: apiFace,
+		MetricsToken: cfg.MetricsToken, RateLimit: a.rateLimit, ReadyChecks: a.readyChecks(), ClicksReady: a.clicks.Ready, API: apiFace,
 		StripeWebhook: stripehook.New(stripeSecret, a.svc, log)},
 		a.svc, a.db, log, time.Now)
 	if err != nil {

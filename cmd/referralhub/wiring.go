@@ -39,18 +39,28 @@ type app struct {
 }
 
 // newLogger logs to w in format, adding the request id to every record
-// logged with a request's context.
+// logged with a request's context. Durations carry their unit in both
+// formats ("1.5s"), where JSON would write bare nanoseconds.
 func newLogger(format string, w io.Writer) *slog.Logger {
 	var h slog.Handler = slog.NewTextHandler(w, nil)
 	if format == "json" {
-		h = slog.NewJSONHandler(w, nil)
+		h = slog.NewJSONHandler(w, &slog.HandlerOptions{ReplaceAttr: durationWithUnit})
 	}
 	return slog.New(reqid.Handler{Handler: h})
 }
 
+// durationWithUnit writes a duration as Go writes it: "250ms", "1m30s".
+func durationWithUnit(_ []string, a slog.Attr) slog.Attr {
+	if a.Value.Kind() == slog.KindDuration {
+		a.Value = slog.StringValue(a.Value.Duration().String())
+	}
+	return a
+}
+
 // openApp opens the database, builds the core and starts the click
-// buffer. Migrations are left to the caller. Close it with close.
-func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error) {
+// buffer, keeping clicks where says. Migrations are left to the caller.
+// Close it with close.
+func openApp(ctx context.Context, cfg config.Config, log *slog.Logger, where clickStore) (*app, error) {
 	secret, err := cfg.LoadSecret()
 	if err != nil {
 		return nil, err
@@ -66,8 +76,6 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, er
 	ips := clicks.NewIPHasher(cfg.IPSaltPeriod, clicks.StoredSalts(db, time.Now))
 	codes := clicks.NewCodeCache(clicks.CodeCacheConfig{TTL: 10 * time.Minute, NegativeTTL: 10 * time.Second, MaxItems: 200_000},
 		time.Now, db.Read().CodeOwner)
-	buffer := clicks.NewBuffer(clicks.BufferConfig{Capacity: 50_000, BatchSize: 10_000, FlushInterval: time.Second},
-		log, db.InsertClicks)
 	outside, err := newOutside(cfg, log)
 	if err != nil {
 		db.Close()
@@ -75,6 +83,14 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, er
 	}
 	rateLimit, redisClient, err := newRateLimit(cfg, secret, log)
 	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	buffer, err := newClickBuffer(cfg, db, log, where) // last: it takes a slot of the spool, freed by close
+	if err != nil {
+		if redisClient != nil {
+			redisClient.Close()
+		}
 		db.Close()
 		return nil, err
 	}
@@ -143,7 +159,7 @@ func newOutside(cfg config.Config, log *slog.Logger) (outside, error) {
 // withApp opens the app for a one-off command, brings the schema up to date
 // (see prepareSchema), runs fn and closes the app.
 func withApp(env cmdEnv, cfg config.Config, fn func(*app) error) error {
-	a, err := openApp(env.ctx, cfg, newLogger(cfg.LogFormat, env.stderr))
+	a, err := openApp(env.ctx, cfg, newLogger(cfg.LogFormat, env.stderr), clicksInMemory)
 	if err != nil {
 		return err
 	}

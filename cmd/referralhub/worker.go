@@ -19,7 +19,7 @@ func workerCmd(env cmdEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	a, log, closeApp, err := runApp(env, cfg)
+	a, log, closeApp, err := runApp(env, cfg, clicksInMemory)
 	if err != nil {
 		return err
 	}

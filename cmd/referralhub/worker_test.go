@@ -71,10 +71,17 @@ const listeningLine = `msg=listening addr=(\S+)`
 // of the match as an http:// address, if any.
 func startProgram(t *testing.T, getenv func(string) string, ready string, args ...string) (*exec.Cmd, string) {
 	t.Helper()
+	return startProgramLog(t, getenv, ready, io.Discard, args...)
+}
+
+// startProgramLog is startProgram, copying the program's log to log.
+func startProgramLog(t *testing.T, getenv func(string) string, ready string, log io.Writer, args ...string) (*exec.Cmd, string) {
+	t.Helper()
 	cmd := exec.Command(os.Args[0], args...)
 	cmd.Env = append(os.Environ(), runMainEnv+"=1")
-	for _, k := range []string{"REFERRALHUB_DATABASE_URL", "REFERRALHUB_SECRET_KEY", "REFERRALHUB_ADDR",
-		"REFERRALHUB_SMTP_URL", "REFERRALHUB_MAIL_FROM", "REFERRALHUB_REDIS_URL", "REFERRALHUB_JOB_LEASE"} {
+	for _, k := range []string{"REFERRALHUB_DATABASE_URL", "REFERRALHUB_SECRET_KEY", "REFERRALHUB_ADDR", "REFERRALHUB_DATA_DIR",
+		"REFERRALHUB_SMTP_URL", "REFERRALHUB_MAIL_FROM", "REFERRALHUB_REDIS_URL", "REFERRALHUB_JOB_LEASE",
+		"REFERRALHUB_RATE_LIMIT_CLICK", "REFERRALHUB_LOG_FORMAT"} {
 		cmd.Env = append(cmd.Env, k+"="+getenv(k))
 	}
 	stderr, _ := cmd.StderrPipe()
@@ -82,7 +89,7 @@ func startProgram(t *testing.T, getenv func(string) string, ready string, args .
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cmd.Process.Kill() })
-	return cmd, waitLog(t, stderr, regexp.MustCompile(ready))
+	return cmd, waitLog(t, io.TeeReader(stderr, log), regexp.MustCompile(ready))
 }
 
 // waitLog reads a program's log until a line matches re, then keeps
@@ -124,7 +131,7 @@ func openTestApp(t *testing.T, getenv func(string) string) *app {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := openApp(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	a, err := openApp(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), clicksInMemory)
 	if err != nil {
 		t.Fatal(err)
 	}

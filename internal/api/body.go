@@ -16,9 +16,18 @@ import (
 // maxBody bounds a request body: 1 MiB.
 const maxBody = 1 << 20
 
+// errTooLarge is the answer to a body over maxBody.
+var errTooLarge = &requestError{status: http.StatusRequestEntityTooLarge, code: CodePayloadTooLarge,
+	message: "The body is over the limit of 1 MiB."}
+
 // readBody reads a request's body, which must be at most maxBody bytes
-// and, unless empty, declared as JSON.
+// and, unless empty, declared as JSON. A Content-Length over the limit is
+// refused before a byte is read, so a client that sent Expect:
+// 100-continue gets its 413 instead of a 100 Continue, and sends nothing.
 func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	if r.ContentLength > maxBody {
+		return nil, errTooLarge
+	}
 	if r.ContentLength != 0 {
 		mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 		if err != nil || mt != "application/json" {
@@ -30,8 +39,7 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	var tooLarge *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooLarge):
-		return nil, &requestError{status: http.StatusRequestEntityTooLarge, code: CodePayloadTooLarge,
-			message: "The body is over the limit of 1 MiB."}
+		return nil, errTooLarge
 	case err != nil:
 		return nil, badRequest(CodeMalformedJSON, "", "The body could not be read.")
 	}

@@ -54,7 +54,11 @@ func newEnvWith(t *testing.T, db *storage.DB, opt envOptions) *env {
 	codes := clicks.NewCodeCache(clicks.CodeCacheConfig{TTL: time.Minute, NegativeTTL: time.Second, MaxItems: 1000}, time.Now, db.Read().CodeOwner)
 	buffer := clicks.NewBuffer(clicks.BufferConfig{Capacity: 1000, BatchSize: 100, FlushInterval: time.Hour}, log, db.InsertClicks)
 	go buffer.Run()
-	t.Cleanup(func() { buffer.Close(context.Background()) })
+	t.Cleanup(func() { // bounded: clicks a closed database cannot take would be retried for ever
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		buffer.Close(ctx)
+	})
 	templates, err := mail.NewTemplates()
 	if err != nil {
 		t.Fatal(err)

@@ -30,7 +30,12 @@ const (
 	CodeIdempotencyKeyReused = "idempotency_key_reused" // 409: the Idempotency-Key was used with another body
 	CodeIdempotencyKeyInUse  = "idempotency_key_in_use" // 409: the first request with the Idempotency-Key is still running
 	CodeInternal             = "internal"               // 500: our fault; logged, never detailed
+	CodeUnavailable          = "unavailable"            // 503: the database cannot be reached just now; see Retry-After
 )
+
+// retryAfterOutage is the Retry-After, in seconds, of an answer given while
+// the database cannot be reached: the pool reconnects by itself.
+const retryAfterOutage = "10"
 
 // statusClientGone is the status of a request whose client went away
 // before the answer (nginx's 499): the work it began was rolled back.
@@ -115,6 +120,10 @@ func (h *Handler) describe(r *http.Request, err error) *requestError {
 		e.status, e.code = http.StatusForbidden, CodeForbidden
 	case referralhub.ETOOMANY:
 		e.status, e.code = http.StatusTooManyRequests, CodeTooManyRequests
+	case referralhub.EUNAVAILABLE:
+		h.log.WarnContext(r.Context(), "api: database unavailable", "method", r.Method, "path", r.URL.Path, "err", err)
+		e.status, e.code = http.StatusServiceUnavailable, CodeUnavailable
+		e.header = map[string]string{"Retry-After": retryAfterOutage}
 	default:
 		h.log.ErrorContext(r.Context(), "api internal error", "method", r.Method, "path", r.URL.Path, "err", err)
 		e.status, e.code = http.StatusInternalServerError, CodeInternal

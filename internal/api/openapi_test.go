@@ -822,6 +822,31 @@ func TestOpenAPILiveResponses(t *testing.T) {
 			}
 		})
 	})
+	t.Run("database down", func(t *testing.T) {
+		storagetest.EachOutage(t, func(t *testing.T, o *storagetest.Outage) {
+			e := newEnv(t, o.DB)
+			l := &liveCheck{t: t, s: s, e: e, seen: engineSeen(o.DB)}
+			o.Begin()
+			for _, op := range s.operations(t) {
+				path := api.Prefix + regexp.MustCompile(`\{[^}]+\}`).ReplaceAllString(op.path, "1")
+				body := ""
+				if op.method == "POST" {
+					body = "{}"
+				}
+				if op.path == "/openapi.json" { // served from memory
+					l.want(http.StatusOK, op.method, path, "", body)
+					continue
+				}
+				r := l.want(http.StatusServiceUnavailable, op.method, path, e.write, body)
+				if r.Header.Get("Retry-After") == "" || !strings.Contains(string(r.body), `"code":"unavailable"`) {
+					t.Errorf("%s %s: %v %s", op.method, path, r.Header, r.body)
+				}
+			}
+			if o.End(t) {
+				l.want(http.StatusOK, "GET", api.Prefix+"/stats", e.read, "")
+			}
+		})
+	})
 	if t.Failed() {
 		return
 	}

@@ -1,7 +1,10 @@
 package clicks
 
 import (
+	"cmp"
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -10,39 +13,107 @@ import (
 	"github.com/referralhub/referralhub"
 )
 
-// Buffer queues clicks in memory and writes them in batches from one
-// goroutine, so the redirect never waits for the database. A full buffer
-// drops the click (counted), never blocks; the attribution survives in the
-// visitor's cookie either way.
+// Buffer takes clicks from the redirect without waiting and stores them in
+// the database in batches, so the redirect never waits for the database.
+// Every click it accepts goes to its spool (when it has one) before the
+// database, and no click is given up for an outage:
+//   - while the database is down or slow, the batch is tried again, with
+//     backoff, for as long as it takes;
+//   - past the memory bound, clicks wait in the spool only;
+//   - after a crash, the next process writes what the spool holds.
+//
+// Only rows the database refuses as invalid are dropped (counted and
+// logged), and clicks offered while every place is full.
 type Buffer struct {
 	write    func(context.Context, []referralhub.Click) error
-	queue    chan referralhub.Click
+	refused  func(error) bool
+	spool    *Spool // nil: clicks wait in memory only
+	log      *slog.Logger
 	interval time.Duration
 	batch    int
-	log      *slog.Logger
+	memLimit int
 
-	flushNow chan chan struct{}
-	stop     chan struct{}
+	queue    chan referralhub.Click
+	flushReq chan chan uint64
+	stop     chan struct{} // Close was called: write what is left, then end
 	stopOnce sync.Once
-	done     chan struct{}
+	halt     context.Context // ends when Close gives up: stop at once
+	haltNow  context.CancelFunc
+	// journaled and stored are closed when the journal and the store loop
+	// have ended.
+	journaled, stored chan struct{}
 
-	buffered, flushed, dropped atomic.Int64
+	mu         sync.Mutex
+	segs       []segment     // handed to the store loop, oldest first; removed once stored
+	inMemory   int           // clicks the segments hold in memory
+	lastQueued uint64        // the number of the newest segment handed over
+	committed  uint64        // the number of the newest segment stored
+	progress   chan struct{} // closed (and replaced) when a segment is handed over or stored
+	spoolErr   error         // why the spool cannot take clicks now; nil when it can
+
+	nextSeq uint64 // the journal's: the number of its next segment
+	onDisk  bool   // the store loop's: the spool holds every click of the batch it writes
+
+	accepted, rejected, adopted, flushed, refusedRows, spooled atomic.Int64
 }
 
 // BufferConfig sizes a Buffer.
 type BufferConfig struct {
-	Capacity      int           // clicks held before new ones are dropped
+	// Capacity bounds the clicks waiting to be journaled (appended to the
+	// spool); a click offered past it is dropped, counted. The journal
+	// takes them within microseconds unless the disk stalls.
+	Capacity int
+	// MemoryLimit bounds the clicks held in memory for the database (0 is
+	// Capacity): past it they wait in the spool only. Without a spool, the
+	// journal waits for room instead, and the queue fills.
+	MemoryLimit   int
 	BatchSize     int           // clicks per insert
-	FlushInterval time.Duration // longest a click waits
+	FlushInterval time.Duration // longest a click waits before it is written
+	// Spool, when set, keeps every click on disk until the database has it;
+	// the buffer writes the clicks an earlier process left there first and
+	// closes it in Close.
+	Spool *Spool
+	// Refused tells an error of a row the database refuses (a bad value, a
+	// broken constraint), which is dropped, from an outage, which is tried
+	// again; nil takes every error for an outage.
+	Refused func(error) bool
 }
 
 // NewBuffer returns a buffer that stores batches with write. Call Run
-// to start flushing and Close to flush what is left.
+// to start it and Close to flush what is left.
 func NewBuffer(cfg BufferConfig, log *slog.Logger, write func(context.Context, []referralhub.Click) error) *Buffer {
-	return &Buffer{
-		write: write, queue: make(chan referralhub.Click, cfg.Capacity),
-		interval: cfg.FlushInterval, batch: cfg.BatchSize, log: log,
-		flushNow: make(chan chan struct{}), stop: make(chan struct{}), done: make(chan struct{}),
+	halt, haltNow := context.WithCancel(context.Background())
+	b := &Buffer{
+		write: write, refused: cfg.Refused, spool: cfg.Spool, log: log,
+		interval: cfg.FlushInterval, batch: cfg.BatchSize, memLimit: cmp.Or(cfg.MemoryLimit, cfg.Capacity),
+		queue: make(chan referralhub.Click, cfg.Capacity), flushReq: make(chan chan uint64),
+		stop: make(chan struct{}), halt: halt, haltNow: haltNow,
+		journaled: make(chan struct{}), stored: make(chan struct{}), progress: make(chan struct{}),
+		nextSeq: 1,
+	}
+	if b.refused == nil {
+		b.refused = func(error) bool { return false }
+	}
+	if b.spool != nil {
+		b.adoptLeftovers()
+	}
+	return b
+}
+
+// adoptLeftovers queues the clicks earlier processes left in the spool,
+// before any new one.
+func (b *Buffer) adoptLeftovers() {
+	var n int64
+	for _, seg := range b.spool.left {
+		b.segs = append(b.segs, seg)
+		b.lastQueued = seg.seq
+		n += int64(seg.n)
+	}
+	b.nextSeq = max(b.spool.next, b.lastQueued+1)
+	b.adopted.Store(n)
+	b.spooled.Store(n)
+	if n > 0 {
+		b.log.Info("click spool: writing the clicks an earlier process left", "clicks", n, "files", len(b.segs))
 	}
 }
 
@@ -50,179 +121,142 @@ func NewBuffer(cfg BufferConfig, log *slog.Logger, write func(context.Context, [
 func (b *Buffer) Add(c referralhub.Click) bool {
 	select {
 	case b.queue <- c:
-		b.buffered.Add(1)
+		b.accepted.Add(1)
 		return true
 	default:
-		b.dropped.Add(1)
+		b.rejected.Add(1)
 		return false
 	}
 }
 
 // Stats are a Buffer's counters since start.
-type Stats struct{ Buffered, Flushed, Dropped, Pending int64 }
+type Stats struct {
+	Buffered int64 // clicks accepted
+	Flushed  int64 // clicks stored in the database
+	Dropped  int64 // clicks offered while the buffer was full, and rows the database refused
+	// Pending is every click not yet stored: in memory and in the spool,
+	// including those an earlier process left there.
+	Pending int64
+	// Spooled is the part of Pending that only the spool holds.
+	Spooled    int64
+	SpoolBytes int64 // the size of the spool's files
+}
 
 // Stats returns the buffer's counters.
 func (b *Buffer) Stats() Stats {
-	return Stats{Buffered: b.buffered.Load(), Flushed: b.flushed.Load(),
-		Dropped: b.dropped.Load(), Pending: int64(len(b.queue))}
+	s := Stats{Buffered: b.accepted.Load(), Flushed: b.flushed.Load(), Spooled: b.spooled.Load(),
+		Dropped: b.rejected.Load() + b.refusedRows.Load()}
+	s.Pending = s.Buffered + b.adopted.Load() - s.Flushed - b.refusedRows.Load()
+	if b.spool != nil {
+		s.SpoolBytes = b.spool.Bytes()
+	}
+	return s
 }
 
-// Run flushes batches until Close is called, then flushes what is left.
+// Ready reports whether the buffer keeps the clicks it takes: nil unless
+// the spool cannot be written (a full disk, its size limit) or the buffer
+// is full. The database plays no part: clicks wait for it.
+func (b *Buffer) Ready() error {
+	b.mu.Lock()
+	err := b.spoolErr
+	b.mu.Unlock()
+	switch {
+	case err != nil:
+		return fmt.Errorf("click spool: %w", err)
+	case len(b.queue) == cap(b.queue):
+		return errors.New("click buffer full")
+	}
+	return nil
+}
+
+// Run writes clicks to the spool and the database until Close is called,
+// then writes what is left, and returns.
 func (b *Buffer) Run() {
-	defer close(b.done)
-	ticker := time.NewTicker(b.interval)
-	defer ticker.Stop()
-	pending := make([]referralhub.Click, 0, b.batch)
-	var reported int64 // drops already logged
+	go b.storeLoop()
+	b.journal()
+	<-b.stored
+}
+
+// Flush writes every click accepted so far and returns when they are
+// stored, or when ctx ends. Tests use it to read their clicks back at once.
+func (b *Buffer) Flush(ctx context.Context) error {
+	reply := make(chan uint64, 1)
+	var target uint64
+	select {
+	case b.flushReq <- reply:
+		target = <-reply
+	case <-b.journaled:
+		b.mu.Lock()
+		target = b.lastQueued
+		b.mu.Unlock()
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 	for {
-		select {
-		case c := <-b.queue:
-			pending = b.add(pending, c)
-		case <-ticker.C:
-			pending = b.flush(pending)
-			reported = b.reportDrops(reported)
-		case reply := <-b.flushNow:
-			pending = b.drain(pending)
-			close(reply)
-		case <-b.stop:
-			b.drain(pending)
-			return
-		}
-	}
-}
-
-// reportDrops logs clicks dropped since the last report, so a buffer that
-// is too small for the traffic shows up in the log.
-func (b *Buffer) reportDrops(reported int64) int64 {
-	dropped := b.dropped.Load()
-	if dropped > reported {
-		b.log.Warn("click buffer dropped clicks", "since_last_report", dropped-reported, "total", dropped)
-	}
-	return dropped
-}
-
-// add appends c to pending, writing the batch once it is full.
-func (b *Buffer) add(pending []referralhub.Click, c referralhub.Click) []referralhub.Click {
-	pending = append(pending, c)
-	if len(pending) >= b.batch {
-		return b.flush(pending)
-	}
-	return pending
-}
-
-// drain writes pending and everything still queued, and returns the
-// emptied slice.
-func (b *Buffer) drain(pending []referralhub.Click) []referralhub.Click {
-	for {
-		select {
-		case c := <-b.queue:
-			pending = b.add(pending, c)
-		default:
-			return b.flush(pending)
-		}
-	}
-}
-
-// flush writes pending and returns the emptied slice for reuse.
-func (b *Buffer) flush(pending []referralhub.Click) []referralhub.Click {
-	if len(pending) > 0 {
-		b.store(pending)
-	}
-	return pending[:0]
-}
-
-// writeAttempts is how often a whole batch is tried before it is split.
-const writeAttempts = 3
-
-// bisectBudget bounds the extra writes spent narrowing a failed batch down:
-// enough to isolate a few bad clicks in 10,000 (about 28 writes each), few
-// enough that a database outage fails fast.
-const bisectBudget = 64
-
-// store writes clicks, trying writeAttempts times, and bisects a batch that
-// still fails.
-func (b *Buffer) store(clicks []referralhub.Click) {
-	if err := b.write1(clicks, writeAttempts); err != nil {
-		budget := bisectBudget
-		b.bisect(clicks, err, &budget)
-		return
-	}
-	b.flushed.Add(int64(len(clicks)))
-}
-
-// bisect handles a batch that just failed with err: it writes each half once
-// and narrows down to the clicks the database refuses, so one bad click
-// costs only itself. Every click ends up flushed or dropped (counted and
-// logged); when the budget runs out, the rest is dropped.
-func (b *Buffer) bisect(clicks []referralhub.Click, err error, budget *int) {
-	if len(clicks) == 1 {
-		b.drop(clicks, err)
-		return
-	}
-	mid := len(clicks) / 2
-	for _, half := range [][]referralhub.Click{clicks[:mid], clicks[mid:]} {
-		if *budget <= 0 {
-			b.drop(half, err)
-			continue
-		}
-		*budget--
-		if herr := b.write1(half, 1); herr != nil {
-			b.bisect(half, herr, budget)
-		} else {
-			b.flushed.Add(int64(len(half)))
-		}
-	}
-}
-
-func (b *Buffer) drop(clicks []referralhub.Click, err error) {
-	b.dropped.Add(int64(len(clicks)))
-	b.log.Error("dropping clicks the database refused", "clicks", len(clicks), "err", err)
-}
-
-// write1 calls write up to attempts times, pausing between tries.
-func (b *Buffer) write1(clicks []referralhub.Click, attempts int) error {
-	var err error
-	for i := range attempts {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		err = b.write(ctx, clicks)
-		cancel()
-		if err == nil {
+		b.mu.Lock()
+		done, progress := b.committed >= target, b.progress
+		b.mu.Unlock()
+		if done {
 			return nil
 		}
-		if i+1 < attempts {
-			time.Sleep(time.Duration(i+1) * 200 * time.Millisecond)
+		select {
+		case <-progress:
+		case <-b.stored:
+			return errors.New("click buffer closed before every click was stored")
+		case <-ctx.Done():
+			return ctx.Err()
 		}
 	}
-	return err
 }
 
-// Flush writes every click queued so far and returns when they are stored,
-// or when ctx ends. Tests use it to read their clicks back at once.
-func (b *Buffer) Flush(ctx context.Context) error {
-	reply := make(chan struct{})
-	select {
-	case b.flushNow <- reply:
-	case <-b.done:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	select {
-	case <-reply:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
-// Close stops Run after it has flushed every queued click, or gives up when
-// ctx ends first.
+// Close stops Run after it has stored every click, or gives up when ctx
+// ends first (Run must have been started): then what is unwritten stays in the spool for the next
+// process (without a spool it is lost), and the log says how much.
 func (b *Buffer) Close(ctx context.Context) error {
 	b.stopOnce.Do(func() { close(b.stop) })
+	var err error
 	select {
-	case <-b.done:
-		return nil
+	case <-b.stored:
 	case <-ctx.Done():
-		return ctx.Err()
+		err = ctx.Err()
 	}
+	b.haltNow()
+	<-b.journaled
+	<-b.stored
+	b.reportLeft()
+	return errors.Join(err, b.closeSpool())
+}
+
+func (b *Buffer) closeSpool() error {
+	if b.spool == nil {
+		return nil
+	}
+	return b.spool.Close()
+}
+
+// reportLeft logs the clicks a closed buffer did not store.
+func (b *Buffer) reportLeft() {
+	b.mu.Lock()
+	var kept, lost int
+	for _, seg := range b.segs {
+		if seg.file != "" {
+			kept += seg.n
+		} else {
+			lost += seg.n
+		}
+	}
+	b.mu.Unlock()
+	lost += len(b.queue)
+	if kept > 0 {
+		b.log.Warn("click spool: clicks not stored yet stay in the spool for the next start", "clicks", kept)
+	}
+	if lost > 0 {
+		b.log.Error("clicks lost: not stored, and not in a spool", "clicks", lost)
+	}
+}
+
+// notify wakes whoever waits for progress; call with mu held.
+func (b *Buffer) notify() {
+	close(b.progress)
+	b.progress = make(chan struct{})
 }

@@ -13,7 +13,8 @@ import (
 // CodeCache resolves referral codes in memory in front of the database. It
 // remembers unknown codes too (negative caching) so a flood of bad links
 // does not reach the database, and it collapses concurrent misses for one
-// code into one query.
+// code into one query. While the database cannot answer, an expired entry
+// goes on answering.
 type CodeCache struct {
 	load     func(ctx context.Context, code string) (referralhub.CodeOwner, error)
 	now      func() time.Time
@@ -78,20 +79,35 @@ func (c *CodeCache) Lookup(ctx context.Context, code string) (owner referralhub.
 func (c *CodeCache) fill(ctx context.Context, code string, now time.Time, gen uint64) (cacheEntry, error) {
 	owner, err := c.load(ctx, code)
 	e := cacheEntry{owner: owner, found: err == nil, expires: now.Add(c.ttl)}
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	switch {
 	case referralhub.ErrorCode(err) == referralhub.ENOTFOUND:
 		e.expires = now.Add(c.negTTL)
 	case err != nil:
-		return e, err
+		return c.stale(code, now, gen, err)
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	if gen != c.gen {
 		return e, nil // purged while loading: the answer may be stale, so keep nothing
 	}
 	if len(c.items) >= c.maxItems {
 		c.evict(now)
 	}
+	c.items[code] = e
+	return e, nil
+}
+
+// stale answers a code the database could not be asked about (err) from
+// its expired entry, kept for NegativeTTL more before the database is
+// tried again, so referral links go on working through an outage. A code
+// forgotten or purged (banned, changed) has no entry, and gets err. Call
+// with mu held.
+func (c *CodeCache) stale(code string, now time.Time, gen uint64, err error) (cacheEntry, error) {
+	e, ok := c.items[code]
+	if !ok || gen != c.gen {
+		return e, err
+	}
+	e.expires = now.Add(c.negTTL)
 	c.items[code] = e
 	return e, nil
 }

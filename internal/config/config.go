@@ -39,7 +39,8 @@ type Config struct {
 	IPSaltPeriod      time.Duration // how often the salt of IP hashes rotates
 	ClickRetention    time.Duration // clicks older than this are reduced to daily counts
 	DisposableDomains []string      // added to the embedded list of disposable email domains
-	DataDir           string        // where development files (SQLite, secret key) live
+	DataDir           string        // local state: the click spool, and in development the generated secret key
+	ClickSpoolBytes   int64         // the click spool's size limit
 
 	RateLimits ratelimit.Limits // per route; a Limit that is off ("off") limits nothing
 	RedisURL   string           // "" keeps rate limits in memory; never logged
@@ -72,6 +73,8 @@ func settings() []setting {
 		{"REFERRALHUB_ADDR", "addr", "127.0.0.1:8080", "address to listen on", setAddr},
 		{"REFERRALHUB_BASE_URL", "base-url", "", "public URL used in every link (default in development: http:// and the listen address)", setBaseURL},
 		{"REFERRALHUB_DATABASE_URL", "database-url", "sqlite:data/referralhub.db", "sqlite:PATH or postgres://...", setDatabaseURL},
+		{"REFERRALHUB_DATA_DIR", "data-dir", "data", "directory for local state: the click spool (and the development secret key)", setDataDir},
+		{"REFERRALHUB_CLICK_SPOOL_MB", "click-spool-mb", "2048", "size limit of the click spool, in MiB", setSpoolMB},
 		{"REFERRALHUB_SECRET_KEY", "", "", "secret key (never logged)", func(c *Config, v string) error { c.SecretKey = v; return nil }},
 		{"REFERRALHUB_SECRET_KEY_FILE", "secret-key-file", "", "file holding the secret key", func(c *Config, v string) error { c.SecretKeyFile = v; return nil }},
 		{"REFERRALHUB_ENV", "env", "development", "development or production", setEnv},
@@ -145,7 +148,6 @@ func build(raw map[string]*string) (Config, error) {
 			return Config{}, fmt.Errorf("%s: %w", s.env, err)
 		}
 	}
-	c.DataDir = "data"
 	if err := c.validate(); err != nil {
 		return Config{}, err
 	}
@@ -202,6 +204,23 @@ func setDatabaseURL(c *Config, v string) error {
 		return fmt.Errorf("must be sqlite:PATH or postgres://... (got %q)", redact(v))
 	}
 	c.DatabaseURL = v
+	return nil
+}
+
+func setDataDir(c *Config, v string) error {
+	if v == "" {
+		return errors.New("must name a directory")
+	}
+	c.DataDir = v
+	return nil
+}
+
+func setSpoolMB(c *Config, v string) error {
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 1 || n > 1<<20 {
+		return fmt.Errorf("must be a whole number of MiB from 1 to 1048576, like 2048 (got %q)", v)
+	}
+	c.ClickSpoolBytes = n << 20
 	return nil
 }
 

@@ -24,7 +24,8 @@ func TestDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.Addr != "127.0.0.1:8080" || c.BaseURL != "http://127.0.0.1:8080" || c.DatabaseURL != "sqlite:data/referralhub.db" ||
-		c.PointsPerReferral != 10 || c.AttributionWindow != 720*time.Hour || c.Env != "development" || c.LogFormat != "text" {
+		c.PointsPerReferral != 10 || c.AttributionWindow != 720*time.Hour || c.Env != "development" || c.LogFormat != "text" ||
+		c.DataDir != "data" || c.ClickSpoolBytes != 2<<30 {
 		t.Fatalf("defaults = %+v", c)
 	}
 }
@@ -45,6 +46,7 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 		"REFERRALHUB_POINTS_PER_REFERRAL": "ten",
 		"REFERRALHUB_ATTRIBUTION_WINDOW":  "forever",
 		"REFERRALHUB_LOG_FORMAT":          "xml",
+		"REFERRALHUB_CLICK_SPOOL_MB":      "lots",
 	} {
 		_, err := load(t, map[string]string{env: v})
 		if err == nil || !strings.Contains(err.Error(), env) {

@@ -85,7 +85,11 @@ func newFixtureTB(t testing.TB, db *storage.DB, opt fixtureOptions) *fixture {
 	buffer := clicks.NewBuffer(clicks.BufferConfig{Capacity: 100, BatchSize: 10, FlushInterval: time.Hour}, log,
 		db.InsertClicks)
 	go buffer.Run()
-	t.Cleanup(func() { buffer.Close(context.Background()) })
+	t.Cleanup(func() { // bounded: clicks a closed database cannot take would be retried for ever
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		buffer.Close(ctx)
+	})
 	smtp := mailtest.Start(t)
 	mailer, err := mail.NewSMTP(smtp.URL(), "ReferralHub <noreply@example.com>")
 	if err != nil {

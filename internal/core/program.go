@@ -60,6 +60,13 @@ func (s *Service) Program(ctx context.Context) (referralhub.Program, error) {
 		return snap.p, nil
 	}
 	p, err := s.loadProgram(ctx, s.db.Read())
+	if snap := s.prog.snap.Load(); snap != nil && referralhub.ErrorCode(err) == referralhub.EUNAVAILABLE {
+		// The database cannot be reached: serve the program last read (the
+		// click path needs its attribution window), asking again after
+		// programTTL rather than on every click.
+		s.prog.snap.Store(&programSnapshot{p: snap.p, loaded: now})
+		return snap.p, nil
+	}
 	if err != nil {
 		return p, err
 	}

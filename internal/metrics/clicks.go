@@ -12,12 +12,19 @@ func clickCollectors(stats func() clicks.Stats) []prometheus.Collector {
 		return prometheus.NewCounterFunc(prometheus.CounterOpts{Namespace: namespace, Subsystem: "clicks", Name: name, Help: help},
 			func() float64 { return float64(v(stats())) })
 	}
+	gauge := func(name, help string, v func(clicks.Stats) int64) prometheus.Collector {
+		return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: namespace, Subsystem: "clicks", Name: name, Help: help},
+			func() float64 { return float64(v(stats())) })
+	}
 	return []prometheus.Collector{
 		counter("buffered_total", "Clicks accepted into the click buffer.", func(s clicks.Stats) int64 { return s.Buffered }),
 		counter("flushed_total", "Clicks written to the database.", func(s clicks.Stats) int64 { return s.Flushed }),
-		counter("dropped_total", "Clicks dropped: the buffer was full or the database refused them.",
+		counter("dropped_total", "Clicks dropped: offered while the buffer was full, or refused by the database as invalid.",
 			func(s clicks.Stats) int64 { return s.Dropped }),
-		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: namespace, Subsystem: "clicks", Name: "pending",
-			Help: "Clicks waiting in the buffer to be written."}, func() float64 { return float64(stats().Pending) }),
+		gauge("pending", "Clicks not yet stored in the database: in memory and in the spool.",
+			func(s clicks.Stats) int64 { return s.Pending }),
+		gauge("spooled", "Clicks not yet stored that only the spool holds (past the memory bound, or left by an earlier process).",
+			func(s clicks.Stats) int64 { return s.Spooled }),
+		gauge("spool_bytes", "The size of the click spool's files.", func(s clicks.Stats) int64 { return s.SpoolBytes }),
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -99,8 +100,26 @@ func createPrivate(path string) error {
 	return f.Close()
 }
 
-func openPostgres(url string) (*DB, error) {
-	pool, err := sql.Open("pgx", url)
+// connectTimeout is how long making a PostgreSQL connection may take when
+// the URL sets no connect_timeout: a server that does not answer (a dropped
+// route, a firewall) then fails requests as unavailable within it, instead
+// of holding them for the operating system's minutes.
+const connectTimeout = "5"
+
+// withConnectTimeout adds connect_timeout to a postgres:// URL that has none.
+func withConnectTimeout(dbURL string) string {
+	u, err := url.Parse(dbURL)
+	if err != nil || u.Query().Has("connect_timeout") {
+		return dbURL // pgx reports a bad URL itself
+	}
+	q := u.Query()
+	q.Set("connect_timeout", connectTimeout)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+func openPostgres(dbURL string) (*DB, error) {
+	pool, err := sql.Open("pgx", withConnectTimeout(dbURL))
 	if err != nil {
 		return nil, err
 	}
@@ -117,7 +136,7 @@ func (db *DB) Engine() string { return db.dialect.name() }
 // write on SQLite's single writer does not make the instance look down.
 func (db *DB) Ping(ctx context.Context) error {
 	if err := db.read.PingContext(ctx); err != nil {
-		return fmt.Errorf("ping database: %w", err)
+		return fmt.Errorf("ping database: %w", outageOf(db.dialect, err))
 	}
 	return nil
 }
@@ -155,7 +174,7 @@ func (db *DB) Write() *Queries {
 func (db *DB) InTx(ctx context.Context, fn func(*Queries) error) error {
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("begin: %w", err)
+		return fmt.Errorf("begin: %w", outageOf(db.dialect, err))
 	}
 	if err := fn(&Queries{q: tx, d: db.dialect, count: &db.queries}); err != nil {
 		return errors.Join(err, ignoreDone(tx.Rollback()))
@@ -164,7 +183,7 @@ func (db *DB) InTx(ctx context.Context, fn func(*Queries) error) error {
 		if ctxErr := ctx.Err(); ctxErr != nil && errors.Is(err, sql.ErrTxDone) {
 			err = ctxErr // the context ended, and database/sql rolled back
 		}
-		return fmt.Errorf("commit: %w", err)
+		return fmt.Errorf("commit: %w", outageOf(db.dialect, err))
 	}
 	return nil
 }

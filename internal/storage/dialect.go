@@ -2,6 +2,7 @@ package storage
 
 import (
 	"errors"
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -50,6 +51,13 @@ type dialect interface {
 	// unprepared returns the arguments of a statement run once, which the
 	// driver must not prepare and cache.
 	unprepared(args []any) []any
+	// unavailable reports whether err says the engine could not serve at
+	// all (its server shutting down or out of connections, its file locked
+	// or unreadable), beside the failures both engines share (see outage.go).
+	unavailable(err error) bool
+	// refused reports whether err says the engine refused a statement's
+	// data: a value it cannot store, or a broken constraint.
+	refused(err error) bool
 }
 
 type sqliteDialect struct{}
@@ -120,6 +128,35 @@ func (sqliteDialect) databaseSize() string {
 // kept, and the statement cache (stmtCache) is bypassed for bulk ones.
 func (sqliteDialect) unprepared(args []any) []any { return args }
 
+// sqliteCode is the primary result code of a SQLite error (its low byte),
+// or -1 when err is none.
+func sqliteCode(err error) int {
+	var e *sqlite.Error
+	if !errors.As(err, &e) {
+		return -1
+	}
+	return e.Code() & 0xff
+}
+
+// A busy or locked file (past busy_timeout), an I/O error, a full disk or
+// a file that cannot be opened: nothing wrong with the statement.
+func (sqliteDialect) unavailable(err error) bool {
+	switch sqliteCode(err) {
+	case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_FULL,
+		sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PROTOCOL, sqlite3.SQLITE_NOMEM:
+		return true
+	}
+	return false
+}
+
+func (sqliteDialect) refused(err error) bool {
+	switch sqliteCode(err) {
+	case sqlite3.SQLITE_CONSTRAINT, sqlite3.SQLITE_MISMATCH, sqlite3.SQLITE_TOOBIG, sqlite3.SQLITE_RANGE:
+		return true
+	}
+	return false
+}
+
 type postgresDialect struct{}
 
 func (postgresDialect) name() string { return "postgres" }
@@ -181,6 +218,40 @@ func (postgresDialect) secondsBetween(a, b string) string {
 }
 
 func (postgresDialect) databaseSize() string { return `SELECT pg_database_size(current_database())` }
+
+// pgCode is the SQLSTATE of a PostgreSQL error, or "" when err is none.
+func pgCode(err error) string {
+	var e *pgconn.PgError
+	if !errors.As(err, &e) {
+		return ""
+	}
+	return e.Code
+}
+
+// Class 08 is a connection exception, 53 insufficient resources (too many
+// connections, a full disk); 57P01 to 57P03 a server shutting down or not
+// yet accepting connections; 57014 a statement cancelled by a timeout.
+// Besides, a connection that cannot be made or was closed under a query.
+func (postgresDialect) unavailable(err error) bool {
+	code := pgCode(err)
+	switch {
+	case strings.HasPrefix(code, "08"), strings.HasPrefix(code, "53"), strings.HasPrefix(code, "57P0"), code == "57014":
+		return true
+	case code != "":
+		return false
+	}
+	var connect *pgconn.ConnectError
+	return errors.As(err, &connect) || pgconn.Timeout(err) || errors.Is(err, pgconn.ErrConnClosed) ||
+		errors.Is(err, io.ErrUnexpectedEOF)
+}
+
+// Class 22 is a data exception (a byte sequence invalid in UTF-8, a value
+// out of range), 23 an integrity constraint (a foreign key whose row is
+// gone).
+func (postgresDialect) refused(err error) bool {
+	code := pgCode(err)
+	return strings.HasPrefix(code, "22") || strings.HasPrefix(code, "23")
+}
 
 // unprepared asks pgx to describe and run the statement on the unnamed
 // prepared statement, which nothing caches (two round trips, once per batch).

@@ -31,6 +31,11 @@ type Queries struct {
 const bulkParams = 64
 
 func (q *Queries) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	res, err := q.execRaw(ctx, query, args...)
+	return res, q.outage(err)
+}
+
+func (q *Queries) execRaw(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	q.count.Add(1)
 	if len(args) > bulkParams {
 		return q.q.ExecContext(ctx, query, q.d.unprepared(args)...)
@@ -42,6 +47,11 @@ func (q *Queries) exec(ctx context.Context, query string, args ...any) (sql.Resu
 }
 
 func (q *Queries) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	rows, err := q.queryRaw(ctx, query, args...)
+	return rows, q.outage(err)
+}
+
+func (q *Queries) queryRaw(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	q.count.Add(1)
 	if len(args) > bulkParams {
 		return q.q.QueryContext(ctx, query, q.d.unprepared(args)...)
@@ -52,15 +62,25 @@ func (q *Queries) query(ctx context.Context, query string, args ...any) (*sql.Ro
 	return q.q.QueryContext(ctx, query, args...)
 }
 
-func (q *Queries) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+// row is a single-row result whose Scan reports an outage as one (see
+// outage); sql.ErrNoRows and every other error pass as they are.
+type row struct {
+	*sql.Row
+	q *Queries
+}
+
+// Scan copies the row's columns into dest, as sql.Row.Scan does.
+func (r row) Scan(dest ...any) error { return r.q.outage(r.Row.Scan(dest...)) }
+
+func (q *Queries) queryRow(ctx context.Context, query string, args ...any) row {
 	q.count.Add(1)
 	if len(args) > bulkParams {
-		return q.q.QueryRowContext(ctx, query, q.d.unprepared(args)...)
+		return row{q.q.QueryRowContext(ctx, query, q.d.unprepared(args)...), q}
 	}
 	if st := q.stmts.get(ctx, query); st != nil {
-		return st.QueryRowContext(ctx, args...)
+		return row{st.QueryRowContext(ctx, args...), q}
 	}
-	return q.q.QueryRowContext(ctx, query, args...)
+	return row{q.q.QueryRowContext(ctx, query, args...), q}
 }
 
 // ts converts a time into the value the engine stores and compares exactly.

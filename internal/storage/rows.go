@@ -28,7 +28,7 @@ func queryEach(ctx context.Context, q *Queries, name, query string, fn func(rowS
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("%s: %w", name, err)
+		return fmt.Errorf("%s: %w", name, q.outage(err))
 	}
 	return nil
 }

@@ -25,6 +25,8 @@ func statusFor(code string) int {
 		return http.StatusConflict
 	case referralhub.ETOOMANY:
 		return http.StatusTooManyRequests
+	case referralhub.EUNAVAILABLE:
+		return http.StatusServiceUnavailable
 	default:
 		return http.StatusInternalServerError
 	}
@@ -34,6 +36,10 @@ func statusFor(code string) int {
 // before the answer (nginx's 499): the work it began was rolled back.
 const statusClientGone = 499
 
+// retryAfterOutage is the Retry-After, in seconds, of an answer given while
+// the database cannot be reached: the pool reconnects by itself.
+const retryAfterOutage = "10"
+
 // renderError shows err as an error page. Internal errors are logged with
 // the request id and shown only as a generic message.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
@@ -42,8 +48,12 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 		w.WriteHeader(statusClientGone) // for the access log and metrics: nobody reads it
 		return
 	}
-	if code == referralhub.EINTERNAL {
+	switch code {
+	case referralhub.EINTERNAL:
 		s.log.ErrorContext(r.Context(), "internal error", "path", r.URL.Path, "err", err)
+	case referralhub.EUNAVAILABLE:
+		s.log.WarnContext(r.Context(), "database unavailable", "path", r.URL.Path, "err", err)
+		w.Header().Set("Retry-After", retryAfterOutage)
 	}
 	status := statusFor(code)
 	s.render(w, r, status, "error", pageData{Title: http.StatusText(status),

@@ -122,3 +122,36 @@ func getReady(t *testing.T, h http.Handler) (int, string) {
 	h.ServeHTTP(rec, httptest.NewRequest("GET", "/readyz", nil))
 	return rec.Code, rec.Body.String()
 }
+
+// TestReadyzForClicksAsksOnlyTheClickBuffer: /readyz?scope=clicks answers
+// 200 while the click buffer keeps clicks, whatever the database, and 503
+// with the buffer's reason when it cannot; an unknown scope is a 400.
+func TestReadyzForClicksAsksOnlyTheClickBuffer(t *testing.T) {
+	db := storagetest.Open(t, "sqlite")
+	var clicksErr error
+	_, svc, _, _ := newHandler(t, db, "http://localhost", time.Now, "", siteOptions{})
+	h, err := web.New(web.Config{BaseURL: "http://localhost", ClicksReady: func() error { return clicksErr }}, svc, db,
+		slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := func(path string) (int, string) {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+		return rec.Code, rec.Body.String()
+	}
+	db.Close() // the database is gone: only the whole instance's check fails
+	if code, body := get("/readyz?scope=clicks"); code != http.StatusOK || body != "ready\n" {
+		t.Fatalf("clicks, database down: %d %q", code, body)
+	}
+	if code, _ := get("/readyz"); code != http.StatusServiceUnavailable {
+		t.Fatalf("whole instance, database down: %d", code)
+	}
+	clicksErr = errors.New("click spool: disk full")
+	if code, body := get("/readyz?scope=clicks"); code != http.StatusServiceUnavailable || body != "click spool: disk full\n" {
+		t.Fatalf("clicks, spool failing: %d %q", code, body)
+	}
+	if code, _ := get("/readyz?scope=everything"); code != http.StatusBadRequest {
+		t.Fatalf("unknown scope: %d", code)
+	}
+}

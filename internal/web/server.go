@@ -27,6 +27,10 @@ type Config struct {
 	StripeWebhook StripeWebhook
 	// ReadyChecks are the dependencies /readyz checks beside the database.
 	ReadyChecks []ReadyCheck
+	// ClicksReady says whether referral links can be served and their
+	// clicks kept, for /readyz?scope=clicks: nil while they can (the click
+	// buffer's Ready). Nil means they always can.
+	ClicksReady func() error
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
 	// X-Forwarded-Proto are believed; empty (the default) ignores them.
 	TrustedProxies []netip.Prefix

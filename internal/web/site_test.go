@@ -94,7 +94,11 @@ func newHandler(t testing.TB, db *storage.DB, baseURL string, now func() time.Ti
 	codes := clicks.NewCodeCache(clicks.CodeCacheConfig{TTL: time.Minute, NegativeTTL: time.Second, MaxItems: 1000}, now, db.Read().CodeOwner)
 	buffer := clicks.NewBuffer(clicks.BufferConfig{Capacity: 1000, BatchSize: 100, FlushInterval: time.Hour}, log, db.InsertClicks)
 	go buffer.Run()
-	t.Cleanup(func() { buffer.Close(context.Background()) })
+	t.Cleanup(func() { // bounded: clicks a closed database cannot take would be retried for ever
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		buffer.Close(ctx)
+	})
 	deps := core.Deps{DB: db, Settings: core.DefaultSettings(), Now: now, Hasher: password.NewHasher(password.OWASP(), 2),
 		SecretKey: []byte("web test secret key, long enough!"), Codes: codes, Clicks: buffer, IPs: ips, Logger: log, BaseURL: baseURL}
 	var err error
@@ -123,7 +127,7 @@ func newHandler(t testing.TB, db *storage.DB, baseURL string, now func() time.Ti
 	if !opt.fraud {
 		relaxFraud(t, db, now())
 	}
-	cfg := web.Config{BaseURL: baseURL, RateLimit: opt.rateLimit, TrustedProxies: opt.trustedProxies,
+	cfg := web.Config{BaseURL: baseURL, RateLimit: opt.rateLimit, TrustedProxies: opt.trustedProxies, ClicksReady: buffer.Ready,
 		StripeWebhook: stripehook.New(opt.stripeSecret, svc, log)}
 	opt.metrics.wire(&cfg, buffer, db)
 	h, err := web.New(cfg, svc, db, log, now)

@@ -138,11 +138,15 @@ func (w *Worker) RunDue(ctx context.Context) (int, error) {
 }
 
 // failAbandoned fails jobs that used up their attempts without a worker
-// ever finishing them.
+// ever finishing them. A shutdown cutting it short is no error: the next
+// worker to start does it.
 func (w *Worker) failAbandoned(ctx context.Context) {
-	if n, err := w.db.Write().FailAbandonedJobs(ctx, w.cfg.Now()); err != nil {
+	n, err := w.db.Write().FailAbandonedJobs(ctx, w.cfg.Now())
+	switch {
+	case err != nil && ctx.Err() != nil:
+	case err != nil:
 		w.cfg.Log.ErrorContext(ctx, "fail abandoned jobs", "err", err)
-	} else if n > 0 {
+	case n > 0:
 		w.cfg.Log.WarnContext(ctx, "jobs failed: their worker stopped during every attempt", "count", n)
 	}
 }
