@@ -82,7 +82,7 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, er
 	svc := core.New(core.Deps{DB: db, Settings: settings, Now: time.Now, SecretKey: secret,
 		Hasher: password.NewHasher(password.OWASP(), runtime.NumCPU()), Codes: codes, Clicks: buffer, IPs: ips, Logger: log,
 		BaseURL: cfg.BaseURL, Mailer: outside.mailer, Templates: outside.templates, Payments: outside.payments,
-		Webhooks: webhook.NewSender(), JobsQueued: func() { jobs.Wake() }, Disposable: core.NewDisposable(cfg.DisposableDomains)})
+		Webhooks: webhook.NewSender(webhook.SenderConfig{AllowPrivate: cfg.WebhookAllowPrivate}), JobsQueued: func() { jobs.Wake() }, Disposable: core.NewDisposable(cfg.DisposableDomains)})
 	jobs = worker.New(db, svc.JobHandlers(), worker.Config{Lease: cfg.JobLease, Drain: shutdownGrace, Log: log})
 	go buffer.Run()
 	return &app{cfg: cfg, log: log, db: db, svc: svc, clicks: buffer, worker: jobs, rateLimit: rateLimit, redis: redisClient}, nil

@@ -50,6 +50,10 @@ type Config struct {
 
 	MetricsToken string // bearer token for /metrics on Addr; "" serves no /metrics there; never logged
 	MetricsAddr  string // "" for none, or host:port of a separate listener serving /metrics without a token
+
+	// WebhookAllowPrivate lets webhooks go to loopback, private,
+	// link-local, CGNAT, multicast and unspecified addresses.
+	WebhookAllowPrivate bool
 }
 
 // Production reports whether the server runs in production mode.
@@ -89,6 +93,8 @@ func settings() []setting {
 		{"REFERRALHUB_TRUSTED_PROXIES", "trusted-proxies", "", "reverse proxies whose X-Forwarded-* headers are believed: IPs or CIDRs, comma-separated", setTrustedProxies},
 		{"REFERRALHUB_METRICS_TOKEN", "", "", "bearer token guarding /metrics on the main listener (never logged)", setMetricsToken},
 		{"REFERRALHUB_METRICS_ADDR", "metrics-addr", "", "separate host:port serving /metrics without a token", setMetricsAddr},
+		{"REFERRALHUB_WEBHOOK_ALLOW_PRIVATE", "webhook-allow-private", "false", "let webhooks go to private, loopback and link-local addresses (true or false)",
+			setBool(func(c *Config) *bool { return &c.WebhookAllowPrivate })},
 	}
 }
 
@@ -331,4 +337,19 @@ func setRedisURL(c *Config, v string) error {
 	}
 	c.RedisURL = v
 	return nil
+}
+
+// setBool sets the boolean field picks out from "true" or "false".
+func setBool(field func(*Config) *bool) func(c *Config, v string) error {
+	return func(c *Config, v string) error {
+		switch strings.ToLower(v) {
+		case "true":
+			*field(c) = true
+		case "false":
+			*field(c) = false
+		default:
+			return fmt.Errorf("must be true or false (got %q)", v)
+		}
+		return nil
+	}
 }

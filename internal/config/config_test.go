@@ -86,3 +86,16 @@ func TestDevelopmentSecretIsGeneratedOnceWithMode0600(t *testing.T) {
 		t.Fatal("short secret accepted")
 	}
 }
+
+func TestWebhookAllowPrivate(t *testing.T) {
+	if c, err := load(t, nil); err != nil || c.WebhookAllowPrivate {
+		t.Fatalf("default: %v, %v; want private addresses refused", c.WebhookAllowPrivate, err)
+	}
+	if c, err := load(t, map[string]string{"REFERRALHUB_WEBHOOK_ALLOW_PRIVATE": "true"}); err != nil || !c.WebhookAllowPrivate {
+		t.Fatalf("true: %v, %v", c.WebhookAllowPrivate, err)
+	}
+	if _, err := load(t, map[string]string{"REFERRALHUB_WEBHOOK_ALLOW_PRIVATE": "yes"}); err == nil ||
+		!strings.Contains(err.Error(), "REFERRALHUB_WEBHOOK_ALLOW_PRIVATE: must be true or false") {
+		t.Fatalf("yes: %v", err)
+	}
+}

@@ -93,7 +93,7 @@ func newHandler(t testing.TB, db *storage.DB, baseURL string, now func() time.Ti
 		t.Fatal(err)
 	}
 	deps.Mailer = mail.NewLog(log, "test@example.com")
-	deps.Webhooks = webhook.NewSender()
+	deps.Webhooks = webhook.NewSender(webhook.SenderConfig{AllowPrivate: true})
 	if smtpURL != "" {
 		if deps.Mailer, err = mail.NewSMTP(smtpURL, "ReferralHub <noreply@example.com>"); err != nil {
 			t.Fatal(err)
