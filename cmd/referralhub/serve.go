@@ -66,7 +66,7 @@ func serveCmd(env cmdEnv, args []string) error {
 	apiFace := api.New(api.Config{Limiter: a.rateLimit.Limiter, Limit: a.rateLimit.Limits.API, Secret: a.rateLimit.Secret,
 		Idempotency: a.db.Write()}, a.svc, log)
 	site, err := web.New(web.Config{BaseURL: cfg.BaseURL, TrustedProxies: cfg.TrustedProxies, Metrics: m,
-		MetricsToken: cfg.MetricsToken, RateLimit: a.rateLimit, ReadyChecks: a.readyChecks(), API: apiFace},
+		MetricsToken: cfg.MetricsToken, RateLimit: a.rateLimit, ReadyChecks: a.readyChecks(), API: apiFace, HSTS: cfg.HSTS()},
 		a.svc, a.db, log, time.Now)
 	if err != nil {
 		return err

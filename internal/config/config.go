@@ -54,6 +54,9 @@ type Config struct {
 	// WebhookAllowPrivate lets webhooks go to loopback, private,
 	// link-local, CGNAT, multicast and unspecified addresses.
 	WebhookAllowPrivate bool
+	// AllowHTTPBaseURL lets production run on an http:// base URL (TLS
+	// ended elsewhere on a private network).
+	AllowHTTPBaseURL bool
 }
 
 // Production reports whether the server runs in production mode.
@@ -95,6 +98,8 @@ func settings() []setting {
 		{"REFERRALHUB_METRICS_ADDR", "metrics-addr", "", "separate host:port serving /metrics without a token", setMetricsAddr},
 		{"REFERRALHUB_WEBHOOK_ALLOW_PRIVATE", "webhook-allow-private", "false", "let webhooks go to private, loopback and link-local addresses (true or false)",
 			setBool(func(c *Config) *bool { return &c.WebhookAllowPrivate })},
+		{"REFERRALHUB_ALLOW_HTTP_BASE_URL", "allow-http-base-url", "false", "let production run on an http:// base URL (true or false)",
+			setBool(func(c *Config) *bool { return &c.AllowHTTPBaseURL })},
 	}
 }
 
@@ -167,7 +172,7 @@ func (c Config) validate() error {
 	if c.BaseURL == "" {
 		return errors.New("REFERRALHUB_BASE_URL (or --base-url): required when REFERRALHUB_ENV=production")
 	}
-	return nil
+	return c.validateProductionBaseURL()
 }
 
 func setAddr(c *Config, v string) error {

@@ -99,3 +99,29 @@ func TestWebhookAllowPrivate(t *testing.T) {
 		t.Fatalf("yes: %v", err)
 	}
 }
+
+func TestProductionRefusesAnHTTPBaseURL(t *testing.T) {
+	prod := map[string]string{"REFERRALHUB_ENV": "production", "REFERRALHUB_SECRET_KEY": strings.Repeat("k", 32),
+		"REFERRALHUB_BASE_URL": "http://refer.example.com"}
+	_, err := load(t, prod)
+	if err == nil || !strings.HasPrefix(err.Error(), "REFERRALHUB_BASE_URL: http://refer.example.com is http:// in production") ||
+		!strings.Contains(err.Error(), "REFERRALHUB_ALLOW_HTTP_BASE_URL=true") {
+		t.Fatalf("err = %v, want a refusal naming REFERRALHUB_BASE_URL and the way out", err)
+	}
+	prod["REFERRALHUB_ALLOW_HTTP_BASE_URL"] = "true"
+	c, err := load(t, prod)
+	if err != nil || c.HSTS() {
+		t.Fatalf("allowed http: %v, HSTS %v", err, c.HSTS())
+	}
+	prod["REFERRALHUB_BASE_URL"] = "https://refer.example.com"
+	if c, err := load(t, prod); err != nil || !c.HSTS() {
+		t.Fatalf("https in production: %v, HSTS %v; want HSTS", err, c.HSTS())
+	}
+	dev, err := load(t, map[string]string{"REFERRALHUB_BASE_URL": "https://refer.example.com"})
+	if err != nil || dev.HSTS() {
+		t.Fatalf("https in development: %v, HSTS %v; want none", err, dev.HSTS())
+	}
+	if c, err := load(t, map[string]string{"REFERRALHUB_BASE_URL": "http://refer.example.com"}); err != nil || c.BaseURL != "http://refer.example.com" {
+		t.Fatalf("http in development: %v", err)
+	}
+}

@@ -70,6 +70,9 @@ func (db *DB) migrateTo(ctx context.Context, now time.Time, last int) (applied [
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
 		return nil, fmt.Errorf("create schema_migrations: %w", err)
 	}
+	if err := db.checkNotAhead(ctx, all); err != nil {
+		return nil, err
+	}
 	for _, m := range all {
 		if last >= 0 && m.version > last {
 			break
@@ -132,24 +135,13 @@ func (db *DB) PendingMigrations(ctx context.Context) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	applied := map[int]bool{}
-	err = queryEach(ctx, db.Read(), "applied migrations", `SELECT version FROM schema_migrations`, func(r rowScanner) error {
-		var v int
-		if err := r.Scan(&v); err != nil {
-			return err
-		}
-		applied[v] = true
-		return nil
-	})
-	if db.dialect.isMissingTable(err) {
-		return names(all), nil
-	}
+	applied, err := db.appliedMigrations(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var pending []string
 	for _, m := range all {
-		if !applied[m.version] {
+		if _, ok := applied[m.version]; !ok {
 			pending = append(pending, m.name)
 		}
 	}

@@ -79,7 +79,7 @@ func (s *Server) routes() http.Handler {
 	outer := http.NewServeMux()
 	outer.Handle("/api/v1/", s.apiHandler())
 	outer.Handle("/", chain(mux, csrf.Handler))
-	return chain(outer, securityHeaders, s.logRequests, s.recoverPanics, s.measure, withRequestID)
+	return chain(outer, s.securityHeaders, s.logRequests, s.recoverPanics, s.measure, withRequestID)
 }
 
 // chain wraps h in middleware, the last one outermost.

@@ -49,6 +49,9 @@ type siteOptions struct {
 	trustedProxies []netip.Prefix
 	// metrics, when set, measures the site and serves /metrics with its token.
 	metrics *siteMetrics
+	// heldMail, when set, holds every mail for this reason, as production
+	// without a mail server does (mail.Held).
+	heldMail string
 }
 
 // clockAt returns a settable clock for tests that move time.
@@ -98,6 +101,9 @@ func newHandler(t testing.TB, db *storage.DB, baseURL string, now func() time.Ti
 		if deps.Mailer, err = mail.NewSMTP(smtpURL, "ReferralHub <noreply@example.com>"); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if opt.heldMail != "" {
+		deps.Mailer = mail.NewHeld(opt.heldMail)
 	}
 	if opt.stripeBase != "" {
 		client, err := stripepay.New(stripepay.Config{SecretKey: "sk_test_123", APIBase: opt.stripeBase})
