@@ -44,9 +44,7 @@ func (q *Queries) RebuildGamification(ctx context.Context, in RebuildInput) erro
 		{"count", `UPDATE participants SET qualified_count = (SELECT COUNT(*) FROM referrals r
 			WHERE r.referrer_id = participants.id AND r.qualified_at IS NOT NULL) WHERE referral_count > 0`, nil},
 		{"hide", `UPDATE participants SET leaderboard_hidden = (leaderboard_show = 'hidden' OR banned_at IS NOT NULL
-			OR deleted_at IS NOT NULL
-			OR EXISTS (SELECT 1 FROM referrals r WHERE r.referrer_id = participants.id AND r.review IN ('held', 'blocked'))
-			OR EXISTS (SELECT 1 FROM referrals r WHERE r.referee_id = participants.id AND r.review IN ('held', 'blocked')))`, nil},
+			OR deleted_at IS NOT NULL)`, nil},
 		{"clear board", `DELETE FROM leaderboard WHERE period IN ($1, $2, $3)`, []any{referralhub.BoardAll,
 			referralhub.BoardPeriodKey(referralhub.BoardMonth, in.Now), referralhub.BoardPeriodKey(referralhub.BoardWeek, in.Now)}},
 	}
