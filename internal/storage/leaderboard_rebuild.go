@@ -38,6 +38,7 @@ func (q *Queries) RebuildGamification(ctx context.Context, in RebuildInput) erro
 		{"qualify", `UPDATE referrals SET qualified_at = created_at WHERE qualified_at IS NULL
 			AND review IN ('clear', 'approved')
 			AND NOT EXISTS (SELECT 1 FROM participants pr WHERE pr.id = referrals.referrer_id AND pr.banned_at IS NOT NULL)
+			AND NOT EXISTS (SELECT 1 FROM participants pb WHERE pb.id = referrals.referee_id AND pb.banned_at IS NOT NULL)
 			AND (NOT $1 OR EXISTS (SELECT 1 FROM participants pe LEFT JOIN users ue ON ue.id = pe.user_id
 				WHERE pe.id = referrals.referee_id AND (ue.email_verified_at IS NOT NULL OR pe.verified_at IS NOT NULL)))`,
 			[]any{in.RequireVerified}},
