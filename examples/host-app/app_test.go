@@ -257,6 +257,10 @@ func browse(t *testing.T, chromium, page, email, name string) {
 	if !regexp.MustCompile(`rh_attr=[a-z0-9]{8}\.`).MatchString(cookie) {
 		t.Fatalf("the snippet's cookie on the shop: %q", cookie)
 	}
+	after, err := chromedp.Run(tab, chromedp.Evaluate[string](`document.cookie`))
+	if err != nil || strings.Contains(after, "rh_attr") {
+		t.Fatalf("the snippet's cookie outlived the signup: %q, %v", after, err)
+	}
 }
 
 // waitFor polls until ok, for up to 15 seconds (webhooks are sent by the

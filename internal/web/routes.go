@@ -5,12 +5,18 @@ import "net/http"
 // clickPattern is the referral link's route, the hot path.
 const clickPattern = "GET /r/{code}"
 
+// clickSlashPattern is the referral link with a trailing slash, as some
+// sites and chat apps write it: it answers like clickPattern.
+const clickSlashPattern = "GET /r/{code}/{$}"
+
 // routes registers every route of the hosted site in one place.
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	rl, limits := s.rateLimiter(), s.cfg.RateLimit.Limits
 	mux.HandleFunc("GET /{$}", s.handleHome)
-	mux.Handle(clickPattern, rl.byIP("click", limits.Click, s.handleClick))
+	click := rl.byIP("click", limits.Click, s.handleClick)
+	mux.Handle(clickPattern, click)
+	mux.Handle(clickSlashPattern, asClick(click))
 	mux.HandleFunc("GET /signup", s.handleSignupForm)
 	mux.Handle("POST /signup", rl.byIP("signup", limits.Signup, s.handleSignup))
 	mux.HandleFunc("GET /login", s.handleLoginForm)
@@ -88,4 +94,13 @@ func chain(h http.Handler, mw ...func(http.Handler) http.Handler) http.Handler {
 		h = m(h)
 	}
 	return h
+}
+
+// asClick serves a request under clickPattern, so logs and metrics count
+// it as the click it is.
+func asClick(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Pattern = clickPattern
+		next.ServeHTTP(w, r)
+	})
 }
