@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"io"
@@ -9,7 +8,6 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -79,13 +77,8 @@ func TestProductionSendsHSTS(t *testing.T) {
 // reason as its error, for /admin/jobs, and the log says why at start.
 func TestProductionWithoutSMTPHoldsMail(t *testing.T) {
 	getenv := productionEnv(t, nil)
-	ctx, cancel := context.WithCancel(context.Background())
-	logged := &lockedBuffer{}
-	ready, done := make(chan string, 1), make(chan error, 1)
-	env := cmdEnv{ctx: ctx, getenv: getenv, stdout: io.Discard, stderr: logged, ready: func(a string) { ready <- a }}
-	go func() { done <- runCommand(env, "serve", nil) }()
-	base := "http://" + <-ready
-	stop := sync.OnceValue(func() error { cancel(); return <-done })
+	ctx := context.Background()
+	base, stop, logged := startServeLogging(t, getenv)
 	defer stop()
 	resp, err := http.PostForm(base+"/signup", url.Values{"email": {"a@example.com"}, "username": {"alice"}, "password": {"password123"}})
 	if err != nil {
@@ -144,22 +137,4 @@ func TestAnOlderBinaryRefusesANewerSchema(t *testing.T) {
 			}
 		}
 	})
-}
-
-// lockedBuffer is a buffer that a server's logger and the test share.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

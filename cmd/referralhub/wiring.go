@@ -101,6 +101,7 @@ func newRateLimit(cfg config.Config, secret []byte, log *slog.Logger) (web.RateL
 	if err != nil {
 		return rl, nil, fmt.Errorf("REFERRALHUB_REDIS_URL: %w", err)
 	}
+	redis.SetLogger(ratelimit.NewRedisLog(log)) // the client's own lines, through slog: one logger per process
 	client := redis.NewClient(opt)
 	rl.Limiter = ratelimit.NewRedis(client, ratelimit.RedisConfig{Prefix: "referralhub:", Log: log,
 		Fallback: ratelimit.NewMemory(time.Now)})
