@@ -147,11 +147,3 @@ func (db *DB) PendingMigrations(ctx context.Context) ([]string, error) {
 	}
 	return pending, nil
 }
-
-func names(ms []migration) []string {
-	out := make([]string, len(ms))
-	for i, m := range ms {
-		out[i] = m.name
-	}
-	return out
-}
