@@ -42,10 +42,11 @@ fi
 key=$("$work/referralhub" api-key create --name "scale $(date +%s)" --scope write 2>/dev/null)
 
 # Production mode, as deployed: JSON logs, no automatic migration, Redis
-# for the shared rate limits. wrk sends everything from 127.0.0.1, so the
+# for the shared rate limits, on plain http:// URLs (allowed explicitly:
+# there is no TLS on 127.0.0.1). wrk sends everything from 127.0.0.1, so the
 # per-IP limits are lifted to a level that never denies but is still
 # checked; signups are not limited at all.
-export REFERRALHUB_ENV=production REFERRALHUB_REDIS_URL=redis://127.0.0.1:6379/0
+export REFERRALHUB_ENV=production REFERRALHUB_REDIS_URL=redis://127.0.0.1:6379/0 REFERRALHUB_ALLOW_HTTP_BASE_URL=true
 export REFERRALHUB_RATE_LIMIT_CLICK=1000000/1s REFERRALHUB_RATE_LIMIT_API=1000000/1s
 export REFERRALHUB_RATE_LIMIT_LOGIN=1000000/1s REFERRALHUB_RATE_LIMIT_SIGNUP=off
 pids=()

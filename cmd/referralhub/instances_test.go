@@ -51,7 +51,9 @@ func loopOutcome(t *testing.T, n int) string {
 	hooks := newHookLog()
 	srv := httptest.NewServer(hooks)
 	defer srv.Close()
-	getenv := testEnv(t, "postgres", map[string]string{"REFERRALHUB_SECRET_KEY": "instances test secret, shared by all"})
+	// The webhook receiver is an httptest server on 127.0.0.1: opt in to private addresses.
+	getenv := testEnv(t, "postgres", map[string]string{"REFERRALHUB_SECRET_KEY": "instances test secret, shared by all",
+		"REFERRALHUB_WEBHOOK_ALLOW_PRIVATE": "true"})
 	key := setUpProgram(t, getenv, srv.URL)
 	var bases []string
 	for range n {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -62,6 +63,46 @@ func startServe(t *testing.T, getenv func(string) string) (base string, stop fun
 		t.Fatal("serve did not start")
 	}
 	return "", nil
+}
+
+// startServeLogging is startServe keeping serve's log: stop (safe to call
+// twice) returns serve's error, and logs holds what it wrote.
+func startServeLogging(t *testing.T, getenv func(string) string) (base string, stop func() error, logs *lockedBuffer) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	logs = &lockedBuffer{}
+	ready, done := make(chan string, 1), make(chan error, 1)
+	env := cmdEnv{ctx: ctx, getenv: getenv, stdout: io.Discard, stderr: logs, ready: func(a string) { ready <- a }}
+	go func() { done <- runCommand(env, "serve", nil) }()
+	select {
+	case addr := <-ready:
+		return "http://" + addr, sync.OnceValue(func() error { cancel(); return <-done }), logs
+	case err := <-done:
+		cancel()
+		t.Fatalf("serve stopped: %v\n%s", err, logs.String())
+	case <-time.After(30 * time.Second):
+		cancel()
+		t.Fatal("serve did not start")
+	}
+	return "", nil, nil
+}
+
+// lockedBuffer is a buffer that a server's logger and the test share.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // TestServeFlushesClicksOnShutdown runs the real program: a signup and a

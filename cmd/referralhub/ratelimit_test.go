@@ -3,8 +3,11 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"encoding/json"
+	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/referralhub/referralhub/internal/ratelimit"
@@ -62,4 +65,33 @@ func TestServeSharesRateLimitsThroughRedis(t *testing.T) {
 	if n, err := client.Exists(context.Background(), key).Result(); err != nil || n != 1 {
 		t.Fatalf("key %s in Redis: %d, %v", key, n, err)
 	}
+}
+
+// TestRedisClientLogsThroughSlog: with REFERRALHUB_REDIS_URL pointing at
+// nothing and JSON logs, the Redis client's own complaint comes out as a
+// JSON line of the program's log (component=redis), not as a plain line
+// on standard error.
+func TestRedisClientLogsThroughSlog(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	base, stop, logs := startServeLogging(t, testEnv(t, "sqlite", map[string]string{
+		"REFERRALHUB_REDIS_URL": "redis://" + addr + "/0", "REFERRALHUB_LOG_FORMAT": "json"}))
+	defer stop()
+	if got := signupStatus(t, base, "ann"); got != http.StatusSeeOther {
+		t.Fatalf("signup with Redis down: %d, want it to go ahead", got)
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	for line := range strings.Lines(logs.String()) {
+		var entry map[string]any
+		if json.Unmarshal([]byte(line), &entry) == nil && entry["component"] == "redis" && entry["level"] == "WARN" {
+			return
+		}
+	}
+	t.Errorf("no JSON line from the Redis client in:\n%s", logs.String())
 }

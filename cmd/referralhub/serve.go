@@ -72,7 +72,7 @@ func serveCmd(env cmdEnv, args []string) error {
 	}
 	site, err := web.New(web.Config{BaseURL: cfg.BaseURL, TrustedProxies: cfg.TrustedProxies, Metrics: m,
 		MetricsToken: cfg.MetricsToken, RateLimit: a.rateLimit, ReadyChecks: a.readyChecks(), ClicksReady: a.clicks.Ready, API: apiFace,
-		StripeWebhook: stripehook.New(stripeSecret, a.svc, log)},
+		StripeWebhook: stripehook.New(stripeSecret, a.svc, log), HSTS: cfg.HSTS()},
 		a.svc, a.db, log, time.Now)
 	if err != nil {
 		return err

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -98,7 +99,7 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger, where cli
 	svc := core.New(core.Deps{DB: db, Settings: settings, Now: time.Now, SecretKey: secret,
 		Hasher: password.NewHasher(password.OWASP(), runtime.NumCPU()), Codes: codes, Clicks: buffer, IPs: ips, Logger: log,
 		BaseURL: cfg.BaseURL, Mailer: outside.mailer, Templates: outside.templates, Payments: outside.payments,
-		Webhooks: webhook.NewSender(), JobsQueued: func() { jobs.Wake() }, Disposable: core.NewDisposable(cfg.DisposableDomains)})
+		Webhooks: webhook.NewSender(webhook.SenderConfig{AllowPrivate: cfg.WebhookAllowPrivate}), JobsQueued: func() { jobs.Wake() }, Disposable: core.NewDisposable(cfg.DisposableDomains)})
 	jobs = worker.New(db, svc.JobHandlers(), worker.Config{Lease: cfg.JobLease, Drain: shutdownGrace, Log: log})
 	go buffer.Run()
 	return &app{cfg: cfg, log: log, db: db, svc: svc, clicks: buffer, worker: jobs, rateLimit: rateLimit, redis: redisClient}, nil
@@ -116,11 +117,16 @@ func newRateLimit(cfg config.Config, secret []byte, log *slog.Logger) (web.RateL
 	if err != nil {
 		return rl, nil, fmt.Errorf("REFERRALHUB_REDIS_URL: %w", err)
 	}
+	redis.SetLogger(ratelimit.NewRedisLog(log)) // the client's own lines, through slog: one logger per process
 	client := redis.NewClient(opt)
 	rl.Limiter = ratelimit.NewRedis(client, ratelimit.RedisConfig{Prefix: "referralhub:", Log: log,
 		Fallback: ratelimit.NewMemory(time.Now)})
 	return rl, client, nil
 }
+
+// mailHeld is why production without a mail server sends no mail: the
+// error of every mail job, shown at /admin/jobs and logged.
+const mailHeld = "no mail server is configured (REFERRALHUB_SMTP_URL), so mail waits in the job queue until one is"
 
 // outside is the world beyond this machine: mail and Stripe.
 type outside struct {
@@ -137,8 +143,8 @@ func newOutside(cfg config.Config, log *slog.Logger) (outside, error) {
 	}
 	switch {
 	case cfg.SMTPURL == "" && cfg.Production():
-		log.Warn("REFERRALHUB_SMTP_URL is not set: mail is logged (without its body) and not delivered")
-		o.mailer = mail.NewHeaderLog(log, cfg.MailFrom)
+		log.Warn("mail is not being sent: " + mailHeld)
+		o.mailer = mail.NewHeld(mailHeld)
 	case cfg.SMTPURL == "":
 		o.mailer = mail.NewLog(log, cfg.MailFrom)
 	default:
@@ -172,8 +178,12 @@ func withApp(env cmdEnv, cfg config.Config, fn func(*app) error) error {
 
 // prepareSchema brings the schema up to date in development. In production
 // it refuses a stale schema instead: run "referralhub migrate" first, so an
-// upgrade is a deliberate step.
+// upgrade is a deliberate step. In both it refuses a schema newer than
+// this binary (see storage.SchemaAheadError).
 func (a *app) prepareSchema(ctx context.Context) error {
+	if err := a.db.CheckSchemaNotAhead(ctx); err != nil {
+		return withVersion(err)
+	}
 	if a.cfg.Production() {
 		pending, err := a.db.PendingMigrations(ctx)
 		if err != nil {
@@ -187,6 +197,16 @@ func (a *app) prepareSchema(ctx context.Context) error {
 	applied, err := a.migrate(ctx)
 	if len(applied) > 0 {
 		a.log.Info("applied migrations", "migrations", applied)
+	}
+	return err
+}
+
+// withVersion names this binary's version in the error of a schema newer
+// than the binary, so the message names both.
+func withVersion(err error) error {
+	var ahead *storage.SchemaAheadError
+	if errors.As(err, &ahead) {
+		return fmt.Errorf("referralhub %s: %w", version, err)
 	}
 	return err
 }
@@ -207,7 +227,7 @@ const (
 func (a *app) migrate(ctx context.Context) ([]string, error) {
 	applied, err := a.db.Migrate(ctx, time.Now())
 	if err != nil {
-		return applied, err
+		return applied, withVersion(err)
 	}
 	if slices.Contains(applied, rewardsMigration) {
 		err = a.db.InTx(ctx, func(q *storage.Queries) error {

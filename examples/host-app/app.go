@@ -163,6 +163,9 @@ func (a *App) signup(w http.ResponseWriter, r *http.Request) {
 	a.users[u.ID] = u
 	a.mu.Unlock()
 	http.SetCookie(w, &http.Cookie{Name: "shop_user", Value: u.ID, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	// The signup used the referral: forget it, so another account made in
+	// this browser is not credited to the same referrer.
+	http.SetCookie(w, &http.Cookie{Name: "rh_attr", Value: "", Path: "/", MaxAge: -1, SameSite: http.SameSiteLaxMode})
 	http.Redirect(w, r, "/account", http.StatusSeeOther)
 }
 

@@ -89,7 +89,8 @@ func startHub(t *testing.T, engine string) *hub {
 	h := &hub{bin: bin, base: "http://" + addr, env: append(os.Environ(),
 		"REFERRALHUB_DATABASE_URL="+storagetest.URL(t, engine),
 		"REFERRALHUB_SECRET_KEY=host-app test secret key, long enough",
-		"REFERRALHUB_ADDR="+addr, "REFERRALHUB_BASE_URL=http://"+addr)}
+		"REFERRALHUB_ADDR="+addr, "REFERRALHUB_BASE_URL=http://"+addr,
+		"REFERRALHUB_WEBHOOK_ALLOW_PRIVATE=true")} // the shop listens on 127.0.0.1
 	h.run(t, "migrate")
 	pw := filepath.Join(t.TempDir(), "pw")
 	os.WriteFile(pw, []byte("admin-password"), 0o600)
@@ -255,6 +256,10 @@ func browse(t *testing.T, chromium, page, email, name string) {
 	))
 	if !regexp.MustCompile(`rh_attr=[a-z0-9]{8}\.`).MatchString(cookie) {
 		t.Fatalf("the snippet's cookie on the shop: %q", cookie)
+	}
+	after, err := chromedp.Run(tab, chromedp.Evaluate[string](`document.cookie`))
+	if err != nil || strings.Contains(after, "rh_attr") {
+		t.Fatalf("the snippet's cookie outlived the signup: %q, %v", after, err)
 	}
 }
 

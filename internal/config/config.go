@@ -57,6 +57,12 @@ type Config struct {
 	// LoadStripeWebhookSecret. Neither is logged.
 	StripeWebhookSecret     string
 	StripeWebhookSecretFile string
+	// WebhookAllowPrivate lets webhooks go to loopback, private,
+	// link-local, CGNAT, multicast and unspecified addresses.
+	WebhookAllowPrivate bool
+	// AllowHTTPBaseURL lets production run on an http:// base URL (TLS
+	// ended elsewhere on a private network).
+	AllowHTTPBaseURL bool
 }
 
 // Production reports whether the server runs in production mode.
@@ -100,6 +106,10 @@ func settings() []setting {
 		{"REFERRALHUB_TRUSTED_PROXIES", "trusted-proxies", "", "reverse proxies whose X-Forwarded-* headers are believed: IPs or CIDRs, comma-separated", setTrustedProxies},
 		{"REFERRALHUB_METRICS_TOKEN", "", "", "bearer token guarding /metrics on the main listener (never logged)", setMetricsToken},
 		{"REFERRALHUB_METRICS_ADDR", "metrics-addr", "", "separate host:port serving /metrics without a token", setMetricsAddr},
+		{"REFERRALHUB_WEBHOOK_ALLOW_PRIVATE", "webhook-allow-private", "false", "let webhooks go to private, loopback and link-local addresses (true or false)",
+			setBool(func(c *Config) *bool { return &c.WebhookAllowPrivate })},
+		{"REFERRALHUB_ALLOW_HTTP_BASE_URL", "allow-http-base-url", "false", "let production run on an http:// base URL (true or false)",
+			setBool(func(c *Config) *bool { return &c.AllowHTTPBaseURL })},
 	}
 }
 
@@ -171,7 +181,7 @@ func (c Config) validate() error {
 	if c.BaseURL == "" {
 		return errors.New("REFERRALHUB_BASE_URL (or --base-url): required when REFERRALHUB_ENV=production")
 	}
-	return nil
+	return c.validateProductionBaseURL()
 }
 
 func setAddr(c *Config, v string) error {
@@ -358,4 +368,19 @@ func setRedisURL(c *Config, v string) error {
 	}
 	c.RedisURL = v
 	return nil
+}
+
+// setBool sets the boolean field picks out from "true" or "false".
+func setBool(field func(*Config) *bool) func(c *Config, v string) error {
+	return func(c *Config, v string) error {
+		switch strings.ToLower(v) {
+		case "true":
+			*field(c) = true
+		case "false":
+			*field(c) = false
+		default:
+			return fmt.Errorf("must be true or false (got %q)", v)
+		}
+		return nil
+	}
 }

@@ -88,3 +88,42 @@ func TestDevelopmentSecretIsGeneratedOnceWithMode0600(t *testing.T) {
 		t.Fatal("short secret accepted")
 	}
 }
+
+func TestWebhookAllowPrivate(t *testing.T) {
+	if c, err := load(t, nil); err != nil || c.WebhookAllowPrivate {
+		t.Fatalf("default: %v, %v; want private addresses refused", c.WebhookAllowPrivate, err)
+	}
+	if c, err := load(t, map[string]string{"REFERRALHUB_WEBHOOK_ALLOW_PRIVATE": "true"}); err != nil || !c.WebhookAllowPrivate {
+		t.Fatalf("true: %v, %v", c.WebhookAllowPrivate, err)
+	}
+	if _, err := load(t, map[string]string{"REFERRALHUB_WEBHOOK_ALLOW_PRIVATE": "yes"}); err == nil ||
+		!strings.Contains(err.Error(), "REFERRALHUB_WEBHOOK_ALLOW_PRIVATE: must be true or false") {
+		t.Fatalf("yes: %v", err)
+	}
+}
+
+func TestProductionRefusesAnHTTPBaseURL(t *testing.T) {
+	prod := map[string]string{"REFERRALHUB_ENV": "production", "REFERRALHUB_SECRET_KEY": strings.Repeat("k", 32),
+		"REFERRALHUB_BASE_URL": "http://refer.example.com"}
+	_, err := load(t, prod)
+	if err == nil || !strings.HasPrefix(err.Error(), "REFERRALHUB_BASE_URL: http://refer.example.com is http:// in production") ||
+		!strings.Contains(err.Error(), "REFERRALHUB_ALLOW_HTTP_BASE_URL=true") {
+		t.Fatalf("err = %v, want a refusal naming REFERRALHUB_BASE_URL and the way out", err)
+	}
+	prod["REFERRALHUB_ALLOW_HTTP_BASE_URL"] = "true"
+	c, err := load(t, prod)
+	if err != nil || c.HSTS() {
+		t.Fatalf("allowed http: %v, HSTS %v", err, c.HSTS())
+	}
+	prod["REFERRALHUB_BASE_URL"] = "https://refer.example.com"
+	if c, err := load(t, prod); err != nil || !c.HSTS() {
+		t.Fatalf("https in production: %v, HSTS %v; want HSTS", err, c.HSTS())
+	}
+	dev, err := load(t, map[string]string{"REFERRALHUB_BASE_URL": "https://refer.example.com"})
+	if err != nil || dev.HSTS() {
+		t.Fatalf("https in development: %v, HSTS %v; want none", err, dev.HSTS())
+	}
+	if c, err := load(t, map[string]string{"REFERRALHUB_BASE_URL": "http://refer.example.com"}); err != nil || c.BaseURL != "http://refer.example.com" {
+		t.Fatalf("http in development: %v", err)
+	}
+}

@@ -102,13 +102,14 @@ func achievementReason(parties storage.ReferralParties) string {
 }
 
 // refreshBoardStanding shows or hides a participant on the leaderboards:
-// hidden when they chose so, or are banned, deleted or flagged.
+// hidden when they chose so, or are banned or deleted. A referral of
+// theirs waiting for review only holds back its own count.
 func (s *Service) refreshBoardStanding(ctx context.Context, q *storage.Queries, participantID int64) error {
 	st, err := q.BoardStandingOf(ctx, participantID)
 	if err != nil {
 		return ignoreGone(err)
 	}
-	hidden := st.Show == referralhub.ShowNobody || st.Banned || st.Deleted || st.Flagged
+	hidden := st.Show == referralhub.ShowNobody || st.Banned || st.Deleted
 	if hidden == st.Hidden {
 		return nil
 	}

@@ -241,8 +241,10 @@ func boardNames(b core.Leaderboard) []string {
 
 // TestLeaderboardRanksTiesPrivacyAndExclusions builds six referrers:
 // equal counts share a rank (first to get there listed first), names show
-// as chosen (initials by default), and those who opted out, were banned or
-// are flagged never appear, until a flag is cleared.
+// as chosen (initials by default), those who opted out or were banned
+// never appear, and one whose referral waits for review stays listed
+// without it, until it is approved (issue 15: a held referral used to
+// hide its referrer, so a stranger could hide anyone).
 func TestLeaderboardRanksTiesPrivacyAndExclusions(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		f := newFixture(t, db)
@@ -293,14 +295,17 @@ func TestLeaderboardRanksTiesPrivacyAndExclusions(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := []string{"1 Countess Ada 3", "1 B. K. 3", "3 C. S. 2"}
+		want := []string{"1 Countess Ada 3", "1 B. K. 3", "1 F. F. 3", "4 C. S. 2"}
 		if got := boardNames(board); fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Fatalf("board = %q, want %q", got, want)
 		}
-		if board.You.Rank != 3 || board.You.Referrals != 2 {
+		if board.You.Rank != 4 || board.You.Referrals != 2 {
 			t.Errorf("carol's place = %+v", board.You)
 		}
-		for who, id := range map[string]int64{"dan": dan.ID, "eve": eve.ID, "fay": fay.ID, "nobody": nobody.ID} {
+		if b, _ := f.svc.Leaderboard(ctx, fay.ID, referralhub.BoardAll); b.You.Rank != 1 || b.You.Referrals != 3 {
+			t.Errorf("fay, with a referral held, has place %+v, want rank 1 with 3", b.You)
+		}
+		for who, id := range map[string]int64{"dan": dan.ID, "eve": eve.ID, "nobody": nobody.ID} {
 			b, err := f.svc.Leaderboard(ctx, id, referralhub.BoardAll)
 			if err != nil || b.You.Rank != 0 {
 				t.Errorf("%s has rank %d (%v)", who, b.You.Rank, err)

@@ -30,7 +30,7 @@ type BoardPlace struct {
 }
 
 // Leaderboard returns the top LeaderboardSize of a period (qualified
-// referrals only; banned, flagged and hidden participants never appear)
+// referrals only; banned, deleted and hidden participants never appear)
 // and the viewer's own rank. Equal counts share a rank; among them, who got
 // there first is listed first.
 func (s *Service) Leaderboard(ctx context.Context, viewerID int64, period string) (Leaderboard, error) {

@@ -46,6 +46,10 @@ type fixtureOptions struct {
 	// fraud keeps the default fraud settings. Otherwise risk scores and
 	// the verification gate do nothing, so tests of rewards see them run.
 	fraud bool
+	// publicWebhooks keeps the webhook sender's default: public addresses
+	// only. Otherwise it opts in to private ones, since test receivers are
+	// httptest servers on 127.0.0.1.
+	publicWebhooks bool
 }
 
 func newFixture(t *testing.T, db *storage.DB) *fixture {
@@ -102,7 +106,7 @@ func newFixtureTB(t testing.TB, db *storage.DB, opt fixtureOptions) *fixture {
 	svc := core.New(core.Deps{DB: db, Settings: core.DefaultSettings(), Now: clk.Now,
 		Hasher: password.NewHasher(password.OWASP(), 2), SecretKey: []byte("test secret"),
 		Codes: codes, Clicks: buffer, IPs: ips, Logger: log, BaseURL: "http://refer.example.com",
-		Mailer: mailer, Templates: templates, Payments: opt.payments, Webhooks: webhook.NewSender()})
+		Mailer: mailer, Templates: templates, Payments: opt.payments, Webhooks: webhook.NewSender(webhook.SenderConfig{AllowPrivate: !opt.publicWebhooks})})
 	jobs := worker.New(db, svc.JobHandlers(), worker.Config{Now: clk.Now, Log: log})
 	f := &fixture{svc: svc, db: db, clock: clk, clicks: buffer, smtp: smtp, jobs: jobs}
 	if err := svc.EnsureIPSalts(context.Background()); err != nil {

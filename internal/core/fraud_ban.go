@@ -11,7 +11,10 @@ import (
 )
 
 // Ban bans a participant: their pending rewards are cancelled and their
-// link stops working (it answers like an unknown code).
+// link stops working (it answers like an unknown code). When someone
+// referred them, that referral stops counting for its referrer (their
+// qualified count, tier and rank) and its rewards still pending, on both
+// sides, are cancelled.
 func (s *Service) Ban(ctx context.Context, admin referralhub.User, participantID int64, why string) error {
 	if !admin.IsAdmin {
 		return referralhub.Errorf(referralhub.EFORBIDDEN, "Only admins can ban.")
@@ -31,7 +34,36 @@ func (s *Service) ban(ctx context.Context, q *storage.Queries, admin referralhub
 	if err := q.BumpCacheVersion(ctx, storage.CacheCodes); err != nil { // other instances drop the code
 		return err
 	}
-	pending, err := q.PendingRewards(ctx, 0, participantID)
+	if err := s.cancelPending(ctx, q, 0, participantID, now); err != nil {
+		return err
+	}
+	if err := s.closeReferralOf(ctx, q, participantID, now); err != nil {
+		return err
+	}
+	if err := s.refreshBoardStanding(ctx, q, participantID); err != nil {
+		return err
+	}
+	return s.audit(ctx, q, admin, "participant.ban", fmt.Sprintf("participant %d", participantID), why, now)
+}
+
+// closeReferralOf settles the referral that brought a banned participant,
+// whose gate is now closed (it stops qualifying), and cancels its rewards
+// still pending; an organic participant has none.
+func (s *Service) closeReferralOf(ctx context.Context, q *storage.Queries, refereeID int64, now time.Time) error {
+	parties, err := q.ReferralPartiesOf(ctx, refereeID)
+	if err != nil {
+		return ignoreGone(err)
+	}
+	if err := s.settleReferral(ctx, q, parties.ID, now); err != nil {
+		return err
+	}
+	return s.cancelPending(ctx, q, parties.ID, 0, now)
+}
+
+// cancelPending cancels the pending rewards of a referral, or of a
+// participant (the other id 0), and tells webhooks of each.
+func (s *Service) cancelPending(ctx context.Context, q *storage.Queries, referralID, participantID int64, now time.Time) error {
+	pending, err := q.PendingRewards(ctx, referralID, participantID)
 	if err != nil {
 		return err
 	}
@@ -46,10 +78,7 @@ func (s *Service) ban(ctx context.Context, q *storage.Queries, admin referralhub
 			}
 		}
 	}
-	if err := s.refreshBoardStanding(ctx, q, participantID); err != nil {
-		return err
-	}
-	return s.audit(ctx, q, admin, "participant.ban", fmt.Sprintf("participant %d", participantID), why, now)
+	return nil
 }
 
 // forgetParticipantCode drops a participant's code from this instance's

@@ -165,3 +165,12 @@ func (s *Service) unsubscribeSig(userID int64, kind string) string {
 	fmt.Fprintf(m, "%d.%s", userID, kind)
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:16])
 }
+
+// MailHeld says why mail is not being sent, "" when it is: production
+// without a mail server holds every mail in the job queue (mail.Held).
+func (s *Service) MailHeld() string {
+	if h, ok := s.mailer.(interface{ HeldBecause() string }); ok {
+		return h.HeldBecause()
+	}
+	return ""
+}

@@ -142,6 +142,11 @@ func (s *Service) SaveProgram(ctx context.Context, admin referralhub.User, p ref
 		if err != nil {
 			return err
 		}
+		if p.FraudOrDefault().RequireVerifiedEmail != cur.FraudOrDefault().RequireVerifiedEmail {
+			if err := s.resettleUnverified(ctx, q, s.now()); err != nil {
+				return err
+			}
+		}
 		return s.audit(ctx, q, admin, "program.save", fmt.Sprintf("program version %d", id), summary, s.now())
 	})
 	if err != nil {

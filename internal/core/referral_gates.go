@@ -14,12 +14,12 @@ import (
 const (
 	gateOpen    = iota // rewards run normally (after any hold)
 	gateWaiting        // rewards stay pending: held or blocked until an admin decides, or the friend has not verified
-	gateClosed         // rejected, or the referrer is banned: rewards are cancelled
+	gateClosed         // rejected, or either party is banned: rewards are cancelled
 )
 
 // rewardGate says what a referral's rewards may do now.
 func rewardGate(fraud referralhub.FraudSettings, parties storage.ReferralParties) int {
-	if parties.ReferrerBanned {
+	if parties.ReferrerBanned || parties.RefereeBanned {
 		return gateClosed
 	}
 	switch parties.Review {
@@ -104,4 +104,22 @@ func (s *Service) releaseAfterVerification(ctx context.Context, q *storage.Queri
 		return ignoreGone(err)
 	}
 	return s.releaseReferral(ctx, q, parties.ID, now)
+}
+
+// resettleUnverified settles again, under the program just saved in q's
+// transaction, every referral whose friend has not verified: switching the
+// email-verification gate on takes them off their referrers' counts and
+// ranks (their pending rewards wait; approved ones stay); switching it off
+// counts them and approves their pending rewards whose hold has ended.
+func (s *Service) resettleUnverified(ctx context.Context, q *storage.Queries, now time.Time) error {
+	ids, err := q.UnverifiedReferrals(ctx)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if err := s.releaseReferral(ctx, q, id, now); err != nil {
+			return err
+		}
+	}
+	return nil
 }

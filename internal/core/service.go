@@ -112,7 +112,8 @@ type Deps struct {
 	Templates *mail.Templates
 	// Payments pays rewards out through Stripe; nil when not configured.
 	Payments Payments
-	// Webhooks makes the attempts of webhook deliveries (webhook.NewSender()).
+	// Webhooks makes the attempts of webhook deliveries and checks where
+	// they may go (webhook.NewSender).
 	Webhooks WebhookSender
 	// JobsQueued, when set, is called after a commit that queued jobs, to
 	// wake the worker.

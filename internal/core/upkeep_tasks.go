@@ -8,8 +8,9 @@ import (
 // Upkeep schedule.
 const (
 	// UpkeepEvery is how often the hourly tasks run: deleting expired
-	// sessions and old finished jobs, reducing old clicks, pruning
-	// idempotency records, making IP salts and forgetting old IP data.
+	// sessions and old finished jobs, requeueing webhook deliveries left
+	// without a job, reducing old clicks, pruning idempotency records,
+	// making IP salts and forgetting old IP data.
 	UpkeepEvery = time.Hour
 	// DoneJobsKept is how long finished jobs stay visible at /admin/jobs.
 	DoneJobsKept = 30 * 24 * time.Hour
@@ -22,7 +23,8 @@ const (
 	// WorkerUpkeep is every task, for an instance that runs the job
 	// workers ("worker", and "serve" without --no-worker): hourly (first
 	// an hour after it starts) it deletes expired sessions and finished
-	// jobs older than DoneJobsKept, reduces clicks older than the click
+	// jobs older than DoneJobsKept, queues a job for every pending webhook
+	// delivery left without one, reduces clicks older than the click
 	// retention to daily counts, prunes idempotency records, makes the
 	// next IP salt and forgets IP data no check can use any more; and it
 	// queues the analytics refresh at once and every
@@ -45,6 +47,7 @@ func (s *Service) Upkeep(role UpkeepRole) *Upkeep {
 	hourly := []upkeepTask{
 		{name: "delete expired sessions", done: "deleted expired sessions", run: s.deleteExpiredSessions},
 		{name: "delete done jobs", run: s.deleteDoneJobs},
+		{name: "requeue stranded webhook deliveries", done: "requeued webhook deliveries that had no job", run: s.RequeueStrandedWebhooks},
 		{name: "reduce old clicks", done: "reduced old clicks to daily counts", run: s.ReduceOldClicks},
 		{name: "prune idempotency records", run: s.PruneIdempotency},
 		salts,

@@ -32,7 +32,7 @@ func (s *Service) CreateWebhookEndpoint(ctx context.Context, viewer referralhub.
 	if err := onlyAdmins(viewer); err != nil {
 		return referralhub.WebhookEndpoint{}, err
 	}
-	in, err := checkWebhook(in)
+	in, err := s.checkWebhook(ctx, in)
 	if err != nil {
 		return referralhub.WebhookEndpoint{}, err
 	}
@@ -56,7 +56,7 @@ func (s *Service) UpdateWebhookEndpoint(ctx context.Context, viewer referralhub.
 	if err := onlyAdmins(viewer); err != nil {
 		return err
 	}
-	in, err := checkWebhook(in)
+	in, err := s.checkWebhook(ctx, in)
 	if err != nil {
 		return err
 	}

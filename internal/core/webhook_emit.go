@@ -75,18 +75,21 @@ const (
 
 // enqueueDelivery queues the job that sends a pending delivery. Its dedupe
 // key names the send, so a replay gets a job of its own and the job of an
-// earlier send finds itself superseded.
+// earlier send finds itself superseded. Each send is queued once, so a
+// finished job already under its key was left by a delivery of the same
+// id (an older version reused the ids of deleted ones): it is queued
+// again for this one rather than leaving this one unsent.
 func (s *Service) enqueueDelivery(ctx context.Context, q *storage.Queries, d referralhub.WebhookDelivery, now time.Time) error {
 	body, err := json.Marshal(jobPayload{DeliveryID: d.ID})
 	if err != nil {
 		return fmt.Errorf("encode webhook job: %w", err)
 	}
-	_, err = q.EnqueueJob(ctx, referralhub.Job{Kind: JobWebhook, Payload: body, DedupeKey: deliveryJobKey(d.ID, d.Sends),
+	_, err = q.RequeueJob(ctx, referralhub.Job{Kind: JobWebhook, Payload: body, DedupeKey: deliveryJobKey(d.ID, d.Sends),
 		MaxAttempts: webhookAttempts, RunAt: now, CreatedAt: now})
 	return err
 }
 
 // deliveryJobKey is the dedupe key of send number sends of a delivery.
 func deliveryJobKey(deliveryID int64, sends int) string {
-	return fmt.Sprintf("webhook:%d:%d", deliveryID, sends)
+	return storage.WebhookJobKey(deliveryID, sends)
 }

@@ -11,9 +11,12 @@ import (
 )
 
 // WebhookSender makes one signed attempt of a delivery and says what it
-// came to. internal/webhook's Sender does it over HTTP; cmd/ wires it.
+// came to. It also says, when an endpoint is saved, why deliveries may not
+// go to its URL ("" when they may), by the same rule it applies when
+// connecting. internal/webhook's Sender does both over HTTP; cmd/ wires it.
 type WebhookSender interface {
 	Send(ctx context.Context, r webhook.Request) webhook.Result
+	CheckDestination(ctx context.Context, rawURL string) string
 }
 
 // attemptResult is what one attempt of a delivery came to, and when it

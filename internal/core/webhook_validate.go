@@ -1,6 +1,7 @@
 package core
 
 import (
+	"context"
 	"slices"
 	"strings"
 
@@ -18,12 +19,16 @@ type WebhookInput struct {
 }
 
 // checkWebhook validates in and returns it cleaned up: the URL and secret
-// trimmed, the events in their listed order without repeats. Field errors
-// are named url, secret and events.
-func checkWebhook(in WebhookInput) (WebhookInput, error) {
+// trimmed, the events in their listed order without repeats. A URL whose
+// host is, or resolves to, an address webhooks must not reach (this
+// server, its network, a cloud's metadata service) is refused, as the
+// sender decides. Field errors are named url, secret and events.
+func (s *Service) checkWebhook(ctx context.Context, in WebhookInput) (WebhookInput, error) {
 	fe := referralhub.FieldErrors{}
 	in.URL, in.Secret = strings.TrimSpace(in.URL), strings.TrimSpace(in.Secret)
 	if msg := webhook.CheckURL(in.URL); msg != "" {
+		fe.Add("url", msg)
+	} else if msg := s.webhooks.CheckDestination(ctx, in.URL); msg != "" {
 		fe.Add("url", msg)
 	}
 	if msg := webhook.CheckSecret(in.Secret); in.Secret != "" && msg != "" {

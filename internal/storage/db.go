@@ -172,7 +172,16 @@ func (db *DB) Write() *Queries {
 // InTx runs fn in a transaction on the writer, committing when fn returns
 // nil and rolling back otherwise.
 func (db *DB) InTx(ctx context.Context, fn func(*Queries) error) error {
-	tx, err := db.write.BeginTx(ctx, nil)
+	return db.inTxOn(ctx, db.write.BeginTx, fn)
+}
+
+// beginner starts a transaction: the writer pool's BeginTx, or one
+// connection's (a migration that needs the connection's settings).
+type beginner func(context.Context, *sql.TxOptions) (*sql.Tx, error)
+
+// inTxOn is InTx on the transactions begin starts.
+func (db *DB) inTxOn(ctx context.Context, begin beginner, fn func(*Queries) error) error {
+	tx, err := begin(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", outageOf(db.dialect, err))
 	}

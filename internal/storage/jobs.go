@@ -27,6 +27,29 @@ func (q *Queries) EnqueueJob(ctx context.Context, j referralhub.Job) (queued boo
 	return true, nil
 }
 
+// RequeueJob queues j like EnqueueJob, except that a finished (done or
+// failed) job under the same dedupe key is queued again as j instead of
+// keeping j out; a queued or running one is left as it is, and queued
+// reports false. It is for jobs whose key must be queued once per cause
+// but may meet a finished job that another cause left under the same key
+// (a webhook delivery whose id an older version gave out twice).
+func (q *Queries) RequeueJob(ctx context.Context, j referralhub.Job) (queued bool, err error) {
+	var id int64
+	err = q.queryRow(ctx, `/* RequeueJob */ INSERT INTO jobs (kind, payload, dedupe_key, max_attempts, run_at, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (dedupe_key) DO UPDATE SET kind = excluded.kind, payload = excluded.payload,
+			state = 'queued', attempts = 0, max_attempts = excluded.max_attempts, run_at = excluded.run_at, locked_by = '',
+			last_error = '', created_at = excluded.created_at, finished_at = NULL
+		WHERE jobs.state IN ('done', 'failed') RETURNING id`,
+		j.Kind, string(j.Payload), j.DedupeKey, j.MaxAttempts, q.ts(j.RunAt), q.ts(j.CreatedAt)).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("requeue %s job: %w", j.Kind, err)
+	}
+	return true, nil
+}
+
 // ClaimJob takes the next due job for worker, leasing it until leaseEnd: if
 // the worker dies, the job is due again then. ok is false when nothing is
 // due. On PostgreSQL, concurrent claimers skip each other's rows.

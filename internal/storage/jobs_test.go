@@ -318,3 +318,66 @@ func TestDeleteDoneJobs(t *testing.T) {
 		}
 	})
 }
+
+// TestRequeueJobRevivesAFinishedJobOnly: RequeueJob queues a new key,
+// queues a finished job under its key again as the new job, and leaves a
+// queued one alone.
+func TestRequeueJobRevivesAFinishedJobOnly(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		q := db.Write()
+		requeue := func(key, payload string) bool {
+			t.Helper()
+			ok, err := q.RequeueJob(ctx, referralhub.Job{Kind: "webhook", Payload: []byte(payload), DedupeKey: key,
+				MaxAttempts: 100, RunAt: t0.Add(time.Hour), CreatedAt: t0.Add(time.Hour)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return ok
+		}
+		if !enqueue(t, db, "webhook", "webhook:1:1", t0) || !enqueue(t, db, "webhook", "webhook:2:1", t0) {
+			t.Fatal("enqueue skipped")
+		}
+		j, _, _ := q.ClaimJob(ctx, "w1", t0, t0.Add(time.Minute))
+		if _, err := q.CompleteJob(ctx, j.ID, "w1", t0); err != nil || j.DedupeKey != "webhook:1:1" {
+			t.Fatalf("complete %+v: %v", j, err)
+		}
+		if !requeue("webhook:1:1", `{"new":1}`) || !requeue("webhook:3:1", `{"new":3}`) {
+			t.Fatal("a done job or a new key was not queued")
+		}
+		if requeue("webhook:2:1", `{"new":2}`) {
+			t.Fatal("a queued job was requeued")
+		}
+		jobs, err := q.Jobs(ctx, "", 10)
+		if err != nil || len(jobs) != 3 {
+			t.Fatalf("jobs = %+v, %v", jobs, err)
+		}
+		for _, j := range jobs {
+			want := map[string]string{"webhook:1:1": `{"new":1}`, "webhook:2:1": `{"n":1}`, "webhook:3:1": `{"new":3}`}[j.DedupeKey]
+			if string(j.Payload) != want || j.State != referralhub.JobQueued || j.Attempts != 0 || !j.FinishedAt.IsZero() {
+				t.Errorf("job %s = %+v, want queued afresh with %s", j.DedupeKey, j, want)
+			}
+		}
+	})
+}
+
+// TestStrandedWebhookDeliveries lists the pending deliveries whose current
+// send has no queued or running job.
+func TestStrandedWebhookDeliveries(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		_, alice := mustUser(t, db, "alice")
+		_, bob := mustUser(t, db, "bob")
+		e := mustEndpoint(t, db, "https://a.example/hook", "reward.created")
+		queued := mustEvent(t, db, "evt_1", alice.ID, e.ID)[0]
+		waiting := mustEvent(t, db, "evt_2", alice.ID, e.ID)[0]
+		none := mustEvent(t, db, "evt_3", bob.ID, e.ID)[0]
+		enqueue(t, db, "webhook", storage.WebhookJobKey(queued.ID, 1), t0)
+		enqueue(t, db, "webhook", storage.WebhookJobKey(waiting.ID, 1), t0) // no matter: it waits
+		enqueue(t, db, "webhook", storage.WebhookJobKey(none.ID, 2), t0)    // an older send's
+		got, err := db.Read().StrandedWebhookDeliveries(ctx, 10)
+		if err != nil || len(got) != 1 || got[0].ID != none.ID || got[0].Sends != 1 || got[0].EndpointID != e.ID {
+			t.Fatalf("stranded = %+v, %v; want only delivery %d", got, err, none.ID)
+		}
+	})
+}

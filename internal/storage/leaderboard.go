@@ -142,18 +142,17 @@ type BoardStanding struct {
 	Show    string // referralhub.ShowInitials, ShowName or ShowNobody
 	Banned  bool
 	Deleted bool
-	Flagged bool // a referral of theirs, on either side, waits for review
 	Hidden  bool // as stored now
 }
 
-// BoardStandingOf reads a participant's leaderboard standing.
+// BoardStandingOf reads a participant's leaderboard standing. A referral
+// waiting for review is not part of it: it holds back only its own count
+// (it does not qualify), never its referrer's place, or a stranger
+// signing up through someone's link could hide them.
 func (q *Queries) BoardStandingOf(ctx context.Context, participantID int64) (BoardStanding, error) {
 	var s BoardStanding
 	err := q.queryRow(ctx, `/* BoardStandingOf */ SELECT p.leaderboard_show, p.banned_at IS NOT NULL, p.deleted_at IS NOT NULL,
-		p.leaderboard_hidden,
-		EXISTS (SELECT 1 FROM referrals r WHERE r.referrer_id = p.id AND r.review IN ('held', 'blocked'))
-			OR EXISTS (SELECT 1 FROM referrals r WHERE r.referee_id = p.id AND r.review IN ('held', 'blocked'))
-		FROM participants p WHERE p.id = $1`, participantID).Scan(&s.Show, &s.Banned, &s.Deleted, &s.Hidden, &s.Flagged)
+		p.leaderboard_hidden FROM participants p WHERE p.id = $1`, participantID).Scan(&s.Show, &s.Banned, &s.Deleted, &s.Hidden)
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, referralhub.Errorf(referralhub.ENOTFOUND, "no such participant")
 	}
@@ -212,7 +211,7 @@ func (q *Queries) TopOfBoard(ctx context.Context, period string, limit int) ([]B
 type BoardPosition struct {
 	Referrals int64
 	Rank      int64  // 1 + the visible participants with more; 0 when not ranked
-	Hidden    bool   // not shown: by choice, banned, deleted or flagged
+	Hidden    bool   // not shown: by choice, banned or deleted
 	Show      string // how they chose to show (ShowNobody: not at all)
 }
 

@@ -38,15 +38,14 @@ func (q *Queries) RebuildGamification(ctx context.Context, in RebuildInput) erro
 		{"qualify", `UPDATE referrals SET qualified_at = created_at WHERE qualified_at IS NULL
 			AND review IN ('clear', 'approved')
 			AND NOT EXISTS (SELECT 1 FROM participants pr WHERE pr.id = referrals.referrer_id AND pr.banned_at IS NOT NULL)
+			AND NOT EXISTS (SELECT 1 FROM participants pb WHERE pb.id = referrals.referee_id AND pb.banned_at IS NOT NULL)
 			AND (NOT $1 OR EXISTS (SELECT 1 FROM participants pe LEFT JOIN users ue ON ue.id = pe.user_id
 				WHERE pe.id = referrals.referee_id AND (ue.email_verified_at IS NOT NULL OR pe.verified_at IS NOT NULL)))`,
 			[]any{in.RequireVerified}},
 		{"count", `UPDATE participants SET qualified_count = (SELECT COUNT(*) FROM referrals r
 			WHERE r.referrer_id = participants.id AND r.qualified_at IS NOT NULL) WHERE referral_count > 0`, nil},
 		{"hide", `UPDATE participants SET leaderboard_hidden = (leaderboard_show = 'hidden' OR banned_at IS NOT NULL
-			OR deleted_at IS NOT NULL
-			OR EXISTS (SELECT 1 FROM referrals r WHERE r.referrer_id = participants.id AND r.review IN ('held', 'blocked'))
-			OR EXISTS (SELECT 1 FROM referrals r WHERE r.referee_id = participants.id AND r.review IN ('held', 'blocked')))`, nil},
+			OR deleted_at IS NOT NULL)`, nil},
 		{"clear board", `DELETE FROM leaderboard WHERE period IN ($1, $2, $3)`, []any{referralhub.BoardAll,
 			referralhub.BoardPeriodKey(referralhub.BoardMonth, in.Now), referralhub.BoardPeriodKey(referralhub.BoardWeek, in.Now)}},
 	}

@@ -18,6 +18,11 @@ type migration struct {
 	version int
 	name    string
 	sql     string
+	// autoincrement lists the tables the migration rebuilds on SQLite so
+	// their ids are never reused (see rebuild.go), from its
+	// "-- sqlite-autoincrement: TABLE ..." lines; PostgreSQL's identity
+	// columns never reuse an id, so it ignores them.
+	autoincrement []string
 }
 
 // migrations returns the embedded migrations in order, with the dialect's
@@ -43,7 +48,7 @@ func (db *DB) migrations() ([]migration, error) {
 		for k, v := range db.dialect.macros() {
 			text = strings.ReplaceAll(text, "{{"+k+"}}", v)
 		}
-		out = append(out, migration{version: version, name: base, sql: text})
+		out = append(out, migration{version: version, name: base, sql: text, autoincrement: autoincrementTables(text)})
 	}
 	return out, nil
 }
@@ -51,6 +56,12 @@ func (db *DB) migrations() ([]migration, error) {
 // Migrate applies every migration not yet recorded, each in its own
 // transaction. It is safe to run from several instances at once.
 func (db *DB) Migrate(ctx context.Context, now time.Time) (applied []string, err error) {
+	return db.migrateTo(ctx, now, -1)
+}
+
+// migrateTo is Migrate up to version last, or every migration when last
+// is negative.
+func (db *DB) migrateTo(ctx context.Context, now time.Time, last int) (applied []string, err error) {
 	all, err := db.migrations()
 	if err != nil {
 		return nil, err
@@ -59,7 +70,13 @@ func (db *DB) Migrate(ctx context.Context, now time.Time) (applied []string, err
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
 		return nil, fmt.Errorf("create schema_migrations: %w", err)
 	}
+	if err := db.checkNotAhead(ctx, all); err != nil {
+		return nil, err
+	}
 	for _, m := range all {
+		if last >= 0 && m.version > last {
+			break
+		}
 		done, err := db.applyMigration(ctx, m, now)
 		if err != nil {
 			return applied, fmt.Errorf("migration %s: %w", m.name, err)
@@ -72,8 +89,17 @@ func (db *DB) Migrate(ctx context.Context, now time.Time) (applied []string, err
 }
 
 func (db *DB) applyMigration(ctx context.Context, m migration, now time.Time) (bool, error) {
+	if len(m.autoincrement) > 0 && db.dialect.name() == "sqlite" {
+		return db.applyRebuild(ctx, m, now)
+	}
+	return db.applyIn(ctx, db.write.BeginTx, m, now, nil)
+}
+
+// applyIn applies m in a transaction begun by begin, unless it is applied
+// already; then runs after (when not nil) in the same transaction.
+func (db *DB) applyIn(ctx context.Context, begin beginner, m migration, now time.Time, after func(*Queries) error) (bool, error) {
 	done := false
-	err := db.InTx(ctx, func(q *Queries) error {
+	err := db.inTxOn(ctx, begin, func(q *Queries) error {
 		if lock := db.dialect.migrationLock(); lock != "" {
 			if _, err := q.exec(ctx, lock); err != nil {
 				return err
@@ -88,6 +114,11 @@ func (db *DB) applyMigration(ctx context.Context, m migration, now time.Time) (b
 		}
 		if _, err := q.exec(ctx, m.sql); err != nil {
 			return err
+		}
+		if after != nil {
+			if err := after(q); err != nil {
+				return err
+			}
 		}
 		_, err := q.exec(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
 			m.version, m.name, now.UTC().Format(time.RFC3339))
@@ -104,34 +135,15 @@ func (db *DB) PendingMigrations(ctx context.Context) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	applied := map[int]bool{}
-	err = queryEach(ctx, db.Read(), "applied migrations", `SELECT version FROM schema_migrations`, func(r rowScanner) error {
-		var v int
-		if err := r.Scan(&v); err != nil {
-			return err
-		}
-		applied[v] = true
-		return nil
-	})
-	if db.dialect.isMissingTable(err) {
-		return names(all), nil
-	}
+	applied, err := db.appliedMigrations(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var pending []string
 	for _, m := range all {
-		if !applied[m.version] {
+		if _, ok := applied[m.version]; !ok {
 			pending = append(pending, m.name)
 		}
 	}
 	return pending, nil
-}
-
-func names(ms []migration) []string {
-	out := make([]string, len(ms))
-	for i, m := range ms {
-		out[i] = m.name
-	}
-	return out
 }

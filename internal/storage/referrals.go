@@ -87,6 +87,7 @@ type ReferralParties struct {
 	ReferrerPlan    string
 	RefereeVerified bool
 	ReferrerBanned  bool
+	RefereeBanned   bool
 	// ReferrerQualified is the referrer's qualified referrals: their tier.
 	ReferrerQualified int64
 }
@@ -103,12 +104,14 @@ func (q *Queries) ReferralPartiesOf(ctx context.Context, refereeID int64) (Refer
 	err := q.queryRow(ctx, `/* ReferralPartiesOf */ SELECT r.id, r.referrer_id, r.referee_id, r.click_id, r.created_at,
 		r.risk_score, r.risk_signals, r.review, r.ip_hash, r.subnet_hash,
 		`+displayName("ur", "pr")+`, `+displayName("ue", "pe")+`, pe.plan, pr.plan,
-		(ue.email_verified_at IS NOT NULL OR pe.verified_at IS NOT NULL), pr.banned_at IS NOT NULL, pr.qualified_count
+		(ue.email_verified_at IS NOT NULL OR pe.verified_at IS NOT NULL), pr.banned_at IS NOT NULL, pe.banned_at IS NOT NULL,
+		pr.qualified_count
 		FROM referrals r JOIN participants pr ON pr.id = r.referrer_id LEFT JOIN users ur ON ur.id = pr.user_id
 		JOIN participants pe ON pe.id = r.referee_id LEFT JOIN users ue ON ue.id = pe.user_id
 		WHERE r.referee_id = $1`, refereeID).Scan(&rp.ID, &rp.ReferrerID, &rp.RefereeID, &click, &rp.CreatedAt,
 		&rp.RiskScore, &signals, &rp.Review, &rp.IPHash, &rp.SubnetHash,
-		&rp.ReferrerName, &rp.RefereeName, &rp.RefereePlan, &rp.ReferrerPlan, &rp.RefereeVerified, &rp.ReferrerBanned, &rp.ReferrerQualified)
+		&rp.ReferrerName, &rp.RefereeName, &rp.RefereePlan, &rp.ReferrerPlan, &rp.RefereeVerified, &rp.ReferrerBanned, &rp.RefereeBanned,
+		&rp.ReferrerQualified)
 	if errors.Is(err, sql.ErrNoRows) {
 		return rp, referralhub.Errorf(referralhub.ENOTFOUND, "not referred")
 	}

@@ -61,3 +61,12 @@ func (q *Queries) UnqualifyReferral(ctx context.Context, referralID int64) (Qual
 	out.Count, err = q.addQualified(ctx, out.ReferrerID, -1)
 	return out, err == nil, err
 }
+
+// UnverifiedReferrals returns the ids of the referrals whose friend has
+// not verified their email address, oldest first: the ones the
+// email-verification gate holds while it is on.
+func (q *Queries) UnverifiedReferrals(ctx context.Context) ([]int64, error) {
+	return queryList(ctx, q, "unverified referrals", `/* UnverifiedReferrals */ SELECT r.id FROM referrals r
+		JOIN participants pe ON pe.id = r.referee_id LEFT JOIN users ue ON ue.id = pe.user_id
+		WHERE ue.email_verified_at IS NULL AND pe.verified_at IS NULL ORDER BY r.id`, scanValue[int64])
+}

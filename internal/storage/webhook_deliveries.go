@@ -143,3 +143,25 @@ func (q *Queries) WebhookSendOf(ctx context.Context, deliveryID int64) (WebhookS
 	s.WebhookDelivery, s.Body = d, []byte(body)
 	return s, nil
 }
+
+// WebhookJobKey is the dedupe key of the job of send number sends of a
+// delivery: a replay is a new send with a job of its own.
+func WebhookJobKey(deliveryID int64, sends int) string {
+	return fmt.Sprintf("webhook:%d:%d", deliveryID, sends)
+}
+
+// StrandedWebhookDeliveries returns up to limit pending deliveries whose
+// current send has no queued or running job (WebhookJobKey), oldest
+// first: an older version could leave them so (its job's key collided
+// with another's), and nothing would ever send them.
+func (q *Queries) StrandedWebhookDeliveries(ctx context.Context, limit int) ([]referralhub.WebhookDelivery, error) {
+	return queryList(ctx, q, "stranded webhook deliveries", `/* StrandedWebhookDeliveries */ SELECT d.id, d.endpoint_id,
+		d.participant_id, d.state, d.sends FROM webhook_deliveries d
+		WHERE d.state IN ('waiting', 'pending') AND d.state = 'pending' AND NOT EXISTS (SELECT 1 FROM jobs j
+			WHERE j.dedupe_key = 'webhook:' || d.id || ':' || d.sends AND j.state IN ('queued', 'running'))
+		ORDER BY d.id LIMIT $1`, func(r rowScanner) (referralhub.WebhookDelivery, error) {
+		var d referralhub.WebhookDelivery
+		err := r.Scan(&d.ID, &d.EndpointID, &d.ParticipantID, &d.State, &d.Sends)
+		return d, err
+	}, limit)
+}

@@ -22,7 +22,8 @@ type jobsView struct {
 	Filters []jobFilter
 	Jobs    []referralhub.Job
 	Review  []referralhub.Reward
-	Retried int64 // the job the last post queued again, 0 for none
+	Retried int64  // the job the last post queued again, 0 for none
+	Held    string // why mail is not being sent, "" when it is
 }
 
 // jobFilter is one state to filter by, with how many jobs are in it.
@@ -52,7 +53,7 @@ func (s *Server) handleAdminJobs(w http.ResponseWriter, r *http.Request) {
 	}
 	retried, _ := strconv.ParseInt(q.Get("retried"), 10, 64)
 	s.render(w, r, http.StatusOK, "admin_jobs", pageData{Title: "Jobs", User: &v.User, Data: jobsView{
-		State: state, Filters: jobFilters(state, counts), Jobs: jobs, Review: review, Retried: retried}})
+		State: state, Filters: jobFilters(state, counts), Jobs: jobs, Review: review, Retried: retried, Held: s.svc.MailHeld()}})
 }
 
 // handleAdminJobRetry queues a failed job again and goes back to the list.

@@ -120,3 +120,25 @@ func TestAdminJobsShowRewardsToReview(t *testing.T) {
 		}
 	})
 }
+
+// TestAdminJobsSayWhyMailIsHeld: without a mail server in production, a
+// mail job is not done: it waits in the queue with the reason as its
+// error, and the page says why no mail goes out.
+func TestAdminJobsSayWhyMailIsHeld(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		s := newSiteWith(t, db, time.Now, siteOptions{heldMail: "no mail server is configured"})
+		admin := adminBrowser(t, s) // a new account: its verification mail
+		s.runJobs(t)
+		queued := jobsInState(t, db, referralhub.JobQueued)
+		if len(queued) != 1 || queued[0].Kind != "mail" || queued[0].Attempts != 1 || queued[0].LastError != "no mail server is configured" {
+			t.Fatalf("queued jobs = %+v, want the mail waiting with the reason", queued)
+		}
+		if done := jobsInState(t, db, referralhub.JobDone); len(done) != 0 {
+			t.Errorf("done jobs = %+v", done)
+		}
+		_, body := admin.get("/admin/jobs")
+		if !strings.Contains(body, `id="mail-held">Mail is not being sent: no mail server is configured.`) {
+			t.Errorf("no notice on the jobs page:\n%s", body)
+		}
+	})
+}

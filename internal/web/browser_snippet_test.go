@@ -143,6 +143,12 @@ func TestBrowserSnippet(t *testing.T) {
 			t.Errorf("%d clicks stored, want 1 (%v)", n, err)
 		}
 
+		// 7) Once a signup has used it, ReferralHub.forget() drops it.
+		inTab(b, chromedp.Evaluate[chromedp.Void](`window.ReferralHub.forget()`))
+		if got := attribution(b); got != nil || hostCookie(b, host) != nil {
+			t.Errorf("after forget() attribution() = %+v, cookie %+v; want none", got, hostCookie(b, host))
+		}
+
 		for _, tb := range []*tab{a, b} {
 			tb.check()
 		}

@@ -141,9 +141,9 @@ func checkTrafficMetrics(t *testing.T, body, link string) {
 // metricName finds ReferralHub metric names in queries.
 var metricName = regexp.MustCompile(`\breferralhub_[a-z_]+\b`)
 
-// checkDocumentedMetrics checks that every metric the Grafana dashboard
-// and the alert rules of docs/operations.md use is exposed, and that the
-// dashboard is valid JSON.
+// checkDocumentedMetrics checks that every metric the Grafana dashboard,
+// docs/operations.md and the alert rules of deploy/prometheus/alerts.yml
+// use is exposed, and that the dashboard is valid JSON.
 func checkDocumentedMetrics(t *testing.T, body string) {
 	t.Helper()
 	dashboard := readDoc(t, "grafana-dashboard.json")
@@ -151,7 +151,15 @@ func checkDocumentedMetrics(t *testing.T, body string) {
 		t.Fatal("docs/grafana-dashboard.json is not valid JSON")
 	}
 	ops := readDoc(t, "operations.md")
+	alerts, err := os.ReadFile("../../deploy/prometheus/alerts.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(metricName.FindAllString(string(alerts), -1)); n < 8 {
+		t.Fatalf("only %d metric names in the alert rules", n)
+	}
 	names := append(metricName.FindAllString(dashboard, -1), metricName.FindAllString(ops, -1)...)
+	names = append(names, metricName.FindAllString(string(alerts), -1)...)
 	if len(names) < 10 {
 		t.Fatalf("only %d metric names in the docs", len(names))
 	}

@@ -91,14 +91,23 @@ const (
 	contentSecurityPolicy = cspSources + "frame-ancestors 'none'"
 )
 
-// securityHeaders sets the headers every response carries.
-func securityHeaders(next http.Handler) http.Handler {
+// strictTransportSecurity tells browsers to reach the site over https
+// only, for two years. It leaves subdomains alone: they may be other
+// people's sites.
+const strictTransportSecurity = "max-age=63072000"
+
+// securityHeaders sets the headers every response carries, with
+// Strict-Transport-Security when the config asks for it.
+func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("Content-Security-Policy", contentSecurityPolicy)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 		h.Set("X-Frame-Options", "DENY")
+		if s.cfg.HSTS {
+			h.Set("Strict-Transport-Security", strictTransportSecurity)
+		}
 		next.ServeHTTP(w, r)
 	})
 }

@@ -10,12 +10,18 @@ import (
 // clickPattern is the referral link's route, the hot path.
 const clickPattern = "GET /r/{code}"
 
+// clickSlashPattern is the referral link with a trailing slash, as some
+// sites and chat apps write it: it answers like clickPattern.
+const clickSlashPattern = "GET /r/{code}/{$}"
+
 // routes registers every route of the hosted site in one place.
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	rl, limits := s.rateLimiter(), s.cfg.RateLimit.Limits
 	mux.HandleFunc("GET /{$}", s.handleHome)
-	mux.Handle(clickPattern, rl.byIP("click", limits.Click, s.handleClick))
+	click := rl.byIP("click", limits.Click, s.handleClick)
+	mux.Handle(clickPattern, click)
+	mux.Handle(clickSlashPattern, asClick(click))
 	mux.HandleFunc("GET /signup", s.handleSignupForm)
 	mux.Handle("POST /signup", rl.byIP("signup", limits.Signup, s.handleSignup))
 	mux.HandleFunc("GET /login", s.handleLoginForm)
@@ -92,7 +98,7 @@ func (s *Server) routes() http.Handler {
 	// Stripe signs its events; they carry no cookies to protect.
 	outer.Handle("POST "+stripehook.Path, s.stripeWebhook())
 	outer.Handle("/", chain(mux, csrf.Handler))
-	return chain(outer, securityHeaders, s.logRequests, s.recoverPanics, s.measure, withRequestID)
+	return chain(outer, s.securityHeaders, s.logRequests, s.recoverPanics, s.measure, withRequestID)
 }
 
 // chain wraps h in middleware, the last one outermost.
@@ -101,4 +107,13 @@ func chain(h http.Handler, mw ...func(http.Handler) http.Handler) http.Handler {
 		h = m(h)
 	}
 	return h
+}
+
+// asClick serves a request under clickPattern, so logs and metrics count
+// it as the click it is.
+func asClick(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Pattern = clickPattern
+		next.ServeHTTP(w, r)
+	})
 }

@@ -38,6 +38,9 @@ type Config struct {
 	// with a MetricsToken, which callers must send as a bearer token.
 	Metrics      *metrics.Metrics
 	MetricsToken string
+	// HSTS sends Strict-Transport-Security on every response: the site is
+	// only ever reached over https (production with an https base URL).
+	HSTS bool
 }
 
 // Server serves the hosted site. Create it with New.

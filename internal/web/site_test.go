@@ -54,6 +54,9 @@ type siteOptions struct {
 	stripeSecret string
 	// log, when set, gets the site's and the core's log lines.
 	log io.Writer
+	// heldMail, when set, holds every mail for this reason, as production
+	// without a mail server does (mail.Held).
+	heldMail string
 }
 
 // clockAt returns a settable clock for tests that move time.
@@ -106,11 +109,14 @@ func newHandler(t testing.TB, db *storage.DB, baseURL string, now func() time.Ti
 		t.Fatal(err)
 	}
 	deps.Mailer = mail.NewLog(log, "test@example.com")
-	deps.Webhooks = webhook.NewSender()
+	deps.Webhooks = webhook.NewSender(webhook.SenderConfig{AllowPrivate: true})
 	if smtpURL != "" {
 		if deps.Mailer, err = mail.NewSMTP(smtpURL, "ReferralHub <noreply@example.com>"); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if opt.heldMail != "" {
+		deps.Mailer = mail.NewHeld(opt.heldMail)
 	}
 	if opt.stripeBase != "" {
 		client, err := stripepay.New(stripepay.Config{SecretKey: "sk_test_123", APIBase: opt.stripeBase})

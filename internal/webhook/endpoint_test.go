@@ -8,7 +8,8 @@ import (
 )
 
 // The refusals are tested through the core's endpoint form
-// (TestWebhookEndpointInputIsChecked); these are the acceptances.
+// (TestWebhookEndpointInputIsChecked); these are the acceptances. CheckURL
+// checks the URL's form only: where it leads is CheckDestination's.
 
 func TestCheckURLTakesFullHTTPURLs(t *testing.T) {
 	for _, u := range []string{"https://example.com/webhooks/referralhub", "http://127.0.0.1:9/hooks?k=1", "https://shop.example"} {

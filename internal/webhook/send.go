@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -39,14 +40,43 @@ type Result struct {
 }
 
 // Sender makes signed attempts over HTTP. It follows no redirect: a 3xx
-// answer is a failed attempt. It is safe for concurrent use.
+// answer is a failed attempt. Unless its config allows private addresses,
+// it connects only to public ones (see CheckDestination). It is safe for
+// concurrent use.
 type Sender struct {
-	client *http.Client
+	client       *http.Client
+	resolver     *net.Resolver
+	allowPrivate bool
 }
 
-// NewSender returns a Sender over the shared default transport.
-func NewSender() *Sender {
-	return &Sender{client: &http.Client{
+// SenderConfig is how a Sender reaches endpoints.
+type SenderConfig struct {
+	// AllowPrivate lets deliveries go to loopback, private, link-local,
+	// shared (CGNAT), multicast and unspecified addresses: for tests and
+	// intranets (REFERRALHUB_WEBHOOK_ALLOW_PRIVATE).
+	AllowPrivate bool
+	// Resolver looks host names up when an endpoint is saved; nil is
+	// net.DefaultResolver.
+	Resolver *net.Resolver
+}
+
+// NewSender returns a Sender with a transport of its own, which uses no
+// proxy: the address it checks is the one it connects to.
+func NewSender(cfg SenderConfig) *Sender {
+	transport := &http.Transport{
+		DialContext:           dialer(cfg.AllowPrivate).DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          100,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   timeout,
+		ExpectContinueTimeout: time.Second,
+	}
+	resolver := cfg.Resolver
+	if resolver == nil {
+		resolver = net.DefaultResolver
+	}
+	return &Sender{resolver: resolver, allowPrivate: cfg.AllowPrivate, client: &http.Client{
+		Transport:     transport,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}}
 }

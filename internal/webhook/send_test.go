@@ -32,7 +32,7 @@ func TestSendPostsTheSignedEvent(t *testing.T) {
 	}))
 	defer srv.Close()
 	req := request(srv.URL + "/hooks")
-	res := webhook.NewSender().Send(context.Background(), req)
+	res := webhook.NewSender(webhook.SenderConfig{AllowPrivate: true}).Send(context.Background(), req)
 	if res.Status != http.StatusOK || res.Problem != "" || res.Response != "received" || res.Took <= 0 {
 		t.Fatalf("result = %+v", res)
 	}
@@ -65,7 +65,7 @@ func TestSendFailsUnless2xx(t *testing.T) {
 		io.WriteString(w, strings.Repeat("a", 5000))
 	}))
 	defer srv.Close()
-	s := webhook.NewSender()
+	s := webhook.NewSender(webhook.SenderConfig{AllowPrivate: true})
 	res := s.Send(context.Background(), request(srv.URL+"/broken"))
 	if res.Status != 500 || res.Problem != "the endpoint answered 500" || res.Response != strings.Repeat("a", 1024) {
 		t.Errorf("500: status %d, problem %q, %d bytes of answer", res.Status, res.Problem, len(res.Response))
@@ -90,7 +90,7 @@ func TestSendProblemsNeverQuoteTheURL(t *testing.T) {
 		}
 	}))
 	defer stuck.Close()
-	s := webhook.NewSender()
+	s := webhook.NewSender(webhook.SenderConfig{AllowPrivate: true})
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	cases := []struct {

@@ -9,7 +9,8 @@
 // code, and the click id ReferralHub adds to ?to= links (rh_click), in a
 // first-party cookie on this site for the program's attribution window.
 // ReferralHub.attribution() returns what it kept, for the signup form to
-// pass on to the host's backend. Values that do not look like a code or a
+// pass on to the host's backend; ReferralHub.forget() drops it once a
+// signup has used it. Values that do not look like a code or a
 // click id are ignored. Optional attributes: data-param (default "ref") and
 // data-cookie-domain (e.g. "example.com", to share the cookie between
 // www.example.com and app.example.com).
@@ -58,14 +59,30 @@
     return a || parse(code, "", Math.floor(Date.now() / 1000));
   }
 
-  // store keeps a as "code.clickid.unixseconds" for the window.
-  function store(a) {
-    let cookie = COOKIE + "=" + [a.code, a.clickId || "", a.at].join(".") +
-      "; Max-Age=" + WINDOW_SECONDS + "; Path=/; SameSite=Lax";
+  // write sets the cookie to value for maxAge seconds (0 deletes it), with
+  // the tag's domain.
+  function write(value, maxAge) {
+    let cookie = COOKIE + "=" + value + "; Max-Age=" + maxAge + "; Path=/; SameSite=Lax";
     const domain = setting("cookie-domain", "");
     if (/^[a-z0-9.-]+$/i.test(domain)) cookie += "; Domain=" + domain;
     if (window.location.protocol === "https:") cookie += "; Secure";
     document.cookie = cookie;
+  }
+
+  // store keeps a as "code.clickid.unixseconds" for the window.
+  function store(a) {
+    write([a.code, a.clickId || "", a.at].join("."), WINDOW_SECONDS);
+  }
+
+  // forget drops what was kept: call it once a signup has used it, so a
+  // second account made in the same browser is not credited to the same
+  // referrer.
+  function forget() {
+    try {
+      write("", 0);
+    } catch (e) {
+      // cookies blocked: there is nothing to drop
+    }
   }
 
   // stored reads the cookie back, checking it again: it may have been
@@ -102,5 +119,6 @@
 
   const api = window.ReferralHub || {};
   api.attribution = attribution;
+  api.forget = forget;
   window.ReferralHub = api;
 })();

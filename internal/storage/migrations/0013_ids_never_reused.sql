@@ -1,0 +1,18 @@
+-- Ids that other rows, jobs or links keep are never given out again.
+--
+-- SQLite gives a new row the highest rowid + 1, so once the row with the
+-- highest id is deleted, the next insert takes its id. Deleting a webhook
+-- endpoint deletes its deliveries; a later delivery took a freed id, and
+-- its send job's dedupe key (webhook:<delivery_id>:<sends>) collided with
+-- the finished job of the deleted delivery, so it was never sent. A
+-- deleted account's id went to the next signup, which the old account's
+-- signed unsubscribe links and mail dedupe keys then named.
+--
+-- These are the tables whose rows are deleted and whose ids are kept
+-- elsewhere. On SQLite each is rebuilt with AUTOINCREMENT (see
+-- internal/storage/rebuild.go); PostgreSQL's identity columns never reuse
+-- an id, so there is nothing to do there. The other tables whose ids go
+-- into keys (participants, referrals, rewards, events, program_versions,
+-- api_keys, audit_log) never lose a row; webhook_attempts' ids go nowhere.
+--
+-- sqlite-autoincrement: users webhook_endpoints webhook_deliveries
