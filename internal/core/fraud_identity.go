@@ -30,6 +30,9 @@ func IdentityEmail(email string) string {
 	if domain == "gmail.com" {
 		local = strings.ReplaceAll(local, ".", "")
 	}
+	// Removing a tag or dots can bare a space (". a@gmail.com"): trim
+	// again, so that the result normalises to itself.
+	local = strings.TrimSpace(local)
 	if local == "" {
 		return "" // "+tag@x" or "..@gmail.com": no mailbox left to compare
 	}
