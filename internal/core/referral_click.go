@@ -76,18 +76,27 @@ func (s *Service) isOwnLink(ctx context.Context, sessionKey string, owner referr
 	return err == nil && p.ID == owner.ParticipantID
 }
 
-// NormalizeCode lower-cases a code and returns "" when it cannot be one.
+// NormalizeCode lower-cases a code and returns "" when it cannot be one:
+// MinCodeLength to MaxCodeLength bytes of a-z, 0-9 and "-". It runs on
+// every click, so it allocates only for a code typed in capitals.
 func NormalizeCode(raw string) string {
-	if len(raw) != CodeLength {
+	if len(raw) < MinCodeLength || len(raw) > MaxCodeLength {
 		return ""
 	}
-	code := strings.ToLower(raw)
-	for i := 0; i < len(code); i++ {
-		if !strings.ContainsRune(codeAlphabet, rune(code[i])) {
+	upper := false
+	for i := 0; i < len(raw); i++ {
+		switch c := raw[i]; {
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9', c == '-':
+		case 'A' <= c && c <= 'Z':
+			upper = true
+		default:
 			return ""
 		}
 	}
-	return code
+	if upper {
+		return strings.ToLower(raw)
+	}
+	return raw
 }
 
 // hashIP keeps a keyed hash of the IP under the current salt period, never

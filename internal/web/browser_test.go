@@ -110,7 +110,11 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("dashboard lists referrals %q, want [bob]", names)
 		}
 
-		// 4) Full-page screenshots of the dashboard.
+		// 4) A chooses a code for the link; the old link keeps working.
+		chooseCode(a, s.srv.URL, "alice-doe")
+		inTab(a, chromedp.Navigate(s.srv.URL+"/"))
+
+		// 5) Full-page screenshots of the dashboard.
 		dir := artifactsDir(t)
 		for _, width := range []int64{1280, 390} {
 			file := filepath.Join(dir, fmt.Sprintf("dashboard-%s-%d.png", engine, width))

@@ -39,6 +39,7 @@ func parsePages(a *assets) (*pages, error) {
 		"add":      func(a, b int) int { return a + b },
 		"money":    core.FormatMoney,
 		"describe": core.DescribeReward,
+		"codeRow":  codeRow,
 	}
 	layout, err := template.New("layout").Funcs(funcs).ParseFS(templateFiles, "templates/layout/*.html")
 	if err != nil {
