@@ -34,6 +34,20 @@ func (s *Service) mac(payload string) string {
 // signature is valid and it is within the program's attribution window.
 // Anything else (tampered, malformed, expired) is ignored: ok is false.
 func (s *Service) VerifyAttribution(ctx context.Context, value string) (a Attribution, ok bool) {
+	a, ok = s.signedAttribution(value)
+	return a, ok && s.inWindow(ctx, a)
+}
+
+// inWindow reports whether an attribution is within the program's
+// attribution window.
+func (s *Service) inWindow(ctx context.Context, a Attribution) bool {
+	age := s.now().Sub(a.At)
+	return age >= -time.Minute && age <= s.attributionWindow(ctx)
+}
+
+// signedAttribution reads a cookie value whose signature is valid, of any
+// age; ok is false for anything tampered or malformed.
+func (s *Service) signedAttribution(value string) (a Attribution, ok bool) {
 	i := strings.LastIndexByte(value, '.')
 	if i < 0 {
 		return a, false
@@ -50,10 +64,5 @@ func (s *Service) VerifyAttribution(ctx context.Context, value string) (a Attrib
 	if err != nil {
 		return a, false
 	}
-	a = Attribution{Code: parts[0], ClickID: parts[1], At: time.Unix(unix, 0).UTC()}
-	age := s.now().Sub(a.At)
-	if age < -time.Minute || age > s.attributionWindow(ctx) {
-		return a, false
-	}
-	return a, true
+	return Attribution{Code: parts[0], ClickID: parts[1], At: time.Unix(unix, 0).UTC()}, true
 }

@@ -22,6 +22,7 @@ type Visit struct {
 type ClickResult struct {
 	Attributed  bool
 	Bot         bool // recorded as a bot click: no attribution
+	Own         bool // the signed-in visitor's own link: nothing recorded
 	Attribution Attribution
 	Cookie      string // the signed attribution cookie value
 }
@@ -42,7 +43,7 @@ func (s *Service) Click(ctx context.Context, rawCode string, v Visit) (ClickResu
 		return ClickResult{}, err
 	}
 	if v.SessionKey != "" && s.isOwnLink(ctx, v.SessionKey, owner) {
-		return ClickResult{}, nil
+		return ClickResult{Own: true}, nil
 	}
 	now := s.now()
 	a := Attribution{Code: code, ClickID: clicks.NewID(now), At: now}

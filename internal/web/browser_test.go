@@ -88,12 +88,18 @@ func TestBrowser(t *testing.T) {
 		if got := inTab(b, chromedp.Location()); got != s.srv.URL+"/signup" {
 			t.Fatalf("the link led to %q (status %d), want %s/signup", got, resp.Status, s.srv.URL)
 		}
-		if got := inTab(b, chromedp.Text(chromedp.ID("referred-by"))); strings.Join(strings.Fields(got), " ") != "Referred by alice" {
-			t.Fatalf("signup page says %q, want \"Referred by alice\"", got)
+		if got := inTab(b, chromedp.Text(chromedp.ID("referred-by"))); strings.Join(strings.Fields(got), " ") != "alice invited you to ReferralHub." {
+			t.Fatalf("signup page says %q, want \"alice invited you to ReferralHub.\"", got)
 		}
 		if got := inTab(b, chromedp.Text(chromedp.CSS("#referred-by strong"))); got != "alice" {
 			t.Fatalf("referrer shown as %q, want alice", got)
 		}
+		checkAxe(b, "signup, invited")
+		inTab(b, chromedp.Navigate(s.srv.URL+"/r/nobody-here"))
+		if got := inTab(b, chromedp.Text(chromedp.ID("link-problem"))); !strings.Contains(got, "does not lead to an invitation") {
+			t.Fatalf("an unknown link's signup page says %q", got)
+		}
+		checkAxe(b, "signup, after an unknown link")
 		b.signup("", "bob")
 
 		// 3) A's dashboard counts the referral and the click.

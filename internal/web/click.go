@@ -7,13 +7,18 @@ import (
 	"github.com/referralhub/referralhub/internal/core"
 )
 
+// unknownLinkTarget is where a link whose code leads nowhere (mistyped,
+// banned, deleted) sends its visitor: the signup page, which says so.
+const unknownLinkTarget = "/signup?link=unknown"
+
 // handleClick is the hot path: GET /r/{code}. A known code gets a signed
 // attribution cookie and a 302 to the signup page, or to the link's ?to=
-// destination when the program allows its host; anything else a 302 home
-// with nothing recorded.
+// destination when the program allows its host; one's own link a 302 home,
+// and an unknown code a 302 to the signup page that says the link leads
+// nowhere, with nothing recorded.
 func (s *Server) handleClick(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodHead { // link checkers and previews: answer, record nothing
-		target := "/"
+		target := unknownLinkTarget
 		if s.svc.KnownCode(r.Context(), r.PathValue("code")) {
 			target = "/signup"
 		}
@@ -32,7 +37,14 @@ func (s *Server) handleClick(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !res.Attributed {
-		http.Redirect(w, r, "/", http.StatusFound)
+		target := unknownLinkTarget
+		switch {
+		case res.Own:
+			target = "/"
+		case err != nil: // the code could not be looked up: say nothing of it
+			target = "/signup"
+		}
+		http.Redirect(w, r, target, http.StatusFound)
 		return
 	}
 	s.setCookie(w, r, attributionCookie, res.Cookie, s.svc.AttributionWindow(r.Context()))

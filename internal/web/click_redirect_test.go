@@ -156,8 +156,8 @@ func TestClickRefusesOpenRedirects(t *testing.T) {
 		}
 
 		allowed := "?to=" + url.QueryEscape("https://shop.example/")
-		if resp, _ := s.browser(t).get("/r/zzzzzzzz" + allowed); resp.Header.Get("Location") != "/" {
-			t.Errorf("unknown code: Location %q, want /", resp.Header.Get("Location"))
+		if resp, _ := s.browser(t).get("/r/zzzzzzzz" + allowed); resp.Header.Get("Location") != "/signup?link=unknown" {
+			t.Errorf("unknown code: Location %q, want /signup?link=unknown", resp.Header.Get("Location"))
 		}
 		bot := s.browser(t)
 		req, _ := http.NewRequest("GET", s.srv.URL+path+allowed, nil)

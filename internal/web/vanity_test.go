@@ -43,7 +43,7 @@ func TestChooseCode(t *testing.T) {
 		reserveCodes(t, s, "vip-club")
 		oldLink, bobCode := alice.link(), strings.TrimPrefix(bob.link(), s.srv.URL+"/r/")
 		// A click on the code before anyone has it is remembered as unknown.
-		if resp, _ := s.browser(t).get("/r/alice-doe"); resp.Header.Get("Location") != "/" {
+		if resp, _ := s.browser(t).get("/r/alice-doe"); resp.Header.Get("Location") != "/signup?link=unknown" {
 			t.Fatalf("unknown code: %d %s", resp.StatusCode, resp.Header.Get("Location"))
 		}
 		refused := map[string]string{
