@@ -21,8 +21,9 @@ type Visit struct {
 // visitor is sent on without attribution (unknown code, own link).
 type ClickResult struct {
 	Attributed  bool
-	Bot         bool // recorded as a bot click: no attribution
-	Own         bool // the signed-in visitor's own link: nothing recorded
+	Bot         bool                  // recorded as a bot click: no attribution
+	Own         bool                  // the signed-in visitor's own link: nothing recorded
+	Owner       referralhub.CodeOwner // whose link it is, when the code is known
 	Attribution Attribution
 	Cookie      string // the signed attribution cookie value
 }
@@ -54,7 +55,7 @@ func (s *Service) Click(ctx context.Context, rawCode string, v Visit) (ClickResu
 		Referer: cleanHeader(v.Referer), CreatedAt: now, Bot: bot,
 	})
 	if bot {
-		return ClickResult{Bot: true}, nil
+		return ClickResult{Bot: true, Owner: owner}, nil
 	}
 	return ClickResult{Attributed: true, Attribution: a, Cookie: s.signAttribution(a)}, nil
 }
@@ -62,12 +63,19 @@ func (s *Service) Click(ctx context.Context, rawCode string, v Visit) (ClickResu
 // KnownCode reports whether a code resolves, without recording anything:
 // for HEAD requests, which link checkers and previews send.
 func (s *Service) KnownCode(ctx context.Context, rawCode string) bool {
+	_, ok := s.LinkOwner(ctx, rawCode)
+	return ok
+}
+
+// LinkOwner resolves a link's code (current or old) through the code
+// cache, without recording anything: for the link's preview image.
+func (s *Service) LinkOwner(ctx context.Context, rawCode string) (referralhub.CodeOwner, bool) {
 	code := NormalizeCode(rawCode)
 	if code == "" {
-		return false
+		return referralhub.CodeOwner{}, false
 	}
-	_, found, err := s.codes.Lookup(ctx, code)
-	return err == nil && found
+	owner, found, err := s.codes.Lookup(ctx, code)
+	return owner, err == nil && found
 }
 
 // isOwnLink reports whether the signed-in visitor owns the link: people

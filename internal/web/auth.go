@@ -41,7 +41,11 @@ func (s *Server) handleSignupForm(w http.ResponseWriter, r *http.Request) {
 	}
 	s.deviceID(w, r)
 	view := signupView{FormToken: s.svc.SignupFormToken(), Invite: s.invitation(r, cookieValue(r, attributionCookie))}
-	s.render(w, r, http.StatusOK, "signup", pageData{Title: "Sign up", Data: view})
+	page := pageData{Title: "Sign up", Data: view, Preview: view.Invite.preview}
+	if p := view.Invite.preview; p != nil {
+		page.Description = p.Title + ". " + p.Description
+	}
+	s.render(w, r, http.StatusOK, "signup", page)
 }
 
 func (s *Server) handleSignup(w http.ResponseWriter, r *http.Request) {

@@ -1,8 +1,10 @@
 package web_test
 
 import (
+	"context"
 	"strings"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -28,4 +30,22 @@ func chooseCode(tb *tab, base, code string) {
 		tb.t.Fatalf("settings page: the link is %q after choosing %s", got, code)
 	}
 	checkAxe(tb, "settings, code chosen")
+}
+
+// checkPreviewPage opens link as a link-preview bot would (its user
+// agent), in a tab of its own: the page it gets names who invites, and
+// axe judges it.
+func checkPreviewPage(tb *tab, link, want string) {
+	tb.t.Helper()
+	ctx, cancel := context.WithTimeout(tb.ctx, stepTimeout)
+	defer cancel()
+	if _, err := chromedp.Call(ctx, emulation.SetUserAgentOverride,
+		emulation.SetUserAgentOverrideParams{UserAgent: "Mozilla/5.0 (compatible; Discordbot/2.0; +https://discordapp.com)"}); err != nil {
+		tb.t.Fatal(err)
+	}
+	inTab(tb, chromedp.Navigate(link))
+	if got := inTab(tb, chromedp.Text(chromedp.CSS("h1"))); got != want {
+		tb.t.Fatalf("the preview page says %q, want %q", got, want)
+	}
+	checkAxe(tb, "a referral link's preview page")
 }

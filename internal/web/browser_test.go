@@ -95,6 +95,7 @@ func TestBrowser(t *testing.T) {
 			t.Fatalf("referrer shown as %q, want alice", got)
 		}
 		checkAxe(b, "signup, invited")
+		checkPreviewPage(openTab(t, root, "bot"), link, "alice invited you to ReferralHub")
 		inTab(b, chromedp.Navigate(s.srv.URL+"/r/nobody-here"))
 		if got := inTab(b, chromedp.Text(chromedp.ID("link-problem"))); !strings.Contains(got, "does not lead to an invitation") {
 			t.Fatalf("an unknown link's signup page says %q", got)

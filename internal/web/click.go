@@ -32,8 +32,8 @@ func (s *Server) handleClick(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.log.ErrorContext(r.Context(), "click", "err", err)
 	}
-	if res.Bot { // a preview sees the signup page, and no cookie is set
-		http.Redirect(w, r, "/signup", http.StatusFound)
+	if res.Bot { // a preview gets the link's tags, and no cookie is set
+		s.servePreview(w, r, res.Owner)
 		return
 	}
 	if !res.Attributed {

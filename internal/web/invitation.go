@@ -13,9 +13,10 @@ import (
 type invitationView struct {
 	InvitedBy   string // who invited them (their username); "" for nobody
 	Product     string
-	Offer       string // what they get, from the program's rules
-	Expired     bool   // the invitation is older than the attribution window
-	LinkUnknown bool   // the link they followed leads nowhere
+	Offer       string       // what they get, from the program's rules
+	Expired     bool         // the invitation is older than the attribution window
+	LinkUnknown bool         // the link they followed leads nowhere
+	preview     *previewMeta // the link's tags, for the page's head
 }
 
 // invitation reads the visitor's attribution cookie and the link=unknown
@@ -28,10 +29,8 @@ func (s *Server) invitation(r *http.Request, cookie string) invitationView {
 	if v.InvitedBy == "" || v.Expired {
 		return v
 	}
-	v.Product = s.svc.BrandingOrDefault(ctx).ProductName
-	if prog, err := s.svc.Program(ctx); err == nil {
-		v.Offer = friendOffer(prog, v.InvitedBy)
-	}
+	meta, card := s.linkPreview(ctx, inv.Referrer)
+	v.Product, v.Offer, v.preview = card.Product, card.Offer, &meta
 	return v
 }
 

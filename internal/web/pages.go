@@ -28,8 +28,11 @@ type pageData struct {
 	User   *referralhub.User // the signed-in user, nil for visitors
 	Data   any
 	Banner string
-	Brand  brandView // filled by render: the layout's name, logo and colours
-	Frame  frameView // the embedded page's frame; zero on every other page
+	// Description is the page's meta description; "" gives the brand's.
+	Description string
+	Preview     *previewMeta // a referral link's Open Graph and Twitter tags; nil on other pages
+	Brand       brandView    // filled by render: the layout's name, logo and colours
+	Frame       frameView    // the embedded page's frame; zero on every other page
 }
 
 func parsePages(a *assets) (*pages, error) {

@@ -22,6 +22,7 @@ func (s *Server) routes() http.Handler {
 	click := rl.byIP("click", limits.Click, s.handleClick)
 	mux.Handle(clickPattern, click)
 	mux.Handle(clickSlashPattern, asClick(click))
+	mux.Handle("GET /r/{code}/preview.png", rl.byIP("preview", limits.Click, s.handlePreviewImage))
 	mux.HandleFunc("GET /signup", s.handleSignupForm)
 	mux.Handle("POST /signup", rl.byIP("signup", limits.Signup, s.handleSignup))
 	mux.HandleFunc("GET /login", s.handleLoginForm)

@@ -31,6 +31,7 @@ func TestEveryTemplateRenders(t *testing.T) {
 		"login":       {Title: "x", Data: loginView{Login: "alice", Message: "no"}},
 		"dashboard":   {Title: "x", User: user, Data: dashboardView{Code: "abcdefgh", Link: "http://x/r/abcdefgh", Share: shareLinks("http://x/r/abcdefgh", "alice", referralhub.DefaultBranding()), QR: qrSVG("http://x/r/abcdefgh"), Rows: referralRows(d), Dashboard: d}},
 		"admin_users": {Title: "x", User: user, Data: adminUsersView{UserList: core.UserList{Users: []referralhub.AdminUser{{User: *user, Code: "abcdefgh"}}, Page: 2, Pages: 3}, CodeUser: user.ID, CodeError: "taken"}},
+		"preview":     {Title: "x", Description: "d", Preview: &previewMeta{Title: "t", Description: "d", URL: "http://x/r/abcd", Image: "http://x/r/abcd/preview.png?v=1"}, Data: previewView{Title: "t", Offer: "o"}},
 		"error":       {Title: "x", Data: errorView{Status: 404, Message: "gone", RequestID: "id"}},
 		"rewards": {Title: "x", User: user, Data: rewardsView{Balances: []balanceCard{{ID: "balance-points", Label: "Points", Value: "10", Pending: "5 on hold"}},
 			Earn: []string{"Invite a friend: you get 10 points when they sign up."}, Message: "no",
