@@ -16,11 +16,16 @@ type Attribution struct {
 	Code    string
 	ClickID string
 	At      time.Time
+	Channel string // the click's share channel, "" for none
 }
 
-// signAttribution encodes a as "code.clickid.unixseconds.signature".
+// signAttribution encodes a as "code.clickid.unixseconds.signature", with
+// ".channel" before the signature when the click had one.
 func (s *Service) signAttribution(a Attribution) string {
 	payload := a.Code + "." + a.ClickID + "." + strconv.FormatInt(a.At.Unix(), 10)
+	if a.Channel != "" {
+		payload += "." + a.Channel
+	}
 	return payload + "." + s.mac(payload)
 }
 
@@ -57,12 +62,16 @@ func (s *Service) signedAttribution(value string) (a Attribution, ok bool) {
 		return a, false
 	}
 	parts := strings.Split(payload, ".")
-	if len(parts) != 3 {
+	if len(parts) != 3 && len(parts) != 4 { // 3: a cookie set before share channels, or with none
 		return a, false
 	}
 	unix, err := strconv.ParseInt(parts[2], 10, 64)
 	if err != nil {
 		return a, false
 	}
-	return Attribution{Code: parts[0], ClickID: parts[1], At: time.Unix(unix, 0).UTC()}, true
+	a = Attribution{Code: parts[0], ClickID: parts[1], At: time.Unix(unix, 0).UTC()}
+	if len(parts) == 4 {
+		a.Channel = ShareChannel(parts[3])
+	}
+	return a, true
 }

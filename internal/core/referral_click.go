@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/referralhub/referralhub"
@@ -15,6 +16,7 @@ type Visit struct {
 	Referer    string
 	SessionKey string // the visitor's session token, "" when anonymous
 	FetchDest  string // the Sec-Fetch-Dest header, "" when the browser sent none
+	Channel    string // the link's ?s=, any string: ShareChannel judges it
 }
 
 // ClickResult says what a followed link does. When Attributed is false the
@@ -47,12 +49,12 @@ func (s *Service) Click(ctx context.Context, rawCode string, v Visit) (ClickResu
 		return ClickResult{Own: true}, nil
 	}
 	now := s.now()
-	a := Attribution{Code: code, ClickID: clicks.NewID(now), At: now}
+	a := Attribution{Code: code, ClickID: clicks.NewID(now), At: now, Channel: ShareChannel(v.Channel)}
 	bot := s.isBot(v)
 	s.clicks.Add(referralhub.Click{
 		ID: a.ClickID, ParticipantID: owner.ParticipantID, Code: code,
 		IPHash: s.hashIP(ctx, v.IP), UserAgent: cleanHeader(v.UserAgent),
-		Referer: cleanHeader(v.Referer), CreatedAt: now, Bot: bot,
+		Referer: cleanHeader(v.Referer), CreatedAt: now, Bot: bot, Channel: a.Channel,
 	})
 	if bot {
 		return ClickResult{Bot: true, Owner: owner}, nil
@@ -106,6 +108,15 @@ func NormalizeCode(raw string) string {
 		return strings.ToLower(raw)
 	}
 	return raw
+}
+
+// ShareChannel returns raw when it names one of referralhub.ShareChannels,
+// and "" (no channel) for anything else.
+func ShareChannel(raw string) string {
+	if raw != "" && slices.Contains(referralhub.ShareChannels, raw) {
+		return raw
+	}
+	return ""
 }
 
 // hashIP keeps a keyed hash of the IP under the current salt period, never

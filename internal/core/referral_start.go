@@ -95,7 +95,7 @@ func (s *Service) createScoredReferral(ctx context.Context, q *storage.Queries, 
 	if err != nil {
 		return referralhub.Referral{}, err
 	}
-	r := referralhub.Referral{ReferrerID: referrerID, RefereeID: refereeID, ClickID: click.ClickID, CreatedAt: now,
+	r := referralhub.Referral{ReferrerID: referrerID, RefereeID: refereeID, ClickID: click.ClickID, Channel: click.Channel, CreatedAt: now,
 		RiskScore: a.score, Signals: a.signals, Review: a.review, IPHash: a.ipHash, SubnetHash: a.subnetHash}
 	if err := q.CreateReferral(ctx, &r); err != nil {
 		return referralhub.Referral{}, err

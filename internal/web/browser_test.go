@@ -74,8 +74,8 @@ func TestBrowser(t *testing.T) {
 			t.Fatalf("Copy button says %q after the click, want \"Copied!\"", label)
 		}
 		clip := inTab(a, chromedp.Evaluate[string](`navigator.clipboard.readText()`, chromedp.EvalAwaitPromise))
-		if clip != link {
-			t.Fatalf("clipboard holds %q, want the referral link %q", clip, link)
+		if clip != link+"?s=copy" {
+			t.Fatalf("clipboard holds %q, want the referral link marked as copied %q", clip, link+"?s=copy")
 		}
 		inTab(a, chromedp.Poll[bool](`document.getElementById("copy-link").textContent.trim() === "Copy"`,
 			chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(4*time.Second)))
@@ -120,6 +120,8 @@ func TestBrowser(t *testing.T) {
 		// 4) A chooses a code for the link; the old link keeps working.
 		chooseCode(a, s.srv.URL, "alice-doe")
 		inTab(a, chromedp.Navigate(s.srv.URL+"/"))
+
+		checkAxe(a, "dashboard with share icons")
 
 		// 5) Full-page screenshots of the dashboard.
 		dir := artifactsDir(t)

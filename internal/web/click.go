@@ -28,6 +28,7 @@ func (s *Server) handleClick(w http.ResponseWriter, r *http.Request) {
 	res, err := s.svc.Click(r.Context(), r.PathValue("code"), core.Visit{
 		IP: s.clientIP(r), UserAgent: r.UserAgent(), Referer: r.Referer(),
 		SessionKey: cookieValue(r, sessionCookie), FetchDest: r.Header.Get("Sec-Fetch-Dest"),
+		Channel: shareChannelOf(r),
 	})
 	if err != nil {
 		s.log.ErrorContext(r.Context(), "click", "err", err)
@@ -50,6 +51,15 @@ func (s *Server) handleClick(w http.ResponseWriter, r *http.Request) {
 	s.setCookie(w, r, attributionCookie, res.Cookie, s.svc.AttributionWindow(r.Context()))
 	w.Header().Set("Cache-Control", "no-store")
 	http.Redirect(w, r, s.clickTarget(r, res.Attribution), http.StatusFound)
+}
+
+// shareChannelOf is the link's ?s=, the channel it was shared through.
+// Only a link whose query holds "s=" pays for parsing it.
+func shareChannelOf(r *http.Request) string {
+	if !strings.Contains(r.URL.RawQuery, "s=") {
+		return ""
+	}
+	return r.URL.Query().Get("s")
 }
 
 // clickTarget is where an attributed click goes: the link's ?to=

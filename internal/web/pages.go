@@ -37,12 +37,13 @@ type pageData struct {
 
 func parsePages(a *assets) (*pages, error) {
 	funcs := template.FuncMap{
-		"asset":    a.url,
-		"date":     formatDate,
-		"add":      func(a, b int) int { return a + b },
-		"money":    core.FormatMoney,
-		"describe": core.DescribeReward,
-		"codeRow":  codeRow,
+		"asset":     a.url,
+		"date":      formatDate,
+		"add":       func(a, b int) int { return a + b },
+		"money":     core.FormatMoney,
+		"describe":  core.DescribeReward,
+		"codeRow":   codeRow,
+		"shareIcon": func() template.HTML { return iconShare },
 	}
 	layout, err := template.New("layout").Funcs(funcs).ParseFS(templateFiles, "templates/layout/*.html")
 	if err != nil {
