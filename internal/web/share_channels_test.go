@@ -73,3 +73,37 @@ func TestShareChannels(t *testing.T) {
 		}
 	})
 }
+
+// TestAnalyticsByChannel: the admin's analytics show clicks, signups and
+// conversions by the channel the link was shared through, and export them.
+func TestAnalyticsByChannel(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		s := newSite(t, db)
+		alice := s.browser(t)
+		alice.signup("alice")
+		path := strings.TrimPrefix(alice.link(), s.srv.URL)
+		friend := s.browser(t)
+		friend.get(path + "?s=wa")
+		friend.signup("friend")
+		s.browser(t).get(path + "?s=wa")
+		s.browser(t).get(path + "?s=qr")
+		s.flushClicks(t)
+		if err := s.svc.RefreshAnalytics(ctx, false); err != nil {
+			t.Fatal(err)
+		}
+		admin := adminBrowser(t, s)
+		_, body := admin.get("/admin/analytics")
+		for _, want := range []string{
+			`<td>WhatsApp</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">50.0%</td>`,
+			`<td>QR code</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0.0%</td>`,
+		} {
+			if !strings.Contains(body, want) {
+				t.Errorf("analytics lack %s", want)
+			}
+		}
+		if resp, csv := admin.get("/admin/analytics/export/channels"); resp.StatusCode != 200 || !strings.Contains(csv, "WhatsApp,2,1,0,50.0%") {
+			t.Errorf("channels CSV: %d\n%s", resp.StatusCode, csv)
+		}
+	})
+}
