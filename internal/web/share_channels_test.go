@@ -107,3 +107,37 @@ func TestAnalyticsByChannel(t *testing.T) {
 		}
 	})
 }
+
+// TestUTMOnDestinations: with the program's UTM setting, a link's ?to=
+// destination gets the UTM parameters, its channel as utm_content, and
+// keeps the UTM parameters it had; without it, none are added.
+func TestUTMOnDestinations(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		s := newSite(t, db)
+		alice := s.browser(t)
+		alice.signup("alice")
+		path := strings.TrimPrefix(alice.link(), s.srv.URL)
+		dest := url.Values{"to": {"https://shop.example/p?utm_source=newsletter"}}.Encode()
+		admin := s.saveProgram(t, allowShops)
+		if resp, _ := s.browser(t).get(path + "?s=wa&" + dest); strings.Contains(resp.Header.Get("Location"), "utm_medium") {
+			t.Fatalf("UTM added with the setting off: %s", resp.Header.Get("Location"))
+		}
+		prog := programNow(t, s)
+		prog.AddUTM, prog.Name = true, "Spring promo"
+		if _, err := s.svc.SaveProgram(context.Background(), admin, prog, "UTM on"); err != nil {
+			t.Fatal(err)
+		}
+		resp, _ := s.browser(t).get(path + "?s=wa&" + dest)
+		loc, err := url.Parse(resp.Header.Get("Location"))
+		if err != nil || loc.Host != "shop.example" {
+			t.Fatalf("Location %q", resp.Header.Get("Location"))
+		}
+		q := loc.Query()
+		for k, want := range map[string]string{"utm_source": "newsletter", "utm_medium": "referral",
+			"utm_campaign": "Spring promo", "utm_content": "wa"} {
+			if got := q[k]; len(got) != 1 || got[0] != want {
+				t.Errorf("%s = %q, want %q", k, got, want)
+			}
+		}
+	})
+}
