@@ -205,8 +205,13 @@ func TestCodesAreUniqueAndWellFormed(t *testing.T) {
 		}
 		seen[c] = true
 	}
-	if core.NormalizeCode("ABCDEFGH") != "abcdefgh" || core.NormalizeCode("abc") != "" || core.NormalizeCode("abcd-fgh") != "" {
+	if core.NormalizeCode("ABCDEFGH") != "abcdefgh" || core.NormalizeCode("abc") != "" || core.NormalizeCode("abcd_fgh") != "" ||
+		core.NormalizeCode("twenty-one-characters") != "" {
 		t.Fatal("NormalizeCode does not lower-case and reject")
+	}
+	// Chosen (vanity) codes: 4 to 20 of a-z, 0-9 and "-".
+	if core.NormalizeCode("Jane-Doe") != "jane-doe" || core.NormalizeCode("a1b2") != "a1b2" {
+		t.Fatal("NormalizeCode refuses a chosen code")
 	}
 }
 
