@@ -71,17 +71,20 @@ func FuzzIdentityEmail(f *testing.F) {
 }
 
 // FuzzNormalizeCode checks that any input normalises to a lower-case code
-// of a-z0-9 or to "".
+// of 4 to 20 of a-z, 0-9 and "-", or to "".
 func FuzzNormalizeCode(f *testing.F) {
-	for _, s := range []string{"abcd1234", "ABCD1234", "", "abc", "abcd12345", "ab\x00d1234", "ñññ"} {
+	for _, s := range []string{"abcd1234", "ABCD1234", "", "abc", "abcd12345", "ab\x00d1234", "ñññ", "Jane-Doe", "-a-b-"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, raw string) {
 		code := core.NormalizeCode(raw)
 		for i := 0; i < len(code); i++ {
-			if c := code[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9') {
+			if c := code[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
 				t.Fatalf("NormalizeCode(%q) = %q", raw, code)
 			}
+		}
+		if code != "" && (len(code) < core.MinCodeLength || len(code) > core.MaxCodeLength) {
+			t.Fatalf("NormalizeCode(%q) = %q: wrong length", raw, code)
 		}
 		if core.NormalizeCode(code) != code {
 			t.Fatalf("not idempotent: %q", raw)
