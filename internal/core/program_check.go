@@ -20,7 +20,8 @@ const (
 
 // ValidateProgram checks a program an admin submitted. Field errors are
 // named "name", "attribution_window", "hold", "points_per_coupon",
-// "redirect_hosts", "stripe_coupon", "embed_origins" and, per rule, "rule.N.FIELD" with N counted from 0.
+// "redirect_hosts", "stripe_coupon", "embed_origins", "invite_daily_limit",
+// "invite_reminder_days" and, per rule, "rule.N.FIELD" with N counted from 0.
 func ValidateProgram(p referralhub.Program) error {
 	fe := referralhub.FieldErrors{}
 	if p.Name == "" || len(p.Name) > 100 || !IsText(p.Name) {
@@ -40,6 +41,7 @@ func ValidateProgram(p referralhub.Program) error {
 		fe.Add("stripe_coupon", "Give the id of a coupon in your Stripe account, such as FRIEND10, or leave it empty.")
 	}
 	checkEmbedOrigins(fe, p.EmbedOrigins)
+	checkInviteSettings(fe, p.Invites)
 	if len(p.Rules) > MaxRules {
 		fe.Add("rules", fmt.Sprintf("A program has at most %d rules.", MaxRules))
 	}

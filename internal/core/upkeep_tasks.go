@@ -26,7 +26,8 @@ const (
 	// jobs older than DoneJobsKept, queues a job for every pending webhook
 	// delivery left without one, reduces clicks older than the click
 	// retention to daily counts, prunes idempotency records, makes the
-	// next IP salt and forgets IP data no check can use any more; and it
+	// next IP salt, forgets IP data no check can use any more and fills in
+	// the identity emails of participants made before they were kept; and it
 	// queues the analytics refresh at once and every
 	// AnalyticsRefreshEvery.
 	WorkerUpkeep UpkeepRole = iota
@@ -52,6 +53,7 @@ func (s *Service) Upkeep(role UpkeepRole) *Upkeep {
 		{name: "prune idempotency records", run: s.PruneIdempotency},
 		salts,
 		{name: "forget old ip data", run: noCount(s.ForgetOldIPData)},
+		{name: "fill identity emails", done: "filled in participants' identity emails", run: s.FillIdentityEmails},
 	}
 	analytics := []upkeepTask{{name: "queue analytics refresh", run: noCount(s.QueueAnalyticsRefresh)}}
 	return newUpkeep(s.log, s.now,
