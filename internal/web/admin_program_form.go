@@ -28,6 +28,7 @@ type programForm struct {
 	EmbedOrigins                                 string // likewise
 	Rules                                        []ruleForm
 	HasLevels                                    bool // the form carries tier and badge rows
+	inviteSettingsForm                                // invitations by email
 	Tiers, Badges                                []levelForm
 	Errors                                       map[string]string // "name", "rule.0.referrer", ...
 	Message                                      string
@@ -75,6 +76,7 @@ func readProgramForm(form url.Values) programForm {
 		f.Rules = append(f.Rules, readRuleRow(form, i))
 	}
 	readLevels(form, &f)
+	f.inviteSettingsForm = readInviteSettingsForm(form)
 	return f
 }
 
