@@ -262,3 +262,13 @@ func checkInviteSettings(fe referralhub.FieldErrors, in *referralhub.InviteSetti
 		fe.Add("invite_reminder_days", fmt.Sprintf("The reminder comes after 0 (never) to %d days.", maxInviteReminderDays))
 	}
 }
+
+// InviteFor is Invite for the participant a reference names (its id, or
+// ExternalPrefix and its external id), for host products.
+func (s *Service) InviteFor(ctx context.Context, ref string, in InviteInput) ([]InviteResult, error) {
+	p, err := s.lookupParticipant(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	return s.Invite(ctx, p.Participant, in)
+}
