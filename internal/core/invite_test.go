@@ -308,3 +308,56 @@ func TestInviteBurstIsAFraudSignal(t *testing.T) {
 		}
 	})
 }
+
+func TestInviteSeesParticipantsMadeBeforeIdentities(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		alice := f.join(t, "alice", nil)
+		// Bulk loads (the demo) write no identity email, as rows made before
+		// it was kept have none.
+		users := []referralhub.User{{Email: "Old.Timer@gmail.com", Username: "oldtimer", CreatedAt: f.clock.Now()}}
+		err := db.InTx(ctx, func(q *storage.Queries) error {
+			if err := q.BulkUsers(ctx, users, "x"); err != nil {
+				return err
+			}
+			return q.BulkParticipants(ctx, []referralhub.Participant{{UserID: users[0].ID, Code: "oldtimer",
+				CreatedAt: f.clock.Now(), LastSeenAt: f.clock.Now()}})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Before the upkeep fills it in, only the exact address is known.
+		wantRefused(t, f.invite(t, alice, "old.timer@gmail.com"), map[string]string{"old.timer@gmail.com": referralhub.InviteRefusedParticipant})
+		n, err := f.svc.FillIdentityEmails(ctx)
+		if err != nil || n != 1 {
+			t.Fatalf("filled %d, %v", n, err)
+		}
+		wantRefused(t, f.invite(t, alice, "oldtimer+x@googlemail.com"), map[string]string{"oldtimer+x@googlemail.com": referralhub.InviteRefusedParticipant})
+		if n, err := f.svc.FillIdentityEmails(ctx); err != nil || n != 0 {
+			t.Fatalf("filled again %d, %v", n, err)
+		}
+	})
+}
+
+func TestInvitesAreExportedAndErased(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		alice, bob := f.join(t, "alice", nil), f.join(t, "bob", nil)
+		f.invite(t, alice, "friend@example.com")
+		e, err := f.svc.Export(ctx, alice.user, alice.p)
+		if err != nil || len(e.Invites) != 1 || e.Invites[0].Email != "friend@example.com" || e.Invites[0].State != referralhub.InviteSent {
+			t.Fatalf("export: %+v, %v", e.Invites, err)
+		}
+		if err := f.svc.DeleteAccount(ctx, alice.user, "password123", true); err != nil {
+			t.Fatal(err)
+		}
+		if left, err := db.Read().InvitesOf(ctx, alice.p.ID, 10); err != nil || len(left) != 0 {
+			t.Fatalf("invites left: %+v, %v", left, err)
+		}
+		// Her address is a participant's no longer, and her friend may be invited.
+		wantRefused(t, f.invite(t, bob, "alice@example.com", "friend@example.com"),
+			map[string]string{"alice@example.com": "", "friend@example.com": ""})
+	})
+}

@@ -137,3 +137,13 @@ func (q *Queries) OptedOutOfInvites(ctx context.Context, identity string) (bool,
 	}
 	return ok, nil
 }
+
+// ForgetInvitesOf deletes a participant's invites and blanks their
+// identity email, for account deletion: the addresses they invited are
+// theirs and their friends' to forget.
+func (q *Queries) ForgetInvitesOf(ctx context.Context, participantID int64) error {
+	if _, err := q.exec(ctx, `/* ForgetInvitesOf */ DELETE FROM invites WHERE participant_id = $1`, participantID); err != nil {
+		return fmt.Errorf("forget invites: %w", err)
+	}
+	return q.SetIdentityEmail(ctx, participantID, "")
+}
