@@ -128,6 +128,13 @@ func (s *Service) invite(ctx context.Context, q *storage.Queries, participantID 
 	if err := q.LockParticipant(ctx, participantID); err != nil {
 		return nil, err
 	}
+	banned, err := q.Banned(ctx, participantID)
+	if err != nil {
+		return nil, err
+	}
+	if banned {
+		return nil, referralhub.Errorf(referralhub.EFORBIDDEN, "Your account cannot send invitations.")
+	}
 	prog, err := s.loadProgram(ctx, q)
 	if err != nil {
 		return nil, err
@@ -162,7 +169,7 @@ func (s *Service) inviteOne(ctx context.Context, q *storage.Queries, b *inviteBa
 		r.Refused = InviteRefusedDuplicate
 	}
 	if r.Refused != "" {
-		r.Reason = inviteRefusalReason(r.Refused, b.prog)
+		r.Reason = InviteRefusalReason(r.Refused, b.prog)
 		return r, nil
 	}
 	b.identities[identity] = true
@@ -182,7 +189,7 @@ func (s *Service) inviteOne(ctx context.Context, q *storage.Queries, b *inviteBa
 	}
 	r.InviteID, r.Refused, r.Sent = inv.ID, refused, refused == ""
 	if !r.Sent {
-		r.Reason = inviteRefusalReason(refused, b.prog)
+		r.Reason = InviteRefusalReason(refused, b.prog)
 		return r, nil
 	}
 	return r, s.queueInviteMails(ctx, q, inv, b.prog)
@@ -220,12 +227,9 @@ func (s *Service) queueInviteMails(ctx context.Context, q *storage.Queries, inv 
 	return s.enqueue(ctx, q, JobInviteMail, "invite_reminder:"+id, due, jobPayload{Mail: mailInviteReminder, InviteID: inv.ID})
 }
 
-// InviteRefusalReason says a refusal code in words for the inviter.
+// InviteRefusalReason says a refusal code in words for the inviter; ""
+// for none.
 func InviteRefusalReason(code string, prog referralhub.InviteSettings) string {
-	return inviteRefusalReason(code, prog)
-}
-
-func inviteRefusalReason(code string, prog referralhub.InviteSettings) string {
 	switch code {
 	case InviteRefusedInvalid:
 		return "This is not a valid email address."

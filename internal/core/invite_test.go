@@ -111,6 +111,12 @@ func TestInviteRequestLimits(t *testing.T) {
 				t.Errorf("%d addresses, note of %d bytes: %v", len(in.Emails), len(in.Note), err)
 			}
 		}
+		if err := f.svc.Ban(context.Background(), f.admin(t), alice.p.ID, "spam"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.Invite(context.Background(), alice.p, core.InviteInput{Emails: []string{"a@example.com"}}); referralhub.ErrorCode(err) != referralhub.EFORBIDDEN {
+			t.Fatalf("a banned participant invites: %v", err)
+		}
 	})
 }
 

@@ -72,7 +72,8 @@ func (s *Server) handleInvites(w http.ResponseWriter, r *http.Request) {
 	for _, res := range results {
 		if res.Sent {
 			view.Sent++
-		} else {
+		}
+		if res.Refused == core.InviteRefusedInvalid {
 			view.Emails += res.Email + "\n" // kept, so a typo can be fixed and sent again
 		}
 	}
