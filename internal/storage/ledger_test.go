@@ -58,7 +58,9 @@ func TestLedgerEditedBySQLIsCaught(t *testing.T) {
 		seq    int64 // 0: not checked
 		says   string
 	}{
-		{"amount changed", func(l storagetest.Ledger) string { return fmt.Sprintf(`UPDATE rewards SET amount = 1000 WHERE id = %d`, l.Points) },
+		{"amount changed", func(l storagetest.Ledger) string {
+			return fmt.Sprintf(`UPDATE rewards SET amount = 1000 WHERE id = %d`, l.Points)
+		},
 			referralhub.RecordEntry, func(l storagetest.Ledger) (int64, int64) { return l.A, l.Points }, 1, "content does not match"},
 		{"an entry deleted", func(l storagetest.Ledger) string { return fmt.Sprintf(`DELETE FROM rewards WHERE id = %d`, l.Points) },
 			referralhub.RecordEntry, func(l storagetest.Ledger) (int64, int64) { return l.A, l.Held }, 2, "record 1, just before it, is missing"},
@@ -78,7 +80,9 @@ func TestLedgerEditedBySQLIsCaught(t *testing.T) {
 			return fmt.Sprintf(`INSERT INTO rewards (id, participant_id, side, entry, kind, amount, status, reason, credited_at)
 				VALUES (9999, %d, 'referrer', 'reward', 'points', 500, 'approved', 'forged', '2026-11-02 00:00:00.000000+00:00')`, l.B)
 		}, referralhub.RecordEntry, func(l storagetest.Ledger) (int64, int64) { return l.B, 9999 }, 0, "has no hash"},
-		{"a head changed", func(l storagetest.Ledger) string { return fmt.Sprintf(`UPDATE ledger_heads SET seq = 4 WHERE participant_id = %d`, l.A) },
+		{"a head changed", func(l storagetest.Ledger) string {
+			return fmt.Sprintf(`UPDATE ledger_heads SET seq = 4 WHERE participant_id = %d`, l.A)
+		},
 			"head", func(l storagetest.Ledger) (int64, int64) { return l.A, 0 }, 0, "head says 4 records"},
 	}
 	for _, engine := range storagetest.Engines() {

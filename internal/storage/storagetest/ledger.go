@@ -20,7 +20,7 @@ type Ledger struct {
 	// B's: a coupon asked for and redeemed; 7 points reversed (then paid
 	// out late) and their clawback.
 	Coupon, Reversed, Clawback int64
-	Records int64 // entries and changes in both chains
+	Records                    int64 // entries and changes in both chains
 }
 
 // LedgerFixture stores a small ledger through the storage layer (so its
