@@ -34,9 +34,12 @@ func (s *Service) VerifyLedger(ctx context.Context) (referralhub.LedgerCheck, er
 	return c, nil
 }
 
-// LastLedgerCheck returns the latest walk of the ledger's chains; found is
-// false when it was never verified.
-func (s *Service) LastLedgerCheck(ctx context.Context) (c referralhub.LedgerCheck, found bool, err error) {
+// LastLedgerCheck returns the latest walk of the ledger's chains, for an
+// admin; found is false when it was never verified.
+func (s *Service) LastLedgerCheck(ctx context.Context, viewer referralhub.User) (c referralhub.LedgerCheck, found bool, err error) {
+	if !viewer.IsAdmin {
+		return c, false, referralhub.Errorf(referralhub.EFORBIDDEN, "Only admins can see this.")
+	}
 	return s.db.Read().LastLedgerCheck(ctx)
 }
 
@@ -44,7 +47,7 @@ func (s *Service) LastLedgerCheck(ctx context.Context) (c referralhub.LedgerChec
 // walk started yet this UTC day (by this instance, another, or the
 // command), and returns how many records it checked.
 func (s *Service) verifyLedgerDaily(ctx context.Context) (int64, error) {
-	last, found, err := s.LastLedgerCheck(ctx)
+	last, found, err := s.db.Read().LastLedgerCheck(ctx)
 	if err != nil {
 		return 0, err
 	}

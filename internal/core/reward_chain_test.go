@@ -25,9 +25,10 @@ func TestUpkeepVerifiesTheLedgerDaily(t *testing.T) {
 			f := newFixtureWith(t, db, fixtureOptions{log: &log})
 			ctx := context.Background()
 			l := storagetest.LedgerFixture(t, db)
+			admin := f.admin(t)
 			last := func() (referralhub.LedgerCheck, bool) {
 				t.Helper()
-				c, found, err := f.svc.LastLedgerCheck(ctx)
+				c, found, err := f.svc.LastLedgerCheck(ctx, admin)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -61,6 +62,9 @@ func TestUpkeepVerifiesTheLedgerDaily(t *testing.T) {
 			}
 			if got := log.String(); !strings.Contains(got, "level=ERROR") || !strings.Contains(got, "hash chain is broken") {
 				t.Errorf("no error logged for the break:\n%s", got)
+			}
+			if _, _, err := f.svc.LastLedgerCheck(ctx, referralhub.User{ID: admin.ID}); referralhub.ErrorCode(err) != referralhub.EFORBIDDEN {
+				t.Errorf("a non-admin asked for the ledger's check: err = %v, want forbidden", err)
 			}
 		})
 	}
