@@ -24,8 +24,8 @@ type jobsView struct {
 	Jobs    []referralhub.Job
 	Review  []referralhub.Reward
 	Ledger  *referralhub.LedgerCheck // nil when the ledger was never verified
-	Retried int64  // the job the last post queued again, 0 for none
-	Held    string // why mail is not being sent, "" when it is
+	Retried int64                    // the job the last post queued again, 0 for none
+	Held    string                   // why mail is not being sent, "" when it is
 }
 
 // jobFilter is one state to filter by, with how many jobs are in it.
