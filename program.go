@@ -58,6 +58,10 @@ type Program struct {
 	// ReservedCodes are codes no participant may choose for their link,
 	// beyond the built-in ones (admin, api, login, …), lower-case.
 	ReservedCodes []string `json:",omitempty"`
+	// AddUTM adds utm_source=referralhub, utm_medium=referral,
+	// utm_campaign=<Name> and utm_content=<share channel> to a link's ?to=
+	// destination, keeping any UTM parameter the destination has.
+	AddUTM bool `json:",omitempty"`
 }
 
 // DefaultFraud is what risk scores do out of the box.

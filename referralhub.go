@@ -63,6 +63,14 @@ type Click struct {
 	Channel string
 }
 
+// ChannelTotals are a share channel's figures over a period: human clicks,
+// referred signups and conversions (first purchases) that came through it.
+// Channel "" is links shared without one.
+type ChannelTotals struct {
+	Channel                      string
+	Clicks, Signups, Conversions int64
+}
+
 // ShareChannels are the channels a referral link's ?s= may name: X,
 // Facebook, LinkedIn, WhatsApp, email, the QR code, the Copy button, an
 // email invite and the phone's share sheet. Anything else is no channel.

@@ -27,6 +27,7 @@ type programForm struct {
 	StripeCoupon                                 string // the Stripe coupon of friends' promotion codes
 	EmbedOrigins                                 string // likewise
 	ReservedCodes                                string // one per line
+	AddUTM                                       bool
 	Rules                                        []ruleForm
 	HasLevels                                    bool // the form carries tier and badge rows
 	Tiers, Badges                                []levelForm
@@ -71,7 +72,7 @@ func readProgramForm(form url.Values) programForm {
 		HoldDays: form.Get("hold_days"), PointsPerCoupon: form.Get("points_per_coupon"),
 		CouponValue: form.Get("coupon_value"), CouponCurrency: form.Get("coupon_currency"),
 		RedirectHosts: form.Get("redirect_hosts"), StripeCoupon: form.Get("stripe_coupon"), EmbedOrigins: form.Get("embed_origins"),
-		ReservedCodes: form.Get("reserved_codes")}
+		ReservedCodes: form.Get("reserved_codes"), AddUTM: form.Get("add_utm") != ""}
 	n, _ := strconv.Atoi(form.Get("rule_count"))
 	for i := range min(max(n, 0), maxRuleRows) {
 		f.Rules = append(f.Rules, readRuleRow(form, i))

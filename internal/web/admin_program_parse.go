@@ -27,6 +27,7 @@ func (f programForm) program() (p referralhub.Program, rows []int, fe referralhu
 	p.StripeCoupon = strings.TrimSpace(f.StripeCoupon)
 	p.EmbedOrigins = originList(f.EmbedOrigins)
 	p.ReservedCodes = codeList(f.ReservedCodes)
+	p.AddUTM = f.AddUTM
 	for _, row := range f.Rules {
 		if row.Delete || row.blank() {
 			continue

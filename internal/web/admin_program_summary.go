@@ -35,6 +35,9 @@ func changeSummary(cur, next referralhub.Program) string {
 	if !slices.Equal(cur.EmbedOrigins, next.EmbedOrigins) {
 		parts = append(parts, "changed the sites that may embed the referral page")
 	}
+	if cur.AddUTM != next.AddUTM {
+		parts = append(parts, "changed the UTM parameters")
+	}
 	if !slices.Equal(cur.ReservedCodes, next.ReservedCodes) {
 		parts = append(parts, "changed the reserved codes")
 	}

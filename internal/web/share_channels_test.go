@@ -73,3 +73,71 @@ func TestShareChannels(t *testing.T) {
 		}
 	})
 }
+
+// TestAnalyticsByChannel: the admin's analytics show clicks, signups and
+// conversions by the channel the link was shared through, and export them.
+func TestAnalyticsByChannel(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		s := newSite(t, db)
+		alice := s.browser(t)
+		alice.signup("alice")
+		path := strings.TrimPrefix(alice.link(), s.srv.URL)
+		friend := s.browser(t)
+		friend.get(path + "?s=wa")
+		friend.signup("friend")
+		s.browser(t).get(path + "?s=wa")
+		s.browser(t).get(path + "?s=qr")
+		s.flushClicks(t)
+		if err := s.svc.RefreshAnalytics(ctx, false); err != nil {
+			t.Fatal(err)
+		}
+		admin := adminBrowser(t, s)
+		_, body := admin.get("/admin/analytics")
+		for _, want := range []string{
+			`<td>WhatsApp</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">50.0%</td>`,
+			`<td>QR code</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0.0%</td>`,
+		} {
+			if !strings.Contains(body, want) {
+				t.Errorf("analytics lack %s", want)
+			}
+		}
+		if resp, csv := admin.get("/admin/analytics/export/channels"); resp.StatusCode != 200 || !strings.Contains(csv, "WhatsApp,2,1,0,50.0%") {
+			t.Errorf("channels CSV: %d\n%s", resp.StatusCode, csv)
+		}
+	})
+}
+
+// TestUTMOnDestinations: with the program's UTM setting, a link's ?to=
+// destination gets the UTM parameters, its channel as utm_content, and
+// keeps the UTM parameters it had; without it, none are added.
+func TestUTMOnDestinations(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		s := newSite(t, db)
+		alice := s.browser(t)
+		alice.signup("alice")
+		path := strings.TrimPrefix(alice.link(), s.srv.URL)
+		dest := url.Values{"to": {"https://shop.example/p?utm_source=newsletter"}}.Encode()
+		admin := s.saveProgram(t, allowShops)
+		if resp, _ := s.browser(t).get(path + "?s=wa&" + dest); strings.Contains(resp.Header.Get("Location"), "utm_medium") {
+			t.Fatalf("UTM added with the setting off: %s", resp.Header.Get("Location"))
+		}
+		prog := programNow(t, s)
+		prog.AddUTM, prog.Name = true, "Spring promo"
+		if _, err := s.svc.SaveProgram(context.Background(), admin, prog, "UTM on"); err != nil {
+			t.Fatal(err)
+		}
+		resp, _ := s.browser(t).get(path + "?s=wa&" + dest)
+		loc, err := url.Parse(resp.Header.Get("Location"))
+		if err != nil || loc.Host != "shop.example" {
+			t.Fatalf("Location %q", resp.Header.Get("Location"))
+		}
+		q := loc.Query()
+		for k, want := range map[string]string{"utm_source": "newsletter", "utm_medium": "referral",
+			"utm_campaign": "Spring promo", "utm_content": "wa"} {
+			if got := q[k]; len(got) != 1 || got[0] != want {
+				t.Errorf("%s = %q, want %q", k, got, want)
+			}
+		}
+	})
+}
