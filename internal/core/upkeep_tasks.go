@@ -27,8 +27,9 @@ const (
 	// jobs older than DoneJobsKept, queues a job for every pending webhook
 	// delivery left without one, reduces clicks older than the click
 	// retention to daily counts, prunes idempotency records, makes the
-	// next IP salt, forgets IP data no check can use any more, and once a
-	// UTC day verifies the ledger's hash chains (VerifyLedger); and it
+	// next IP salt, forgets IP data no check can use any more, fills in
+	// the identity emails of participants made before they were kept, and
+	// once a UTC day verifies the ledger's hash chains (VerifyLedger); and it
 	// queues the analytics refresh at once and every
 	// AnalyticsRefreshEvery.
 	WorkerUpkeep UpkeepRole = iota
@@ -55,6 +56,7 @@ func (s *Service) Upkeep(role UpkeepRole) *Upkeep {
 		salts,
 		{name: "forget old ip data", run: noCount(s.ForgetOldIPData)},
 		{name: "verify the ledger", run: s.verifyLedgerDaily},
+		{name: "fill identity emails", done: "filled in participants' identity emails", run: s.FillIdentityEmails},
 	}
 	analytics := []upkeepTask{{name: "queue analytics refresh", run: noCount(s.QueueAnalyticsRefresh)}}
 	return newUpkeep(s.log, s.now,
