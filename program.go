@@ -58,6 +58,13 @@ type Program struct {
 	// code of their own for this coupon (the friend's discount): a
 	// checkout or invoice that uses it attributes the customer to them.
 	StripeCoupon string `json:",omitempty"`
+	// ReservedCodes are codes no participant may choose for their link,
+	// beyond the built-in ones (admin, api, login, …), lower-case.
+	ReservedCodes []string `json:",omitempty"`
+	// AddUTM adds utm_source=referralhub, utm_medium=referral,
+	// utm_campaign=<Name> and utm_content=<share channel> to a link's ?to=
+	// destination, keeping any UTM parameter the destination has.
+	AddUTM bool `json:",omitempty"`
 }
 
 // DefaultFraud is what risk scores do out of the box.

@@ -58,7 +58,23 @@ type Click struct {
 	Referer       string
 	CreatedAt     time.Time
 	Bot           bool // a bot or link preview: kept, not counted, attributes nothing
+	// Channel is where the link was shared, from its ?s= ("x", "qr", …;
+	// see ShareChannels), "" for none or an unknown one.
+	Channel string
 }
+
+// ChannelTotals are a share channel's figures over a period: human clicks,
+// referred signups and conversions (first purchases) that came through it.
+// Channel "" is links shared without one.
+type ChannelTotals struct {
+	Channel                      string
+	Clicks, Signups, Conversions int64
+}
+
+// ShareChannels are the channels a referral link's ?s= may name: X,
+// Facebook, LinkedIn, WhatsApp, email, the QR code, the Copy button, an
+// email invite and the phone's share sheet. Anything else is no channel.
+var ShareChannels = []string{"x", "fb", "li", "wa", "em", "qr", "copy", "invite", "native"}
 
 // Referral ties a referred participant to the participant who referred them,
 // and to the click that brought them when there was one.
@@ -67,6 +83,7 @@ type Referral struct {
 	ReferrerID int64
 	RefereeID  int64
 	ClickID    string
+	Channel    string // the share channel of the click that brought them; "" for none
 	CreatedAt  time.Time
 	// The risk assessment made at signup.
 	RiskScore  int

@@ -16,7 +16,8 @@ import (
 // A spool file is a header (spoolMagic) followed by one record per click:
 // a 4-byte little-endian payload length, the payload's 4-byte CRC-32C and
 // the payload (the click's fields, strings with a uvarint length, numbers
-// as varints). A record cut short or whose checksum fails ends the file:
+// as varints, then the bot flag and, since share channels, the channel: a
+// record written before them ends at the bot flag and has none). A record cut short or whose checksum fails ends the file:
 // it is the tail a crash tore, and nothing after it is trusted.
 const spoolMagic = "rhclick1"
 
@@ -41,6 +42,8 @@ func appendRecord(b []byte, c referralhub.Click) []byte {
 		bot = 1
 	}
 	b = append(b, bot)
+	b = binary.AppendUvarint(b, uint64(len(c.Channel)))
+	b = append(b, c.Channel...)
 	payload := b[start+8:]
 	binary.LittleEndian.PutUint32(b[start:], uint32(len(payload)))
 	binary.LittleEndian.PutUint32(b[start+4:], crc32.Checksum(payload, castagnoli))
@@ -66,10 +69,18 @@ func decodeRecord(p []byte) (referralhub.Click, error) {
 	}
 	p = p[k:]
 	nanos, k := binary.Varint(p)
-	if k <= 0 || len(p) != k+1 {
+	if k <= 0 || len(p) < k+1 {
 		return c, errTorn
 	}
-	c.CreatedAt, c.Bot = time.Unix(0, nanos).UTC(), p[k] == 1
+	c.CreatedAt, c.Bot, p = time.Unix(0, nanos).UTC(), p[k] == 1, p[k+1:]
+	if len(p) == 0 { // written before share channels: none
+		return c, nil
+	}
+	n, k := binary.Uvarint(p)
+	if k <= 0 || n != uint64(len(p)-k) {
+		return c, errTorn
+	}
+	c.Channel = string(p[k:])
 	return c, nil
 }
 

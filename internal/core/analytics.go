@@ -25,7 +25,8 @@ type Analytics struct {
 	Cycle     CycleTime
 	Growth    []GrowthMonth // every month since the first signup
 	Top       []referralhub.TopReferrer
-	Cohorts   []referralhub.Cohort // every month since the first signup
+	Cohorts   []referralhub.Cohort        // every month since the first signup
+	Channels  []referralhub.ChannelTotals // the period's figures per share channel, by most clicks
 }
 
 // Totals are the period's headline counts.
@@ -84,6 +85,9 @@ func (s *Service) analytics(ctx context.Context, p Period) (Analytics, error) {
 	}
 	a.Growth = GrowthTable(months)
 	if a.Top, err = s.topReferrers(ctx, p); err != nil {
+		return a, err
+	}
+	if a.Channels, err = q.AnalyticsChannels(ctx, p.FirstDay(), p.LastDay()); err != nil {
 		return a, err
 	}
 	a.Cohorts, err = q.AnalyticsCohorts(ctx)

@@ -81,13 +81,18 @@ func (s *Service) cancelPending(ctx context.Context, q *storage.Queries, referra
 	return nil
 }
 
-// forgetParticipantCode drops a participant's code from this instance's
-// code cache, so a ban takes effect at once here; other instances drop
+// forgetParticipantCode drops a participant's code and old codes from this
+// instance's code cache, so a ban takes effect at once here; other instances drop
 // their whole code cache within CodeWatchEvery, when they see the codes'
 // version move (WatchCodes).
 func (s *Service) forgetParticipantCode(ctx context.Context, participantID int64) {
 	p, err := s.db.Read().Participant(ctx, participantID)
 	if err == nil {
 		s.codes.Forget(p.Code)
+	}
+	if _, old, err := s.db.Read().CodeChoice(ctx, participantID); err == nil {
+		for _, c := range old {
+			s.codes.Forget(c)
+		}
 	}
 }

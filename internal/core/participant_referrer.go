@@ -33,7 +33,7 @@ func (s *Service) externalReferrer(ctx context.Context, rawCode, clickID string)
 		if err := s.checkClick(ctx, c, rawCode); err != nil {
 			return a, err
 		}
-		a.click, rawCode, field = Attribution{Code: c.Code, ClickID: c.ID, At: c.CreatedAt}, c.Code, "click_id"
+		a.click, rawCode, field = Attribution{Code: c.Code, ClickID: c.ID, At: c.CreatedAt, Channel: c.Channel}, c.Code, "click_id"
 	}
 	if rawCode == "" {
 		return a, nil

@@ -52,7 +52,9 @@ func (s *Service) DeleteAccount(ctx context.Context, u referralhub.User, passwor
 	if err != nil {
 		return err
 	}
-	s.codes.Forget(gone.code)
+	for _, c := range gone.codes {
+		s.codes.Forget(c)
+	}
 	s.forgetReferralPages(gone.referrer)
 	s.log.InfoContext(ctx, "account deleted", "user_id", u.ID, "participant_id", gone.participantID)
 	return nil
@@ -61,7 +63,7 @@ func (s *Service) DeleteAccount(ctx context.Context, u referralhub.User, passwor
 // erased is what an erasure leaves for the caches to forget.
 type erased struct {
 	participantID int64
-	code          string                  // the link's old code
+	codes         []string                // the link's code and old codes
 	referrer      referralhub.Participant // who referred them; zero when organic
 }
 
@@ -79,7 +81,11 @@ func (s *Service) erase(ctx context.Context, q *storage.Queries, userID int64) (
 	if err != nil {
 		return erased{}, err
 	}
-	gone := erased{participantID: p.ID, code: p.Code}
+	_, old, err := q.CodeChoice(ctx, p.ID)
+	if err != nil {
+		return erased{}, err
+	}
+	gone := erased{participantID: p.ID, codes: append(old, p.Code)}
 	if gone.referrer, err = s.forgetReferralClick(ctx, q, p.ID); err != nil {
 		return gone, err
 	}

@@ -16,12 +16,15 @@ const (
 	maxRewardAmount = 1_000_000_000
 	// MaxRedirectHosts bounds a program's allowed redirect hosts.
 	MaxRedirectHosts = 100
+	// MaxReservedCodes bounds the program's own list of reserved codes.
+	MaxReservedCodes = 1000
 )
 
 // ValidateProgram checks a program an admin submitted. Field errors are
 // named "name", "attribution_window", "hold", "points_per_coupon",
-// "redirect_hosts", "stripe_coupon", "embed_origins", "invite_daily_limit",
-// "invite_reminder_days" and, per rule, "rule.N.FIELD" with N counted from 0.
+// "redirect_hosts", "stripe_coupon", "embed_origins", "reserved_codes",
+// "invite_daily_limit", "invite_reminder_days" and, per rule, "rule.N.FIELD"
+// with N counted from 0.
 func ValidateProgram(p referralhub.Program) error {
 	fe := referralhub.FieldErrors{}
 	if p.Name == "" || len(p.Name) > 100 || !IsText(p.Name) {
@@ -41,6 +44,7 @@ func ValidateProgram(p referralhub.Program) error {
 		fe.Add("stripe_coupon", "Give the id of a coupon in your Stripe account, such as FRIEND10, or leave it empty.")
 	}
 	checkEmbedOrigins(fe, p.EmbedOrigins)
+	checkReservedCodes(fe, p.ReservedCodes)
 	checkInviteSettings(fe, p.Invites)
 	if len(p.Rules) > MaxRules {
 		fe.Add("rules", fmt.Sprintf("A program has at most %d rules.", MaxRules))
@@ -228,4 +232,31 @@ func IsEventName(name string) bool {
 // up to 200 printable characters without spaces.
 func validStripeCoupon(id string) bool {
 	return len(id) <= 200 && isLine(id) && !strings.ContainsAny(id, " \t")
+}
+
+// checkReservedCodes checks the admin's list of codes nobody may choose:
+// each is what a code can be, lower-case.
+func checkReservedCodes(fe referralhub.FieldErrors, codes []string) {
+	if len(codes) > MaxReservedCodes {
+		fe.Add("reserved_codes", fmt.Sprintf("List at most %d reserved codes.", MaxReservedCodes))
+	}
+	for _, c := range codes {
+		if len(c) > MaxCodeLength || !isCodeText(c) {
+			if len(c) > 30 {
+				c = strings.ToValidUTF8(c[:30], "") + "…"
+			}
+			fe.Add("reserved_codes", fmt.Sprintf("%q cannot be a code: codes have up to %d of the letters a to z, the digits 0 to 9 and hyphens.", c, MaxCodeLength))
+		}
+	}
+}
+
+// isCodeText reports whether s is made of a-z, 0-9 and "-" only, and is
+// not empty.
+func isCodeText(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return s != ""
 }

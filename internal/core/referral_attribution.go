@@ -16,11 +16,16 @@ type Attribution struct {
 	Code    string
 	ClickID string
 	At      time.Time
+	Channel string // the click's share channel, "" for none
 }
 
-// signAttribution encodes a as "code.clickid.unixseconds.signature".
+// signAttribution encodes a as "code.clickid.unixseconds.signature", with
+// ".channel" before the signature when the click had one.
 func (s *Service) signAttribution(a Attribution) string {
 	payload := a.Code + "." + a.ClickID + "." + strconv.FormatInt(a.At.Unix(), 10)
+	if a.Channel != "" {
+		payload += "." + a.Channel
+	}
 	return payload + "." + s.mac(payload)
 }
 
@@ -34,6 +39,20 @@ func (s *Service) mac(payload string) string {
 // signature is valid and it is within the program's attribution window.
 // Anything else (tampered, malformed, expired) is ignored: ok is false.
 func (s *Service) VerifyAttribution(ctx context.Context, value string) (a Attribution, ok bool) {
+	a, ok = s.signedAttribution(value)
+	return a, ok && s.inWindow(ctx, a)
+}
+
+// inWindow reports whether an attribution is within the program's
+// attribution window.
+func (s *Service) inWindow(ctx context.Context, a Attribution) bool {
+	age := s.now().Sub(a.At)
+	return age >= -time.Minute && age <= s.attributionWindow(ctx)
+}
+
+// signedAttribution reads a cookie value whose signature is valid, of any
+// age; ok is false for anything tampered or malformed.
+func (s *Service) signedAttribution(value string) (a Attribution, ok bool) {
 	i := strings.LastIndexByte(value, '.')
 	if i < 0 {
 		return a, false
@@ -43,7 +62,7 @@ func (s *Service) VerifyAttribution(ctx context.Context, value string) (a Attrib
 		return a, false
 	}
 	parts := strings.Split(payload, ".")
-	if len(parts) != 3 {
+	if len(parts) != 3 && len(parts) != 4 { // 3: a cookie set before share channels, or with none
 		return a, false
 	}
 	unix, err := strconv.ParseInt(parts[2], 10, 64)
@@ -51,9 +70,8 @@ func (s *Service) VerifyAttribution(ctx context.Context, value string) (a Attrib
 		return a, false
 	}
 	a = Attribution{Code: parts[0], ClickID: parts[1], At: time.Unix(unix, 0).UTC()}
-	age := s.now().Sub(a.At)
-	if age < -time.Minute || age > s.attributionWindow(ctx) {
-		return a, false
+	if len(parts) == 4 {
+		a.Channel = ShareChannel(parts[3])
 	}
 	return a, true
 }

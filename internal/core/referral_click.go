@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/referralhub/referralhub"
@@ -15,13 +16,16 @@ type Visit struct {
 	Referer    string
 	SessionKey string // the visitor's session token, "" when anonymous
 	FetchDest  string // the Sec-Fetch-Dest header, "" when the browser sent none
+	Channel    string // the link's ?s=, any string: ShareChannel judges it
 }
 
 // ClickResult says what a followed link does. When Attributed is false the
 // visitor is sent on without attribution (unknown code, own link).
 type ClickResult struct {
 	Attributed  bool
-	Bot         bool // recorded as a bot click: no attribution
+	Bot         bool                  // recorded as a bot click: no attribution
+	Own         bool                  // the signed-in visitor's own link: nothing recorded
+	Owner       referralhub.CodeOwner // whose link it is, when the code is known
 	Attribution Attribution
 	Cookie      string // the signed attribution cookie value
 }
@@ -42,18 +46,18 @@ func (s *Service) Click(ctx context.Context, rawCode string, v Visit) (ClickResu
 		return ClickResult{}, err
 	}
 	if v.SessionKey != "" && s.isOwnLink(ctx, v.SessionKey, owner) {
-		return ClickResult{}, nil
+		return ClickResult{Own: true}, nil
 	}
 	now := s.now()
-	a := Attribution{Code: code, ClickID: clicks.NewID(now), At: now}
+	a := Attribution{Code: code, ClickID: clicks.NewID(now), At: now, Channel: ShareChannel(v.Channel)}
 	bot := s.isBot(v)
 	s.clicks.Add(referralhub.Click{
 		ID: a.ClickID, ParticipantID: owner.ParticipantID, Code: code,
 		IPHash: s.hashIP(ctx, v.IP), UserAgent: cleanHeader(v.UserAgent),
-		Referer: cleanHeader(v.Referer), CreatedAt: now, Bot: bot,
+		Referer: cleanHeader(v.Referer), CreatedAt: now, Bot: bot, Channel: a.Channel,
 	})
 	if bot {
-		return ClickResult{Bot: true}, nil
+		return ClickResult{Bot: true, Owner: owner}, nil
 	}
 	return ClickResult{Attributed: true, Attribution: a, Cookie: s.signAttribution(a)}, nil
 }
@@ -61,12 +65,19 @@ func (s *Service) Click(ctx context.Context, rawCode string, v Visit) (ClickResu
 // KnownCode reports whether a code resolves, without recording anything:
 // for HEAD requests, which link checkers and previews send.
 func (s *Service) KnownCode(ctx context.Context, rawCode string) bool {
+	_, ok := s.LinkOwner(ctx, rawCode)
+	return ok
+}
+
+// LinkOwner resolves a link's code (current or old) through the code
+// cache, without recording anything: for the link's preview image.
+func (s *Service) LinkOwner(ctx context.Context, rawCode string) (referralhub.CodeOwner, bool) {
 	code := NormalizeCode(rawCode)
 	if code == "" {
-		return false
+		return referralhub.CodeOwner{}, false
 	}
-	_, found, err := s.codes.Lookup(ctx, code)
-	return err == nil && found
+	owner, found, err := s.codes.Lookup(ctx, code)
+	return owner, err == nil && found
 }
 
 // isOwnLink reports whether the signed-in visitor owns the link: people
@@ -76,18 +87,36 @@ func (s *Service) isOwnLink(ctx context.Context, sessionKey string, owner referr
 	return err == nil && p.ID == owner.ParticipantID
 }
 
-// NormalizeCode lower-cases a code and returns "" when it cannot be one.
+// NormalizeCode lower-cases a code and returns "" when it cannot be one:
+// MinCodeLength to MaxCodeLength bytes of a-z, 0-9 and "-". It runs on
+// every click, so it allocates only for a code typed in capitals.
 func NormalizeCode(raw string) string {
-	if len(raw) != CodeLength {
+	if len(raw) < MinCodeLength || len(raw) > MaxCodeLength {
 		return ""
 	}
-	code := strings.ToLower(raw)
-	for i := 0; i < len(code); i++ {
-		if !strings.ContainsRune(codeAlphabet, rune(code[i])) {
+	upper := false
+	for i := 0; i < len(raw); i++ {
+		switch c := raw[i]; {
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9', c == '-':
+		case 'A' <= c && c <= 'Z':
+			upper = true
+		default:
 			return ""
 		}
 	}
-	return code
+	if upper {
+		return strings.ToLower(raw)
+	}
+	return raw
+}
+
+// ShareChannel returns raw when it names one of referralhub.ShareChannels,
+// and "" (no channel) for anything else.
+func ShareChannel(raw string) string {
+	if raw != "" && slices.Contains(referralhub.ShareChannels, raw) {
+		return raw
+	}
+	return ""
 }
 
 // hashIP keeps a keyed hash of the IP under the current salt period, never

@@ -5,8 +5,15 @@ import "crypto/rand"
 // codeAlphabet is the alphabet of referral codes.
 const codeAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
 
-// CodeLength is the length of a referral code.
+// CodeLength is the length of a drawn referral code.
 const CodeLength = 8
+
+// The lengths a code may have: drawn codes have CodeLength, and codes
+// participants choose (vanity codes) MinCodeLength to MaxCodeLength.
+const (
+	MinCodeLength = 4
+	MaxCodeLength = 20
+)
 
 // NewCode draws a referral code of CodeLength characters from a-z0-9 with
 // crypto/rand, without modulo bias.

@@ -34,7 +34,31 @@ func (s *Service) Landing(ctx context.Context, dest string, a Attribution) (targ
 		return "", false
 	}
 	u.RawQuery = withAttribution(u.RawQuery, a)
+	if p.AddUTM {
+		u.RawQuery = withUTM(u.RawQuery, p.Name, a.Channel)
+	}
 	return u.String(), true
+}
+
+// withUTM adds the program's UTM parameters to a destination's query,
+// each unless the destination already has it.
+func withUTM(rawQuery, campaign, channel string) string {
+	have := map[string]bool{}
+	for part := range strings.SplitSeq(rawQuery, "&") {
+		key, _, _ := strings.Cut(part, "=")
+		if k, err := url.QueryUnescape(key); err == nil {
+			have[k] = true
+		}
+	}
+	var b strings.Builder
+	b.WriteString(rawQuery)
+	for _, kv := range [][2]string{{"utm_source", "referralhub"}, {"utm_medium", "referral"},
+		{"utm_campaign", campaign}, {"utm_content", channel}} {
+		if !have[kv[0]] && kv[1] != "" {
+			b.WriteString("&" + kv[0] + "=" + url.QueryEscape(kv[1]))
+		}
+	}
+	return b.String()
 }
 
 // parseLanding parses a destination strictly enough that browsers cannot

@@ -95,7 +95,7 @@ func (s *Service) createScoredReferral(ctx context.Context, q *storage.Queries, 
 	if err != nil {
 		return referralhub.Referral{}, err
 	}
-	r := referralhub.Referral{ReferrerID: referrerID, RefereeID: refereeID, ClickID: click.ClickID, CreatedAt: now,
+	r := referralhub.Referral{ReferrerID: referrerID, RefereeID: refereeID, ClickID: click.ClickID, Channel: click.Channel, CreatedAt: now,
 		RiskScore: a.score, Signals: a.signals, Review: a.review, IPHash: a.ipHash, SubnetHash: a.subnetHash}
 	if err := q.CreateReferral(ctx, &r); err != nil {
 		return referralhub.Referral{}, err
@@ -138,4 +138,32 @@ func (s *Service) recordOrganicSignup(ctx context.Context, q *storage.Queries, p
 	ev := referralhub.Event{ParticipantID: p.ID, Name: referralhub.EventSignup, Key: internalKeyPrefix + referralhub.EventSignup, CreatedAt: now}
 	_, err := s.recordEvent(ctx, q, &ev)
 	return err
+}
+
+// Invitation is what the signup page tells a visitor about the referral
+// link they followed.
+type Invitation struct {
+	Referrer referralhub.CodeOwner // who invited them; zero when nobody did
+	// Expired says the link was followed longer ago than the attribution
+	// window: Referrer names who invited them, but a signup now refers
+	// nobody.
+	Expired bool
+}
+
+// InvitationOf reads the attribution cookie for the signup page: who
+// invited the visitor, or that their invitation has expired. A bad cookie,
+// or one whose code leads nowhere now, is no invitation.
+func (s *Service) InvitationOf(ctx context.Context, cookie string) Invitation {
+	if cookie == "" {
+		return Invitation{}
+	}
+	a, ok := s.signedAttribution(cookie)
+	if !ok {
+		return Invitation{}
+	}
+	owner, found, err := s.codes.Lookup(ctx, a.Code)
+	if err != nil || !found {
+		return Invitation{}
+	}
+	return Invitation{Referrer: owner, Expired: !s.inWindow(ctx, a)}
 }

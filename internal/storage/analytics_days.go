@@ -13,10 +13,11 @@ import (
 
 // analyticsDays is what a refresh computes for a range of days.
 type analyticsDays struct {
-	days    map[string]*referralhub.AnalyticsDay
-	order   []string
-	rewards []referralhub.RewardTotal
-	cycles  []CycleBucket
+	days     map[string]*referralhub.AnalyticsDay
+	order    []string
+	rewards  []referralhub.RewardTotal
+	cycles   []CycleBucket
+	channels map[[2]string]*referralhub.ChannelTotals // by day and channel
 }
 
 // dayStart is the start of t's UTC day.
@@ -59,6 +60,7 @@ func (db *DB) RefreshAnalyticsDays(ctx context.Context, first, last, now time.Ti
 	q := db.Read()
 	for _, step := range []func(context.Context, *analyticsDays, time.Time, time.Time) error{
 		q.countClicks, q.countReducedClicks, q.countSignups, q.countVerified, q.countConverted, q.countRewards, q.countCycles,
+		q.countChannels,
 	} {
 		if err := step(ctx, a, from, to); err != nil {
 			return err
@@ -173,6 +175,9 @@ func (q *Queries) storeAnalyticsDays(ctx context.Context, a *analyticsDays, now 
 		return err
 	}
 	if err := q.storeCycleRows(ctx, a.cycles); err != nil {
+		return err
+	}
+	if err := q.storeChannelRows(ctx, first, end, a.channels); err != nil {
 		return err
 	}
 	return q.markRefreshed(ctx, "days", now)

@@ -10,7 +10,7 @@ import (
 )
 
 // clickColumns is the number of values one click row binds.
-const clickColumns = 8
+const clickColumns = 9
 
 // InsertClicks writes clicks with multi-row inserts as large as the
 // parameter limit allows and adds the clicks actually stored to each
@@ -35,9 +35,9 @@ func (q *Queries) InsertClicks(ctx context.Context, clicks []referralhub.Click) 
 func (q *Queries) insertClickChunk(ctx context.Context, clicks []referralhub.Click, stored map[int64]int64) error {
 	args := make([]any, 0, len(clicks)*clickColumns)
 	for _, c := range clicks {
-		args = append(args, c.ID, c.ParticipantID, c.Code, c.IPHash, c.UserAgent, c.Referer, q.ts(c.CreatedAt), c.Bot)
+		args = append(args, c.ID, c.ParticipantID, c.Code, c.IPHash, c.UserAgent, c.Referer, q.ts(c.CreatedAt), c.Bot, c.Channel)
 	}
-	query := q.valuesSQL(`/* InsertClicks */ INSERT INTO clicks (id, participant_id, code, ip_hash, user_agent, referer, created_at, bot) VALUES `,
+	query := q.valuesSQL(`/* InsertClicks */ INSERT INTO clicks (id, participant_id, code, ip_hash, user_agent, referer, created_at, bot, channel) VALUES `,
 		len(clicks), clickColumns, ` ON CONFLICT (id) DO NOTHING RETURNING participant_id, bot`)
 	return queryEach(ctx, q, fmt.Sprintf("insert %d clicks", len(clicks)), query, func(r rowScanner) error {
 		var (
@@ -71,9 +71,9 @@ func (q *Queries) CountClicks(ctx context.Context) (int64, error) {
 // counts), are not found.
 func (q *Queries) ClickByID(ctx context.Context, id string) (referralhub.Click, error) {
 	var c referralhub.Click
-	err := q.queryRow(ctx, `/* ClickByID */ SELECT id, participant_id, code, ip_hash, user_agent, referer, created_at, bot
+	err := q.queryRow(ctx, `/* ClickByID */ SELECT id, participant_id, code, ip_hash, user_agent, referer, created_at, bot, channel
 		FROM clicks WHERE id = $1`, id).
-		Scan(&c.ID, &c.ParticipantID, &c.Code, &c.IPHash, &c.UserAgent, &c.Referer, &c.CreatedAt, &c.Bot)
+		Scan(&c.ID, &c.ParticipantID, &c.Code, &c.IPHash, &c.UserAgent, &c.Referer, &c.CreatedAt, &c.Bot, &c.Channel)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, referralhub.Errorf(referralhub.ENOTFOUND, "No click has that id.")
 	}

@@ -10,8 +10,9 @@ import (
 	"github.com/referralhub/referralhub"
 )
 
-// ErrCodeTaken is returned by CreateParticipant when the code is in use, so
-// the caller can draw another.
+// ErrCodeTaken is returned by CreateParticipant when the code is in use
+// (someone's code, or an old code kept as an alias), so the caller can
+// draw another.
 var ErrCodeTaken = errors.New("referral code taken")
 
 // CreateParticipant inserts p and sets its ID, or returns ErrCodeTaken. A
@@ -19,7 +20,8 @@ var ErrCodeTaken = errors.New("referral code taken")
 // draw another inside it, on PostgreSQL too.
 func (q *Queries) CreateParticipant(ctx context.Context, p *referralhub.Participant) error {
 	err := q.queryRow(ctx, `/* CreateParticipant */ INSERT INTO participants (user_id, code, created_at, last_seen_at)
-		VALUES ($1, $2, $3, $4) ON CONFLICT (code) DO NOTHING RETURNING id`,
+		SELECT $1, $2, $3, $4 WHERE NOT EXISTS (SELECT 1 FROM code_aliases WHERE code = $2)
+		ON CONFLICT (code) DO NOTHING RETURNING id`,
 		p.UserID, p.Code, q.ts(p.CreatedAt), q.ts(p.LastSeenAt)).Scan(&p.ID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ErrCodeTaken
@@ -30,12 +32,18 @@ func (q *Queries) CreateParticipant(ctx context.Context, p *referralhub.Particip
 	return nil
 }
 
-// CodeOwner resolves a referral code (already lower-cased) to its owner.
+// CodeOwner resolves a referral code (already lower-cased), a current
+// code or an old one kept as an alias, to its owner, whose current code
+// it returns in Code.
 func (q *Queries) CodeOwner(ctx context.Context, code string) (referralhub.CodeOwner, error) {
-	o := referralhub.CodeOwner{Code: code}
-	err := q.queryRow(ctx, `/* CodeOwner */ SELECT p.id, COALESCE(u.username, '')
-		FROM participants p LEFT JOIN users u ON u.id = p.user_id WHERE p.code = $1 AND p.banned_at IS NULL`, code).
-		Scan(&o.ParticipantID, &o.Username)
+	var o referralhub.CodeOwner
+	err := q.queryRow(ctx, `/* CodeOwner */ SELECT p.id, COALESCE(u.username, ''), p.code
+		FROM participants p LEFT JOIN users u ON u.id = p.user_id WHERE p.code = $1 AND p.banned_at IS NULL
+		UNION ALL
+		SELECT p.id, COALESCE(u.username, ''), p.code FROM code_aliases a JOIN participants p ON p.id = a.participant_id
+		LEFT JOIN users u ON u.id = p.user_id WHERE a.code = $1 AND p.banned_at IS NULL
+		LIMIT 1`, code).
+		Scan(&o.ParticipantID, &o.Username, &o.Code)
 	if errors.Is(err, sql.ErrNoRows) {
 		return o, referralhub.Errorf(referralhub.ENOTFOUND, "unknown referral code")
 	}
@@ -183,6 +191,11 @@ func (q *Queries) AnonymiseParticipant(ctx context.Context, participantID int64,
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
 		return referralhub.Errorf(referralhub.ENOTFOUND, "No such participant.")
+	}
+	// Old codes may name the person (vanity codes): they go too, and stop
+	// leading anywhere.
+	if _, err := q.exec(ctx, `/* AnonymiseParticipant.Aliases */ DELETE FROM code_aliases WHERE participant_id = $1`, participantID); err != nil {
+		return fmt.Errorf("forget code aliases: %w", err)
 	}
 	return nil
 }

@@ -23,9 +23,9 @@ func (q *Queries) CreateReferral(ctx context.Context, r *referralhub.Referral) e
 		return err
 	}
 	err = q.queryRow(ctx, `/* CreateReferral */ INSERT INTO referrals (referrer_id, referee_id, click_id, created_at,
-		risk_score, risk_signals, review, ip_hash, subnet_hash)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-		r.ReferrerID, r.RefereeID, click, q.ts(r.CreatedAt), r.RiskScore, signals, r.Review, r.IPHash, r.SubnetHash).Scan(&r.ID)
+		risk_score, risk_signals, review, ip_hash, subnet_hash, channel)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+		r.ReferrerID, r.RefereeID, click, q.ts(r.CreatedAt), r.RiskScore, signals, r.Review, r.IPHash, r.SubnetHash, r.Channel).Scan(&r.ID)
 	if q.d.isUnique(err, "referrals_referee_key", "referrals.referee_id") {
 		return referralhub.Errorf(referralhub.ECONFLICT, "This account was already referred.")
 	}
@@ -42,8 +42,8 @@ func (q *Queries) ReferralOf(ctx context.Context, refereeID int64) (referralhub.
 		r     referralhub.Referral
 		click sql.NullString
 	)
-	err := q.queryRow(ctx, `/* ReferralOf */ SELECT id, referrer_id, referee_id, click_id, created_at
-		FROM referrals WHERE referee_id = $1`, refereeID).Scan(&r.ID, &r.ReferrerID, &r.RefereeID, &click, &r.CreatedAt)
+	err := q.queryRow(ctx, `/* ReferralOf */ SELECT id, referrer_id, referee_id, click_id, created_at, channel
+		FROM referrals WHERE referee_id = $1`, refereeID).Scan(&r.ID, &r.ReferrerID, &r.RefereeID, &click, &r.CreatedAt, &r.Channel)
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, referralhub.Errorf(referralhub.ENOTFOUND, "not referred")
 	}

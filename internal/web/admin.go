@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/referralhub/referralhub"
 )
@@ -19,11 +18,5 @@ func (s *Server) handleAdminUsers(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, referralhub.Errorf(referralhub.ENOTFOUND, "There is no page here."))
 		return
 	}
-	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
-	list, err := s.svc.AdminUsers(r.Context(), v.User, r.URL.Query().Get("q"), page)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, "admin_users", pageData{Title: "Users", User: &v.User, Data: list})
+	s.renderAdminUsers(w, r, v, r.URL.Query().Get("q"), r.URL.Query().Get("page"), adminUsersView{})
 }

@@ -22,7 +22,8 @@ type analyticsTable struct {
 
 // analyticsTables builds every table of a, in page order.
 func analyticsTables(a core.Analytics) []analyticsTable {
-	return []analyticsTable{growthTable(a.Growth), referrersTable(a.Top), cohortsTable(a.Cohorts), dailyTable(a.Days), rewardsTable(a.Rewards)}
+	return []analyticsTable{growthTable(a.Growth), referrersTable(a.Top), channelsTable(a.Channels), cohortsTable(a.Cohorts),
+		dailyTable(a.Days), rewardsTable(a.Rewards)}
 }
 
 // analyticsTableNamed returns the table called name, or false.
@@ -128,4 +129,20 @@ func rewardValue(kind string, amount int64, currency string) string {
 		return count(amount) + " trial days"
 	}
 	return core.FormatMoney(amount, currency)
+}
+
+// channelNames are the share channels as the channels table names them.
+var channelNames = map[string]string{"x": "X", "fb": "Facebook", "li": "LinkedIn", "wa": "WhatsApp", "em": "Email",
+	"qr": "QR code", "copy": "Copied link", "invite": "Email invite", "native": "Phone's share sheet", "": "None (no ?s=)"}
+
+func channelsTable(channels []referralhub.ChannelTotals) analyticsTable {
+	t := analyticsTable{Name: "channels", Title: "By share channel",
+		Note:    "Where shared links were clicked from (the link's ?s=): human clicks, referred signups and first purchases of the period, by the channel of the click that brought them.",
+		Header:  []string{"Channel", "Clicks", "Signups", "Conversions", "Click to signup"},
+		Numeric: []bool{false, true, true, true, true}}
+	for _, c := range channels {
+		t.Rows = append(t.Rows, []string{channelNames[c.Channel], count(c.Clicks), count(c.Signups), count(c.Conversions),
+			percent(c.Signups, c.Clicks)})
+	}
+	return t
 }

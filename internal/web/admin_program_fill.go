@@ -12,7 +12,8 @@ func programFormFrom(p referralhub.Program) programForm {
 	f := programForm{Name: p.Name, WindowDays: formatDays(p.AttributionWindow), HoldDays: formatDays(p.Hold),
 		PointsPerCoupon: strconv.FormatInt(p.PointsPerCoupon, 10), CouponValue: formatMoneyInput(p.CouponValue),
 		CouponCurrency: p.CouponCurrency, RedirectHosts: strings.Join(p.AllowedRedirectHosts, "\n"), StripeCoupon: p.StripeCoupon,
-		EmbedOrigins: strings.Join(p.EmbedOrigins, "\n")}
+		EmbedOrigins: strings.Join(p.EmbedOrigins, "\n"), ReservedCodes: strings.Join(p.ReservedCodes, "\n"),
+		AddUTM: p.AddUTM}
 	for i, r := range p.Rules {
 		f.Rules = append(f.Rules, ruleFormFrom(i, r))
 	}

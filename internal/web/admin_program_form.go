@@ -26,6 +26,8 @@ type programForm struct {
 	RedirectHosts                                string // one per line, or comma-separated
 	StripeCoupon                                 string // the Stripe coupon of friends' promotion codes
 	EmbedOrigins                                 string // likewise
+	ReservedCodes                                string // one per line
+	AddUTM                                       bool
 	Rules                                        []ruleForm
 	HasLevels                                    bool // the form carries tier and badge rows
 	inviteSettingsForm                                // invitations by email
@@ -70,7 +72,8 @@ func readProgramForm(form url.Values) programForm {
 	f := programForm{Name: form.Get("name"), WindowDays: form.Get("attribution_window_days"),
 		HoldDays: form.Get("hold_days"), PointsPerCoupon: form.Get("points_per_coupon"),
 		CouponValue: form.Get("coupon_value"), CouponCurrency: form.Get("coupon_currency"),
-		RedirectHosts: form.Get("redirect_hosts"), StripeCoupon: form.Get("stripe_coupon"), EmbedOrigins: form.Get("embed_origins")}
+		RedirectHosts: form.Get("redirect_hosts"), StripeCoupon: form.Get("stripe_coupon"), EmbedOrigins: form.Get("embed_origins"),
+		ReservedCodes: form.Get("reserved_codes"), AddUTM: form.Get("add_utm") != ""}
 	n, _ := strconv.Atoi(form.Get("rule_count"))
 	for i := range min(max(n, 0), maxRuleRows) {
 		f.Rules = append(f.Rules, readRuleRow(form, i))

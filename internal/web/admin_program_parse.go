@@ -26,6 +26,8 @@ func (f programForm) program() (p referralhub.Program, rows []int, fe referralhu
 	p.AllowedRedirectHosts = hostList(f.RedirectHosts)
 	p.StripeCoupon = strings.TrimSpace(f.StripeCoupon)
 	p.EmbedOrigins = originList(f.EmbedOrigins)
+	p.ReservedCodes = codeList(f.ReservedCodes)
+	p.AddUTM = f.AddUTM
 	for _, row := range f.Rules {
 		if row.Delete || row.blank() {
 			continue
@@ -142,4 +144,21 @@ func rowErrors(fields map[string]string, rows []int) map[string]string {
 		out[name] = msg
 	}
 	return out
+}
+
+// codeList splits the reserved codes as typed, like hostList; the core
+// judges each one and the list's length.
+func codeList(typed string) []string {
+	var codes []string
+	for _, c := range strings.FieldsFunc(strings.ToLower(typed), func(r rune) bool {
+		return r == ',' || unicode.IsSpace(r)
+	}) {
+		if len(codes) > core.MaxReservedCodes {
+			break
+		}
+		if !slices.Contains(codes, c) {
+			codes = append(codes, c)
+		}
+	}
+	return codes
 }

@@ -35,6 +35,12 @@ func changeSummary(cur, next referralhub.Program) string {
 	if !slices.Equal(cur.EmbedOrigins, next.EmbedOrigins) {
 		parts = append(parts, "changed the sites that may embed the referral page")
 	}
+	if cur.AddUTM != next.AddUTM {
+		parts = append(parts, "changed the UTM parameters")
+	}
+	if !slices.Equal(cur.ReservedCodes, next.ReservedCodes) {
+		parts = append(parts, "changed the reserved codes")
+	}
 	if next.Tiers != nil && !slices.Equal(cur.TiersOrDefault(), next.Tiers) {
 		parts = append(parts, "changed the tiers")
 	}

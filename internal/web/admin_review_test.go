@@ -258,8 +258,8 @@ func TestAdminReviewBanDisablesTheLink(t *testing.T) {
 		decide(t, admin, held.ID, "ban", "A farm of accounts.")
 
 		resp, _ := s.browser(t).get(link)
-		if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != "/" {
-			t.Errorf("banned link: %d to %q, want 302 to /", resp.StatusCode, resp.Header.Get("Location"))
+		if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != "/signup?link=unknown" {
+			t.Errorf("banned link: %d to %q, want 302 to /signup?link=unknown", resp.StatusCode, resp.Header.Get("Location"))
 		}
 		for _, path := range []string{"/", "/rewards"} {
 			if resp, body := alice.get(path); resp.StatusCode != http.StatusOK || strings.Contains(body, "Something went wrong") {

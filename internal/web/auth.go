@@ -16,7 +16,7 @@ type signupView struct {
 	Email, Username string
 	Errors          map[string]string
 	Message         string
-	ReferredBy      string
+	Invite          invitationView
 	FormToken       string // when the form was shown, signed
 }
 
@@ -40,11 +40,12 @@ func (s *Server) handleSignupForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.deviceID(w, r)
-	view := signupView{FormToken: s.svc.SignupFormToken()}
-	if owner, ok := s.svc.Referrer(r.Context(), cookieValue(r, attributionCookie)); ok {
-		view.ReferredBy = owner.Username
+	view := signupView{FormToken: s.svc.SignupFormToken(), Invite: s.invitation(r, cookieValue(r, attributionCookie))}
+	page := pageData{Title: "Sign up", Data: view, Preview: view.Invite.preview}
+	if p := view.Invite.preview; p != nil {
+		page.Description = p.Title + ". " + p.Description
 	}
-	s.render(w, r, http.StatusOK, "signup", pageData{Title: "Sign up", Data: view})
+	s.render(w, r, http.StatusOK, "signup", page)
 }
 
 func (s *Server) handleSignup(w http.ResponseWriter, r *http.Request) {
@@ -75,10 +76,7 @@ func (s *Server) signupFailed(w http.ResponseWriter, r *http.Request, in core.Si
 		return
 	}
 	view := signupView{Email: in.Email, Username: in.Username, Errors: referralhub.ErrorFields(err),
-		Message: referralhub.ErrorMessage(err), FormToken: s.svc.SignupFormToken()}
-	if owner, ok := s.svc.Referrer(r.Context(), in.Attribution); ok {
-		view.ReferredBy = owner.Username
-	}
+		Message: referralhub.ErrorMessage(err), FormToken: s.svc.SignupFormToken(), Invite: s.invitation(r, in.Attribution)}
 	s.render(w, r, http.StatusUnprocessableEntity, "signup", pageData{Title: "Sign up", Data: view})
 }
 

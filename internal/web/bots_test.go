@@ -11,8 +11,9 @@ import (
 )
 
 // TestBotClicksAttributeNothing follows a link as a link-preview fetcher and
-// as a browser loading it in an image: both are answered, recorded as bot
-// clicks, set no attribution cookie and are not counted on the dashboard.
+// as a browser loading it in an image: both are answered with the link's
+// preview page (200), recorded as bot clicks, set no attribution cookie
+// and are not counted on the dashboard.
 func TestBotClicksAttributeNothing(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		s := newSite(t, db)
@@ -29,7 +30,7 @@ func TestBotClicksAttributeNothing(t *testing.T) {
 				req.Header.Set(k, v)
 			}
 			resp, _ := bot.do(req)
-			if resp.StatusCode != http.StatusFound || bot.cookie("rh_ref") != nil {
+			if resp.StatusCode != http.StatusOK || bot.cookie("rh_ref") != nil {
 				t.Fatalf("%v: %d, attribution cookie %v", h, resp.StatusCode, bot.cookie("rh_ref"))
 			}
 		}

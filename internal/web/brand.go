@@ -23,6 +23,7 @@ type brandView struct {
 	LogoURL               string // "" when there is no logo
 	LogoWidth, LogoHeight int
 	CSSURL                string // the brand's stylesheet, versioned by its content
+	Description           string // the pages' meta description unless a page has its own
 }
 
 // brand returns the branding for a page; the defaults when it cannot be
@@ -35,7 +36,8 @@ func (s *Server) brand(ctx context.Context) brandView {
 	initial, _ := utf8.DecodeRuneInString(b.ProductName)
 	_, version := brandCSS(b.Color)
 	return brandView{Name: b.ProductName, Initial: string(unicode.ToUpper(initial)), LogoURL: core.LogoPath(b.Logo),
-		LogoWidth: b.Logo.Width, LogoHeight: b.Logo.Height, CSSURL: "/brand/style.css?v=" + version}
+		LogoWidth: b.Logo.Width, LogoHeight: b.Logo.Height, CSSURL: "/brand/style.css?v=" + version,
+		Description: brandDescription(b)}
 }
 
 // brandCSS is the brand's stylesheet: the palette as the custom properties
@@ -105,4 +107,19 @@ func landingOf(b referralhub.Branding) landingView {
 		}
 	}
 	return v
+}
+
+// brandDescription is the meta description of the site's pages: the
+// landing page's headline and text, cut to about 160 characters, the
+// length search results show.
+func brandDescription(b referralhub.Branding) string {
+	h := strings.TrimSpace(b.Headline)
+	if h != "" && !strings.ContainsAny(h[len(h)-1:], ".!?…") {
+		h += "."
+	}
+	d := strings.Join(strings.Fields(h+" "+b.LandingText), " ")
+	if r := []rune(d); len(r) > 160 {
+		d = strings.TrimSpace(string(r[:157])) + "…"
+	}
+	return d
 }

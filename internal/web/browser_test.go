@@ -74,8 +74,8 @@ func TestBrowser(t *testing.T) {
 			t.Fatalf("Copy button says %q after the click, want \"Copied!\"", label)
 		}
 		clip := inTab(a, chromedp.Evaluate[string](`navigator.clipboard.readText()`, chromedp.EvalAwaitPromise))
-		if clip != link {
-			t.Fatalf("clipboard holds %q, want the referral link %q", clip, link)
+		if clip != link+"?s=copy" {
+			t.Fatalf("clipboard holds %q, want the referral link marked as copied %q", clip, link+"?s=copy")
 		}
 		inTab(a, chromedp.Poll[bool](`document.getElementById("copy-link").textContent.trim() === "Copy"`,
 			chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(4*time.Second)))
@@ -88,12 +88,19 @@ func TestBrowser(t *testing.T) {
 		if got := inTab(b, chromedp.Location()); got != s.srv.URL+"/signup" {
 			t.Fatalf("the link led to %q (status %d), want %s/signup", got, resp.Status, s.srv.URL)
 		}
-		if got := inTab(b, chromedp.Text(chromedp.ID("referred-by"))); strings.Join(strings.Fields(got), " ") != "Referred by alice" {
-			t.Fatalf("signup page says %q, want \"Referred by alice\"", got)
+		if got := inTab(b, chromedp.Text(chromedp.ID("referred-by"))); strings.Join(strings.Fields(got), " ") != "alice invited you to ReferralHub." {
+			t.Fatalf("signup page says %q, want \"alice invited you to ReferralHub.\"", got)
 		}
 		if got := inTab(b, chromedp.Text(chromedp.CSS("#referred-by strong"))); got != "alice" {
 			t.Fatalf("referrer shown as %q, want alice", got)
 		}
+		checkAxe(b, "signup, invited")
+		checkPreviewPage(openTab(t, root, "bot"), link, "alice invited you to ReferralHub")
+		inTab(b, chromedp.Navigate(s.srv.URL+"/r/nobody-here"))
+		if got := inTab(b, chromedp.Text(chromedp.ID("link-problem"))); !strings.Contains(got, "does not lead to an invitation") {
+			t.Fatalf("an unknown link's signup page says %q", got)
+		}
+		checkAxe(b, "signup, after an unknown link")
 		b.signup("", "bob")
 
 		// 3) A's dashboard counts the referral and the click.
@@ -110,7 +117,13 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("dashboard lists referrals %q, want [bob]", names)
 		}
 
-		// 4) Full-page screenshots of the dashboard.
+		// 4) A chooses a code for the link; the old link keeps working.
+		chooseCode(a, s.srv.URL, "alice-doe")
+		inTab(a, chromedp.Navigate(s.srv.URL+"/"))
+
+		checkAxe(a, "dashboard with share icons")
+
+		// 5) Full-page screenshots of the dashboard.
 		dir := artifactsDir(t)
 		for _, width := range []int64{1280, 390} {
 			file := filepath.Join(dir, fmt.Sprintf("dashboard-%s-%d.png", engine, width))

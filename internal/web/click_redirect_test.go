@@ -156,14 +156,14 @@ func TestClickRefusesOpenRedirects(t *testing.T) {
 		}
 
 		allowed := "?to=" + url.QueryEscape("https://shop.example/")
-		if resp, _ := s.browser(t).get("/r/zzzzzzzz" + allowed); resp.Header.Get("Location") != "/" {
-			t.Errorf("unknown code: Location %q, want /", resp.Header.Get("Location"))
+		if resp, _ := s.browser(t).get("/r/zzzzzzzz" + allowed); resp.Header.Get("Location") != "/signup?link=unknown" {
+			t.Errorf("unknown code: Location %q, want /signup?link=unknown", resp.Header.Get("Location"))
 		}
 		bot := s.browser(t)
 		req, _ := http.NewRequest("GET", s.srv.URL+path+allowed, nil)
 		req.Header.Set("User-Agent", "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)")
-		if resp, _ := bot.do(req); resp.Header.Get("Location") != "/signup" || bot.cookie("rh_ref") != nil {
-			t.Errorf("bot: Location %q, cookie %v; want /signup without one", resp.Header.Get("Location"), bot.cookie("rh_ref"))
+		if resp, _ := bot.do(req); resp.StatusCode != http.StatusOK || bot.cookie("rh_ref") != nil {
+			t.Errorf("bot: %d, cookie %v; want the preview page without one", resp.StatusCode, bot.cookie("rh_ref"))
 		}
 		head, _ := http.NewRequest("HEAD", s.srv.URL+path+allowed, nil)
 		if resp, _ := s.browser(t).do(head); resp.Header.Get("Location") != "/signup" {

@@ -21,14 +21,17 @@ func referrals(t *testing.T, b *browser) string {
 	return stat(t, body, "stat-referrals")
 }
 
-func TestUnknownCodeRedirectsHomeAndRecordsNothing(t *testing.T) {
+func TestUnknownCodeSaysSoAndRecordsNothing(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		s := newSite(t, db)
 		for _, path := range []string{"/r/zzzzzzzz", "/r/short", "/r/%3Cscript%3E"} {
 			b := s.browser(t)
 			resp, _ := b.get(path)
-			if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != "/" || b.cookie("rh_ref") != nil {
+			if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != "/signup?link=unknown" || b.cookie("rh_ref") != nil {
 				t.Errorf("%s: %d to %q, cookie %v", path, resp.StatusCode, resp.Header.Get("Location"), b.cookie("rh_ref"))
+			}
+			if _, body := b.get(resp.Header.Get("Location")); !strings.Contains(body, `id="link-problem">The link you followed does not lead to an invitation`) {
+				t.Errorf("%s: the signup page does not say the link leads nowhere", path)
 			}
 		}
 		s.flushClicks(t)
@@ -58,7 +61,7 @@ func TestExpiredAndTamperedCookiesAreIgnored(t *testing.T) {
 		c := tampered.cookie("rh_ref")
 		c.Value = strings.Replace(c.Value, ".", "x.", 1)
 		tampered.c.Jar.SetCookies(mustURL(s.srv.URL), []*http.Cookie{c})
-		if _, body := tampered.get("/signup"); strings.Contains(body, "Referred by") {
+		if _, body := tampered.get("/signup"); strings.Contains(body, "invited you") {
 			t.Error("tampered cookie shows a referrer")
 		}
 		tampered.signup("tampered")
@@ -66,8 +69,9 @@ func TestExpiredAndTamperedCookiesAreIgnored(t *testing.T) {
 		expired := s.browser(t)
 		expired.get(link)
 		clock.t = clock.t.Add(core.DefaultSettings().AttributionWindow + time.Hour)
-		if _, body := expired.get("/signup"); strings.Contains(body, "Referred by") {
-			t.Error("expired cookie shows a referrer")
+		if _, body := expired.get("/signup"); strings.Contains(body, "invited you") ||
+			!strings.Contains(body, "Your invitation from <strong>alice</strong> has expired") {
+			t.Errorf("expired cookie: the signup page does not say it expired\n%s", body)
 		}
 		expired.signup("expired")
 		// Alice's session is 30 days old now too; log in again.

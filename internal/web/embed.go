@@ -13,10 +13,11 @@ import (
 // dashboard's link, sharing, counts, tier and badges, and the rewards
 // page's balances, rules and rewards, from the same core calls.
 type embedView struct {
-	Code  string
-	Link  string
-	Share []shareLink
-	QR    template.HTML
+	Code       string
+	Link       string
+	Share      []shareLink
+	ShareTitle string // the phone's share sheet's title
+	QR         template.HTML
 	core.Overview
 	Qualified int64
 	Rewards   rewardsView
@@ -72,8 +73,9 @@ func (s *Server) renderEmbedPage(w http.ResponseWriter, r *http.Request, f frame
 	}
 	brand := s.svc.BrandingOrDefault(ctx)
 	link := s.cfg.BaseURL + "/r/" + v.Participant.Code
-	view := embedView{Code: v.Participant.Code, Link: link, Share: shareLinks(link, v.Name, brand), QR: s.qrFor(link),
-		Overview: o, Qualified: v.Participant.QualifiedCount, Rewards: rewardsViewOf(page, message, f.forms())}
+	view := embedView{Code: v.Participant.Code, Link: link, Share: shareLinks(link, v.Name, brand), QR: s.qrFor(withChannel(link, "qr")),
+		ShareTitle: shareTitle(brand),
+		Overview:   o, Qualified: v.Participant.QualifiedCount, Rewards: rewardsViewOf(page, message, f.forms())}
 	if promo, err := s.svc.PromotionCodeOf(ctx, v.Participant); err != nil {
 		s.renderEmbedError(w, r, f, err)
 		return

@@ -10,11 +10,12 @@ import (
 
 // dashboardView is everything the dashboard template shows.
 type dashboardView struct {
-	Code  string
-	Link  string
-	Share []shareLink
-	QR    template.HTML
-	Rows  []referralRow
+	Code       string
+	Link       string
+	Share      []shareLink
+	ShareTitle string // the phone's share sheet's title
+	QR         template.HTML
+	Rows       []referralRow
 	core.Dashboard
 	Promotion core.PromotionCode // their Stripe promotion code, when the program gives them one
 	Invites   inviteView         // the "Invite by email" card
@@ -76,8 +77,10 @@ func (s *Server) renderDashboard(w http.ResponseWriter, r *http.Request, v viewe
 		}
 	}
 	link := s.cfg.BaseURL + "/r/" + v.Participant.Code
+	brand := s.svc.BrandingOrDefault(r.Context())
 	data := pageData{Title: "Your dashboard", User: &v.User,
-		Data: dashboardView{Code: v.Participant.Code, Link: link, Share: shareLinks(link, v.User.Username, s.svc.BrandingOrDefault(r.Context())), QR: s.qrFor(link), Rows: referralRows(d), Dashboard: d, Promotion: promo, Invites: invites}}
+		Data: dashboardView{Code: v.Participant.Code, Link: link, Share: shareLinks(link, v.User.Username, brand), ShareTitle: shareTitle(brand),
+			QR: s.qrFor(withChannel(link, "qr")), Rows: referralRows(d), Dashboard: d, Promotion: promo, Invites: invites}}
 	if partial {
 		s.renderPartial(w, r, "dashboard", "referrals", data)
 		return

@@ -32,7 +32,7 @@ func TestReferralLoop(t *testing.T) {
 		if ref == nil || !strings.Contains(resp.Header.Get("Set-Cookie"), "HttpOnly") || !strings.Contains(resp.Header.Get("Set-Cookie"), "SameSite=Lax") {
 			t.Fatalf("attribution cookie missing or not HttpOnly/SameSite: %q", resp.Header.Get("Set-Cookie"))
 		}
-		if _, body := friend.get("/signup"); !strings.Contains(body, "Referred by <strong>alice</strong>") {
+		if _, body := friend.get("/signup"); !strings.Contains(body, "<strong>alice</strong> invited you to") {
 			t.Fatalf("signup page does not say who referred:\n%s", body)
 		}
 		friend.signup("bob")
@@ -102,7 +102,7 @@ func TestLastClickBeforeSignupWins(t *testing.T) {
 		friend := s.browser(t)
 		friend.get(strings.TrimPrefix(alice.link(), s.srv.URL))
 		friend.get(strings.TrimPrefix(bob.link(), s.srv.URL))
-		if _, body := friend.get("/signup"); !strings.Contains(body, "Referred by <strong>bob</strong>") {
+		if _, body := friend.get("/signup"); !strings.Contains(body, "<strong>bob</strong> invited you to") {
 			t.Fatal("signup page does not name the last referrer")
 		}
 		friend.signup("carol")

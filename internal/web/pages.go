@@ -28,17 +28,22 @@ type pageData struct {
 	User   *referralhub.User // the signed-in user, nil for visitors
 	Data   any
 	Banner string
-	Brand  brandView // filled by render: the layout's name, logo and colours
-	Frame  frameView // the embedded page's frame; zero on every other page
+	// Description is the page's meta description; "" gives the brand's.
+	Description string
+	Preview     *previewMeta // a referral link's Open Graph and Twitter tags; nil on other pages
+	Brand       brandView    // filled by render: the layout's name, logo and colours
+	Frame       frameView    // the embedded page's frame; zero on every other page
 }
 
 func parsePages(a *assets) (*pages, error) {
 	funcs := template.FuncMap{
-		"asset":    a.url,
-		"date":     formatDate,
-		"add":      func(a, b int) int { return a + b },
-		"money":    core.FormatMoney,
-		"describe": core.DescribeReward,
+		"asset":     a.url,
+		"date":      formatDate,
+		"add":       func(a, b int) int { return a + b },
+		"money":     core.FormatMoney,
+		"describe":  core.DescribeReward,
+		"codeRow":   codeRow,
+		"shareIcon": func() template.HTML { return iconShare },
 	}
 	layout, err := template.New("layout").Funcs(funcs).ParseFS(templateFiles, "templates/layout/*.html")
 	if err != nil {

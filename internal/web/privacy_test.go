@@ -118,7 +118,7 @@ func TestSettingsDelete(t *testing.T) {
 		if err := countClicks(db, &before); err != nil {
 			t.Fatal(err)
 		}
-		if resp, _ := s.browser(t).get(bobLink); resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != "/" {
+		if resp, _ := s.browser(t).get(bobLink); resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != "/signup?link=unknown" {
 			t.Errorf("bob's link: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
 		}
 		s.flushClicks(t)

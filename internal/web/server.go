@@ -45,18 +45,20 @@ type Config struct {
 
 // Server serves the hosted site. Create it with New.
 type Server struct {
-	svc     *core.Service
-	db      Database // for the readiness check only
-	cfg     Config
-	pages   *pages
-	assets  *assets
-	log     *slog.Logger
-	now     func() time.Time
-	qr      *cache.Cache[string, template.HTML] // QR codes by link: a link never changes its picture
-	secure  bool                                // cookies carry Secure: the base URL is https
-	schema  schemaCheck                         // /readyz's cached schema check
-	proxies proxies                             // whose forwarding headers are believed
-	handler http.Handler
+	svc      *core.Service
+	db       Database // for the readiness check only
+	cfg      Config
+	pages    *pages
+	assets   *assets
+	log      *slog.Logger
+	now      func() time.Time
+	qr       *cache.Cache[string, template.HTML] // QR codes by link: a link never changes its picture
+	fonts    *previewFonts                       // the link preview image's fonts
+	previews *cache.Cache[string, []byte]        // link preview images by ETag
+	secure   bool                                // cookies carry Secure: the base URL is https
+	schema   schemaCheck                         // /readyz's cached schema check
+	proxies  proxies                             // whose forwarding headers are believed
+	handler  http.Handler
 }
 
 // New returns a Server; it parses every template and fails if one is broken.
@@ -70,8 +72,13 @@ func New(cfg Config, svc *core.Service, db Database, log *slog.Logger, now func(
 	if err != nil {
 		return nil, err
 	}
+	fonts, err := loadPreviewFonts()
+	if err != nil {
+		return nil, err
+	}
 	s := &Server{svc: svc, db: db, cfg: cfg, pages: p, assets: a, log: log, now: now, qr: cache.New[string, template.HTML](0, 10_000),
-		secure: strings.HasPrefix(cfg.BaseURL, "https://"), proxies: proxies(cfg.TrustedProxies)}
+		secure: strings.HasPrefix(cfg.BaseURL, "https://"), proxies: proxies(cfg.TrustedProxies),
+		fonts: fonts, previews: cache.New[string, []byte](24*time.Hour, maxPreviews)}
 	s.handler = s.routes()
 	return s, nil
 }

@@ -21,6 +21,10 @@ type settingsView struct {
 	Board          core.BoardProfile // how they show on the leaderboard
 	BoardErrors    map[string]string // display_name, leaderboard
 	boardKept      bool              // Board holds refused input to show again
+	Link           string            // the participant's referral link
+	Code           core.CodeChoice   // their code, and whether they may choose one
+	CodeTyped      string            // a refused code, shown again
+	CodeErrors     map[string]string // code
 }
 
 // settingsBanner is the banner shown after a form succeeded, by the
@@ -37,6 +41,8 @@ func settingsBanner(saved string) string {
 		return "We sent you a new link to confirm your email address."
 	case "leaderboard":
 		return "Your leaderboard choices were saved."
+	case "code":
+		return "Your link has its new code. Your old link keeps working."
 	}
 	return ""
 }
@@ -63,6 +69,11 @@ func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, v viewer
 			return
 		}
 	}
+	if view.Code, err = s.svc.CodeChoiceOf(r.Context(), v.Participant); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	view.Link = s.cfg.BaseURL + "/r/" + v.Participant.Code
 	s.render(w, r, status, "settings", pageData{Title: "Settings", User: &v.User, Data: view, Banner: banner})
 }
 

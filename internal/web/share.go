@@ -16,7 +16,12 @@ type shareLink struct {
 	Name    string
 	Channel string // "x", "facebook", ...: what the embedded page reports a share on
 	Href    string
+	Icon    template.HTML // an inline SVG, hidden from screen readers: the name says it
 }
+
+// withChannel is link marked with the share channel it goes out through
+// (?s=), which its click records.
+func withChannel(link, channel string) string { return link + "?s=" + channel }
 
 // shareLinks returns the share buttons for a participant's link, each
 // pre-filled with the branding's message for its channel: {link} becomes
@@ -25,22 +30,27 @@ type shareLink struct {
 // shows its preview; the message goes along as a quote, which Facebook may
 // ignore.
 func shareLinks(link, name string, b referralhub.Branding) []shareLink {
-	fill := strings.NewReplacer("{link}", link, "{name}", name).Replace
-	withLink := func(msg string) string {
+	fill := func(msg, channel string) string {
+		return strings.NewReplacer("{link}", withChannel(link, channel), "{name}", name).Replace(msg)
+	}
+	withLink := func(msg, channel string) string {
 		if !strings.Contains(msg, "{link}") {
 			msg += " {link}"
 		}
-		return fill(msg)
+		return fill(msg, channel)
 	}
 	q, m := escapeText, b.Share
 	return []shareLink{
-		{"X", "x", "https://x.com/intent/tweet?text=" + q(withLink(m.X))},
-		{"Facebook", "facebook", "https://www.facebook.com/sharer/sharer.php?u=" + q(link) + "&quote=" + q(fill(m.Facebook))},
-		{"LinkedIn", "linkedin", "https://www.linkedin.com/feed/?shareActive=true&text=" + q(withLink(m.LinkedIn))},
-		{"WhatsApp", "whatsapp", "https://wa.me/?text=" + q(withLink(m.WhatsApp))},
-		{"Email", "email", "mailto:?subject=" + q("An invitation to "+b.ProductName) + "&body=" + q(withLink(m.Email))},
+		{"X", "x", "https://x.com/intent/tweet?text=" + q(withLink(m.X, "x")), iconX},
+		{"Facebook", "facebook", "https://www.facebook.com/sharer/sharer.php?u=" + q(withChannel(link, "fb")) + "&quote=" + q(fill(m.Facebook, "fb")), iconFacebook},
+		{"LinkedIn", "linkedin", "https://www.linkedin.com/feed/?shareActive=true&text=" + q(withLink(m.LinkedIn, "li")), iconLinkedIn},
+		{"WhatsApp", "whatsapp", "https://wa.me/?text=" + q(withLink(m.WhatsApp, "wa")), iconWhatsApp},
+		{"Email", "email", "mailto:?subject=" + q("An invitation to "+b.ProductName) + "&body=" + q(withLink(m.Email, "em")), iconEmail},
 	}
 }
+
+// shareTitle is the title the phone's share sheet gets with the link.
+func shareTitle(b referralhub.Branding) string { return "An invitation to " + b.ProductName }
 
 // escapeText escapes text for a query parameter: percent-encoded UTF-8,
 // with "&", "=" and "#" escaped so the text cannot end its field, and

@@ -27,10 +27,11 @@ func TestEveryTemplateRenders(t *testing.T) {
 	d := core.Dashboard{Page: 2, Pages: 3, Referrals: []referralhub.ReferredUser{{Username: "bob", JoinedAt: time.Now()}}}
 	data := map[string]pageData{
 		"landing":     {Title: "x", Data: landingOf(referralhub.DefaultBranding())},
-		"signup":      {Title: "x", Data: signupView{Email: "a@b.c", Errors: map[string]string{"email": "bad"}, ReferredBy: "alice"}},
+		"signup":      {Title: "x", Data: signupView{Email: "a@b.c", Errors: map[string]string{"email": "bad"}, Invite: invitationView{InvitedBy: "alice", Product: "P", Offer: "Sign up and you both get $10.", LinkUnknown: true}}},
 		"login":       {Title: "x", Data: loginView{Login: "alice", Message: "no"}},
 		"dashboard":   {Title: "x", User: user, Data: dashboardView{Code: "abcdefgh", Link: "http://x/r/abcdefgh", Share: shareLinks("http://x/r/abcdefgh", "alice", referralhub.DefaultBranding()), QR: qrSVG("http://x/r/abcdefgh"), Rows: referralRows(d), Dashboard: d}},
-		"admin_users": {Title: "x", User: user, Data: core.UserList{Users: []referralhub.AdminUser{{User: *user, Code: "abcdefgh"}}, Page: 2, Pages: 3}},
+		"admin_users": {Title: "x", User: user, Data: adminUsersView{UserList: core.UserList{Users: []referralhub.AdminUser{{User: *user, Code: "abcdefgh"}}, Page: 2, Pages: 3}, CodeUser: user.ID, CodeError: "taken"}},
+		"preview":     {Title: "x", Description: "d", Preview: &previewMeta{Title: "t", Description: "d", URL: "http://x/r/abcd", Image: "http://x/r/abcd/preview.png?v=1"}, Data: previewView{Title: "t", Offer: "o"}},
 		"error":       {Title: "x", Data: errorView{Status: 404, Message: "gone", RequestID: "id"}},
 		"rewards": {Title: "x", User: user, Data: rewardsView{Balances: []balanceCard{{ID: "balance-points", Label: "Points", Value: "10", Pending: "5 on hold"}},
 			Earn: []string{"Invite a friend: you get 10 points when they sign up."}, Message: "no",

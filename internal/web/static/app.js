@@ -12,9 +12,11 @@
     return document.execCommand("copy") ? Promise.resolve() : Promise.reject(new Error("copy failed"));
   }
 
-  function copyText(input) {
+  // copyText copies text (what the button names: the link marked with
+  // its channel), or the input as it shows when the clipboard refuses.
+  function copyText(input, text) {
     if (navigator.clipboard && window.isSecureContext) {
-      return navigator.clipboard.writeText(input.value).catch(function () { return selectAndCopy(input); });
+      return navigator.clipboard.writeText(text).catch(function () { return selectAndCopy(input); });
     }
     return selectAndCopy(input);
   }
@@ -32,7 +34,7 @@
     if (!button) return;
     var input = document.getElementById(button.dataset.copy);
     if (!input) return;
-    copyText(input).then(
+    copyText(input, button.dataset.copyText || input.value).then(
       function () {
         flash(button, "Copied!");
         button.dispatchEvent(new CustomEvent("referralhub:copied", { bubbles: true, detail: { id: input.id } }));
@@ -40,4 +42,16 @@
       function () { input.select(); flash(button, "Press Ctrl+C"); }
     );
   });
+
+  // The "Share…" button opens the phone's share sheet (the Web Share API)
+  // where the browser has one; elsewhere it stays hidden.
+  var native = document.getElementById("share-native");
+  if (native && navigator.share) {
+    native.hidden = false;
+    native.addEventListener("click", function () {
+      navigator.share({ title: native.dataset.shareTitle, url: native.dataset.shareUrl }).then(function () {
+        native.dispatchEvent(new CustomEvent("referralhub:shared", { bubbles: true, detail: { channel: "native" } }));
+      }, function () { /* dismissed: nothing to do */ });
+    });
+  }
 })();
