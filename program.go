@@ -37,6 +37,9 @@ type Program struct {
 	// Fraud says what risk scores do; nil (a program saved before it
 	// existed) means DefaultFraud.
 	Fraud *FraudSettings `json:",omitempty"`
+	// Invites say how participants may invite friends by email; nil (a
+	// program saved before they existed) means the defaults.
+	Invites *InviteSettings `json:",omitempty"`
 	// AllowedRedirectHosts are the host names a referral link may send its
 	// visitor on to (/r/{code}?to=URL): "shop.example" matches exactly,
 	// "*.shop.example" any subdomain of it. Empty: links go to the hosted

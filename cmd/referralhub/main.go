@@ -1,6 +1,7 @@
 // Command referralhub runs ReferralHub: the web server (the default), the
-// job worker, and the migrate, backup, user, demo and version subcommands. It is the only place
-// where configuration, storage, the core and the faces are wired together.
+// job worker, and the migrate, backup, user, event, fraud, api-key, ledger,
+// demo and version subcommands. It is the only place where configuration,
+// storage, the core and the faces are wired together.
 package main
 
 import (
@@ -54,6 +55,8 @@ func runCommand(env cmdEnv, cmd string, rest []string) error {
 		return fraudCmd(env, rest)
 	case "api-key":
 		return apiKeyCmd(env, rest)
+	case "ledger":
+		return ledgerCmd(env, rest)
 	case "version":
 		fmt.Fprintln(stdout, "referralhub", version)
 		return nil
@@ -108,6 +111,9 @@ commands:
              re-run the risk checks over stored referrals (a false-positive measure)
   api-key create --name N --scope read|write
              make a key of the JSON API and print it (shown only once)
+  ledger verify
+             walk the rewards ledger's hash chains; exit 0 when they are
+             whole, otherwise fail naming the first entry that does not match
   demo [--users N] [--clicks M]
              fill the database with demo data and make an admin to log in as
   version    print the version

@@ -980,6 +980,15 @@ func (l *liveCheck) scenario() {
 	l.want(422, "POST", embed, w, `{"external_id":"user_42","ttl_seconds":86401}`)
 	l.want(400, "POST", embed, w, `{"external_id":"user_42","plan":"paid"}`)
 
+	// POST /participants/{id}/invites: sent and refused, replayed; refused.
+	invites := parts + "/ext:user_42/invites"
+	l.want(200, "POST", invites, w, `{"emails":["dan@example.com","bob@example.com","nope"],"note":"Hi"}`, "Idempotency-Key", "invite-1")
+	l.want(200, "POST", invites, w, `{"emails":["dan@example.com","bob@example.com","nope"],"note":"Hi"}`, "Idempotency-Key", "invite-1")
+	l.want(409, "POST", invites, w, `{"emails":["eve@example.com"]}`, "Idempotency-Key", "invite-1")
+	l.want(404, "POST", parts+"/ext:nobody/invites", w, `{"emails":["eve@example.com"]}`)
+	l.want(422, "POST", invites, w, `{"emails":[]}`)
+	l.want(400, "POST", invites, w, `{"emails":"eve@example.com"}`)
+
 	// GET /stats, and the document.
 	l.want(200, "GET", api.Prefix+"/stats", rd, "")
 	l.want(200, "GET", api.Prefix+"/stats?from=2026-01-01&to=2026-03-31&interval=month", rd, "")

@@ -35,6 +35,7 @@ func (h *Handler) endpoints() []endpoint {
 		{Route{"GET", "/participants/{id}"}, h.getParticipant, false},
 		{Route{"GET", "/participants/{id}/referrals"}, h.listReferrals, false},
 		{Route{"GET", "/participants/{id}/rewards"}, h.listRewards, false},
+		{Route{"POST", "/participants/{id}/invites"}, h.post(h.idempotent(h.invite)), false},
 		{Route{"POST", "/events"}, h.post(h.idempotent(h.recordEvent)), false},
 		{Route{"POST", "/rewards/{id}/redeem"}, h.post(h.idempotent(h.redeem)), false},
 		{Route{"POST", "/embed-tokens"}, h.post(h.idempotent(h.mintEmbedToken)), false},

@@ -236,6 +236,9 @@ func (s *Service) ChangeEmail(ctx context.Context, u referralhub.User, password,
 		if err := q.ChangeEmail(ctx, u.ID, email); err != nil {
 			return err
 		}
+		if err := s.noteUserEmail(ctx, q, u.ID, email); err != nil {
+			return err
+		}
 		// Links already mailed to the old address must not work any more.
 		for _, purpose := range []string{purposeReset, purposeVerify} {
 			if err := q.SpendEmailTokens(ctx, u.ID, purpose, s.now()); err != nil {

@@ -69,6 +69,9 @@ func (s *Service) signup(ctx context.Context, in SignupInput, startSession bool)
 		if err := s.emitSignup(ctx, q, p, referrer.ParticipantID); err != nil {
 			return err
 		}
+		if err := s.noteJoined(ctx, q, p.ID, u.Email, now); err != nil {
+			return err
+		}
 		risk := riskInput{email: in.Email, seen: in.Seen, clickAt: click.At, formSeenAt: s.formSeenAt(in.FormToken)}
 		if err := s.startRewards(ctx, q, u, p, referrer, click, risk); err != nil {
 			return err

@@ -50,6 +50,7 @@ type fixtureOptions struct {
 	// only. Otherwise it opts in to private ones, since test receivers are
 	// httptest servers on 127.0.0.1.
 	publicWebhooks bool
+	log            io.Writer // the service's log (text); nil discards it
 }
 
 func newFixture(t *testing.T, db *storage.DB) *fixture {
@@ -82,7 +83,11 @@ func (f *fixture) codeOf(tb testing.TB, userID int64) string {
 func newFixtureTB(t testing.TB, db *storage.DB, opt fixtureOptions) *fixture {
 	t.Helper()
 	clk := &clock{t: time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	logTo := opt.log
+	if logTo == nil {
+		logTo = io.Discard
+	}
+	log := slog.New(slog.NewTextHandler(logTo, nil))
 	ips := clicks.NewIPHasher(24*time.Hour, clicks.StoredSalts(db, clk.Now))
 	codes := clicks.NewCodeCache(clicks.CodeCacheConfig{TTL: time.Minute, NegativeTTL: time.Second, MaxItems: 100}, clk.Now,
 		db.Read().CodeOwner)

@@ -25,6 +25,7 @@ const (
 	SignalVelocitySubnet = "velocity_subnet"
 	SignalFastSignup     = "fast_signup"
 	SignalRing           = "ring"
+	SignalInviteBurst    = "invite_burst" // the referrer sent a burst of email invites
 	// SignalSelfStripe fires when both sides turn out to pay with the same
 	// Stripe customer, once the friend's customer id is set.
 	maxScore               = 100
@@ -72,7 +73,7 @@ func (s *Service) assess(ctx context.Context, q *storage.Queries, fraud referral
 		a.ipHash, a.subnetHash = s.ips.Hash(ctx, in.seen.IP, now), s.ips.Hash(ctx, clicks.Subnet(in.seen.IP), now)
 	}
 	checks := []func(context.Context, *storage.Queries, referralhub.FraudSettings, int64, riskInput, time.Time) ([]referralhub.Signal, error){
-		s.selfSignals, s.velocitySignals, s.ringSignals,
+		s.selfSignals, s.velocitySignals, s.ringSignals, s.inviteSignals,
 	}
 	for _, check := range checks {
 		found, err := check(ctx, q, fraud, referrerID, in, now)

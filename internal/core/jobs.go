@@ -21,6 +21,8 @@ const (
 	JobStripeEvent     = "stripe_event"     // apply one event Stripe sent
 	JobStripePromotion = "stripe_promotion" // make a participant's own promotion code
 	JobStripeTrial     = "stripe_trial"     // extend a Stripe trial by a trial_days reward
+	// JobInviteMail mails an invite to a friend, or its one reminder.
+	JobInviteMail = "invite_mail"
 )
 
 // jobPayload is what every job carries; each kind reads its own fields.
@@ -38,6 +40,7 @@ type jobPayload struct {
 	ParticipantID int64  `json:"participant_id,omitempty"`
 	Coupon        string `json:"coupon,omitempty"`
 	Subscription  string `json:"subscription,omitempty"`
+	InviteID      int64  `json:"invite_id,omitempty"` // JobInviteMail: the invite
 }
 
 // jobAttempts is how often a job runs before it is left failed for an
@@ -83,6 +86,8 @@ func (s *Service) JobHandlers() map[string]func(context.Context, referralhub.Job
 		JobStripeEvent:     s.runStripeEventJob,
 		JobStripePromotion: s.runStripePromotionJob,
 		JobStripeTrial:     s.runStripeTrialJob,
+
+		JobInviteMail: s.runInviteMailJob,
 	}
 }
 

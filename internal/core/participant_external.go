@@ -104,7 +104,7 @@ func (s *Service) upsertParticipant(ctx context.Context, q *storage.Queries, in 
 		}
 		id, err := q.ParticipantIDByExternal(ctx, in.ExternalID)
 		if err == nil {
-			return id, false, q.UpdateAPIParticipant(ctx, id, in.Email, in.Name, in.Plan)
+			return id, false, s.updateAPIParticipant(ctx, q, id, in)
 		}
 		if referralhub.ErrorCode(err) != referralhub.ENOTFOUND {
 			return 0, false, err
@@ -133,6 +133,9 @@ func (s *Service) startExternalParticipant(ctx context.Context, q *storage.Queri
 		}
 	}
 	if err := s.emit(ctx, q, webhook.ParticipantCreated, p.ID, data); err != nil {
+		return err
+	}
+	if err := s.noteJoined(ctx, q, p.ID, p.Email, p.CreatedAt); err != nil {
 		return err
 	}
 	return s.startRewards(ctx, q, referralhub.User{}, p.Participant, ref.owner, ref.click, riskInput{email: p.Email})
@@ -178,4 +181,13 @@ func deref(s *string) string {
 		return ""
 	}
 	return *s
+}
+
+// updateAPIParticipant updates a participant made through the API, and
+// its identity email with its address.
+func (s *Service) updateAPIParticipant(ctx context.Context, q *storage.Queries, id int64, in ParticipantInput) error {
+	if err := q.UpdateAPIParticipant(ctx, id, in.Email, in.Name, in.Plan); err != nil || in.Email == nil {
+		return err
+	}
+	return s.noteParticipantEmail(ctx, q, id, *in.Email)
 }

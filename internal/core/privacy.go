@@ -103,6 +103,9 @@ func (s *Service) erase(ctx context.Context, q *storage.Queries, userID int64) (
 	if err := s.forgetStripe(ctx, q, p.ID); err != nil {
 		return gone, err
 	}
+	if err := q.ForgetInvitesOf(ctx, p.ID); err != nil {
+		return gone, err
+	}
 	if err := q.AnonymiseParticipant(ctx, p.ID, tombstoneCode(), s.now()); err != nil {
 		return gone, err
 	}

@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"math"
 	"time"
 
 	"github.com/referralhub/referralhub"
@@ -21,6 +22,16 @@ type Export struct {
 	Rewards    []ExportReward   `json:"rewards"` // their ledger entries, newest first
 	Balances   []ExportBalance  `json:"balances"`
 	Clicks     ExportClickTotal `json:"clicks"`
+	Invites    []ExportInvite   `json:"invites"` // the invitations they sent, newest first
+}
+
+// ExportInvite is one invitation the user sent by email.
+type ExportInvite struct {
+	Email   string    `json:"email"`
+	Note    string    `json:"note"`
+	State   string    `json:"state"`   // sent, clicked, joined or not sent
+	Refused string    `json:"refused"` // why it was not sent, "" when it was
+	SentAt  time.Time `json:"sent_at"`
 }
 
 // ExportAccount is the account and its choices.
@@ -133,6 +144,9 @@ func (s *Service) Export(ctx context.Context, u referralhub.User, p referralhub.
 	if err := exportLedger(ctx, q, p.ID, &e); err != nil {
 		return Export{}, err
 	}
+	if e.Invites, err = exportInvites(ctx, q, p.ID); err != nil {
+		return Export{}, err
+	}
 	days, err := q.ClickDays(ctx, p.ID)
 	e.Clicks = ExportClickTotal{Total: p.ClickCount, Daily: make([]ExportClickDay, len(days))}
 	for i, d := range days {
@@ -221,4 +235,14 @@ func optTime(t time.Time) *time.Time {
 	}
 	t = t.UTC()
 	return &t
+}
+
+// exportInvites lists every invitation a participant sent.
+func exportInvites(ctx context.Context, q *storage.Queries, participantID int64) ([]ExportInvite, error) {
+	invites, err := q.InvitesOf(ctx, participantID, math.MaxInt32)
+	out := make([]ExportInvite, len(invites))
+	for i, inv := range invites {
+		out[i] = ExportInvite{Email: inv.Email, Note: inv.Note, State: inv.State(), Refused: inv.Refused, SentAt: inv.CreatedAt.UTC()}
+	}
+	return out, err
 }

@@ -125,6 +125,9 @@ func (s *Service) SaveProgram(ctx context.Context, admin referralhub.User, p ref
 		if p.Fraud == nil { // a form that does not edit them keeps them
 			p.Fraud = cur.Fraud
 		}
+		if p.Invites == nil {
+			p.Invites = cur.Invites
+		}
 		if p.Tiers == nil {
 			p.Tiers = cur.Tiers
 		}

@@ -22,7 +22,9 @@ const (
 
 // ValidateProgram checks a program an admin submitted. Field errors are
 // named "name", "attribution_window", "hold", "points_per_coupon",
-// "redirect_hosts", "stripe_coupon", "embed_origins", "reserved_codes" and, per rule, "rule.N.FIELD" with N counted from 0.
+// "redirect_hosts", "stripe_coupon", "embed_origins", "reserved_codes",
+// "invite_daily_limit", "invite_reminder_days" and, per rule, "rule.N.FIELD"
+// with N counted from 0.
 func ValidateProgram(p referralhub.Program) error {
 	fe := referralhub.FieldErrors{}
 	if p.Name == "" || len(p.Name) > 100 || !IsText(p.Name) {
@@ -43,6 +45,7 @@ func ValidateProgram(p referralhub.Program) error {
 	}
 	checkEmbedOrigins(fe, p.EmbedOrigins)
 	checkReservedCodes(fe, p.ReservedCodes)
+	checkInviteSettings(fe, p.Invites)
 	if len(p.Rules) > MaxRules {
 		fe.Add("rules", fmt.Sprintf("A program has at most %d rules.", MaxRules))
 	}

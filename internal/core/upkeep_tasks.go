@@ -10,7 +10,8 @@ const (
 	// UpkeepEvery is how often the hourly tasks run: deleting expired
 	// sessions and old finished jobs, requeueing webhook deliveries left
 	// without a job, reducing old clicks, pruning idempotency records,
-	// making IP salts and forgetting old IP data.
+	// making IP salts and forgetting old IP data, and (once a day)
+	// verifying the ledger.
 	UpkeepEvery = time.Hour
 	// DoneJobsKept is how long finished jobs stay visible at /admin/jobs.
 	DoneJobsKept = 30 * 24 * time.Hour
@@ -26,7 +27,9 @@ const (
 	// jobs older than DoneJobsKept, queues a job for every pending webhook
 	// delivery left without one, reduces clicks older than the click
 	// retention to daily counts, prunes idempotency records, makes the
-	// next IP salt and forgets IP data no check can use any more; and it
+	// next IP salt, forgets IP data no check can use any more, fills in
+	// the identity emails of participants made before they were kept, and
+	// once a UTC day verifies the ledger's hash chains (VerifyLedger); and it
 	// queues the analytics refresh at once and every
 	// AnalyticsRefreshEvery.
 	WorkerUpkeep UpkeepRole = iota
@@ -52,6 +55,8 @@ func (s *Service) Upkeep(role UpkeepRole) *Upkeep {
 		{name: "prune idempotency records", run: s.PruneIdempotency},
 		salts,
 		{name: "forget old ip data", run: noCount(s.ForgetOldIPData)},
+		{name: "verify the ledger", run: s.verifyLedgerDaily},
+		{name: "fill identity emails", done: "filled in participants' identity emails", run: s.FillIdentityEmails},
 	}
 	analytics := []upkeepTask{{name: "queue analytics refresh", run: noCount(s.QueueAnalyticsRefresh)}}
 	return newUpkeep(s.log, s.now,

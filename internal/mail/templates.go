@@ -20,11 +20,16 @@ const (
 	KindRewardEarned  = "reward_earned"
 	KindRewardReady   = "reward_ready"
 	KindAchievement   = "achievement" // a tier reached or a badge earned
+	// A participant's invite to a friend, and its one reminder: mailed to
+	// someone who is no user, so Username is a greeting ("there").
+	KindInvite         = "invite"
+	KindInviteReminder = "invite_reminder"
 )
 
 // Kinds lists every kind of mail the templates can render.
 func Kinds() []string {
-	return []string{KindVerifyEmail, KindPasswordReset, KindNewReferral, KindRewardEarned, KindRewardReady, KindAchievement}
+	return []string{KindVerifyEmail, KindPasswordReset, KindNewReferral, KindRewardEarned, KindRewardReady, KindAchievement,
+		KindInvite, KindInviteReminder}
 }
 
 // Data is what every template sees.
@@ -39,6 +44,9 @@ type Data struct {
 	BrandColor string // the brand colour, "#rrggbb": the top bar and buttons
 	BrandText  string // the text colour on BrandColor, "#rrggbb"
 	LogoURL    string // absolute URL of the logo; "" shows the name alone
+	// Invites: who invites, and their personal note (plain text, may be
+	// empty).
+	Inviter, Note string
 }
 
 // Templates renders the embedded mail templates. Each kind's file defines

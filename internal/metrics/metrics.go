@@ -1,11 +1,11 @@
 // Package metrics exposes ReferralHub's Prometheus metrics from a registry of
 // its own (never the global default): HTTP requests by route and status,
-// the click buffer, the job queue, webhook deliveries, rewards and the
-// database pools.
+// the click buffer, the job queue, webhook deliveries, rewards, the last
+// verification of the ledger and the database pools.
 //
 // Process-local figures (requests, clicks, pools) are per instance. Figures
 // read from the database at scrape time (jobs, webhook deliveries, rewards,
-// the database's size) describe the whole installation, so every instance
+// the ledger's verification, the database's size) describe the whole installation, so every instance
 // reports the same values: aggregate them with max, not sum. They are read
 // at most once every Sources.Reuse per instance.
 package metrics

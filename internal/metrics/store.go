@@ -11,8 +11,9 @@ import (
 	"github.com/referralhub/referralhub/internal/storage"
 )
 
-// storeCollector reads the job queue, webhook deliveries, rewards and the
-// database's size from the database at scrape time, under a timeout. The
+// storeCollector reads the job queue, webhook deliveries, rewards, the last
+// verification of the ledger and the database's size from the database at
+// scrape time, under a timeout. The
 // figures cover the whole installation, whichever instance is scraped.
 // They are reused for a while after a scrape that read them all, so that
 // several scrapers, or a short scrape interval, do not count the tables
@@ -28,6 +29,7 @@ type storeCollector struct {
 	log            *slog.Logger
 
 	jobs, jobAge, webhooks, rewards, size, up *prometheus.Desc
+	ledgerOK, ledgerAt                        *prometheus.Desc
 
 	mu     sync.Mutex
 	last   []prometheus.Metric // the last complete reading
@@ -46,12 +48,16 @@ func newStoreCollector(db *storage.DB, now func() time.Time, timeout, reuse time
 		rewards:  desc("rewards", "Rewards credited in the ledger, by kind and status.", "kind", "status"),
 		size:     desc("database_size_bytes", "Bytes the database takes on disk (SQLite: its pages, without the WAL)."),
 		up:       desc("database_scrape_success", "1 when the scrape-time database queries succeeded, 0 otherwise."),
+		ledgerOK: desc("ledger_verify_ok",
+			"1 when the last verification of the ledger's hash chains found them whole, 0 when it found a break; absent before the first."),
+		ledgerAt: desc("ledger_last_verified_timestamp_seconds",
+			"When the last verification of the ledger's hash chains finished, in Unix seconds; 0 when it was never verified."),
 	}
 }
 
 // Describe implements prometheus.Collector.
 func (c *storeCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{c.jobs, c.jobAge, c.webhooks, c.rewards, c.size, c.up} {
+	for _, d := range []*prometheus.Desc{c.jobs, c.jobAge, c.webhooks, c.rewards, c.size, c.up, c.ledgerOK, c.ledgerAt} {
 		ch <- d
 	}
 }
@@ -85,7 +91,7 @@ func (c *storeCollector) read(now time.Time) ([]prometheus.Metric, bool) {
 	var out []prometheus.Metric
 	ok := true
 	for _, collect := range []func(context.Context, *storage.Queries, time.Time) ([]prometheus.Metric, error){
-		c.readJobs, c.readWebhooks, c.readRewards, c.readSize,
+		c.readJobs, c.readWebhooks, c.readRewards, c.readSize, c.readLedger,
 	} {
 		ms, err := collect(ctx, q, now)
 		if err != nil {
@@ -156,4 +162,21 @@ func (c *storeCollector) readSize(ctx context.Context, q *storage.Queries, _ tim
 		return nil, err
 	}
 	return []prometheus.Metric{gauge(c.size, float64(n))}, nil
+}
+
+// readLedger reports the last verification of the ledger's hash chains
+// (see core.Service.VerifyLedger), whichever instance or command ran it.
+func (c *storeCollector) readLedger(ctx context.Context, q *storage.Queries, _ time.Time) ([]prometheus.Metric, error) {
+	check, found, err := q.LastLedgerCheck(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		return []prometheus.Metric{gauge(c.ledgerAt, 0)}, nil
+	}
+	ok := 0.0
+	if check.OK {
+		ok = 1
+	}
+	return []prometheus.Metric{gauge(c.ledgerOK, ok), gauge(c.ledgerAt, float64(check.FinishedAt.Unix()))}, nil
 }

@@ -1,12 +1,15 @@
 package metrics_test
 
 import (
+	"context"
+	"fmt"
 	"io"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/referralhub/referralhub"
 	"github.com/referralhub/referralhub/internal/metrics"
 	"github.com/referralhub/referralhub/internal/storage/storagetest"
 )
@@ -63,5 +66,41 @@ func TestFailedReadingIsNotReused(t *testing.T) {
 		if db.QueryCount() == before {
 			t.Errorf("scrape %d did not try the database", i)
 		}
+	}
+}
+
+// TestLedgerVerificationMetrics: the metrics report the last recorded
+// verification of the ledger: none (a zero timestamp), whole, then broken.
+func TestLedgerVerificationMetrics(t *testing.T) {
+	for _, engine := range storagetest.Engines() {
+		t.Run(engine, func(t *testing.T) {
+			db := storagetest.Open(t, engine)
+			m := metrics.New(metrics.Sources{DB: db, Reuse: -1})
+			scrape := func() string {
+				rec := httptest.NewRecorder()
+				m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+				return rec.Body.String()
+			}
+			if got := scrape(); !strings.Contains(got, "referralhub_ledger_last_verified_timestamp_seconds 0\n") ||
+				strings.Contains(got, "referralhub_ledger_verify_ok ") {
+				t.Fatalf("never verified:\n%s", got)
+			}
+			at := time.Date(2026, 11, 22, 3, 0, 0, 0, time.UTC)
+			for _, c := range []struct {
+				ok   bool
+				want string
+			}{{true, "referralhub_ledger_verify_ok 1\n"}, {false, "referralhub_ledger_verify_ok 0\n"}} {
+				at = at.Add(24 * time.Hour)
+				check := referralhub.LedgerCheck{StartedAt: at.Add(-time.Second), FinishedAt: at, OK: c.ok}
+				if err := db.Write().InsertLedgerCheck(context.Background(), &check); err != nil {
+					t.Fatal(err)
+				}
+				got := scrape()
+				stamp := fmt.Sprintf("referralhub_ledger_last_verified_timestamp_seconds %g\n", float64(at.Unix()))
+				if !strings.Contains(got, c.want) || !strings.Contains(got, stamp) {
+					t.Errorf("after a check (ok %v): want %q and %q in\n%s", c.ok, c.want, stamp, got)
+				}
+			}
+		})
 	}
 }

@@ -98,7 +98,7 @@ type Limits struct {
 	Signup Limit // POST /signup, per IP
 	Login  Limit // POST /login, per IP; each account gets LoginPerAccount
 	Click  Limit // GET /r/{code}, per IP: generous, so an office can share a link
-	Verify Limit // POST /verify-email/resend per user, and POST /password-reset per IP
+	Verify Limit // POST /verify-email/resend and POST /invites per user, and POST /password-reset per IP
 	API    Limit // the JSON API, per key
 }
 

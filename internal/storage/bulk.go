@@ -175,7 +175,8 @@ func (q *Queries) valuesSQL(head string, rows, cols int, tail string) string {
 
 // BulkSignupRewards credits every referral that has no entry under ruleID
 // with points for its referrer, approved at the referral's time, as the
-// default program would have. The demo uses it after BulkReferrals.
+// default program would have, and chains them onto their referrers' ledger
+// chains. The demo uses it after BulkReferrals.
 func (q *Queries) BulkSignupRewards(ctx context.Context, ruleID, points int64) error {
 	_, err := q.exec(ctx, `/* BulkSignupRewards */ INSERT INTO rewards (participant_id, side, entry, rule_id, referral_id,
 		kind, amount, currency, status, reason, credited_at, approved_at)
@@ -185,6 +186,9 @@ func (q *Queries) BulkSignupRewards(ctx context.Context, ruleID, points int64) e
 		ON CONFLICT DO NOTHING`, ruleID, points)
 	if err != nil {
 		return fmt.Errorf("bulk signup rewards: %w", err)
+	}
+	if _, err := q.ChainUnchained(ctx); err != nil {
+		return err
 	}
 	return q.RebuildBalances(ctx)
 }

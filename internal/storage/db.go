@@ -175,6 +175,16 @@ func (db *DB) InTx(ctx context.Context, fn func(*Queries) error) error {
 	return db.inTxOn(ctx, db.write.BeginTx, fn)
 }
 
+// InSnapshot runs fn in a read-only transaction on the read pool that sees
+// one consistent state of the database throughout (PostgreSQL's REPEATABLE
+// READ; SQLite's read transaction in WAL mode), for reads of several
+// statements that must agree with each other.
+func (db *DB) InSnapshot(ctx context.Context, fn func(*Queries) error) error {
+	return db.inTxOn(ctx, func(ctx context.Context, _ *sql.TxOptions) (*sql.Tx, error) {
+		return db.read.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	}, fn)
+}
+
 // beginner starts a transaction: the writer pool's BeginTx, or one
 // connection's (a migration that needs the connection's settings).
 type beginner func(context.Context, *sql.TxOptions) (*sql.Tx, error)

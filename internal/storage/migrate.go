@@ -92,7 +92,23 @@ func (db *DB) applyMigration(ctx context.Context, m migration, now time.Time) (b
 	if len(m.autoincrement) > 0 && db.dialect.name() == "sqlite" {
 		return db.applyRebuild(ctx, m, now)
 	}
-	return db.applyIn(ctx, db.write.BeginTx, m, now, nil)
+	return db.applyIn(ctx, db.write.BeginTx, m, now, afterMigration(ctx, m.version))
+}
+
+// ledgerChainVersion is the migration that brought the ledger's hash chain.
+const ledgerChainVersion = 31
+
+// afterMigration is the Go work a migration needs in its own transaction,
+// after its SQL, or nil: migration 0031 chains the ledger entries written
+// before it.
+func afterMigration(ctx context.Context, version int) func(*Queries) error {
+	if version != ledgerChainVersion {
+		return nil
+	}
+	return func(q *Queries) error {
+		_, err := q.ChainUnchained(ctx)
+		return err
+	}
 }
 
 // applyIn applies m in a transaction begun by begin, unless it is applied

@@ -31,6 +31,9 @@ func (q *Queries) InsertReward(ctx context.Context, r *referralhub.Reward, idemp
 	if err != nil {
 		return false, fmt.Errorf("insert reward: %w", err)
 	}
+	if err := q.chainReward(ctx, r.ID); err != nil {
+		return false, err
+	}
 	switch {
 	case r.Status == referralhub.StatusPending:
 		err = q.addBalance(ctx, r.ParticipantID, r.Kind, r.Currency, 0, r.Amount)
@@ -80,38 +83,43 @@ func (q *Queries) moveStatus(ctx context.Context, name string, availableSign, pe
 // at now. It reports false when the reward is not pending or still on hold.
 // Call it inside InTx.
 func (q *Queries) ApproveReward(ctx context.Context, id int64, now time.Time) (bool, error) {
-	return q.moveStatus(ctx, "ApproveReward", 1, -1, `UPDATE rewards SET status = 'approved', approved_at = $2
+	ok, err := q.moveStatus(ctx, "ApproveReward", 1, -1, `UPDATE rewards SET status = 'approved', approved_at = $2
 		WHERE id = $1 AND status = 'pending' AND hold_until <= $2
 		RETURNING participant_id, kind, currency, amount`, id, q.ts(now))
+	return q.chained(ctx, id, "approved", ok, err)
 }
 
 // AskRedeem records that a participant asked to redeem an available entry
 // of theirs, which leaves their available balance. A second ask (a double
 // submit) reports false. Call it inside InTx.
 func (q *Queries) AskRedeem(ctx context.Context, id, participantID int64, now time.Time) (bool, error) {
-	return q.moveStatus(ctx, "AskRedeem", -1, 0, `UPDATE rewards SET redeem_asked_at = $3
+	ok, err := q.moveStatus(ctx, "AskRedeem", -1, 0, `UPDATE rewards SET redeem_asked_at = $3
 		WHERE id = $1 AND participant_id = $2 AND status = 'approved' AND entry <> 'clawback' AND amount >= 0
 		AND redeem_asked_at IS NULL RETURNING participant_id, kind, currency, amount`, id, participantID, q.ts(now))
+	return q.chained(ctx, id, "redeem_asked", ok, err)
 }
 
 // MarkRedeemed records that a coupon was issued (or trial days granted) for
 // an entry, with its promotion code and the outside object's id.
 func (q *Queries) MarkRedeemed(ctx context.Context, id int64, now time.Time, promoCode, externalID string) (bool, error) {
-	return q.setStatus(ctx, "MarkRedeemed", `UPDATE rewards SET status = 'redeemed', redeemed_at = $2, promo_code = $3, external_id = $4
+	ok, err := q.setStatus(ctx, "MarkRedeemed", `UPDATE rewards SET status = 'redeemed', redeemed_at = $2, promo_code = $3, external_id = $4
 		WHERE id = $1 AND status = 'approved'`, id, q.ts(now), promoCode, externalID)
+	return q.chained(ctx, id, "redeemed", ok, err)
 }
 
 // MarkFulfilled records that an entry was paid out elsewhere (a Stripe
 // customer balance credit).
 func (q *Queries) MarkFulfilled(ctx context.Context, id int64, now time.Time, externalID string) (bool, error) {
-	return q.setStatus(ctx, "MarkFulfilled", `UPDATE rewards SET status = 'fulfilled', fulfilled_at = $2, external_id = $3
+	ok, err := q.setStatus(ctx, "MarkFulfilled", `UPDATE rewards SET status = 'fulfilled', fulfilled_at = $2, external_id = $3
 		WHERE id = $1 AND status = 'approved'`, id, q.ts(now), externalID)
+	return q.chained(ctx, id, "fulfilled", ok, err)
 }
 
 // CancelReward withdraws a pending reward. Call it inside InTx.
 func (q *Queries) CancelReward(ctx context.Context, id int64, now time.Time) (bool, error) {
-	return q.moveStatus(ctx, "CancelReward", 0, -1, `UPDATE rewards SET status = 'cancelled', cancelled_at = $2
+	ok, err := q.moveStatus(ctx, "CancelReward", 0, -1, `UPDATE rewards SET status = 'cancelled', cancelled_at = $2
 		WHERE id = $1 AND status = 'pending' RETURNING participant_id, kind, currency, amount`, id, q.ts(now))
+	return q.chained(ctx, id, "cancelled", ok, err)
 }
 
 // ReverseReward marks an available or paid-out reward reversed; the caller
@@ -136,6 +144,9 @@ func (q *Queries) ReverseReward(ctx context.Context, id int64, now time.Time) (b
 	if err != nil {
 		return false, fmt.Errorf("reverse reward: %w", err)
 	}
+	if err := q.recordChange(ctx, id, "reversed"); err != nil {
+		return false, err
+	}
 	return true, q.addBalance(ctx, pid, kind, currency, back, 0)
 }
 
@@ -144,9 +155,10 @@ func (q *Queries) ReverseReward(ctx context.Context, id int64, now time.Time) (b
 // entry leaves the balance (its clawback now shows what is owed) and is
 // flagged for the admin. Call it inside InTx.
 func (q *Queries) RecordLatePayout(ctx context.Context, id int64, promoCode, externalID string) (bool, error) {
-	return q.moveStatus(ctx, "RecordLatePayout", -1, 0, `UPDATE rewards SET promo_code = $2, external_id = $3, needs_review = TRUE
+	ok, err := q.moveStatus(ctx, "RecordLatePayout", -1, 0, `UPDATE rewards SET promo_code = $2, external_id = $3, needs_review = TRUE
 		WHERE id = $1 AND status = 'reversed' AND NOT needs_review RETURNING participant_id, kind, currency, amount`,
 		id, promoCode, externalID)
+	return q.chained(ctx, id, "late_payout", ok, err)
 }
 
 // SetRewardReason rewrites a ledger entry's reason: the one change the
@@ -156,4 +168,13 @@ func (q *Queries) SetRewardReason(ctx context.Context, id int64, reason string) 
 		return fmt.Errorf("set reward reason: %w", err)
 	}
 	return nil
+}
+
+// chained passes on a status change's outcome (ok, err), first appending
+// the change to the entry's chain when it happened.
+func (q *Queries) chained(ctx context.Context, id int64, change string, ok bool, err error) (bool, error) {
+	if !ok || err != nil {
+		return ok, err
+	}
+	return true, q.recordChange(ctx, id, change)
 }

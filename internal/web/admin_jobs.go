@@ -15,15 +15,17 @@ const (
 	reviewLimit = 50
 )
 
-// jobsView is the admin's jobs page: the background queue by state, and
-// rewards reversed after they were paid out.
+// jobsView is the admin's jobs page: the background queue by state,
+// rewards reversed after they were paid out, and the last verification of
+// the ledger's hash chains.
 type jobsView struct {
 	State   string // the filter, "" for every state
 	Filters []jobFilter
 	Jobs    []referralhub.Job
 	Review  []referralhub.Reward
-	Retried int64  // the job the last post queued again, 0 for none
-	Held    string // why mail is not being sent, "" when it is
+	Ledger  *referralhub.LedgerCheck // nil when the ledger was never verified
+	Retried int64                    // the job the last post queued again, 0 for none
+	Held    string                   // why mail is not being sent, "" when it is
 }
 
 // jobFilter is one state to filter by, with how many jobs are in it.
@@ -51,9 +53,17 @@ func (s *Server) handleAdminJobs(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	retried, _ := strconv.ParseInt(q.Get("retried"), 10, 64)
-	s.render(w, r, http.StatusOK, "admin_jobs", pageData{Title: "Jobs", User: &v.User, Data: jobsView{
-		State: state, Filters: jobFilters(state, counts), Jobs: jobs, Review: review, Retried: retried, Held: s.svc.MailHeld()}})
+	check, verified, err := s.svc.LastLedgerCheck(r.Context(), v.User)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	view := jobsView{State: state, Filters: jobFilters(state, counts), Jobs: jobs, Review: review, Held: s.svc.MailHeld()}
+	if verified {
+		view.Ledger = &check
+	}
+	view.Retried, _ = strconv.ParseInt(q.Get("retried"), 10, 64)
+	s.render(w, r, http.StatusOK, "admin_jobs", pageData{Title: "Jobs", User: &v.User, Data: view})
 }
 
 // handleAdminJobRetry queues a failed job again and goes back to the list.

@@ -18,6 +18,7 @@ func programFormFrom(p referralhub.Program) programForm {
 		f.Rules = append(f.Rules, ruleFormFrom(i, r))
 	}
 	levelFormsFrom(p, &f)
+	f.inviteSettingsForm = inviteSettingsFormFrom(p)
 	return f.withBlankRow()
 }
 

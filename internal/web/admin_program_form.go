@@ -30,6 +30,7 @@ type programForm struct {
 	AddUTM                                       bool
 	Rules                                        []ruleForm
 	HasLevels                                    bool // the form carries tier and badge rows
+	inviteSettingsForm                                // invitations by email
 	Tiers, Badges                                []levelForm
 	Errors                                       map[string]string // "name", "rule.0.referrer", ...
 	Message                                      string
@@ -78,6 +79,7 @@ func readProgramForm(form url.Values) programForm {
 		f.Rules = append(f.Rules, readRuleRow(form, i))
 	}
 	readLevels(form, &f)
+	f.inviteSettingsForm = readInviteSettingsForm(form)
 	return f
 }
 

@@ -36,6 +36,7 @@ func (f programForm) program() (p referralhub.Program, rows []int, fe referralhu
 		p.Rules = append(p.Rules, row.rule(fe, fmt.Sprintf("rule.%d.", row.N)))
 	}
 	p.Tiers, p.Badges = f.levels(fe)
+	p.Invites = f.inviteSettingsForm.settings(fe)
 	return p, rows, fe
 }
 

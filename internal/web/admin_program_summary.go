@@ -47,6 +47,9 @@ func changeSummary(cur, next referralhub.Program) string {
 	if next.Badges != nil && !slices.Equal(cur.BadgesOrDefault(), next.Badges) {
 		parts = append(parts, "changed the badges")
 	}
+	if next.Invites != nil && cur.InvitesOrDefault() != *next.Invites {
+		parts = append(parts, "changed the invitation settings")
+	}
 	parts = append(parts, ruleChanges(cur.Rules, next.Rules)...)
 	if len(parts) == 0 {
 		return "Saved without changes."

@@ -247,6 +247,8 @@ func TestAdminProgramFormRoundTrips(t *testing.T) {
 		saveProgramForm(t, admin, form)
 		// The form shows the default tiers and badges, and saves them as set.
 		saved.Tiers, saved.Badges = saved.TiersOrDefault(), saved.BadgesOrDefault()
+		invites := saved.InvitesOrDefault() // and the invitation settings likewise
+		saved.Invites = &invites
 		if got := programNow(t, s); !reflect.DeepEqual(got, saved) {
 			t.Errorf("round trip changed the program:\n got %+v\nwant %+v", got, saved)
 		}

@@ -49,6 +49,7 @@ func (s *Server) handleClick(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.setCookie(w, r, attributionCookie, res.Cookie, s.svc.AttributionWindow(r.Context()))
+	s.noteInviteClick(r)
 	w.Header().Set("Cache-Control", "no-store")
 	http.Redirect(w, r, s.clickTarget(r, res.Attribution), http.StatusFound)
 }

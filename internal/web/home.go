@@ -18,6 +18,7 @@ type dashboardView struct {
 	Rows       []referralRow
 	core.Dashboard
 	Promotion core.PromotionCode // their Stripe promotion code, when the program gives them one
+	Invites   inviteView         // the "Invite by email" card
 }
 
 // OnSite tells the shared referral pieces that they are on the hosted
@@ -52,6 +53,12 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 			Data: landingOf(s.svc.BrandingOrDefault(r.Context()))})
 		return
 	}
+	s.renderDashboard(w, r, v, http.StatusOK, inviteView{})
+}
+
+// renderDashboard renders viewer v's dashboard with status, the invite
+// card filled around invites (the form's state).
+func (s *Server) renderDashboard(w http.ResponseWriter, r *http.Request, v viewer, status int, invites inviteView) {
 	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
 	d, err := s.svc.Dashboard(r.Context(), v.Participant, page)
 	if err != nil {
@@ -62,14 +69,21 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 	if err != nil { // the rest of the dashboard still shows
 		s.log.ErrorContext(r.Context(), "promotion code", "participant_id", v.Participant.ID, "err", err)
 	}
+	partial := r.Header.Get("HX-Request") == "true" && r.Header.Get("HX-Target") == "referrals"
+	if !partial { // a page of referrals swapped in needs no invites
+		if invites, err = s.invitesOf(r, v, invites); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+	}
 	link := s.cfg.BaseURL + "/r/" + v.Participant.Code
 	brand := s.svc.BrandingOrDefault(r.Context())
 	data := pageData{Title: "Your dashboard", User: &v.User,
 		Data: dashboardView{Code: v.Participant.Code, Link: link, Share: shareLinks(link, v.User.Username, brand), ShareTitle: shareTitle(brand),
-			QR: s.qrFor(withChannel(link, "qr")), Rows: referralRows(d), Dashboard: d, Promotion: promo}}
-	if r.Header.Get("HX-Request") == "true" && r.Header.Get("HX-Target") == "referrals" {
+			QR: s.qrFor(withChannel(link, "qr")), Rows: referralRows(d), Dashboard: d, Promotion: promo, Invites: invites}}
+	if partial {
 		s.renderPartial(w, r, "dashboard", "referrals", data)
 		return
 	}
-	s.render(w, r, http.StatusOK, "dashboard", data)
+	s.render(w, r, status, "dashboard", data)
 }

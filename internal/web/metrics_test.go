@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -92,6 +93,9 @@ func TestMetricsAfterTraffic(t *testing.T) {
 			bob.signup("bob")
 			s.flushClicks(t)
 			s.runJobs(t)
+			if _, err := s.svc.VerifyLedger(context.Background()); err != nil {
+				t.Fatal(err)
+			}
 
 			for _, auth := range []string{"", "Bearer wrong-token-of-enough-length", testMetricsToken, "Basic " + testMetricsToken} {
 				if code, _ := scrape(t, s.srv.URL+"/metrics", auth); code != http.StatusUnauthorized {
@@ -122,6 +126,7 @@ func checkTrafficMetrics(t *testing.T, body, link string) {
 		"referralhub_clicks_dropped_total": 0, "referralhub_clicks_pending": 0,
 		`referralhub_jobs{state="queued"}`: 0, "referralhub_jobs_oldest_due_age_seconds": 0,
 		`referralhub_webhook_deliveries{state="dead"}`: 0, "referralhub_database_scrape_success": 1,
+		"referralhub_ledger_verify_ok": 1,
 	} {
 		if got := sample(t, body, series); got != want {
 			t.Errorf("%s = %v, want %v", series, got, want)

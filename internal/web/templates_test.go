@@ -55,6 +55,12 @@ func TestEveryTemplateRenders(t *testing.T) {
 		"network":                {Title: "x", User: user, Data: networkView{Levels: levelRows([]int64{2, 1}), Total: 3, Depth: core.NetworkDepth, Page: networkPageFor(core.NetworkPage{NodeID: 1, Depth: 2, Next: 9, People: []referralhub.NetworkMember{{ParticipantID: 2, Name: "bob", Referrals: 1, JoinedAt: time.Now()}, {ParticipantID: 3, Deleted: true}}})}},
 	}
 	data["admin_analytics"] = pageData{Title: "x", User: user, Data: analyticsViewSample()}
+	data["invites_unsubscribe"] = pageData{Title: "x", Data: inviteUnsubscribeView{Token: "t", Email: "a@b.c"}}
+	withInvites := data["dashboard"].Data.(dashboardView)
+	withInvites.Invites = inviteView{Emails: "x", Errors: map[string]string{"emails": "bad", "note": "long"}, Sent: 1, DailyLimit: 20,
+		Results: []core.InviteResult{{Email: "a@b.c", Sent: true}, {Email: "b@c.d", Refused: "recent", Reason: "Invited lately."}},
+		Rows:    []inviteRow{{Email: "a@b.c", State: "sent", Sent: "1 Mar 2026"}, {Email: "b@c.d", State: "not sent", Why: "Invited lately."}}}
+	data["dashboard"] = pageData{Title: "x", User: user, Data: withInvites}
 	data["leaderboard"] = pageData{Title: "x", User: user, Data: leaderboardView{YouID: 2, YouNote: "Refer a friend.",
 		Tabs:  []boardTab{{Period: "week", Label: "This week", Current: true}},
 		Board: core.Leaderboard{Entries: []referralhub.LeaderboardEntry{{Rank: 1, ParticipantID: 2, Name: "A. L.", Referrals: 3}}}}}

@@ -40,7 +40,35 @@ func Each(t *testing.T, fn func(t *testing.T, db *storage.DB)) {
 // Open returns a fresh migrated database on engine, removed at cleanup.
 func Open(tb testing.TB, engine string) *storage.DB {
 	tb.Helper()
+	return openURL(tb, engine, URL(tb, engine))
+}
+
+// OpenWithRaw is Open, with Raw's handle on the same database beside it.
+func OpenWithRaw(tb testing.TB, engine string) (*storage.DB, *sql.DB) {
+	tb.Helper()
 	dbURL := URL(tb, engine)
+	return openURL(tb, engine, dbURL), Raw(tb, dbURL)
+}
+
+// Raw returns a plain database/sql handle on the database at dbURL (a
+// URL as REFERRALHUB_DATABASE_URL takes), closed at cleanup, for tests
+// that change rows behind ReferralHub's back (a ledger edited by SQL).
+func Raw(tb testing.TB, dbURL string) *sql.DB {
+	tb.Helper()
+	driver, dsn := "pgx", dbURL
+	if path, ok := strings.CutPrefix(dbURL, "sqlite:"); ok {
+		driver, dsn = "sqlite", "file:"+path+"?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)"
+	}
+	raw, err := sql.Open(driver, dsn)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { raw.Close() })
+	return raw
+}
+
+func openURL(tb testing.TB, engine, dbURL string) *storage.DB {
+	tb.Helper()
 	ctx := context.Background()
 	db, err := storage.Open(ctx, dbURL)
 	if err != nil {
