@@ -17,7 +17,8 @@ func TestUpgradeShowsReferrersHiddenOnlyForAFlag(t *testing.T) {
 	for _, engine := range storagetest.Engines() {
 		t.Run(engine, func(t *testing.T) {
 			ctx := context.Background()
-			db, err := storage.Open(ctx, storagetest.URL(t, engine))
+			dbURL := storagetest.URL(t, engine)
+			db, err := storage.Open(ctx, dbURL)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -25,9 +26,9 @@ func TestUpgradeShowsReferrersHiddenOnlyForAFlag(t *testing.T) {
 			if _, err := db.MigrateTo(ctx, t0, 13); err != nil {
 				t.Fatal(err)
 			}
-			_, flagged := mustUser(t, db, "flagged")
-			_, shy := mustUser(t, db, "shy")
-			_, plain := mustUser(t, db, "plain")
+			_, flagged := mustUserAtOldSchema(t, db, dbURL, "flagged")
+			_, shy := mustUserAtOldSchema(t, db, dbURL, "shy")
+			_, plain := mustUserAtOldSchema(t, db, dbURL, "plain")
 			err = db.InTx(ctx, func(q *storage.Queries) error {
 				for id, n := range map[int64]int64{flagged.ID: 3, shy.ID: 2, plain.ID: 1} {
 					if err := q.BumpLeaderboard(ctx, referralhub.BoardAll, id, n, t0); err != nil {

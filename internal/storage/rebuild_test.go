@@ -20,7 +20,8 @@ func TestIDsAreNeverReusedAfterUpgrade(t *testing.T) {
 	for _, engine := range storagetest.Engines() {
 		t.Run(engine, func(t *testing.T) {
 			ctx := context.Background()
-			db, err := storage.Open(ctx, storagetest.URL(t, engine))
+			dbURL := storagetest.URL(t, engine)
+			db, err := storage.Open(ctx, dbURL)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -28,8 +29,8 @@ func TestIDsAreNeverReusedAfterUpgrade(t *testing.T) {
 			if _, err := db.MigrateTo(ctx, t0, beforeIDsNeverReused); err != nil {
 				t.Fatal(err)
 			}
-			alice, ap := mustUser(t, db, "alice")
-			bob, bp := mustUser(t, db, "bob")
+			alice, ap := mustUserAtOldSchema(t, db, dbURL, "alice")
+			bob, bp := mustUserAtOldSchema(t, db, dbURL, "bob")
 			for _, u := range []referralhub.User{alice, bob} {
 				if err := db.Write().CreateSession(ctx, "tok-"+u.Username, u.ID, t0, t0.AddDate(0, 0, 1)); err != nil {
 					t.Fatal(err)

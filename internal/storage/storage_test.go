@@ -7,6 +7,7 @@ import (
 
 	"github.com/referralhub/referralhub"
 	"github.com/referralhub/referralhub/internal/storage"
+	"github.com/referralhub/referralhub/internal/storage/storagetest"
 )
 
 var t0 = time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
@@ -26,6 +27,28 @@ func mustUser(t *testing.T, db *storage.DB, name string) (referralhub.User, refe
 	})
 	if err != nil {
 		t.Fatalf("create %s: %v", name, err)
+	}
+	return u, p
+}
+
+// mustUserAtOldSchema is mustUser for a database migrated only part way,
+// in upgrade tests: the participant is inserted by plain SQL, since
+// today's CreateParticipant reads tables a later migration adds (code
+// aliases). Its times are copied from the user's row, stored by today's
+// CreateUser in the engine's own format.
+func mustUserAtOldSchema(t *testing.T, db *storage.DB, dbURL, name string) (referralhub.User, referralhub.Participant) {
+	t.Helper()
+	ctx := context.Background()
+	u := referralhub.User{Email: name + "@example.com", Username: name, CreatedAt: t0}
+	if err := db.Write().CreateUser(ctx, &u, "hash"); err != nil {
+		t.Fatalf("create %s: %v", name, err)
+	}
+	p := referralhub.Participant{UserID: u.ID, Code: "c" + name, CreatedAt: t0, LastSeenAt: t0}
+	raw := storagetest.Raw(t, dbURL)
+	err := raw.QueryRowContext(ctx, `INSERT INTO participants (user_id, code, created_at, last_seen_at)
+		SELECT id, $1, created_at, created_at FROM users WHERE id = $2 RETURNING id`, p.Code, u.ID).Scan(&p.ID)
+	if err != nil {
+		t.Fatalf("create %s's participant: %v", name, err)
 	}
 	return u, p
 }
