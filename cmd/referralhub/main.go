@@ -1,5 +1,5 @@
 // Command referralhub runs ReferralHub: the web server (the default), the
-// job worker, and the migrate, backup, user, demo and version subcommands. It is the only place
+// job worker, and the migrate, backup, user, import, export, demo and version subcommands. It is the only place
 // where configuration, storage, the core and the faces are wired together.
 package main
 
@@ -54,6 +54,10 @@ func runCommand(env cmdEnv, cmd string, rest []string) error {
 		return fraudCmd(env, rest)
 	case "api-key":
 		return apiKeyCmd(env, rest)
+	case "import":
+		return importCmd(env, rest)
+	case "export":
+		return exportCmd(env, rest)
 	case "version":
 		fmt.Fprintln(stdout, "referralhub", version)
 		return nil
@@ -108,6 +112,11 @@ commands:
              re-run the risk checks over stored referrals (a false-positive measure)
   api-key create --name N --scope read|write
              make a key of the JSON API and print it (shown only once)
+  import participants FILE [--format csv|ndjson] [--dry-run] [--reward]
+             bring existing users in from CSV or NDJSON, with their codes and
+             who referred whom; rejected rows go to FILE's .rejects.csv
+  export participants [FILE]
+             write every participant with their code and link as CSV
   demo [--users N] [--clicks M]
              fill the database with demo data and make an admin to log in as
   version    print the version
