@@ -129,6 +129,10 @@ type failedReader struct{ err error }
 
 func (f *failedReader) Read([]byte) (int, error) { return 0, f.err }
 
+// An import reads through the writer's connection (db.Write()): it is
+// the one connection the command line keeps lean (storage.DB.LimitWriterMemory),
+// and between the batches it writes it is free.
+
 // importRun is one import's state between its passes.
 type importRun struct {
 	s   *Service

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/referralhub/referralhub"
 	"github.com/referralhub/referralhub/internal/storage"
@@ -87,6 +88,7 @@ func (imp *importRun) checkRow(row rawRow) (importRecord, bool) {
 		imp.reject(rec.line, fmt.Sprintf("duplicate external id %q in the file (first on line %d)", rec.ext, first.line))
 		return rec, false
 	}
+	rec.ext = strings.Clone(rec.ext) // kept: not the whole line it was cut from
 	imp.rows[rec.ext] = importRow{line: int32(rec.line)}
 	return rec, true
 }
@@ -102,7 +104,7 @@ func (imp *importRun) checkBatch(ctx context.Context, batch []importRecord) erro
 			codes = append(codes, rec.code)
 		}
 	}
-	q := imp.s.db.Read()
+	q := imp.s.db.Write()
 	existing, err := q.ImportedByExternal(ctx, exts)
 	if err != nil {
 		return err
@@ -138,7 +140,7 @@ func (imp *importRun) checkExisting(rec importRecord, existing map[string]storag
 		return
 	}
 	if !exists && rec.code != "" {
-		imp.codes[rec.code] = rec.ext
+		imp.codes[strings.Clone(rec.code)] = rec.ext
 	}
 	imp.rows[rec.ext] = importRow{line: int32(rec.line), id: old.ID, ok: true}
 	if rec.referredBy != "" {
@@ -146,7 +148,7 @@ func (imp *importRun) checkExisting(rec importRecord, existing map[string]storag
 		if !rec.hasReferredAt {
 			at = rec.createdAt
 		}
-		imp.edges = append(imp.edges, importEdge{line: int32(rec.line), ext: rec.ext, ref: rec.referredBy, at: at,
+		imp.edges = append(imp.edges, importEdge{line: int32(rec.line), ext: rec.ext, ref: strings.Clone(rec.referredBy), at: at,
 			refereeID: old.ID, oldReferrer: old.ReferrerID})
 	}
 }

@@ -116,7 +116,7 @@ func (imp *importRun) findReferrers(ctx context.Context) error {
 	if len(exts) == 0 {
 		return nil
 	}
-	q := imp.s.db.Read()
+	q := imp.s.db.Write()
 	existing, err := q.ImportedByExternal(ctx, exts)
 	if err != nil {
 		return err

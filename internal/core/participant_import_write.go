@@ -97,14 +97,11 @@ func (imp *importRun) flush(ctx context.Context, items []importItem) error {
 func (imp *importRun) writeBatch(ctx context.Context, items []importItem) error {
 	exts := make([]string, 0, len(items))
 	for _, it := range items {
-		if it.rec != nil {
+		if it.rec != nil && imp.rows[it.rec.ext].id != 0 { // the first pass found who exists
 			exts = append(exts, it.rec.ext)
 		}
 	}
-	if len(exts) == 0 {
-		return nil
-	}
-	existing, err := imp.s.db.Read().ImportedByExternal(ctx, exts)
+	existing, err := imp.s.db.Write().ImportedByExternal(ctx, exts)
 	if err != nil {
 		return err
 	}

@@ -253,3 +253,17 @@ func (q *Queries) ExportParticipants(ctx context.Context, afterID int64, limit i
 		return e, err
 	}, afterID, limit)
 }
+
+// LimitWriterMemory makes the writer's connection read the SQLite file
+// through its bounded page cache instead of mapping it, so a one-off bulk
+// command that reads and writes through db.Write() keeps its resident
+// memory well below the database's size. It does nothing on PostgreSQL.
+func (db *DB) LimitWriterMemory(ctx context.Context) error {
+	if db.dialect.name() != "sqlite" {
+		return nil
+	}
+	if _, err := db.write.ExecContext(ctx, "/* LimitWriterMemory */ PRAGMA mmap_size = 0"); err != nil {
+		return fmt.Errorf("limit writer memory: %w", err)
+	}
+	return nil
+}
