@@ -56,7 +56,7 @@ func importCmd(env cmdEnv, args []string) error {
 	// limit makes the collector work harder instead of doubling the heap.
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(importMemoryLimit))
 	return withApp(env, cfg, func(a *app) error {
-		if err := a.db.LimitWriterMemory(env.ctx); err != nil {
+		if err := a.db.LimitMemory(env.ctx); err != nil {
 			return err
 		}
 		return runImport(env, a, in, files[0], opt)
@@ -64,7 +64,7 @@ func importCmd(env cmdEnv, args []string) error {
 }
 
 // importMemoryLimit is the import's soft memory limit for Go's heap.
-const importMemoryLimit = 256 << 20
+const importMemoryLimit = 192 << 20
 
 const importHelp = `
 FILE is CSV with a header line, or NDJSON (one JSON object a line). The

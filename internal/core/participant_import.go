@@ -33,7 +33,7 @@ const (
 
 // importBatch is how many rows an import looks up and writes at a time,
 // each batch in one transaction.
-const importBatch = 5000
+const importBatch = 50000
 
 // ImportOptions says how to run an import.
 type ImportOptions struct {
@@ -129,10 +129,6 @@ type failedReader struct{ err error }
 
 func (f *failedReader) Read([]byte) (int, error) { return 0, f.err }
 
-// An import reads through the writer's connection (db.Write()): it is
-// the one connection the command line keeps lean (storage.DB.LimitWriterMemory),
-// and between the batches it writes it is free.
-
 // importRun is one import's state between its passes.
 type importRun struct {
 	s   *Service
@@ -188,6 +184,7 @@ func (imp *importRun) progress(phase string, done, total, rows int64) {
 // leaderboards and the analytics in line with what it added.
 func (imp *importRun) finish(ctx context.Context) error {
 	sum := imp.sum
+	imp.rows, imp.codes, imp.edges, imp.ids = nil, nil, nil, nil // done with: let the collector have them
 	if imp.opt.DryRun || sum.Inserted+sum.Updated+sum.Referrals == 0 {
 		return nil
 	}

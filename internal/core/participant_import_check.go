@@ -104,7 +104,7 @@ func (imp *importRun) checkBatch(ctx context.Context, batch []importRecord) erro
 			codes = append(codes, rec.code)
 		}
 	}
-	q := imp.s.db.Write()
+	q := imp.s.db.Read()
 	existing, err := q.ImportedByExternal(ctx, exts)
 	if err != nil {
 		return err

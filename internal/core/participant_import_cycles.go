@@ -44,7 +44,7 @@ func (imp *importRun) loadAncestors(ctx context.Context, parent map[string]strin
 		add(from)
 	}
 	for len(frontier) > 0 {
-		got, err := imp.s.db.Write().ReferrersOf(ctx, frontier)
+		got, err := imp.s.db.Read().ReferrersOf(ctx, frontier)
 		if err != nil {
 			return err
 		}

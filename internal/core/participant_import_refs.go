@@ -116,7 +116,7 @@ func (imp *importRun) findReferrers(ctx context.Context) error {
 	if len(exts) == 0 {
 		return nil
 	}
-	q := imp.s.db.Write()
+	q := imp.s.db.Read()
 	existing, err := q.ImportedByExternal(ctx, exts)
 	if err != nil {
 		return err

@@ -101,7 +101,7 @@ func (imp *importRun) writeBatch(ctx context.Context, items []importItem) error 
 			exts = append(exts, it.rec.ext)
 		}
 	}
-	existing, err := imp.s.db.Write().ImportedByExternal(ctx, exts)
+	existing, err := imp.s.db.Read().ImportedByExternal(ctx, exts)
 	if err != nil {
 		return err
 	}

@@ -254,16 +254,34 @@ func (q *Queries) ExportParticipants(ctx context.Context, afterID int64, limit i
 	}, afterID, limit)
 }
 
-// LimitWriterMemory makes the writer's connection read the SQLite file
-// through its bounded page cache instead of mapping it, so a one-off bulk
-// command that reads and writes through db.Write() keeps its resident
-// memory well below the database's size. It does nothing on PostgreSQL.
-func (db *DB) LimitWriterMemory(ctx context.Context) error {
+// LimitMemory makes every connection read the SQLite file through its
+// own bounded page cache instead of mapping it, and gives the writer a
+// larger one, so a one-off bulk command keeps its resident memory well
+// below the database's size. Call it before anything else uses the
+// database. It does nothing on PostgreSQL.
+func (db *DB) LimitMemory(ctx context.Context) error {
 	if db.dialect.name() != "sqlite" {
 		return nil
 	}
-	if _, err := db.write.ExecContext(ctx, "/* LimitWriterMemory */ PRAGMA mmap_size = 0"); err != nil {
-		return fmt.Errorf("limit writer memory: %w", err)
+	pragma := "/* LimitMemory */ PRAGMA mmap_size = 0"
+	if _, err := db.write.ExecContext(ctx, pragma+"; PRAGMA cache_size = -32768"); err != nil {
+		return fmt.Errorf("limit memory: %w", err)
+	}
+	conns := make([]*sql.Conn, 0, readConns) // hold them all, so each one is set
+	defer func() {
+		for _, c := range conns {
+			c.Close()
+		}
+	}()
+	for range readConns {
+		c, err := db.read.Conn(ctx)
+		if err != nil {
+			return fmt.Errorf("limit memory: %w", err)
+		}
+		conns = append(conns, c)
+		if _, err := c.ExecContext(ctx, pragma); err != nil {
+			return fmt.Errorf("limit memory: %w", err)
+		}
 	}
 	return nil
 }
