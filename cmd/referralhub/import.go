@@ -64,7 +64,7 @@ func importCmd(env cmdEnv, args []string) error {
 }
 
 // importMemoryLimit is the import's soft memory limit for Go's heap.
-const importMemoryLimit = 192 << 20
+const importMemoryLimit = 256 << 20
 
 const importHelp = `
 FILE is CSV with a header line, or NDJSON (one JSON object a line). The

@@ -143,8 +143,6 @@ type importRun struct {
 	edges   []importEdge   // the referrals the rows make, in line order
 	nrows   int64
 	sum     ImportSummary
-	// ids holds the ids of the participants the referrals join, by key.
-	ids map[string]int64
 	// standing is how the program qualifies referrals and awards badges.
 	standing storage.RebuildInput
 }
@@ -152,8 +150,8 @@ type importRun struct {
 // importRow is what the import keeps of a row between its passes.
 type importRow struct {
 	line int32
-	id   int64 // the existing participant, 0 for a new one
 	ok   bool  // the row is (still) accepted
+	id   int64 // the existing participant, 0 for a new one (until written)
 }
 
 // importEdge is a referral a row makes: its referee is the row.
@@ -184,7 +182,7 @@ func (imp *importRun) progress(phase string, done, total, rows int64) {
 // leaderboards and the analytics in line with what it added.
 func (imp *importRun) finish(ctx context.Context) error {
 	sum := imp.sum
-	imp.rows, imp.codes, imp.edges, imp.ids = nil, nil, nil, nil // done with: let the collector have them
+	imp.rows, imp.codes, imp.edges = nil, nil, nil // done with: let the collector have them
 	if imp.opt.DryRun || sum.Inserted+sum.Updated+sum.Referrals == 0 {
 		return nil
 	}

@@ -20,7 +20,7 @@ func (imp *importRun) writeReferrals(ctx context.Context) error {
 	for _, e := range imp.edges {
 		r := referralhub.Referral{ReferrerID: imp.keyToID(e.from), RefereeID: e.refereeID, CreatedAt: imp.importedAt(e.at)}
 		if r.RefereeID == 0 {
-			r.RefereeID = imp.ids[e.ext]
+			r.RefereeID = imp.rows[e.ext].id
 		}
 		if r.ReferrerID != 0 && r.RefereeID != 0 { // 0: its row was taken from under the import
 			refs = append(refs, r)
@@ -51,7 +51,7 @@ func (imp *importRun) keyToID(key string) int64 {
 	if id := keyID(key); id != 0 {
 		return id
 	}
-	return imp.ids[key]
+	return imp.rows[key].id
 }
 
 // storeReferrals records a batch of referrals.

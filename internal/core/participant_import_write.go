@@ -27,7 +27,6 @@ func (imp *importRun) write(ctx context.Context, src io.Reader) error {
 	if err != nil {
 		return err
 	}
-	imp.ids = map[string]int64{}
 	var items []importItem
 	pending, done := 0, int64(0)
 	for {
@@ -230,7 +229,10 @@ func (imp *importRun) inserted(items []importItem, inserts []storage.ImportedPar
 			it.res.Reason = "taken code or external id: another participant took it during the import"
 			continue
 		}
-		imp.ids[p.ExternalID] = p.ID
+		if row := imp.rows[p.ExternalID]; !imp.opt.DryRun {
+			row.id = p.ID // for its referrals, which go in last
+			imp.rows[p.ExternalID] = row
+		}
 	}
 }
 
