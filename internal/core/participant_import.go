@@ -90,10 +90,12 @@ func (sum *ImportSummary) add(r ImportResult) {
 }
 
 // ImportParticipants imports the participants in src, size bytes long (0
-// when unknown, for progress only). It fails, having written nothing,
-// only when the input cannot be read at all (a bad header, an unknown
-// field, too many rows, a read error) or the database fails; bad rows are
-// rejected one by one with their line and reason.
+// when unknown, for progress only). Input it cannot read at all (a bad
+// header, an unknown field, too many rows, a read error) fails it before
+// anything is written; bad rows are rejected one by one, with their line
+// and reason, and the others imported. A database failure part way
+// leaves the transactions already committed, each a whole batch of rows;
+// running it again completes the import.
 func (s *Service) ImportParticipants(ctx context.Context, src io.ReadSeeker, size int64, opt ImportOptions) (ImportSummary, error) {
 	imp := &importRun{s: s, opt: opt, now: s.now().UTC().Truncate(time.Microsecond)}
 	steps := []struct {

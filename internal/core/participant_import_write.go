@@ -107,7 +107,7 @@ func (imp *importRun) writeBatch(ctx context.Context, items []importItem) error 
 	var inserts, updates []storage.ImportedParticipant
 	for i := range items {
 		if it := &items[i]; it.rec != nil {
-			inserts, updates = imp.sort(it, existing, inserts, updates)
+			inserts, updates = imp.classify(it, existing, inserts, updates)
 		}
 	}
 	if !imp.opt.DryRun {
@@ -125,8 +125,8 @@ func (imp *importRun) writeBatch(ctx context.Context, items []importItem) error 
 	return nil
 }
 
-// sort decides whether a row inserts, updates or leaves its participant.
-func (imp *importRun) sort(it *importItem, existing map[string]storage.ImportedParticipant,
+// classify decides whether a row inserts, updates or leaves its participant.
+func (imp *importRun) classify(it *importItem, existing map[string]storage.ImportedParticipant,
 	inserts, updates []storage.ImportedParticipant) ([]storage.ImportedParticipant, []storage.ImportedParticipant) {
 	rec := it.rec
 	old, ok := existing[rec.ext]
