@@ -35,6 +35,9 @@ func exportCmd(env cmdEnv, args []string) error {
 		return err
 	}
 	return withApp(env, cfg, func(a *app) error {
+		if err := a.db.LimitMemory(env.ctx); err != nil {
+			return err
+		}
 		if len(files) == 0 {
 			_, err := exportParticipants(env, a, env.stdout)
 			return err
