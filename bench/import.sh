@@ -37,13 +37,17 @@ if [ ! -s "$csv" ]; then
 fi
 echo "== $rows rows ($(du -h "$csv" | cut -f1)), $(nproc) cores, $(go version | cut -d' ' -f3)"
 timed() { # label, command...: prints the wall time and the peak RSS
-	local label=$1
+	local label=$1 load
 	shift
+	load=$(cut -d' ' -f1-3 /proc/loadavg)
 	/usr/bin/time -v "$@" >"$work/out.txt" 2>"$work/time.txt" || { cat "$work/time.txt" >&2; exit 1; }
-	printf '%-28s %s, peak RSS %s MB  (%s)\n' "$label" \
+	printf '%-26s %s wall, %s s CPU, peak RSS %s MB  %s\n' "$label" \
 		"$(grep 'Elapsed (wall' "$work/time.txt" | awk '{print $NF}')" \
+		"$(awk '/User time|System time/ {s += $NF} END {printf "%.0f", s}' "$work/time.txt")" \
 		"$(grep 'Maximum resident' "$work/time.txt" | awk '{printf "%d", $NF/1024}')" \
-		"$(head -1 "$work/out.txt")"
+		"$(head -1 "$work/out.txt" | sed 's/^[^:]*: //')"
+	grep 'msg="import: ' "$work/time.txt" | sed 's/.*msg="import: \([^"]*\)" elapsed=/    \1: /' || true
+	echo "    load average before: $load"
 }
 for engine in $engines; do
 	case $engine in

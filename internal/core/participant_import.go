@@ -143,6 +143,7 @@ type importRun struct {
 	rejects map[int]string // line -> reason
 	hosted  map[int]int64  // lines naming a hosted participant by code -> its id
 	edges   []importEdge   // the referrals the rows make, in line order
+	anyone  bool           // the table had participants when the import began
 	nrows   int64
 	sum     ImportSummary
 	// standing is how the program qualifies referrals and awards badges.

@@ -35,6 +35,9 @@ func (imp *importRun) check(ctx context.Context, src io.Reader, size int64) erro
 	if err != nil {
 		return err
 	}
+	if imp.anyone, err = imp.s.db.Read().HasParticipants(ctx); err != nil {
+		return err
+	}
 	batch := make([]importRecord, 0, importBatch)
 	for {
 		row, err := rr.next()
@@ -103,6 +106,9 @@ func (imp *importRun) checkBatch(ctx context.Context, batch []importRecord) erro
 		if rec.code != "" {
 			codes = append(codes, rec.code)
 		}
+	}
+	if !imp.anyone { // an empty table: nobody to find
+		exts, codes = nil, nil
 	}
 	q := imp.s.db.Read()
 	existing, err := q.ImportedByExternal(ctx, exts)

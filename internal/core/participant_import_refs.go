@@ -113,8 +113,8 @@ func (imp *importRun) findReferrers(ctx context.Context) error {
 			}
 		}
 	}
-	if len(exts) == 0 {
-		return nil
+	if !imp.anyone { // an empty table: nobody to find
+		exts, codes = nil, nil
 	}
 	q := imp.s.db.Read()
 	existing, err := q.ImportedByExternal(ctx, exts)

@@ -285,3 +285,14 @@ func (db *DB) LimitMemory(ctx context.Context) error {
 	}
 	return nil
 }
+
+// HasParticipants reports whether any participant exists: an import into
+// an empty table need not look anyone up.
+func (q *Queries) HasParticipants(ctx context.Context) (bool, error) {
+	var found bool
+	err := q.queryRow(ctx, `/* HasParticipants */ SELECT EXISTS (SELECT 1 FROM participants)`).Scan(&found)
+	if err != nil {
+		return false, fmt.Errorf("has participants: %w", err)
+	}
+	return found, nil
+}
