@@ -49,6 +49,8 @@ func TestEachCommandsHelpListsItsOwnFlags(t *testing.T) {
 		{[]string{"api-key", "create"}, []string{"name", "scope"}},
 		{[]string{"demo"}, []string{"clicks", "users"}},
 		{[]string{"ledger", "verify"}, nil},
+		{[]string{"import", "participants"}, []string{"dry-run", "format", "reward"}},
+		{[]string{"export", "participants"}, nil},
 	} {
 		if got := helpFlags(t, c.args...); !slices.Equal(got, c.want) {
 			t.Errorf("%q -h lists %q, want %q", c.args, got, c.want)

@@ -1,7 +1,7 @@
 // Command referralhub runs ReferralHub: the web server (the default), the
 // job worker, and the migrate, backup, user, event, fraud, api-key, ledger,
-// demo and version subcommands. It is the only place where configuration,
-// storage, the core and the faces are wired together.
+// import, export, demo and version subcommands. It is the only place where
+// configuration, storage, the core and the faces are wired together.
 package main
 
 import (
@@ -57,6 +57,10 @@ func runCommand(env cmdEnv, cmd string, rest []string) error {
 		return apiKeyCmd(env, rest)
 	case "ledger":
 		return ledgerCmd(env, rest)
+	case "import":
+		return importCmd(env, rest)
+	case "export":
+		return exportCmd(env, rest)
 	case "version":
 		fmt.Fprintln(stdout, "referralhub", version)
 		return nil
@@ -114,6 +118,11 @@ commands:
   ledger verify
              walk the rewards ledger's hash chains; exit 0 when they are
              whole, otherwise fail naming the first entry that does not match
+  import participants FILE [--format csv|ndjson] [--dry-run] [--reward]
+             bring existing users in from CSV or NDJSON, with their codes and
+             who referred whom; rejected rows go to FILE's .rejects.csv
+  export participants [FILE]
+             write every participant with their code and link as CSV
   demo [--users N] [--clicks M]
              fill the database with demo data and make an admin to log in as
   version    print the version

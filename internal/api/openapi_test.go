@@ -407,8 +407,10 @@ func TestOpenAPIDocumentShape(t *testing.T) {
 		}
 		checkPathParams(t, s, op)
 		if op.method == "POST" {
-			if _, ok := s.at(op.ptr + "/requestBody/content/application~1json/schema"); !ok {
-				t.Errorf("%s has no JSON request body", name)
+			_, isJSON := s.at(op.ptr + "/requestBody/content/application~1json/schema")
+			_, isNDJSON := s.at(op.ptr + "/requestBody/content/application~1x-ndjson/schema")
+			if !isJSON && !isNDJSON {
+				t.Errorf("%s has no JSON (or NDJSON) request body", name)
 			}
 			if !slices.ContainsFunc(params(t, s, op), func(p map[string]any) bool { return p["name"] == "Idempotency-Key" }) {
 				t.Errorf("%s does not take an Idempotency-Key", name)
@@ -760,13 +762,28 @@ func (l *liveCheck) check(r response, reqBody string) {
 	if reqBody != "" && r.StatusCode < 300 {
 		if _, ok := l.s.at(opPtr + "/requestBody"); ok {
 			bodyPtr, _ := l.s.object(t, opPtr+"/requestBody")
-			v, err := jsonschema.UnmarshalJSON(strings.NewReader(reqBody))
-			if err != nil {
-				t.Fatalf("%s: the request body is not JSON: %v", where, err)
-			}
-			if err := l.s.validate(t, bodyPtr+"/content/application~1json/schema", v); err != nil {
-				t.Errorf("%s: the API accepted a request body its schema refuses: %s: %v", where, reqBody, err)
-			}
+			l.checkRequest(where, bodyPtr, reqBody)
+		}
+	}
+}
+
+// checkRequest validates a request body the API accepted against the
+// schema of the request body at bodyPtr: a JSON body, or each line of an
+// NDJSON one.
+func (l *liveCheck) checkRequest(where, bodyPtr, reqBody string) {
+	t := l.t
+	t.Helper()
+	schema, values := bodyPtr+"/content/application~1json/schema", []string{reqBody}
+	if _, ok := l.s.at(bodyPtr + "/content/application~1x-ndjson"); ok {
+		schema, values = bodyPtr+"/content/application~1x-ndjson/schema", strings.Split(strings.TrimSpace(reqBody), "\n")
+	}
+	for _, text := range values {
+		v, err := jsonschema.UnmarshalJSON(strings.NewReader(text))
+		if err != nil {
+			t.Fatalf("%s: the request body is not JSON: %v", where, err)
+		}
+		if err := l.s.validate(t, schema, v); err != nil {
+			t.Errorf("%s: the API accepted a request body its schema refuses: %s: %v", where, text, err)
 		}
 	}
 }
@@ -897,6 +914,19 @@ func (l *liveCheck) scenario() {
 	var bob participantBody
 	l.want(201, "POST", parts, w, `{"external_id":"user_43","email":"bob@example.com","name":"Bob","click_id":"`+clickID+`"}`).decode(t, 201, &bob)
 	l.want(201, "POST", parts, w, `{"external_id":"user_45","referral_code":"`+strings.ToUpper(ann.Code)+`"}`)
+
+	// POST /participants/import: rows answered one by one, replayed;
+	// refused.
+	imp := parts + "/import"
+	rows := `{"external_id":"user_60","email":"sue@example.com","referred_by":"user_61"}` + "\n" +
+		`{"external_id":"user_61","code":"SUE00061"}` + "\n" + `{"external_id":"user_62","email":"bad"}` + "\n"
+	nd := []string{"Content-Type", "application/x-ndjson"}
+	l.want(200, "POST", imp, w, rows, append(nd, "Idempotency-Key", "import-1")...)
+	l.want(200, "POST", imp+"?dry_run=true", w, rows, nd...)
+	l.want(409, "POST", imp, w, `{"external_id":"user_63"}`, append(nd, "Idempotency-Key", "import-1")...)
+	l.want(422, "POST", imp, w, `{"external_id":"user_63","phone":"1"}`, nd...)
+	l.want(413, "POST", imp, w, strings.Repeat(`{"external_id":"x"}`+"\n", 10001), nd...)
+	l.want(400, "POST", imp, w, `{"external_id":"user_63"}`+"\n"+`{"a":`, nd...)
 
 	// GET /participants/{id}: by id and external id, a hosted one; none.
 	l.want(200, "GET", parts+"/ext:user_42", rd, "")

@@ -32,6 +32,7 @@ type endpoint struct {
 func (h *Handler) endpoints() []endpoint {
 	return []endpoint{
 		{Route{"POST", "/participants"}, h.post(h.idempotent(h.upsertParticipant)), false},
+		{Route{"POST", "/participants/import"}, h.postNDJSON(h.idempotent(h.importParticipants)), false},
 		{Route{"GET", "/participants/{id}"}, h.getParticipant, false},
 		{Route{"GET", "/participants/{id}/referrals"}, h.listReferrals, false},
 		{Route{"GET", "/participants/{id}/rewards"}, h.listRewards, false},

@@ -55,6 +55,9 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	return db, nil
 }
 
+// readConns is the size of SQLite's read pool.
+const readConns = 8
+
 func openSQLite(path string) (*DB, error) {
 	if path == "" || strings.ContainsAny(path, "?#") {
 		return nil, errors.New("sqlite database path must be non-empty and free of ? and #")
@@ -77,8 +80,8 @@ func openSQLite(path string) (*DB, error) {
 		write.Close()
 		return nil, err
 	}
-	read.SetMaxOpenConns(8)
-	read.SetMaxIdleConns(8)
+	read.SetMaxOpenConns(readConns)
+	read.SetMaxIdleConns(readConns)
 	return &DB{dialect: sqliteDialect{}, write: write, read: read,
 		readStmts: newStmtCache(read, maxCachedStmts), writeStmts: newStmtCache(write, maxCachedStmts)}, nil
 }
