@@ -34,9 +34,11 @@ func parseRecord(row rawRow, now time.Time) (importRecord, string) {
 	r.hasEmail, r.hasName, r.hasPlan = row.has[colEmail], row.has[colName], row.has[colPlan] && r.plan != ""
 	r.referredBy = f(colReferredBy)
 	if code := f(colCode); code != "" {
-		if r.code = NormalizeCode(code); r.code == "" {
-			return r, fmt.Sprintf("invalid code %q: codes are %d letters and digits", code, CodeLength)
+		checked, err := CheckVanityCode(code, nil)
+		if err != nil { // the form codes have today, or a chosen code's rules
+			return r, fmt.Sprintf("invalid code %q: %s", code, referralhub.ErrorMessage(err))
 		}
+		r.code = checked
 	}
 	if r.ext == "" && r.code != "" {
 		r.hosted = true // told apart once the code is looked up

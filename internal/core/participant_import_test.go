@@ -69,7 +69,7 @@ func TestImportRejectsEachKindWithItsLine(t *testing.T) {
 			"c4,c4@example.com,,,,c4,,\n" + // 8
 			"c5,c5@example.com,,,zzzz0001,,,\n" + // 9: taken in the database
 			"c6,c6@example.com,,,bob00001,,,\n" + // 10: taken in the file
-			"c7,c7@example.com,,,short,,,\n" + // 11
+			"c7,c7@example.com,,,ab,,,\n" + // 11
 			"c8,c8@example.com,,,,c1,,\n" + // 12: referrer rejected
 			"c9,c9@example.com,,,,bob00001,,\n" + // 13: referrer by code
 			"c10,c10@example.com,,,,,not-a-date,\n" + // 14
