@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"os"
 	"testing"
 )
@@ -49,5 +50,38 @@ func TestBulkStatementsAreNotPrepared(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestBulkLoadRestoresTheCache: on SQLite a bulk load grows the writer's
+// page cache only while it runs, whether it commits or fails.
+func TestBulkLoadRestoresTheCache(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, "sqlite:"+t.TempDir()+"/bulk.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	cache := func() (n int64) {
+		if err := db.write.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before := cache()
+	for _, fail := range []error{nil, errors.New("failed")} {
+		var during int64
+		err := db.BulkLoad(ctx, func(q *Queries) error {
+			if err := q.queryRow(ctx, `PRAGMA cache_size`).Scan(&during); err != nil {
+				return err
+			}
+			return fail
+		})
+		if !errors.Is(err, fail) {
+			t.Fatalf("err = %v, want %v", err, fail)
+		}
+		if during != -bulkCacheKiB || cache() != before {
+			t.Fatalf("cache during the load %d (want %d), after %d (want %d)", during, -bulkCacheKiB, cache(), before)
+		}
 	}
 }

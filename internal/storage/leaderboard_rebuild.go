@@ -25,6 +25,15 @@ type RebuildInput struct {
 	Now             time.Time
 }
 
+// The rebuild's derived values of a participant row. Rows that already
+// hold them are not written: on PostgreSQL every written row is a new
+// version with an entry in each index, which for a bulk load that stored
+// them right (the demo) was a million rows written for nothing.
+const (
+	qualifiedCountSQL = `SELECT COUNT(*) FROM referrals r WHERE r.referrer_id = participants.id AND r.qualified_at IS NOT NULL`
+	boardHiddenSQL    = `(leaderboard_show = 'hidden' OR banned_at IS NOT NULL OR deleted_at IS NOT NULL)`
+)
+
 // RebuildGamification recomputes, in set-based statements for databases
 // that predate them or were bulk-loaded: which referrals qualify (the
 // reward gate of internal/core, for every referral at once; dated by the
@@ -42,10 +51,10 @@ func (q *Queries) RebuildGamification(ctx context.Context, in RebuildInput) erro
 			AND (NOT $1 OR EXISTS (SELECT 1 FROM participants pe LEFT JOIN users ue ON ue.id = pe.user_id
 				WHERE pe.id = referrals.referee_id AND (ue.email_verified_at IS NOT NULL OR pe.verified_at IS NOT NULL)))`,
 			[]any{in.RequireVerified}},
-		{"count", `UPDATE participants SET qualified_count = (SELECT COUNT(*) FROM referrals r
-			WHERE r.referrer_id = participants.id AND r.qualified_at IS NOT NULL) WHERE referral_count > 0`, nil},
-		{"hide", `UPDATE participants SET leaderboard_hidden = (leaderboard_show = 'hidden' OR banned_at IS NOT NULL
-			OR deleted_at IS NOT NULL)`, nil},
+		{"count", `UPDATE participants SET qualified_count = (` + qualifiedCountSQL + `)
+			WHERE referral_count > 0 AND qualified_count <> (` + qualifiedCountSQL + `)`, nil},
+		{"hide", `UPDATE participants SET leaderboard_hidden = ` + boardHiddenSQL + `
+			WHERE leaderboard_hidden <> ` + boardHiddenSQL, nil},
 		{"clear board", `DELETE FROM leaderboard WHERE period IN ($1, $2, $3)`, []any{referralhub.BoardAll,
 			referralhub.BoardPeriodKey(referralhub.BoardMonth, in.Now), referralhub.BoardPeriodKey(referralhub.BoardWeek, in.Now)}},
 	}

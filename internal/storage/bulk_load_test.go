@@ -1,0 +1,122 @@
+package storage_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/referralhub/referralhub"
+	"github.com/referralhub/referralhub/internal/storage"
+	"github.com/referralhub/referralhub/internal/storage/storagetest"
+)
+
+// TestBulkRowsKeepTheCallersCounts: BulkParticipants stores the counts it
+// is given, and BulkReferralRows and BulkClicks add nothing to them;
+// BulkReferralRows stores the flagged referrals as qualified when made.
+func TestBulkRowsKeepTheCallersCounts(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		parts := []referralhub.Participant{
+			{Code: "hubcode1", CreatedAt: t0, LastSeenAt: t0, ReferralCount: 2, QualifiedCount: 1, ClickCount: 3},
+			{Code: "friend01", CreatedAt: t0, LastSeenAt: t0},
+			{Code: "friend02", CreatedAt: t0, LastSeenAt: t0},
+		}
+		err := db.BulkLoad(ctx, func(q *storage.Queries) error {
+			if err := q.BulkParticipants(ctx, parts); err != nil {
+				return err
+			}
+			refs := []referralhub.Referral{
+				{ReferrerID: parts[0].ID, RefereeID: parts[1].ID, ClickID: "k1", CreatedAt: t0},
+				{ReferrerID: parts[0].ID, RefereeID: parts[2].ID, ClickID: "k2", CreatedAt: t0},
+			}
+			if err := q.BulkReferralRows(ctx, refs, []bool{true, false}); err != nil {
+				return err
+			}
+			var clicks []referralhub.Click
+			for _, id := range []string{"k1", "k2", "k3"} {
+				clicks = append(clicks, referralhub.Click{ID: id, ParticipantID: parts[0].ID, Code: parts[0].Code, CreatedAt: t0})
+			}
+			return q.BulkClicks(ctx, clicks)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		hub, err := db.Read().Participant(ctx, parts[0].ID)
+		if err != nil || hub.ReferralCount != 2 || hub.ClickCount != 3 {
+			t.Fatalf("hub = %+v, %v; want 2 referrals, 3 clicks", hub, err)
+		}
+		if n, err := db.Read().QualifiedCount(ctx, parts[0].ID); err != nil || n != 1 {
+			t.Fatalf("hub has %d qualified referrals, %v; want 1", n, err)
+		}
+		if n, err := db.Read().CountClicks(ctx); err != nil || n != 3 {
+			t.Fatalf("%d clicks stored, %v; want 3", n, err)
+		}
+		for i, want := range []bool{true, false} {
+			checkQualified(t, db, parts[i+1].ID, want)
+		}
+	})
+}
+
+// checkQualified checks whether the referral of referee is qualified (by
+// taking its qualification back, in a transaction that is rolled back).
+func checkQualified(t *testing.T, db *storage.DB, refereeID int64, want bool) {
+	t.Helper()
+	ctx := context.Background()
+	ref, err := db.Read().ReferralOf(ctx, refereeID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	errRollback := errors.New("roll back")
+	err = db.InTx(ctx, func(q *storage.Queries) error {
+		_, was, err := q.UnqualifyReferral(ctx, ref.ID)
+		if err == nil && was != want {
+			t.Errorf("referral of %d: qualified = %v, want %v", refereeID, was, want)
+		}
+		return errors.Join(err, errRollback)
+	})
+	if !errors.Is(err, errRollback) {
+		t.Fatal(err)
+	}
+}
+
+// TestBulkRowsConflicts: a click id stored twice and a referee referred
+// twice fail as conflicts; a flag slice of the wrong length is refused.
+func TestBulkRowsConflicts(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		_, alice := mustUser(t, db, "alice")
+		_, bob := mustUser(t, db, "bob")
+		q := db.Write()
+		click := referralhub.Click{ID: "dup", ParticipantID: alice.ID, Code: alice.Code, CreatedAt: t0}
+		if err := q.BulkClicks(ctx, []referralhub.Click{click, click}); referralhub.ErrorCode(err) != referralhub.ECONFLICT {
+			t.Errorf("click id twice: err = %v, want conflict", err)
+		}
+		refs := []referralhub.Referral{{ReferrerID: alice.ID, RefereeID: bob.ID, CreatedAt: t0}, {ReferrerID: alice.ID, RefereeID: bob.ID, CreatedAt: t0}}
+		if err := q.BulkReferralRows(ctx, refs, nil); referralhub.ErrorCode(err) != referralhub.ECONFLICT {
+			t.Errorf("referee twice: err = %v, want conflict", err)
+		}
+		if err := q.BulkReferralRows(ctx, refs[:1], []bool{true, true}); err == nil {
+			t.Error("two flags for one referral: no error")
+		}
+		if n, err := db.Read().CountClicks(ctx); err != nil || n != 0 {
+			t.Errorf("%d clicks stored, %v; want none", n, err)
+		}
+	})
+}
+
+// TestBulkLoadRollsBack: a load whose function fails stores nothing.
+func TestBulkLoadRollsBack(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		failed := errors.New("failed")
+		err := db.BulkLoad(ctx, func(q *storage.Queries) error {
+			return errors.Join(q.BulkUsers(ctx, bulkUsers(10), "hash"), failed)
+		})
+		if !errors.Is(err, failed) {
+			t.Fatalf("err = %v, want the function's", err)
+		}
+		if taken, _, err := db.Read().TakenFields(ctx, "bulk00001@example.com", "bulk00001"); err != nil || taken {
+			t.Fatalf("a user of the failed load is stored (%v)", err)
+		}
+	})
+}
