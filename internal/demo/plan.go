@@ -48,8 +48,8 @@ type plan struct {
 	// qualified is parallel to referred: the referee verified their
 	// address, which the default program asks before a referral counts.
 	qualified []bool
-	clicks   []referralhub.Click
-	owner    []int32 // index of the click's participant
+	clicks    []referralhub.Click
+	owner     []int32 // index of the click's participant
 }
 
 // generator draws a plan from a seeded PCG, so the shape of the network is
