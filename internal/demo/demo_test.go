@@ -3,9 +3,11 @@ package demo_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"log/slog"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -202,6 +204,33 @@ func TestGenerateStoresCountsAndQualification(t *testing.T) {
 		}
 		if after := gamificationSums(t, raw); after != before {
 			t.Errorf("the rebuild changed the sums of counts and qualified referrals from %v to %v", before, after)
+		}
+	})
+}
+
+// TestGenerateKeepsTheIndexes: the lookup indexes the load drops are all
+// there again once it has committed.
+func TestGenerateKeepsTheIndexes(t *testing.T) {
+	each(t, func(t *testing.T, db *storage.DB, raw *sql.DB) {
+		ctx := context.Background()
+		tables := []string{"users", "participants", "referrals", "clicks", "rewards"}
+		indexes := func() []string {
+			var names []string
+			errRollback := errors.New("roll back")
+			err := db.InTx(ctx, func(q *storage.Queries) error {
+				dropped, _, err := q.DropLookupIndexes(ctx, tables...)
+				names = dropped
+				return errors.Join(err, errRollback)
+			})
+			if !errors.Is(err, errRollback) {
+				t.Fatal(err)
+			}
+			return names
+		}
+		before := indexes()
+		generate(t, db, 50)
+		if after := indexes(); len(before) < 10 || !slices.Equal(after, before) {
+			t.Fatalf("lookup indexes after the demo %v, want %v", after, before)
 		}
 	})
 }

@@ -3,7 +3,10 @@ package storage_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/referralhub/referralhub"
 	"github.com/referralhub/referralhub/internal/storage"
@@ -117,6 +120,86 @@ func TestBulkLoadRollsBack(t *testing.T) {
 		}
 		if taken, _, err := db.Read().TakenFields(ctx, "bulk00001@example.com", "bulk00001"); err != nil || taken {
 			t.Fatalf("a user of the failed load is stored (%v)", err)
+		}
+	})
+}
+
+// TestRebuildAwardsEveryBadgeInOnePass: the rebuild awards each badge
+// whose threshold a referrer's qualified referrals reached, dated by the
+// referral that reached it; of two badges with one threshold, the first.
+func TestRebuildAwardsEveryBadgeInOnePass(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		parts := []referralhub.Participant{{Code: "referrer", CreatedAt: t0, LastSeenAt: t0, ReferralCount: 12, QualifiedCount: 11}}
+		for i := range 12 {
+			parts = append(parts, referralhub.Participant{Code: fmt.Sprintf("friend%02d", i), CreatedAt: t0, LastSeenAt: t0})
+		}
+		var refs []referralhub.Referral
+		qualified := make([]bool, 12)
+		err := db.BulkLoad(ctx, func(q *storage.Queries) error {
+			if err := q.BulkParticipants(ctx, parts); err != nil {
+				return err
+			}
+			for i, p := range parts[1:] {
+				refs = append(refs, referralhub.Referral{ReferrerID: parts[0].ID, RefereeID: p.ID, CreatedAt: t0.Add(time.Duration(i) * time.Hour)})
+				qualified[i] = i != 3 // the fourth does not count
+			}
+			if err := q.BulkReferralRows(ctx, refs, qualified); err != nil {
+				return err
+			}
+			return q.RebuildGamification(ctx, storage.RebuildInput{RequireVerified: true, Now: t0.Add(24 * time.Hour),
+				Badges: []referralhub.Badge{{Name: "First", Threshold: 1}, {Name: "Ten", Threshold: 10}, {Name: "Fifty", Threshold: 50},
+					{Name: "Also first", Threshold: 1}, {Name: "None", Threshold: 0}}})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.Read().Badges(ctx, parts[0].ID)
+		want := []referralhub.EarnedBadge{{Name: "First", Threshold: 1, EarnedAt: t0}, {Name: "Ten", Threshold: 10, EarnedAt: t0.Add(10 * time.Hour)}}
+		if err != nil || !slices.Equal(got, want) {
+			t.Fatalf("badges = %+v, %v; want %+v", got, err, want)
+		}
+	})
+}
+
+// TestDropLookupIndexesBuildsThemAgain: the lookup indexes are gone until
+// the function builds them again, and back when the transaction rolls
+// back; unique ones are never dropped.
+func TestDropLookupIndexesBuildsThemAgain(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		tables := []string{"users", "referrals"}
+		var first []string
+		err := db.InTx(ctx, func(q *storage.Queries) error {
+			dropped, rebuild, err := q.DropLookupIndexes(ctx, tables...)
+			if err != nil {
+				return err
+			}
+			first = dropped
+			if again, _, err := q.DropLookupIndexes(ctx, tables...); err != nil || len(again) != 0 {
+				t.Errorf("dropped twice: %v, %v", again, err)
+			}
+			return rebuild()
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Contains(first, "referrals_referrer_idx") || !slices.Contains(first, "users_verified_idx") ||
+			slices.Contains(first, "referrals_referee_key") || slices.Contains(first, "users_email_key") {
+			t.Fatalf("dropped %v: want the lookup indexes of users and referrals, not the unique ones", first)
+		}
+		errRollback := errors.New("roll back")
+		for _, rebuilt := range []bool{true, false} {
+			err := db.InTx(ctx, func(q *storage.Queries) error {
+				dropped, _, err := q.DropLookupIndexes(ctx, tables...)
+				if err == nil && !slices.Equal(dropped, first) {
+					t.Errorf("rebuilt %v: dropped %v, want %v again", rebuilt, dropped, first)
+				}
+				return errors.Join(err, errRollback)
+			})
+			if !errors.Is(err, errRollback) {
+				t.Fatal(err)
+			}
 		}
 	})
 }

@@ -58,6 +58,9 @@ type dialect interface {
 	// insertRows returns head followed by the rows in args (len(cols)
 	// values per row) and tail, and the arguments that binds (bulk_rows.go).
 	insertRows(head string, cols []bulkCol, args []any, tail string) (string, []any)
+	// lookupIndexesSQL lists the non-unique indexes of a table and the
+	// statements that create them (bulk_indexes.go).
+	lookupIndexesSQL() string
 	// refused reports whether err says the engine refused a statement's
 	// data: a value it cannot store, or a broken constraint.
 	refused(err error) bool

@@ -77,18 +77,45 @@ func (q *Queries) RebuildGamification(ctx context.Context, in RebuildInput) erro
 			return fmt.Errorf("rebuild gamification: %s: %w", st.name, err)
 		}
 	}
-	for _, b := range in.Badges {
-		if b.Threshold <= 0 {
+	return q.rebuildBadges(ctx, in.Badges)
+}
+
+// rebuildBadges awards each badge to the referrers whose qualified
+// referrals reached its threshold, dated by the referral that reached it,
+// in one pass over the referrals for all the badges. Of two badges with
+// the same threshold the first is awarded, as one at a time would.
+func (q *Queries) rebuildBadges(ctx context.Context, badges []referralhub.Badge) error {
+	var (
+		values []byte
+		args   []any
+		seen   = map[int64]bool{}
+	)
+	for _, b := range badges {
+		if b.Threshold <= 0 || seen[b.Threshold] {
 			continue
 		}
-		_, err := q.exec(ctx, `/* RebuildGamification.badges */ INSERT INTO participant_badges (participant_id, threshold, name, earned_at)
-			SELECT referrer_id, $1, $2, qualified_at FROM (SELECT referrer_id, qualified_at,
-				ROW_NUMBER() OVER (PARTITION BY referrer_id ORDER BY qualified_at, id) AS n
-				FROM referrals WHERE qualified_at IS NOT NULL) x
-			WHERE n = $1 ON CONFLICT DO NOTHING`, b.Threshold, b.Name)
-		if err != nil {
-			return fmt.Errorf("rebuild gamification: badges: %w", err)
+		seen[b.Threshold] = true
+		if len(args) > 0 {
+			values = append(values, ", "...)
 		}
+		values = append(values, "(CAST("...)
+		values = q.d.appendParam(values, len(args)+1)
+		values = append(values, " AS BIGINT), CAST("...)
+		values = q.d.appendParam(values, len(args)+2)
+		values = append(values, " AS TEXT))"...)
+		args = append(args, b.Threshold, b.Name)
+	}
+	if len(args) == 0 {
+		return nil
+	}
+	_, err := q.exec(ctx, `/* RebuildGamification.badges */ INSERT INTO participant_badges (participant_id, threshold, name, earned_at)
+		SELECT x.referrer_id, b.column1, b.column2, x.qualified_at FROM (SELECT referrer_id, qualified_at,
+			ROW_NUMBER() OVER (PARTITION BY referrer_id ORDER BY qualified_at, id) AS n
+			FROM referrals WHERE qualified_at IS NOT NULL) x
+		JOIN (VALUES `+string(values)+`) AS b ON b.column1 = x.n
+		WHERE TRUE ON CONFLICT DO NOTHING`, args...)
+	if err != nil {
+		return fmt.Errorf("rebuild gamification: badges: %w", err)
 	}
 	return nil
 }
