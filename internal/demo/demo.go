@@ -134,13 +134,13 @@ func (p *plan) store(ctx context.Context, q *storage.Queries, opt Options) error
 	if err := checkNoHub(ctx, q); err != nil {
 		return err
 	}
-	// The lookup indexes are dropped for the load and built again from all
-	// the rows before it commits.
-	dropped, rebuild, err := q.DropLookupIndexes(ctx, "users", "participants", "referrals", "clicks", "rewards")
+	// The indexes (and on PostgreSQL the foreign keys) are dropped for the
+	// load and made again from all the rows before it commits.
+	dropped, remake, err := q.DropIndexes(ctx, "users", "participants", "referrals", "clicks", "rewards")
 	if err != nil {
 		return err
 	}
-	opt.Log.Info("demo: dropped lookup indexes until the rows are in", "indexes", len(dropped))
+	opt.Log.Info("demo: dropped indexes and keys until the rows are in", "dropped", len(dropped))
 	steps := []struct {
 		table string
 		fn    func() error
@@ -150,7 +150,7 @@ func (p *plan) store(ctx context.Context, q *storage.Queries, opt Options) error
 		{"referrals", func() error { return q.BulkReferralRows(ctx, p.referrals(), p.qualified) }},
 		{"clicks", func() error { return q.BulkClicks(ctx, p.clicks) }},
 		{"rewards", func() error { return q.BulkSignupRewards(ctx, DefaultRuleID, opt.PointsPerReferral) }},
-		{"indexes", rebuild},
+		{"indexes and keys", remake},
 	}
 	for _, s := range steps {
 		began := time.Now()

@@ -208,7 +208,7 @@ func TestGenerateStoresCountsAndQualification(t *testing.T) {
 	})
 }
 
-// TestGenerateKeepsTheIndexes: the lookup indexes the load drops are all
+// TestGenerateKeepsTheIndexes: the indexes and keys the load drops are all
 // there again once it has committed.
 func TestGenerateKeepsTheIndexes(t *testing.T) {
 	each(t, func(t *testing.T, db *storage.DB, raw *sql.DB) {
@@ -218,7 +218,7 @@ func TestGenerateKeepsTheIndexes(t *testing.T) {
 			var names []string
 			errRollback := errors.New("roll back")
 			err := db.InTx(ctx, func(q *storage.Queries) error {
-				dropped, _, err := q.DropLookupIndexes(ctx, tables...)
+				dropped, _, err := q.DropIndexes(ctx, tables...)
 				names = dropped
 				return errors.Join(err, errRollback)
 			})
@@ -230,7 +230,7 @@ func TestGenerateKeepsTheIndexes(t *testing.T) {
 		before := indexes()
 		generate(t, db, 50)
 		if after := indexes(); len(before) < 10 || !slices.Equal(after, before) {
-			t.Fatalf("lookup indexes after the demo %v, want %v", after, before)
+			t.Fatalf("indexes and keys after the demo %v, want %v", after, before)
 		}
 	})
 }

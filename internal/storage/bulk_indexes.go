@@ -1,71 +1,94 @@
-// Dropping and rebuilding secondary indexes around a bulk load.
+// Dropping and rebuilding indexes and foreign keys around a bulk load.
 
 package storage
 
 import (
 	"context"
 	"fmt"
-	"strings"
+
+	"github.com/referralhub/referralhub"
 )
 
-// index is a secondary index as the catalog defines it.
-type index struct{ name, definition string }
+// dropped is an index or a foreign key a bulk load dropped: its name, and
+// the statements that drop it and make it again.
+type dropped struct{ name, drop, create string }
 
-// DropLookupIndexes drops the indexes of tables that serve lookups only
-// (not unique, not a primary key) and returns their names and a function
-// that creates them again from the definitions the catalog held. Call both inside one
-// transaction, the function before it commits: the indexes are then never
-// missing outside it, however the load ends. It is for loading many rows
-// into tables that hold few: one index built from all the rows at once
-// costs a fraction of growing it row by row. Unique indexes stay, so a
-// duplicate still fails the insert that brings it. On PostgreSQL the
-// dropped indexes lock their tables against other sessions until the
-// transaction ends.
-func (q *Queries) DropLookupIndexes(ctx context.Context, tables ...string) ([]string, func() error, error) {
-	var dropped []index
+// DropIndexes drops the indexes of tables that no constraint owns (lookup
+// and unique ones alike) and, on PostgreSQL, the tables' foreign keys. It
+// returns their names and a function that makes them again from the
+// definitions the catalog held: unique indexes and foreign keys check every
+// row then, and a duplicate fails it with ECONFLICT. Call both inside one
+// transaction, the function before it commits: none is then missing
+// outside it, however the load ends. It is for loading many rows into
+// tables that hold few: an index built from all the rows at once, or a key
+// checked in one join, costs a fraction of one kept row by row. They lock
+// their tables against other sessions until the transaction ends (SQLite's
+// one writer does anyway).
+func (q *Queries) DropIndexes(ctx context.Context, tables ...string) ([]string, func() error, error) {
+	var all []dropped
 	for _, table := range tables {
-		idx, err := queryList(ctx, q, "lookup indexes", q.d.lookupIndexesSQL(), func(r rowScanner) (index, error) {
-			var i index
-			err := r.Scan(&i.name, &i.definition)
-			return i, err
-		}, table)
-		if err != nil {
-			return nil, nil, err
-		}
-		dropped = append(dropped, idx...)
-	}
-	names := make([]string, len(dropped))
-	for k, i := range dropped {
-		if _, err := q.exec(ctx, `/* DropLookupIndexes */ DROP INDEX `+quoteIdent(i.name)); err != nil {
-			return nil, nil, fmt.Errorf("drop index %s: %w", i.name, err)
-		}
-		names[k] = i.name
-	}
-	return names, func() error {
-		for _, i := range dropped {
-			if _, err := q.exec(ctx, `/* DropLookupIndexes.restore */ `+i.definition); err != nil {
-				return fmt.Errorf("create index %s again: %w", i.name, err)
+		for _, list := range []string{q.d.indexesSQL(), q.d.foreignKeysSQL()} {
+			if list == "" {
+				continue
 			}
+			found, err := queryList(ctx, q, "indexes and keys", list, scanDropped, table)
+			if err != nil {
+				return nil, nil, err
+			}
+			all = append(all, found...)
 		}
-		return nil
-	}, nil
+	}
+	names := make([]string, len(all))
+	for k, d := range all {
+		if _, err := q.exec(ctx, `/* DropIndexes */ `+d.drop); err != nil {
+			return nil, nil, fmt.Errorf("drop %s: %w", d.name, err)
+		}
+		names[k] = d.name
+	}
+	return names, func() error { return q.remake(ctx, all) }, nil
 }
 
-// quoteIdent quotes an identifier for both engines.
-func quoteIdent(name string) string {
-	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
+func scanDropped(r rowScanner) (dropped, error) {
+	var d dropped
+	err := r.Scan(&d.name, &d.drop, &d.create)
+	return d, err
 }
 
-// The indexes of table $1 made by CREATE INDEX (not for a constraint) and
-// not unique, with the statement that made them.
-func (sqliteDialect) lookupIndexesSQL() string {
-	return `/* lookupIndexes */ SELECT l.name, m.sql FROM pragma_index_list($1) l
+// remake makes the dropped indexes and keys again, indexes first.
+func (q *Queries) remake(ctx context.Context, all []dropped) error {
+	for _, d := range all {
+		_, err := q.exec(ctx, `/* DropIndexes.remake */ `+d.create)
+		if err != nil && q.d.refused(err) { // a duplicate, or a key to a missing row
+			return referralhub.Errorf(referralhub.ECONFLICT, "The loaded rows clash with rows already stored (%s).", d.name)
+		}
+		if err != nil {
+			return fmt.Errorf("make %s again: %w", d.name, err)
+		}
+	}
+	return nil
+}
+
+// The indexes of table $1 made by CREATE INDEX (none that a constraint in
+// the table's definition owns), with the statements that drop and make
+// them. Index names come from the catalog, never from input.
+func (sqliteDialect) indexesSQL() string {
+	return `/* indexesOf */ SELECT l.name, 'DROP INDEX "' || l.name || '"', m.sql FROM pragma_index_list($1) l
 		JOIN sqlite_master m ON m.type = 'index' AND m.name = l.name
-		WHERE l."unique" = 0 AND l.origin = 'c' ORDER BY l.name`
+		WHERE l.origin = 'c' ORDER BY l.name`
 }
 
-func (postgresDialect) lookupIndexesSQL() string {
-	return `/* lookupIndexes */ SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i
-		JOIN pg_class c ON c.oid = i.indexrelid
-		WHERE i.indrelid = to_regclass($1) AND NOT i.indisunique AND NOT i.indisprimary ORDER BY c.relname`
+// SQLite keeps foreign keys in the table's definition.
+func (sqliteDialect) foreignKeysSQL() string { return "" }
+
+func (postgresDialect) indexesSQL() string {
+	return `/* indexesOf */ SELECT c.relname, 'DROP INDEX ' || i.indexrelid::regclass, pg_get_indexdef(i.indexrelid)
+		FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+		WHERE i.indrelid = to_regclass($1) AND NOT i.indisprimary
+		AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) ORDER BY c.relname`
+}
+
+func (postgresDialect) foreignKeysSQL() string {
+	return `/* foreignKeysOf */ SELECT conname, 'ALTER TABLE ' || conrelid::regclass || ' DROP CONSTRAINT ' || quote_ident(conname),
+		'ALTER TABLE ' || conrelid::regclass || ' ADD CONSTRAINT ' || quote_ident(conname) || ' ' || pg_get_constraintdef(oid)
+		FROM pg_constraint WHERE contype = 'f' AND conrelid = to_regclass($1) ORDER BY conname`
 }

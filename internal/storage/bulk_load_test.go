@@ -162,43 +162,83 @@ func TestRebuildAwardsEveryBadgeInOnePass(t *testing.T) {
 	})
 }
 
-// TestDropLookupIndexesBuildsThemAgain: the lookup indexes are gone until
-// the function builds them again, and back when the transaction rolls
-// back; unique ones are never dropped.
-func TestDropLookupIndexesBuildsThemAgain(t *testing.T) {
+// TestDropIndexesMakesThemAgain: the indexes (and on PostgreSQL the
+// foreign keys) are gone until the function makes them again, and back
+// when the transaction rolls back.
+func TestDropIndexesMakesThemAgain(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		tables := []string{"users", "referrals"}
 		var first []string
 		err := db.InTx(ctx, func(q *storage.Queries) error {
-			dropped, rebuild, err := q.DropLookupIndexes(ctx, tables...)
+			dropped, remake, err := q.DropIndexes(ctx, tables...)
 			if err != nil {
 				return err
 			}
 			first = dropped
-			if again, _, err := q.DropLookupIndexes(ctx, tables...); err != nil || len(again) != 0 {
+			if again, _, err := q.DropIndexes(ctx, tables...); err != nil || len(again) != 0 {
 				t.Errorf("dropped twice: %v, %v", again, err)
 			}
-			return rebuild()
+			return remake()
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !slices.Contains(first, "referrals_referrer_idx") || !slices.Contains(first, "users_verified_idx") ||
-			slices.Contains(first, "referrals_referee_key") || slices.Contains(first, "users_email_key") {
-			t.Fatalf("dropped %v: want the lookup indexes of users and referrals, not the unique ones", first)
+		want := []string{"referrals_referrer_idx", "referrals_referee_key", "users_verified_idx", "users_email_key"}
+		if db.Engine() == "postgres" {
+			want = append(want, "referrals_referrer_id_fkey")
+		}
+		for _, name := range want {
+			if !slices.Contains(first, name) {
+				t.Fatalf("dropped %v: want %s among them", first, name)
+			}
 		}
 		errRollback := errors.New("roll back")
-		for _, rebuilt := range []bool{true, false} {
+		for _, after := range []string{"commit", "rollback"} {
 			err := db.InTx(ctx, func(q *storage.Queries) error {
-				dropped, _, err := q.DropLookupIndexes(ctx, tables...)
+				dropped, _, err := q.DropIndexes(ctx, tables...)
 				if err == nil && !slices.Equal(dropped, first) {
-					t.Errorf("rebuilt %v: dropped %v, want %v again", rebuilt, dropped, first)
+					t.Errorf("after a %s: dropped %v, want %v again", after, dropped, first)
 				}
 				return errors.Join(err, errRollback)
 			})
 			if !errors.Is(err, errRollback) {
 				t.Fatal(err)
+			}
+		}
+	})
+}
+
+// TestDropIndexesCatchesDuplicates: rows that break a unique index or a
+// foreign key while they are dropped fail the remake with ECONFLICT.
+func TestDropIndexesCatchesDuplicates(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		mustUser(t, db, "alice")
+		_, bob := mustUser(t, db, "bob")
+		for name, load := range map[string]func(q *storage.Queries) error{
+			"taken username": func(q *storage.Queries) error {
+				return q.BulkUsers(ctx, []referralhub.User{{Email: "other@example.com", Username: "Alice", CreatedAt: t0}}, "h")
+			},
+			"missing referee, or on SQLite a taken email": func(q *storage.Queries) error {
+				if db.Engine() == "sqlite" { // SQLite checks its keys row by row still
+					return q.BulkUsers(ctx, []referralhub.User{{Email: "ALICE@example.com", Username: "alice2", CreatedAt: t0}}, "h")
+				}
+				return q.BulkReferralRows(ctx, []referralhub.Referral{{ReferrerID: bob.ID, RefereeID: 999999, CreatedAt: t0}}, nil)
+			},
+		} {
+			err := db.InTx(ctx, func(q *storage.Queries) error {
+				_, remake, err := q.DropIndexes(ctx, "users", "referrals")
+				if err != nil {
+					return err
+				}
+				if err := load(q); err != nil {
+					return fmt.Errorf("load: %w", err)
+				}
+				return remake()
+			})
+			if referralhub.ErrorCode(err) != referralhub.ECONFLICT {
+				t.Errorf("%s: err = %v, want conflict", name, err)
 			}
 		}
 	})

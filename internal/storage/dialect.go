@@ -58,9 +58,12 @@ type dialect interface {
 	// insertRows returns head followed by the rows in args (len(cols)
 	// values per row) and tail, and the arguments that binds (bulk_rows.go).
 	insertRows(head string, cols []bulkCol, args []any, tail string) (string, []any)
-	// lookupIndexesSQL lists the non-unique indexes of a table and the
-	// statements that create them (bulk_indexes.go).
-	lookupIndexesSQL() string
+	// indexesSQL and foreignKeysSQL list the indexes of a table that no
+	// constraint owns, and its foreign keys ("" when they cannot be
+	// dropped), each with the statements that drop and make it
+	// (bulk_indexes.go).
+	indexesSQL() string
+	foreignKeysSQL() string
 	// refused reports whether err says the engine refused a statement's
 	// data: a value it cannot store, or a broken constraint.
 	refused(err error) bool
