@@ -53,35 +53,39 @@ func TestBulkStatementsAreNotPrepared(t *testing.T) {
 	}
 }
 
-// TestBulkLoadRestoresTheCache: on SQLite a bulk load grows the writer's
-// page cache only while it runs, whether it commits or fails.
-func TestBulkLoadRestoresTheCache(t *testing.T) {
+// TestBulkLoadRestoresTheSettings: on SQLite a bulk load grows the
+// writer's page cache and turns row-by-row foreign key checks off only
+// while it runs, whether it commits or fails.
+func TestBulkLoadRestoresTheSettings(t *testing.T) {
 	ctx := context.Background()
 	db, err := Open(ctx, "sqlite:"+t.TempDir()+"/bulk.db")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	cache := func() (n int64) {
-		if err := db.write.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&n); err != nil {
+	settings := func(q querier) (cache, keys int64) {
+		if err := q.QueryRowContext(ctx, `SELECT (SELECT cache_size FROM pragma_cache_size), (SELECT foreign_keys FROM pragma_foreign_keys)`).Scan(&cache, &keys); err != nil {
 			t.Fatal(err)
 		}
-		return n
+		return cache, keys
 	}
-	before := cache()
+	cache, keys := settings(db.write)
+	if keys != 1 {
+		t.Fatalf("foreign keys off before the load")
+	}
 	for _, fail := range []error{nil, errors.New("failed")} {
-		var during int64
+		var duringCache, duringKeys int64
 		err := db.BulkLoad(ctx, func(q *Queries) error {
-			if err := q.queryRow(ctx, `PRAGMA cache_size`).Scan(&during); err != nil {
-				return err
-			}
+			duringCache, duringKeys = settings(q.q)
 			return fail
 		})
 		if !errors.Is(err, fail) {
 			t.Fatalf("err = %v, want %v", err, fail)
 		}
-		if during != -bulkCacheKiB || cache() != before {
-			t.Fatalf("cache during the load %d (want %d), after %d (want %d)", during, -bulkCacheKiB, cache(), before)
+		afterCache, afterKeys := settings(db.write)
+		if duringCache != -bulkCacheKiB || duringKeys != 0 || afterCache != cache || afterKeys != keys {
+			t.Fatalf("cache and keys during the load %d, %d; after %d, %d; want %d, 0; %d, %d",
+				duringCache, duringKeys, afterCache, afterKeys, -bulkCacheKiB, cache, keys)
 		}
 	}
 }

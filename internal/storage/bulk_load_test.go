@@ -124,6 +124,28 @@ func TestBulkLoadRollsBack(t *testing.T) {
 	})
 }
 
+// TestBulkLoadChecksForeignKeys: a row pointing to a missing one fails the
+// load (on SQLite when it commits) and nothing is stored.
+func TestBulkLoadChecksForeignKeys(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		_, alice := mustUser(t, db, "alice")
+		err := db.BulkLoad(ctx, func(q *storage.Queries) error {
+			click := referralhub.Click{ID: "ok", ParticipantID: alice.ID, Code: alice.Code, CreatedAt: t0}
+			if err := q.BulkClicks(ctx, []referralhub.Click{click}); err != nil {
+				return err
+			}
+			return q.BulkReferralRows(ctx, []referralhub.Referral{{ReferrerID: alice.ID, RefereeID: 999999, CreatedAt: t0}}, nil)
+		})
+		if err == nil {
+			t.Fatal("a referral of a missing participant was loaded")
+		}
+		if n, err := db.Read().CountClicks(ctx); err != nil || n != 0 {
+			t.Fatalf("%d clicks stored, %v; want none", n, err)
+		}
+	})
+}
+
 // TestRebuildAwardsEveryBadgeInOnePass: the rebuild awards each badge
 // whose threshold a referrer's qualified referrals reached, dated by the
 // referral that reached it; of two badges with one threshold, the first.

@@ -1,12 +1,10 @@
-// How the engines take many rows in one statement, the bulk click insert,
-// and the transaction a large load runs in.
+// How the engines take many rows in one statement, and the bulk click
+// insert.
 
 package storage
 
 import (
 	"context"
-	"database/sql/driver"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -83,39 +81,4 @@ func (q *Queries) BulkClicks(ctx context.Context, clicks []referralhub.Click) er
 		}
 		return nil
 	})
-}
-
-// bulkCacheKiB is the SQLite page cache of a BulkLoad transaction: 256 MiB
-// instead of the usual 16.
-const bulkCacheKiB = 256 << 10
-
-// BulkLoad runs fn in one transaction on the writer, as InTx does, set up
-// for writing millions of rows. On SQLite the writer's page cache grows to
-// bulkCacheKiB for the transaction, and is put back however fn ends: with
-// the usual cache, the index pages that rows in random order dirty (emails,
-// usernames, codes) are spilled to the WAL and read back over and over, so
-// a million users took minutes instead of seconds. PostgreSQL needs nothing.
-func (db *DB) BulkLoad(ctx context.Context, fn func(*Queries) error) error {
-	if db.dialect.name() != "sqlite" {
-		return db.InTx(ctx, fn)
-	}
-	conn, err := db.write.Conn(ctx)
-	if err != nil {
-		return fmt.Errorf("bulk load: %w", outageOf(db.dialect, err))
-	}
-	defer conn.Close()
-	var cache int64
-	if err := conn.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&cache); err != nil {
-		return fmt.Errorf("bulk load: read the page cache size: %w", err)
-	}
-	if _, err := conn.ExecContext(ctx, `PRAGMA cache_size = `+strconv.Itoa(-bulkCacheKiB)); err != nil {
-		return fmt.Errorf("bulk load: grow the page cache: %w", err)
-	}
-	err = db.inTxOn(ctx, conn.BeginTx, fn)
-	if _, rerr := conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA cache_size = `+strconv.FormatInt(cache, 10)); rerr != nil {
-		// Never hand the big cache on to other writes: drop the connection.
-		_ = conn.Raw(func(any) error { return driver.ErrBadConn })
-		err = errors.Join(err, fmt.Errorf("bulk load: restore the page cache: %w", rerr))
-	}
-	return err
 }
