@@ -5,6 +5,7 @@ package storage
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/referralhub/referralhub"
 )
@@ -91,4 +92,28 @@ func (postgresDialect) foreignKeysSQL() string {
 	return `/* foreignKeysOf */ SELECT conname, 'ALTER TABLE ' || conrelid::regclass || ' DROP CONSTRAINT ' || quote_ident(conname),
 		'ALTER TABLE ' || conrelid::regclass || ' ADD CONSTRAINT ' || quote_ident(conname) || ' ' || pg_get_constraintdef(oid)
 		FROM pg_constraint WHERE contype = 'f' AND conrelid = to_regclass($1) ORDER BY conname`
+}
+
+// Analyze refreshes the planner's statistics of tables after a bulk load,
+// inside its transaction, so the queries that follow it (the rollups, the
+// gamification rebuild) are planned for the rows it brought and not for
+// empty tables; autovacuum would only do it minutes after the commit. On
+// SQLite, whose planner does without, it does nothing.
+func (q *Queries) Analyze(ctx context.Context, tables ...string) error {
+	if q.d.name() != "postgres" || len(tables) == 0 {
+		return nil
+	}
+	names := make([]string, len(tables))
+	for i, t := range tables {
+		names[i] = quoteIdent(t)
+	}
+	if _, err := q.exec(ctx, `/* Analyze */ ANALYZE `+strings.Join(names, ", ")); err != nil {
+		return fmt.Errorf("analyze: %w", err)
+	}
+	return nil
+}
+
+// quoteIdent quotes an identifier for both engines.
+func quoteIdent(name string) string {
+	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
 }

@@ -89,3 +89,37 @@ func TestBulkLoadRestoresTheSettings(t *testing.T) {
 		}
 	}
 }
+
+// TestAnalyzeGathersStatistics: on PostgreSQL, Analyze inside the load's
+// transaction leaves the planner statistics of the rows it brought.
+func TestAnalyzeGathersStatistics(t *testing.T) {
+	url := os.Getenv("REFERRALHUB_TEST_DATABASE_URL")
+	if url == "" {
+		t.Skip("PostgreSQL only (SQLite's Analyze does nothing): set REFERRALHUB_TEST_DATABASE_URL")
+	}
+	ctx := context.Background()
+	db, err := Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	err = db.BulkLoad(ctx, func(q *Queries) error {
+		if _, err := q.exec(ctx, `CREATE TEMP TABLE analyze_probe ON COMMIT DROP AS SELECT g AS a FROM generate_series(1, 1000) g`); err != nil {
+			return err
+		}
+		if err := q.Analyze(ctx, "analyze_probe"); err != nil {
+			return err
+		}
+		var n int
+		if err := q.queryRow(ctx, `SELECT count(*) FROM pg_stats WHERE tablename = 'analyze_probe'`).Scan(&n); err != nil {
+			return err
+		}
+		if n != 1 {
+			t.Errorf("%d columns with statistics, want 1", n)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
