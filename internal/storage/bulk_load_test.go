@@ -125,7 +125,7 @@ func TestBulkLoadRollsBack(t *testing.T) {
 }
 
 // TestBulkLoadChecksForeignKeys: a row pointing to a missing one fails the
-// load (on SQLite when it commits) and nothing is stored.
+// load and nothing is stored.
 func TestBulkLoadChecksForeignKeys(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
