@@ -3,9 +3,11 @@ package demo_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"log/slog"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -169,6 +171,87 @@ func TestGenerateRefusesExistingHubName(t *testing.T) {
 			t.Fatalf("%d users after refusal, want 1", n)
 		}
 	})
+}
+
+// TestGenerateStoresCountsAndQualification: each participant is stored
+// with the counts of its referrals, clicks and qualified referrals, and
+// exactly the referrals of verified referees are stored as qualified when
+// made, as the gamification rebuild (under the default program, which asks
+// for a verified address) would have it; the rebuild then changes nothing.
+func TestGenerateStoresCountsAndQualification(t *testing.T) {
+	each(t, func(t *testing.T, db *storage.DB, raw *sql.DB) {
+		res := generate(t, db, 3000)
+		for name, query := range map[string]string{
+			"referral_count":  countMismatchSQL("referral_count", "referrer_id", "referrals", "TRUE"),
+			"click_count":     countMismatchSQL("click_count", "participant_id", "clicks", "NOT bot"),
+			"qualified_count": countMismatchSQL("qualified_count", "referrer_id", "referrals", "qualified_at IS NOT NULL"),
+			"qualified_at": `SELECT count(*) FROM referrals r JOIN participants p ON p.id = r.referee_id JOIN users u ON u.id = p.user_id
+				WHERE CASE WHEN u.email_verified_at IS NULL THEN r.qualified_at IS NOT NULL ELSE r.qualified_at IS NULL OR r.qualified_at <> r.created_at END`,
+		} {
+			if n := scalar(t, raw, query); n != 0 {
+				t.Errorf("%s is wrong on %d rows", name, n)
+			}
+		}
+		before := gamificationSums(t, raw)
+		if before[0] != int64(res.Referrals) || before[1] != int64(res.Clicks) || before[2] == 0 || before[2] == before[0] {
+			t.Fatalf("referrals, clicks, qualified counted: %v; want %d, %d and some qualified", before, res.Referrals, res.Clicks)
+		}
+		err := db.InTx(context.Background(), func(q *storage.Queries) error {
+			return q.RebuildGamification(context.Background(), storage.RebuildInput{RequireVerified: true, Now: now})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if after := gamificationSums(t, raw); after != before {
+			t.Errorf("the rebuild changed the sums of counts and qualified referrals from %v to %v", before, after)
+		}
+	})
+}
+
+// TestGenerateKeepsTheIndexes: the indexes and keys the load drops are all
+// there again once it has committed.
+func TestGenerateKeepsTheIndexes(t *testing.T) {
+	each(t, func(t *testing.T, db *storage.DB, raw *sql.DB) {
+		ctx := context.Background()
+		tables := []string{"users", "participants", "referrals", "clicks", "rewards"}
+		indexes := func() []string {
+			var names []string
+			errRollback := errors.New("roll back")
+			err := db.InTx(ctx, func(q *storage.Queries) error {
+				dropped, _, err := q.DropIndexes(ctx, tables...)
+				names = dropped
+				return errors.Join(err, errRollback)
+			})
+			if !errors.Is(err, errRollback) {
+				t.Fatal(err)
+			}
+			return names
+		}
+		before := indexes()
+		generate(t, db, 50)
+		if after := indexes(); len(before) < 10 || !slices.Equal(after, before) {
+			t.Fatalf("indexes and keys after the demo %v, want %v", after, before)
+		}
+	})
+}
+
+// countMismatchSQL counts the participants whose column differs from the
+// number of rows of table that name them in ref and match where.
+func countMismatchSQL(column, ref, table, where string) string {
+	return `SELECT count(*) FROM participants p LEFT JOIN (SELECT ` + ref + ` AS id, count(*) AS n FROM ` + table +
+		` WHERE ` + where + ` GROUP BY ` + ref + `) c ON c.id = p.id WHERE p.` + column + ` <> COALESCE(c.n, 0)`
+}
+
+// gamificationSums is the sum of referral, click and qualified counts and
+// the number of qualified referrals.
+func gamificationSums(t *testing.T, raw *sql.DB) (s [4]int64) {
+	t.Helper()
+	err := raw.QueryRow(`SELECT (SELECT sum(referral_count) FROM participants), (SELECT sum(click_count) FROM participants),
+		(SELECT sum(qualified_count) FROM participants), (SELECT count(*) FROM referrals WHERE qualified_at IS NOT NULL)`).Scan(&s[0], &s[1], &s[2], &s[3])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
 
 func TestGenerateRejectsBadOptions(t *testing.T) {

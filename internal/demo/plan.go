@@ -45,8 +45,11 @@ type plan struct {
 	referrer []int32  // index of the user's referrer, -1 when organic
 	clickID  []string // the click that brought a referred user
 	referred []int32  // indices of referred users, in signup order
-	clicks   []referralhub.Click
-	owner    []int32 // index of the click's participant
+	// qualified is parallel to referred: the referee verified their
+	// address, which the default program asks before a referral counts.
+	qualified []bool
+	clicks    []referralhub.Click
+	owner     []int32 // index of the click's participant
 }
 
 // generator draws a plan from a seeded PCG, so the shape of the network is
@@ -76,6 +79,7 @@ func newPlan(opt Options) *plan {
 	g.pathClicks()
 	g.strayClicks()
 	g.p.sortClicks()
+	g.p.count()
 	return g.p
 }
 
@@ -254,4 +258,23 @@ func (g *generator) ipHash() string {
 		b[i] = byte(g.rng.Uint32())
 	}
 	return hex.EncodeToString(b[:])
+}
+
+// count sets each participant's referral, qualified and click counts, and
+// which referrals qualify.
+func (p *plan) count() {
+	p.qualified = make([]bool, len(p.referred))
+	for k, i := range p.referred {
+		r := p.referrer[i]
+		p.parts[r].ReferralCount++
+		if !p.users[i].EmailVerifiedAt.IsZero() {
+			p.qualified[k] = true
+			p.parts[r].QualifiedCount++
+		}
+	}
+	for k, owner := range p.owner {
+		if !p.clicks[k].Bot {
+			p.parts[owner].ClickCount++
+		}
+	}
 }

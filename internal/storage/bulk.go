@@ -1,4 +1,5 @@
-// Multi-row inserts for generated data (demo, benchmarks), and the chunking every batch shares.
+// Multi-row inserts for generated and imported data (demo, import,
+// benchmarks), and the chunking every batch shares.
 
 package storage
 
@@ -11,14 +12,18 @@ import (
 )
 
 // maxBulkParams keeps one bulk statement under SQLite's limit of 32766 bound
-// parameters (PostgreSQL allows 65535).
+// parameters (PostgreSQL allows 65535, and binds one array per column).
 const maxBulkParams = 30000
 
-// Values bound per row by the bulk inserts.
-const (
-	userColumns        = 7
-	participantColumns = 4
-	referralColumns    = 4
+// The columns each bulk insert writes, with their PostgreSQL types (which
+// the arrays of a PostgreSQL bulk insert are cast to).
+var (
+	userCols = []bulkCol{{"email", "text"}, {"email_key", "text"}, {"username", "text"}, {"password_hash", "text"},
+		{"is_admin", "boolean"}, {"created_at", "timestamptz"}, {"email_verified_at", "timestamptz"}}
+	participantCols = []bulkCol{{"user_id", "bigint"}, {"code", "text"}, {"created_at", "timestamptz"},
+		{"last_seen_at", "timestamptz"}, {"referral_count", "bigint"}, {"click_count", "bigint"}, {"qualified_count", "bigint"}}
+	referralCols = []bulkCol{{"referrer_id", "bigint"}, {"referee_id", "bigint"}, {"click_id", "text"},
+		{"created_at", "timestamptz"}, {"qualified_at", "timestamptz"}}
 )
 
 // BulkUsers inserts users with multi-row statements, all with the same
@@ -26,21 +31,20 @@ const (
 // users. It is meant for generated data: a taken email or username fails the
 // call with ECONFLICT and the caller's transaction should be rolled back.
 func (q *Queries) BulkUsers(ctx context.Context, users []referralhub.User, passwordHash string) error {
-	return inChunks(len(users), userColumns, func(start, end int) error {
+	return inChunks(len(users), len(userCols), func(start, end int) error {
 		return q.bulkUserChunk(ctx, users[start:end], passwordHash)
 	})
 }
 
 func (q *Queries) bulkUserChunk(ctx context.Context, users []referralhub.User, passwordHash string) error {
-	args := make([]any, 0, len(users)*userColumns)
+	args := make([]any, 0, len(users)*len(userCols))
 	index := make(map[string]int, len(users))
 	for i, u := range users {
 		args = append(args, u.Email, EmailKey(u.Email), u.Username, passwordHash, u.IsAdmin, q.ts(u.CreatedAt),
 			q.nullTime(u.EmailVerifiedAt))
 		index[u.Username] = i
 	}
-	query := q.valuesSQL(`/* BulkUsers */ INSERT INTO users (email, email_key, username, password_hash, is_admin, created_at, email_verified_at) VALUES `,
-		len(users), userColumns, ` RETURNING id, username`)
+	query, args := q.insertRowsSQL("BulkUsers", "users", userCols, args, ` RETURNING id, username`)
 	err := q.scanIDs(ctx, query, args, index, func(i int, id int64) { users[i].ID = id })
 	if q.d.isUnique(err, "users_email_key", "users.email_key") || q.d.isUnique(err, "users_username_key", "users.username") {
 		return referralhub.Errorf(referralhub.ECONFLICT, "An email or username in the batch is already taken.")
@@ -52,23 +56,25 @@ func (q *Queries) bulkUserChunk(ctx context.Context, users []referralhub.User, p
 }
 
 // BulkParticipants inserts participants with multi-row statements and sets
-// each one's ID. A code already in use fails the call with ErrCodeTaken.
+// each one's ID. Their ReferralCount, ClickCount and QualifiedCount are
+// stored as given (zero for new participants, unless the caller inserts
+// their referrals and clicks with BulkReferralRows and BulkClicks). A code
+// already in use fails the call with ErrCodeTaken.
 func (q *Queries) BulkParticipants(ctx context.Context, parts []referralhub.Participant) error {
-	return inChunks(len(parts), participantColumns, func(start, end int) error {
+	return inChunks(len(parts), len(participantCols), func(start, end int) error {
 		return q.bulkParticipantChunk(ctx, parts[start:end])
 	})
 }
 
 func (q *Queries) bulkParticipantChunk(ctx context.Context, parts []referralhub.Participant) error {
-	args := make([]any, 0, len(parts)*participantColumns)
+	args := make([]any, 0, len(parts)*len(participantCols))
 	index := make(map[string]int, len(parts))
 	for i, p := range parts {
 		user := sql.NullInt64{Int64: p.UserID, Valid: p.UserID != 0}
-		args = append(args, user, p.Code, q.ts(p.CreatedAt), q.ts(p.LastSeenAt))
+		args = append(args, user, p.Code, q.ts(p.CreatedAt), q.ts(p.LastSeenAt), p.ReferralCount, p.ClickCount, p.QualifiedCount)
 		index[p.Code] = i
 	}
-	query := q.valuesSQL(`/* BulkParticipants */ INSERT INTO participants (user_id, code, created_at, last_seen_at) VALUES `,
-		len(parts), participantColumns, ` RETURNING id, code`)
+	query, args := q.insertRowsSQL("BulkParticipants", "participants", participantCols, args, ` RETURNING id, code`)
 	err := q.scanIDs(ctx, query, args, index, func(i int, id int64) { parts[i].ID = id })
 	if q.d.isUnique(err, "participants_code_key", "participants.code") {
 		return ErrCodeTaken
@@ -83,19 +89,45 @@ func (q *Queries) bulkParticipantChunk(ctx context.Context, parts []referralhub.
 // on their referrers. It does not set their IDs. A referee already referred
 // fails the call with ECONFLICT. Call it inside InTx.
 func (q *Queries) BulkReferrals(ctx context.Context, refs []referralhub.Referral) error {
-	return inChunks(len(refs), referralColumns, func(start, end int) error {
-		return q.bulkReferralChunk(ctx, refs[start:end])
+	if err := q.BulkReferralRows(ctx, refs, nil); err != nil {
+		return err
+	}
+	counts := map[int64]int64{}
+	for _, r := range refs {
+		counts[r.ReferrerID]++
+	}
+	return q.addCounts(ctx, referralCounter, counts)
+}
+
+// BulkReferralRows inserts referrals like BulkReferrals but leaves the
+// referrers' counts alone: it is for a caller that set ReferralCount and
+// QualifiedCount on the participants it inserted with BulkParticipants.
+// refs[i] is stored as qualified at its CreatedAt when qualified[i] is true
+// (qualified may be nil: none is).
+func (q *Queries) BulkReferralRows(ctx context.Context, refs []referralhub.Referral, qualified []bool) error {
+	if qualified != nil && len(qualified) != len(refs) {
+		return fmt.Errorf("bulk insert referrals: %d qualified flags for %d referrals", len(qualified), len(refs))
+	}
+	return inChunks(len(refs), len(referralCols), func(start, end int) error {
+		var flags []bool
+		if qualified != nil {
+			flags = qualified[start:end]
+		}
+		return q.bulkReferralChunk(ctx, refs[start:end], flags)
 	})
 }
 
-func (q *Queries) bulkReferralChunk(ctx context.Context, refs []referralhub.Referral) error {
-	args := make([]any, 0, len(refs)*referralColumns)
-	for _, r := range refs {
+func (q *Queries) bulkReferralChunk(ctx context.Context, refs []referralhub.Referral, qualified []bool) error {
+	args := make([]any, 0, len(refs)*len(referralCols))
+	for i, r := range refs {
 		click := sql.NullString{String: r.ClickID, Valid: r.ClickID != ""}
-		args = append(args, r.ReferrerID, r.RefereeID, click, q.ts(r.CreatedAt))
+		var at any
+		if qualified != nil && qualified[i] {
+			at = q.ts(r.CreatedAt)
+		}
+		args = append(args, r.ReferrerID, r.RefereeID, click, q.ts(r.CreatedAt), at)
 	}
-	query := q.valuesSQL(`/* BulkReferrals */ INSERT INTO referrals (referrer_id, referee_id, click_id, created_at) VALUES `,
-		len(refs), referralColumns, ``)
+	query, args := q.insertRowsSQL("BulkReferrals", "referrals", referralCols, args, ``)
 	_, err := q.exec(ctx, query, args...)
 	if q.d.isUnique(err, "referrals_referee_key", "referrals.referee_id") {
 		return referralhub.Errorf(referralhub.ECONFLICT, "An account in the batch was already referred.")
@@ -103,11 +135,7 @@ func (q *Queries) bulkReferralChunk(ctx context.Context, refs []referralhub.Refe
 	if err != nil {
 		return fmt.Errorf("bulk insert %d referrals: %w", len(refs), err)
 	}
-	counts := map[int64]int64{}
-	for _, r := range refs {
-		counts[r.ReferrerID]++
-	}
-	return q.addCounts(ctx, referralCounter, counts)
+	return nil
 }
 
 // scanIDs runs an INSERT ... RETURNING id, key and hands set the position of

@@ -55,6 +55,15 @@ type dialect interface {
 	// all (its server shutting down or out of connections, its file locked
 	// or unreadable), beside the failures both engines share (see outage.go).
 	unavailable(err error) bool
+	// insertRows returns head followed by the rows in args (len(cols)
+	// values per row) and tail, and the arguments that binds (bulk_rows.go).
+	insertRows(head string, cols []bulkCol, args []any, tail string) (string, []any)
+	// indexesSQL and foreignKeysSQL list the indexes of a table that no
+	// constraint owns, and its foreign keys ("" when they cannot be
+	// dropped), each with the statements that drop and make it
+	// (bulk_indexes.go).
+	indexesSQL() string
+	foreignKeysSQL() string
 	// refused reports whether err says the engine refused a statement's
 	// data: a value it cannot store, or a broken constraint.
 	refused(err error) bool

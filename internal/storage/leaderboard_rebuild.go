@@ -25,6 +25,15 @@ type RebuildInput struct {
 	Now             time.Time
 }
 
+// The rebuild's derived values of a participant row. Rows that already
+// hold them are not written: on PostgreSQL every written row is a new
+// version with an entry in each index, which for a bulk load that stored
+// them right (the demo) was a million rows written for nothing.
+const (
+	qualifiedCountSQL = `SELECT COUNT(*) FROM referrals r WHERE r.referrer_id = participants.id AND r.qualified_at IS NOT NULL`
+	boardHiddenSQL    = `(leaderboard_show = 'hidden' OR banned_at IS NOT NULL OR deleted_at IS NOT NULL)`
+)
+
 // RebuildGamification recomputes, in set-based statements for databases
 // that predate them or were bulk-loaded: which referrals qualify (the
 // reward gate of internal/core, for every referral at once; dated by the
@@ -42,10 +51,10 @@ func (q *Queries) RebuildGamification(ctx context.Context, in RebuildInput) erro
 			AND (NOT $1 OR EXISTS (SELECT 1 FROM participants pe LEFT JOIN users ue ON ue.id = pe.user_id
 				WHERE pe.id = referrals.referee_id AND (ue.email_verified_at IS NOT NULL OR pe.verified_at IS NOT NULL)))`,
 			[]any{in.RequireVerified}},
-		{"count", `UPDATE participants SET qualified_count = (SELECT COUNT(*) FROM referrals r
-			WHERE r.referrer_id = participants.id AND r.qualified_at IS NOT NULL) WHERE referral_count > 0`, nil},
-		{"hide", `UPDATE participants SET leaderboard_hidden = (leaderboard_show = 'hidden' OR banned_at IS NOT NULL
-			OR deleted_at IS NOT NULL)`, nil},
+		{"count", `UPDATE participants SET qualified_count = (` + qualifiedCountSQL + `)
+			WHERE referral_count > 0 AND qualified_count <> (` + qualifiedCountSQL + `)`, nil},
+		{"hide", `UPDATE participants SET leaderboard_hidden = ` + boardHiddenSQL + `
+			WHERE leaderboard_hidden <> ` + boardHiddenSQL, nil},
 		{"clear board", `DELETE FROM leaderboard WHERE period IN ($1, $2, $3)`, []any{referralhub.BoardAll,
 			referralhub.BoardPeriodKey(referralhub.BoardMonth, in.Now), referralhub.BoardPeriodKey(referralhub.BoardWeek, in.Now)}},
 	}
@@ -68,18 +77,45 @@ func (q *Queries) RebuildGamification(ctx context.Context, in RebuildInput) erro
 			return fmt.Errorf("rebuild gamification: %s: %w", st.name, err)
 		}
 	}
-	for _, b := range in.Badges {
-		if b.Threshold <= 0 {
+	return q.rebuildBadges(ctx, in.Badges)
+}
+
+// rebuildBadges awards each badge to the referrers whose qualified
+// referrals reached its threshold, dated by the referral that reached it,
+// in one pass over the referrals for all the badges. Of two badges with
+// the same threshold the first is awarded, as one at a time would.
+func (q *Queries) rebuildBadges(ctx context.Context, badges []referralhub.Badge) error {
+	var (
+		values []byte
+		args   []any
+		seen   = map[int64]bool{}
+	)
+	for _, b := range badges {
+		if b.Threshold <= 0 || seen[b.Threshold] {
 			continue
 		}
-		_, err := q.exec(ctx, `/* RebuildGamification.badges */ INSERT INTO participant_badges (participant_id, threshold, name, earned_at)
-			SELECT referrer_id, $1, $2, qualified_at FROM (SELECT referrer_id, qualified_at,
-				ROW_NUMBER() OVER (PARTITION BY referrer_id ORDER BY qualified_at, id) AS n
-				FROM referrals WHERE qualified_at IS NOT NULL) x
-			WHERE n = $1 ON CONFLICT DO NOTHING`, b.Threshold, b.Name)
-		if err != nil {
-			return fmt.Errorf("rebuild gamification: badges: %w", err)
+		seen[b.Threshold] = true
+		if len(args) > 0 {
+			values = append(values, ", "...)
 		}
+		values = append(values, "(CAST("...)
+		values = q.d.appendParam(values, len(args)+1)
+		values = append(values, " AS BIGINT), CAST("...)
+		values = q.d.appendParam(values, len(args)+2)
+		values = append(values, " AS TEXT))"...)
+		args = append(args, b.Threshold, b.Name)
+	}
+	if len(args) == 0 {
+		return nil
+	}
+	_, err := q.exec(ctx, `/* RebuildGamification.badges */ INSERT INTO participant_badges (participant_id, threshold, name, earned_at)
+		SELECT x.referrer_id, b.column1, b.column2, x.qualified_at FROM (SELECT referrer_id, qualified_at,
+			ROW_NUMBER() OVER (PARTITION BY referrer_id ORDER BY qualified_at, id) AS n
+			FROM referrals WHERE qualified_at IS NOT NULL) x
+		JOIN (VALUES `+string(values)+`) AS b ON b.column1 = x.n
+		WHERE TRUE ON CONFLICT DO NOTHING`, args...)
+	if err != nil {
+		return fmt.Errorf("rebuild gamification: badges: %w", err)
 	}
 	return nil
 }
