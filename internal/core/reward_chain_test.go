@@ -40,7 +40,7 @@ func TestUpkeepVerifiesTheLedgerDaily(t *testing.T) {
 				t.Fatal("the ledger was verified before the hourly upkeep")
 			}
 			f.clock.Advance(core.UpkeepEvery)
-			runUpkeep(t, u, 9)
+			runUpkeep(t, u, 10)
 			first, found := last()
 			if !found || !first.OK || first.Records != l.Records || !first.StartedAt.Equal(f.clock.Now()) || first.Digest == "" {
 				t.Fatalf("after the first hourly upkeep: %+v (found %v), want an intact ledger of %d records", first, found, l.Records)
@@ -50,12 +50,12 @@ func TestUpkeepVerifiesTheLedgerDaily(t *testing.T) {
 				t.Fatal(err)
 			}
 			f.clock.Advance(core.UpkeepEvery)
-			runUpkeep(t, u, 9)
+			runUpkeep(t, u, 10)
 			if again, _ := last(); again.ID != first.ID {
 				t.Fatalf("verified twice in a day: %+v", again)
 			}
 			advanceTo(f.clock, first.StartedAt.Truncate(24*time.Hour).Add(24*time.Hour+30*time.Minute))
-			runUpkeep(t, u, 9)
+			runUpkeep(t, u, 10)
 			broken, _ := last()
 			if broken.OK || broken.BreakCount != 1 || !strings.Contains(broken.Problem, "entry "+itoa(l.Coupon)+" (beneficiary "+itoa(l.B)+")") {
 				t.Fatalf("the next day, after an edit: %+v, want a break at entry %d", broken, l.Coupon)

@@ -71,7 +71,7 @@ func TestUpkeepRunsHourlyOnTheInjectedClock(t *testing.T) {
 			t.Fatal("the expired session went before the hourly upkeep")
 		}
 		f.clock.Advance(time.Minute)
-		runUpkeep(t, u, 9)
+		runUpkeep(t, u, 10)
 		if sessionKept("expiring") || !sessionKept("lasting") {
 			t.Errorf("after the hourly upkeep: expired session kept %v, live session kept %v; want false, true",
 				sessionKept("expiring"), sessionKept("lasting"))
@@ -96,13 +96,13 @@ func TestUpkeepRunsHourlyOnTheInjectedClock(t *testing.T) {
 		if hasSalt(t, db, next) {
 			t.Fatal("the next day's salt was made before the upkeep ran")
 		}
-		runUpkeep(t, u, 9)
+		runUpkeep(t, u, 10)
 		if !hasSalt(t, db, next) {
 			t.Error("the upkeep did not make the next period's IP salt")
 		}
 
 		advanceTo(f.clock, start.Add(core.DoneJobsKept+30*time.Minute))
-		runUpkeep(t, u, 9)
+		runUpkeep(t, u, 10)
 		if got := done(); got != recent {
 			t.Errorf("%d done jobs kept, want the %d finished within %s", got, recent, core.DoneJobsKept)
 		}
@@ -134,24 +134,24 @@ func TestUpkeepForgetsOldData(t *testing.T) {
 		runUpkeep(t, u, 1)
 
 		f.clock.Advance(23 * time.Hour)
-		runUpkeep(t, u, 9)
+		runUpkeep(t, u, 10)
 		if _, err := db.Read().IdempotencyRecordOf(ctx, key); err != nil {
 			t.Fatalf("an idempotency record went within its day: %v", err)
 		}
 		f.clock.Advance(2 * time.Hour)
-		runUpkeep(t, u, 9)
+		runUpkeep(t, u, 10)
 		if _, err := db.Read().IdempotencyRecordOf(ctx, key); referralhub.ErrorCode(err) != referralhub.ENOTFOUND {
 			t.Errorf("a day-old idempotency record: err = %v, want not found", err)
 		}
 
 		first := saltEpoch(start)
 		advanceTo(f.clock, start.Add(90*24*time.Hour))
-		runUpkeep(t, u, 9)
+		runUpkeep(t, u, 10)
 		if !hasSalt(t, db, first) {
 			t.Fatal("the first salt went within 91 days")
 		}
 		advanceTo(f.clock, start.Add(93*24*time.Hour))
-		runUpkeep(t, u, 9)
+		runUpkeep(t, u, 10)
 		if hasSalt(t, db, first) {
 			t.Error("the upkeep kept a salt older than 91 days")
 		}
@@ -165,12 +165,12 @@ func TestUpkeepForgetsOldData(t *testing.T) {
 			return n
 		}
 		advanceTo(f.clock, start.Add(core.DefaultSettings().ClickRetention-time.Hour))
-		runUpkeep(t, u, 9)
+		runUpkeep(t, u, 10)
 		if got := clicks(); got != 1 {
 			t.Fatalf("within the retention: %d raw clicks, want 1", got)
 		}
 		advanceTo(f.clock, start.Add(core.DefaultSettings().ClickRetention+time.Hour))
-		runUpkeep(t, u, 9)
+		runUpkeep(t, u, 10)
 		if got := clicks(); got != 0 {
 			t.Errorf("past the retention: %d raw clicks, want them reduced", got)
 		}
