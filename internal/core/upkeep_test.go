@@ -27,10 +27,10 @@ func hasSalt(t *testing.T, db *storage.DB, epoch int64) bool {
 // advanceTo sets the test clock to at.
 func advanceTo(c *clock, at time.Time) { c.Advance(at.Sub(c.Now())) }
 
-// runUpkeep runs what is due and checks how many tasks ran.
 // hourlyUpkeepTasks is how many tasks the worker's hourly upkeep runs.
 const hourlyUpkeepTasks = 10
 
+// runUpkeep runs what is due and checks how many tasks ran.
 func runUpkeep(t *testing.T, u *core.Upkeep, want int) {
 	t.Helper()
 	if n := u.RunDue(context.Background()); n != want {

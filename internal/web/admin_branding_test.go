@@ -208,12 +208,13 @@ func checkBrandAssets(t *testing.T, b *browser, page string, logo []byte) {
 func checkShareLinks(t *testing.T, dash, link string) {
 	t.Helper()
 	e := func(s string) string { return strings.ReplaceAll(url.QueryEscape(s), "+", "%20") }
+	via := func(channel string) string { return link + "?s=" + channel }
 	for _, want := range []string{
-		"https://x.com/intent/tweet?text=" + e("alice says: try Acme "+link+" #acme"),
-		"https://www.facebook.com/sharer/sharer.php?u=" + url.QueryEscape(link) + "&quote=" + e("Acme & me"),
-		"https://www.linkedin.com/feed/?shareActive=true&text=" + e("Acme, recommended by alice "+link),
-		"https://wa.me/?text=" + e("Try Acme: "+link),
-		"mailto:?subject=" + e("An invitation to Acme Rewards") + "&body=" + e("Hi, alice here & I think you'll like Acme: "+link),
+		"https://x.com/intent/tweet?text=" + e("alice says: try Acme "+via("x")+" #acme"),
+		"https://www.facebook.com/sharer/sharer.php?u=" + url.QueryEscape(via("fb")) + "&quote=" + e("Acme & me"),
+		"https://www.linkedin.com/feed/?shareActive=true&text=" + e("Acme, recommended by alice "+via("li")),
+		"https://wa.me/?text=" + e("Try Acme: "+via("wa")),
+		"mailto:?subject=" + e("An invitation to Acme Rewards") + "&body=" + e("Hi, alice here & I think you'll like Acme: "+via("em")),
 	} {
 		if !strings.Contains(dash, html.EscapeString(want)) {
 			t.Errorf("dashboard lacks the share link %q", want)
