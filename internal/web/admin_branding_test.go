@@ -209,11 +209,11 @@ func checkShareLinks(t *testing.T, dash, link string) {
 	t.Helper()
 	e := func(s string) string { return strings.ReplaceAll(url.QueryEscape(s), "+", "%20") }
 	for _, want := range []string{
-		"https://x.com/intent/tweet?text=" + e("alice says: try Acme "+link+" #acme"),
-		"https://www.facebook.com/sharer/sharer.php?u=" + url.QueryEscape(link) + "&quote=" + e("Acme & me"),
-		"https://www.linkedin.com/feed/?shareActive=true&text=" + e("Acme, recommended by alice "+link),
-		"https://wa.me/?text=" + e("Try Acme: "+link),
-		"mailto:?subject=" + e("An invitation to Acme Rewards") + "&body=" + e("Hi, alice here & I think you'll like Acme: "+link),
+		"https://x.com/intent/tweet?text=" + e("alice says: try Acme "+link+"?s=x #acme"),
+		"https://www.facebook.com/sharer/sharer.php?u=" + url.QueryEscape(link+"?s=fb") + "&quote=" + e("Acme & me"),
+		"https://www.linkedin.com/feed/?shareActive=true&text=" + e("Acme, recommended by alice "+link+"?s=li"),
+		"https://wa.me/?text=" + e("Try Acme: "+link+"?s=wa"),
+		"mailto:?subject=" + e("An invitation to Acme Rewards") + "&body=" + e("Hi, alice here & I think you'll like Acme: "+link+"?s=em"),
 	} {
 		if !strings.Contains(dash, html.EscapeString(want)) {
 			t.Errorf("dashboard lacks the share link %q", want)
