@@ -111,8 +111,12 @@ func (s *Service) createAccount(ctx context.Context, q *storage.Queries, u *refe
 // redrawing the code on a collision.
 func (s *Service) createParticipant(ctx context.Context, q *storage.Queries, userID int64, now time.Time) (referralhub.Participant, error) {
 	for range codeAttempts {
-		p := referralhub.Participant{UserID: userID, Code: s.newCode(), CreatedAt: now, LastSeenAt: now}
-		err := q.CreateParticipant(ctx, &p)
+		code, err := s.drawCode(ctx, q)
+		if err != nil {
+			return referralhub.Participant{}, err
+		}
+		p := referralhub.Participant{UserID: userID, Code: code, CreatedAt: now, LastSeenAt: now}
+		err = q.CreateParticipant(ctx, &p)
 		if !errors.Is(err, storage.ErrCodeTaken) {
 			return p, err
 		}

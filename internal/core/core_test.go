@@ -373,6 +373,40 @@ func TestCollidingCodeIsRedrawnInsideTheSignup(t *testing.T) {
 	})
 }
 
+// TestDrawnCodeIsNeverAnOldCode: a drawn code that is someone's old code
+// (kept as an alias) is drawn again, so the old link never changes hands.
+func TestDrawnCodeIsNeverAnOldCode(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		u, _ := f.signup(t, "alice", "")
+		alice, err := db.Read().RecipientByUser(ctx, u.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		oldCode := f.codeOf(t, u.ID)
+		if _, err := f.svc.ChooseCode(ctx, alice.ParticipantID, "alice-doe"); err != nil {
+			t.Fatal(err)
+		}
+		draws := []string{oldCode, "bbbbbbbb"}
+		svc := core.New(core.Deps{DB: db, Settings: core.DefaultSettings(), Now: f.clock.Now,
+			Hasher: password.NewHasher(password.OWASP(), 2), SecretKey: []byte("test secret"),
+			Codes:  clicks.NewCodeCache(clicks.CodeCacheConfig{TTL: time.Minute, NegativeTTL: time.Second, MaxItems: 10}, f.clock.Now, db.Read().CodeOwner),
+			Clicks: f.clicks, IPs: clicks.NewIPHasher(24*time.Hour, clicks.StoredSalts(db, f.clock.Now)),
+			Logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
+			NewCode: func() string { d := draws[0]; draws = draws[1:]; return d }})
+		if _, _, err := svc.Signup(ctx, core.SignupInput{Email: "bob@example.com", Username: "bob", Password: "password123"}); err != nil {
+			t.Fatal(err)
+		}
+		if owner, err := db.Read().CodeOwner(ctx, oldCode); err != nil || owner.ParticipantID != alice.ParticipantID {
+			t.Fatalf("alice's old code leads to %+v, %v", owner, err)
+		}
+		if owner, err := db.Read().CodeOwner(ctx, "bbbbbbbb"); err != nil || owner.Username != "bob" || len(draws) != 0 {
+			t.Fatalf("bob's code: %+v, %v (draws left %v)", owner, err, draws)
+		}
+	})
+}
+
 func TestEmailsAreUniqueRegardlessOfCaseBeyondASCII(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		f := newFixture(t, db)

@@ -94,7 +94,11 @@ func (s *Service) upsertParticipant(ctx context.Context, q *storage.Queries, in 
 		p.Plan = *in.Plan
 	}
 	for range codeAttempts {
-		p.Code = s.newCode()
+		code, err := s.drawCode(ctx, q)
+		if err != nil {
+			return 0, false, err
+		}
+		p.Code = code
 		inserted, err := q.InsertAPIParticipant(ctx, &p)
 		if err != nil {
 			return 0, false, err

@@ -170,6 +170,23 @@ func offensive(code string) bool {
 	return false
 }
 
+// drawCode draws a fresh code that is nobody's code or old code (an old
+// code must keep leading to its participant), as far as q sees: the
+// insert's unique index still settles a race for a current code.
+func (s *Service) drawCode(ctx context.Context, q *storage.Queries) (string, error) {
+	for range codeAttempts {
+		code := s.newCode()
+		_, err := q.CodeHolder(ctx, code)
+		if referralhub.ErrorCode(err) == referralhub.ENOTFOUND {
+			return code, nil
+		}
+		if err != nil {
+			return "", err
+		}
+	}
+	return "", fmt.Errorf("no free referral code after %d draws", codeAttempts)
+}
+
 func codeError(msg string) error { return invalidField("code", msg) }
 
 func codeTaken(code string) error {

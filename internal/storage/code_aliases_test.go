@@ -60,30 +60,6 @@ func TestChangeCodeKeepsTheOldOne(t *testing.T) {
 	})
 }
 
-// TestNewParticipantNeverGetsAnAlias: a drawn code that is someone's old
-// code counts as taken, so the old link never changes hands.
-func TestNewParticipantNeverGetsAnAlias(t *testing.T) {
-	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
-		ctx := context.Background()
-		_, alice := mustUser(t, db, "alice")
-		if err := changeCode(t, db, alice.ID, "calice", "alice-doe", true); err != nil {
-			t.Fatal(err)
-		}
-		u := referralhub.User{Email: "carol@example.com", Username: "carol", CreatedAt: t0}
-		if err := db.Write().CreateUser(ctx, &u, "hash"); err != nil {
-			t.Fatal(err)
-		}
-		p := referralhub.Participant{UserID: u.ID, Code: "calice", CreatedAt: t0, LastSeenAt: t0}
-		if err := db.Write().CreateParticipant(ctx, &p); !errors.Is(err, storage.ErrCodeTaken) {
-			t.Fatalf("err = %v, want ErrCodeTaken", err)
-		}
-		api := referralhub.ParticipantDetails{Participant: referralhub.Participant{Code: "calice", Plan: "free", CreatedAt: t0, LastSeenAt: t0}, ExternalID: "x1"}
-		if inserted, err := db.Write().InsertAPIParticipant(ctx, &api); inserted || err != nil {
-			t.Fatalf("API participant with an alias code: %v, %v", inserted, err)
-		}
-	})
-}
-
 // TestAliasesFollowBansAndErasure: a banned participant's old codes lead
 // nowhere, and an erased one's are forgotten.
 func TestAliasesFollowBansAndErasure(t *testing.T) {

@@ -10,9 +10,9 @@ import (
 	"github.com/referralhub/referralhub"
 )
 
-// ErrCodeTaken is returned by CreateParticipant when the code is in use
-// (someone's code, or an old code kept as an alias), so the caller can
-// draw another.
+// ErrCodeTaken is returned by CreateParticipant when the code is in use, so
+// the caller can draw another. (The core draws codes that are nobody's old
+// code either: see CodeHolder.)
 var ErrCodeTaken = errors.New("referral code taken")
 
 // CreateParticipant inserts p and sets its ID, or returns ErrCodeTaken. A
@@ -20,8 +20,7 @@ var ErrCodeTaken = errors.New("referral code taken")
 // draw another inside it, on PostgreSQL too.
 func (q *Queries) CreateParticipant(ctx context.Context, p *referralhub.Participant) error {
 	err := q.queryRow(ctx, `/* CreateParticipant */ INSERT INTO participants (user_id, code, created_at, last_seen_at)
-		SELECT $1, $2, $3, $4 WHERE NOT EXISTS (SELECT 1 FROM code_aliases WHERE code = $2)
-		ON CONFLICT (code) DO NOTHING RETURNING id`,
+		VALUES ($1, $2, $3, $4) ON CONFLICT (code) DO NOTHING RETURNING id`,
 		p.UserID, p.Code, q.ts(p.CreatedAt), q.ts(p.LastSeenAt)).Scan(&p.ID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ErrCodeTaken

@@ -20,8 +20,7 @@ import (
 func (q *Queries) InsertAPIParticipant(ctx context.Context, p *referralhub.ParticipantDetails) (bool, error) {
 	err := q.queryRow(ctx, `/* InsertAPIParticipant */ INSERT INTO participants
 		(external_id, email, name, plan, code, created_at, last_seen_at)
-		SELECT $1, NULLIF($2, ''), NULLIF($3, ''), $4, $5, $6, $7
-		WHERE NOT EXISTS (SELECT 1 FROM code_aliases WHERE code = $5) ON CONFLICT DO NOTHING RETURNING id`,
+		VALUES ($1, NULLIF($2, ''), NULLIF($3, ''), $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING id`,
 		p.ExternalID, p.Email, p.Name, p.Plan, p.Code, q.ts(p.CreatedAt), q.ts(p.LastSeenAt)).Scan(&p.ID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
