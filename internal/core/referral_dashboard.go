@@ -26,6 +26,9 @@ type Dashboard struct {
 	Referrals []referralhub.ReferredUser
 	Page      int // 1-based
 	Pages     int
+	// Channels are the participant's figures per share channel, for the
+	// channels that have any.
+	Channels []referralhub.ChannelTotals
 }
 
 // Overview builds participant p's overview in a fixed number of queries
@@ -49,14 +52,18 @@ func (s *Service) Overview(ctx context.Context, p referralhub.Participant) (Over
 	return o, nil
 }
 
-// Dashboard builds participant p's dashboard: the overview, and the page
-// of referrals in one more query unless cached.
+// Dashboard builds participant p's dashboard: the overview, their
+// figures by share channel in one query, and the page of referrals in one
+// more unless cached.
 func (s *Service) Dashboard(ctx context.Context, p referralhub.Participant, page int) (Dashboard, error) {
 	o, err := s.Overview(ctx, p)
 	if err != nil {
 		return Dashboard{}, err
 	}
 	d := Dashboard{Overview: o}
+	if d.Channels, err = s.db.Read().ChannelFigures(ctx, p.ID); err != nil {
+		return Dashboard{}, err
+	}
 	d.Pages = max(1, int((o.Stats.Referrals+ReferralsPerPage-1)/ReferralsPerPage))
 	d.Page = min(max(page, 1), d.Pages)
 	if o.Stats.Referrals > 0 {

@@ -20,35 +20,43 @@ const clickColumns = 9
 // The counts are added once for the whole batch: a participant's row is
 // then written once per batch however many of its clicks the batch holds.
 func (q *Queries) InsertClicks(ctx context.Context, clicks []referralhub.Click) error {
-	stored := map[int64]int64{}
+	stored, byChannel := map[int64]int64{}, map[channelKey]int64{}
 	err := inChunks(len(clicks), clickColumns, func(start, end int) error {
-		return q.insertClickChunk(ctx, clicks[start:end], stored)
+		return q.insertClickChunk(ctx, clicks[start:end], stored, byChannel)
 	})
 	if err != nil {
 		return err
 	}
-	return q.addCounts(ctx, clickCounter, stored)
+	if err := q.addCounts(ctx, clickCounter, stored); err != nil {
+		return err
+	}
+	return q.addChannelClicks(ctx, byChannel)
 }
 
 // insertClickChunk inserts clicks and adds how many were stored for each
-// participant to stored.
-func (q *Queries) insertClickChunk(ctx context.Context, clicks []referralhub.Click, stored map[int64]int64) error {
+// participant to stored, and for each participant and channel (other than
+// none) to byChannel.
+func (q *Queries) insertClickChunk(ctx context.Context, clicks []referralhub.Click, stored map[int64]int64, byChannel map[channelKey]int64) error {
 	args := make([]any, 0, len(clicks)*clickColumns)
 	for _, c := range clicks {
 		args = append(args, c.ID, c.ParticipantID, c.Code, c.IPHash, c.UserAgent, c.Referer, q.ts(c.CreatedAt), c.Bot, c.Channel)
 	}
 	query := q.valuesSQL(`/* InsertClicks */ INSERT INTO clicks (id, participant_id, code, ip_hash, user_agent, referer, created_at, bot, channel) VALUES `,
-		len(clicks), clickColumns, ` ON CONFLICT (id) DO NOTHING RETURNING participant_id, bot`)
+		len(clicks), clickColumns, ` ON CONFLICT (id) DO NOTHING RETURNING participant_id, bot, channel`)
 	return queryEach(ctx, q, fmt.Sprintf("insert %d clicks", len(clicks)), query, func(r rowScanner) error {
 		var (
-			id  int64
-			bot bool
+			id      int64
+			bot     bool
+			channel string
 		)
-		if err := r.Scan(&id, &bot); err != nil {
+		if err := r.Scan(&id, &bot, &channel); err != nil {
 			return err
 		}
 		if !bot {
 			stored[id]++
+			if channel != "" {
+				byChannel[channelKey{id, channel}]++
+			}
 		}
 		return nil
 	}, args...)

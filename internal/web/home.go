@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/referralhub/referralhub"
 	"github.com/referralhub/referralhub/internal/core"
 )
 
@@ -19,6 +20,22 @@ type dashboardView struct {
 	core.Dashboard
 	Promotion core.PromotionCode // their Stripe promotion code, when the program gives them one
 	Invites   inviteView         // the "Invite by email" card
+	Channels  []channelRow       // their figures by share channel
+}
+
+// channelRow is one share channel's line on the dashboard.
+type channelRow struct {
+	Name                         string
+	Clicks, Signups, Conversions int64
+}
+
+// channelRows names the channels of a participant's figures.
+func channelRows(channels []referralhub.ChannelTotals) []channelRow {
+	rows := make([]channelRow, 0, len(channels))
+	for _, c := range channels {
+		rows = append(rows, channelRow{Name: channelNames[c.Channel], Clicks: c.Clicks, Signups: c.Signups, Conversions: c.Conversions})
+	}
+	return rows
 }
 
 // OnSite tells the shared referral pieces that they are on the hosted
@@ -80,7 +97,8 @@ func (s *Server) renderDashboard(w http.ResponseWriter, r *http.Request, v viewe
 	brand := s.svc.BrandingOrDefault(r.Context())
 	data := pageData{Title: "Your dashboard", User: &v.User,
 		Data: dashboardView{Code: v.Participant.Code, Link: link, Share: shareLinks(link, v.User.Username, brand), ShareTitle: shareTitle(brand),
-			QR: s.qrFor(withChannel(link, "qr")), Rows: referralRows(d), Dashboard: d, Promotion: promo, Invites: invites}}
+			QR: s.qrFor(withChannel(link, "qr")), Rows: referralRows(d), Dashboard: d, Promotion: promo, Invites: invites,
+			Channels: channelRows(d.Channels)}}
 	if partial {
 		s.renderPartial(w, r, "dashboard", "referrals", data)
 		return

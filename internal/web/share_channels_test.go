@@ -141,3 +141,36 @@ func TestUTMOnDestinations(t *testing.T) {
 		}
 	})
 }
+
+// TestDashboardByChannel: the participant's dashboard shows their clicks,
+// signups and purchases by the channel their link was shared through.
+func TestDashboardByChannel(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		s := newSite(t, db)
+		alice := s.browser(t)
+		alice.signup("alice")
+		if _, body := alice.get("/"); strings.Contains(body, `id="channels"`) {
+			t.Fatal("a dashboard without shares shows channel figures")
+		}
+		path := strings.TrimPrefix(alice.link(), s.srv.URL)
+		friend := s.browser(t)
+		friend.get(path + "?s=wa")
+		friend.signup("friend")
+		s.browser(t).get(path + "?s=wa")
+		s.browser(t).get(path + "?s=qr")
+		s.browser(t).get(path)
+		s.flushClicks(t)
+		_, body := alice.get("/")
+		for _, want := range []string{
+			`<th scope="row">WhatsApp</th><td>2</td><td>1</td><td>0</td>`,
+			`<th scope="row">QR code</th><td>1</td><td>0</td><td>0</td>`,
+		} {
+			if !strings.Contains(body, want) {
+				t.Errorf("dashboard lacks %s", want)
+			}
+		}
+		if n := strings.Count(body, `class="channel-row"`); n != 2 {
+			t.Errorf("dashboard shows %d channels, want 2 (links without one are left out)", n)
+		}
+	})
+}
