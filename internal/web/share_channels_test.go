@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/referralhub/referralhub/internal/core"
 	"github.com/referralhub/referralhub/internal/storage"
 	"github.com/referralhub/referralhub/internal/storage/storagetest"
 )
@@ -160,9 +161,20 @@ func TestDashboardByChannel(t *testing.T) {
 		s.browser(t).get(path + "?s=qr")
 		s.browser(t).get(path)
 		s.flushClicks(t)
+		ctx := context.Background()
+		to, err := db.Read().RecipientByEmail(ctx, "friend@example.com")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, key := range []string{"p1", "p2"} { // a second purchase is the same conversion
+			purchase := core.EventInput{ParticipantID: to.ParticipantID, Name: "purchase", Key: key, Amount: 1000, Currency: "usd"}
+			if _, _, err := s.svc.RecordEvent(ctx, purchase); err != nil {
+				t.Fatal(err)
+			}
+		}
 		_, body := alice.get("/")
 		for _, want := range []string{
-			`<th scope="row">WhatsApp</th><td>2</td><td>1</td><td>0</td>`,
+			`<th scope="row">WhatsApp</th><td>2</td><td>1</td><td>1</td>`,
 			`<th scope="row">QR code</th><td>1</td><td>0</td><td>0</td>`,
 		} {
 			if !strings.Contains(body, want) {
