@@ -13,7 +13,7 @@ import (
 var t0 = time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
 
 // mustUser creates a user with a participant whose code is "c"+name.
-func mustUser(t *testing.T, db *storage.DB, name string) (referralhub.User, referralhub.Participant) {
+func mustUser(t testing.TB, db *storage.DB, name string) (referralhub.User, referralhub.Participant) {
 	t.Helper()
 	ctx := context.Background()
 	u := referralhub.User{Email: name + "@example.com", Username: name, CreatedAt: t0}
