@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -21,25 +22,39 @@ var errTooLarge = &requestError{status: http.StatusRequestEntityTooLarge, code: 
 	message: "The body is over the limit of 1 MiB."}
 
 // readBody reads a request's body, which must be at most maxBody bytes
-// and, unless empty, declared as JSON. A Content-Length over the limit is
-// refused before a byte is read, so a client that sent Expect:
-// 100-continue gets its 413 instead of a 100 Continue, and sends nothing.
+// and, unless empty, declared as JSON.
 func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
-	if r.ContentLength > maxBody {
-		return nil, errTooLarge
+	return readLimited(w, r, bodyLimit{max: maxBody, tooLarge: errTooLarge, types: []string{"application/json"},
+		typeMessage: "Send the body as JSON, with Content-Type: application/json."})
+}
+
+// bodyLimit is what readLimited accepts: a size, its 413, and the media
+// types a non-empty body may declare, with the 415 message.
+type bodyLimit struct {
+	max         int64
+	tooLarge    error
+	types       []string
+	typeMessage string
+}
+
+// readLimited reads a request's body within l. A Content-Length over the
+// limit is refused before a byte is read, so a client that sent Expect:
+// 100-continue gets its 413 instead of a 100 Continue, and sends nothing.
+func readLimited(w http.ResponseWriter, r *http.Request, l bodyLimit) ([]byte, error) {
+	if r.ContentLength > l.max {
+		return nil, l.tooLarge
 	}
 	if r.ContentLength != 0 {
 		mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-		if err != nil || mt != "application/json" {
-			return nil, &requestError{status: http.StatusUnsupportedMediaType, code: CodeUnsupportedMediaType,
-				message: "Send the body as JSON, with Content-Type: application/json."}
+		if err != nil || !slices.Contains(l.types, mt) {
+			return nil, &requestError{status: http.StatusUnsupportedMediaType, code: CodeUnsupportedMediaType, message: l.typeMessage}
 		}
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
-	var tooLarge *http.MaxBytesError
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, l.max))
+	var over *http.MaxBytesError
 	switch {
-	case errors.As(err, &tooLarge):
-		return nil, errTooLarge
+	case errors.As(err, &over):
+		return nil, l.tooLarge
 	case err != nil:
 		return nil, badRequest(CodeMalformedJSON, "", "The body could not be read.")
 	}

@@ -3,12 +3,8 @@ package api
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"mime"
 	"net/http"
-	"slices"
 	"strconv"
 
 	"github.com/referralhub/referralhub/internal/core"
@@ -46,23 +42,12 @@ func (h *Handler) postNDJSON(next bodyHandler) http.HandlerFunc {
 
 // readNDJSON reads and checks a body of JSON lines.
 func readNDJSON(w http.ResponseWriter, r *http.Request) ([]byte, error) {
-	tooLarge := &requestError{status: http.StatusRequestEntityTooLarge, code: CodePayloadTooLarge,
-		message: fmt.Sprintf("The body is over the limit of %d MiB.", maxImportBody>>20)}
-	if r.ContentLength > maxImportBody {
-		return nil, tooLarge
-	}
-	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if r.ContentLength != 0 && (err != nil || !slices.Contains(importContentTypes(), mt)) {
-		return nil, &requestError{status: http.StatusUnsupportedMediaType, code: CodeUnsupportedMediaType,
-			message: "Send the rows as NDJSON, one JSON object a line, with Content-Type: application/x-ndjson."}
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxImportBody))
-	var over *http.MaxBytesError
-	switch {
-	case errors.As(err, &over):
-		return nil, tooLarge
-	case err != nil:
-		return nil, badRequest(CodeMalformedJSON, "", "The body could not be read.")
+	body, err := readLimited(w, r, bodyLimit{max: maxImportBody, types: importContentTypes(),
+		tooLarge: &requestError{status: http.StatusRequestEntityTooLarge, code: CodePayloadTooLarge,
+			message: fmt.Sprintf("The body is over the limit of %d MiB.", maxImportBody>>20)},
+		typeMessage: "Send the rows as NDJSON, one JSON object a line, with Content-Type: application/x-ndjson."})
+	if err != nil {
+		return nil, err
 	}
 	return body, checkLines(body)
 }
