@@ -107,15 +107,7 @@ func (imp *importRun) checkBatch(ctx context.Context, batch []importRecord) erro
 			codes = append(codes, rec.code)
 		}
 	}
-	if !imp.anyone { // an empty table: nobody to find
-		exts, codes = nil, nil
-	}
-	q := imp.s.db.Read()
-	existing, err := q.ImportedByExternal(ctx, exts)
-	if err != nil {
-		return err
-	}
-	holders, err := q.CodeHolders(ctx, codes)
+	existing, holders, err := imp.lookUp(ctx, exts, codes)
 	if err != nil {
 		return err
 	}
@@ -177,4 +169,20 @@ func (imp *importRun) checkCode(rec importRecord, old storage.ImportedParticipan
 		return fmt.Sprintf("taken code: %s is asked for on line %d too", rec.code, imp.rows[other].line)
 	}
 	return ""
+}
+
+// lookUp finds the participants already stored under external ids and
+// the holders of codes, in a batch each; in a table that was empty when
+// the import began there is nobody to find, and it asks nothing.
+func (imp *importRun) lookUp(ctx context.Context, exts, codes []string) (map[string]storage.ImportedParticipant, map[string]storage.CodeHolder, error) {
+	if !imp.anyone {
+		exts, codes = nil, nil
+	}
+	q := imp.s.db.Read()
+	existing, err := q.ImportedByExternal(ctx, exts)
+	if err != nil {
+		return nil, nil, err
+	}
+	holders, err := q.CodeHolders(ctx, codes)
+	return existing, holders, err
 }

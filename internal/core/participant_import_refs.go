@@ -113,15 +113,7 @@ func (imp *importRun) findReferrers(ctx context.Context) error {
 			}
 		}
 	}
-	if !imp.anyone { // an empty table: nobody to find
-		exts, codes = nil, nil
-	}
-	q := imp.s.db.Read()
-	existing, err := q.ImportedByExternal(ctx, exts)
-	if err != nil {
-		return err
-	}
-	holders, err := q.CodeHolders(ctx, codes)
+	existing, holders, err := imp.lookUp(ctx, exts, codes)
 	if err != nil {
 		return err
 	}
