@@ -200,23 +200,3 @@ func (q *Queries) valuesSQL(head string, rows, cols int, tail string) string {
 	}
 	return string(append(b, tail...))
 }
-
-// BulkSignupRewards credits every referral that has no entry under ruleID
-// with points for its referrer, approved at the referral's time, as the
-// default program would have, and chains them onto their referrers' ledger
-// chains. The demo uses it after BulkReferrals.
-func (q *Queries) BulkSignupRewards(ctx context.Context, ruleID, points int64) error {
-	_, err := q.exec(ctx, `/* BulkSignupRewards */ INSERT INTO rewards (participant_id, side, entry, rule_id, referral_id,
-		kind, amount, currency, status, reason, credited_at, approved_at)
-		SELECT r.referrer_id, 'referrer', 'reward', $1, r.id, 'points', $2, '', 'approved',
-			COALESCE(u.username, 'someone') || ' signed up', r.created_at, r.created_at
-		FROM referrals r JOIN participants p ON p.id = r.referee_id LEFT JOIN users u ON u.id = p.user_id
-		ON CONFLICT DO NOTHING`, ruleID, points)
-	if err != nil {
-		return fmt.Errorf("bulk signup rewards: %w", err)
-	}
-	if _, err := q.ChainUnchained(ctx); err != nil {
-		return err
-	}
-	return q.RebuildBalances(ctx)
-}

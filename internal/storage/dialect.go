@@ -67,6 +67,10 @@ type dialect interface {
 	// refused reports whether err says the engine refused a statement's
 	// data: a value it cannot store, or a broken constraint.
 	refused(err error) bool
+	// reserveIDs is a query for the first of n new ids of table that no
+	// row has, with its arguments; the n ids from it are the caller's to
+	// insert. Nothing else may insert into table until they are.
+	reserveIDs(table string, n int64) (string, []any)
 }
 
 type sqliteDialect struct{}
@@ -137,6 +141,12 @@ func (sqliteDialect) databaseSize() string {
 // unprepared needs nothing on SQLite: statements in transactions are not
 // kept, and the statement cache (stmtCache) is bypassed for bulk ones.
 func (sqliteDialect) unprepared(args []any) []any { return args }
+
+// SQLite gives a new row the highest id + 1, so an id above the highest
+// is free, and its one writer keeps it so.
+func (sqliteDialect) reserveIDs(table string, _ int64) (string, []any) {
+	return `/* reserveIDs */ SELECT COALESCE(MAX(id), 0) + 1 FROM ` + table, nil
+}
 
 // sqliteCode is the primary result code of a SQLite error (its low byte),
 // or -1 when err is none.
@@ -266,6 +276,13 @@ func (postgresDialect) refused(err error) bool {
 
 // unprepared asks pgx to describe and run the statement on the unnamed
 // prepared statement, which nothing caches (two round trips, once per batch).
+// PostgreSQL takes the ids from the identity column's sequence, which
+// then goes on after them.
+func (postgresDialect) reserveIDs(table string, n int64) (string, []any) {
+	seq := `pg_get_serial_sequence('` + table + `', 'id')`
+	return `/* reserveIDs */ SELECT setval(` + seq + `, nextval(` + seq + `) + $1 - 1) - $1 + 1`, []any{n}
+}
+
 func (postgresDialect) unprepared(args []any) []any {
 	return append([]any{pgx.QueryExecModeDescribeExec}, args...)
 }

@@ -217,5 +217,27 @@ func TestBulkSignupRewardsChainTheirEntries(t *testing.T) {
 		if c := verify(t, db); !c.OK || c.Records != 3 || c.Chains != 1 {
 			t.Fatalf("after bulk credits: %+v, want 3 records in one whole chain", c)
 		}
+		// A second run credits nothing twice, and a live credit after it
+		// takes an id the bulk entries did not (PostgreSQL's sequence moved
+		// past them) and links onto the same chain.
+		err = db.InTx(ctx, func(q *storage.Queries) error {
+			if err := q.BulkSignupRewards(ctx, 1, 10); err != nil {
+				return err
+			}
+			r := referralhub.Reward{ParticipantID: a.ID, Side: referralhub.SideReferrer, Entry: referralhub.EntryReward, RuleID: 2,
+				Kind: referralhub.KindPoints, Amount: 1, Status: referralhub.StatusApproved, Reason: "x", CreditedAt: t0, ApprovedAt: t0}
+			_, err := q.InsertReward(ctx, &r, "")
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c := verify(t, db); !c.OK || c.Records != 4 || c.Chains != 1 {
+			t.Fatalf("after a second run and a live credit: %+v, want 4 records in one whole chain", c)
+		}
+		got, err := db.Read().Balances(ctx, a.ID)
+		if err != nil || len(got) != 1 || got[0].Available != 31 {
+			t.Fatalf("balances after bulk and live credits: %+v, %v; want 31 points", got, err)
+		}
 	})
 }
