@@ -136,4 +136,5 @@ type ReferralSummary struct {
 	CreatedAt         time.Time
 	Review            string
 	RiskScore         int
+	ImportedAt        time.Time // when an import stored it; zero for a referral made here
 }

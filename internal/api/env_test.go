@@ -233,12 +233,13 @@ type balanceBody struct {
 }
 
 type referralBody struct {
-	ID        int64     `json:"id"`
-	Referee   refBody   `json:"referee"`
-	ClickID   *string   `json:"click_id"`
-	Review    string    `json:"review"`
-	RiskScore int       `json:"risk_score"`
-	CreatedAt time.Time `json:"created_at"`
+	ID         int64      `json:"id"`
+	Referee    refBody    `json:"referee"`
+	ClickID    *string    `json:"click_id"`
+	Review     string     `json:"review"`
+	RiskScore  int        `json:"risk_score"`
+	CreatedAt  time.Time  `json:"created_at"`
+	ImportedAt *time.Time `json:"imported_at"`
 }
 
 type rewardBody struct {

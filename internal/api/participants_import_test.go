@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/referralhub/referralhub/internal/storage"
 	"github.com/referralhub/referralhub/internal/storage/storagetest"
@@ -67,6 +68,11 @@ func TestImportEndpointAnswersEachRow(t *testing.T) {
 		e.get("/api/v1/participants/ext:u2").decode(t, http.StatusOK, &u2)
 		if u2.Code != "utwo0002" || u2.Plan != "paid" || u2.Stats.Referrals != 1 || u2.Stats.Points != 0 {
 			t.Fatalf("u2 = %+v: its code kept, one referral, no reward", u2)
+		}
+		var refs listBody[referralBody]
+		e.get("/api/v1/participants/ext:u2/referrals").decode(t, http.StatusOK, &refs)
+		if len(refs.Data) != 1 || refs.Data[0].ImportedAt == nil || !refs.Data[0].CreatedAt.Equal(time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)) {
+			t.Fatalf("u2's referrals = %+v: one, made 5 Jan 2026, marked imported", refs.Data)
 		}
 	})
 }

@@ -84,7 +84,7 @@ func TestAttributionByCodeAndByClick(t *testing.T) {
 		var refs listBody[referralBody]
 		e.get("/api/v1/participants/ext:alice/referrals").decode(t, http.StatusOK, &refs)
 		if len(refs.Data) != 2 || refs.NextCursor != nil || refs.Data[0].Referee.ID != bob.ID || refs.Data[0].ClickID != nil ||
-			*refs.Data[1].ClickID != clickID || refs.Data[1].Review != "clear" {
+			*refs.Data[1].ClickID != clickID || refs.Data[1].Review != "clear" || refs.Data[0].ImportedAt != nil {
 			t.Fatalf("referrals = %+v", refs)
 		}
 		var rewards listBody[rewardBody]

@@ -62,17 +62,18 @@ func balancesView(bs []referralhub.Balance) []balanceJSON {
 }
 
 type referralJSON struct {
-	ID        int64              `json:"id"`
-	Referee   participantRefJSON `json:"referee"`
-	ClickID   *string            `json:"click_id"`
-	Review    string             `json:"review"`
-	RiskScore int                `json:"risk_score"`
-	CreatedAt time.Time          `json:"created_at"`
+	ID         int64              `json:"id"`
+	Referee    participantRefJSON `json:"referee"`
+	ClickID    *string            `json:"click_id"`
+	Review     string             `json:"review"`
+	RiskScore  int                `json:"risk_score"`
+	CreatedAt  time.Time          `json:"created_at"`
+	ImportedAt *time.Time         `json:"imported_at"`
 }
 
 func referralView(r referralhub.ReferralSummary) referralJSON {
 	return referralJSON{ID: r.ID, Referee: participantRefJSON{ID: r.RefereeID, ExternalID: optString(r.RefereeExternalID)},
-		ClickID: optString(r.ClickID), Review: r.Review, RiskScore: r.RiskScore, CreatedAt: r.CreatedAt}
+		ClickID: optString(r.ClickID), Review: r.Review, RiskScore: r.RiskScore, CreatedAt: r.CreatedAt, ImportedAt: optTime(r.ImportedAt)}
 }
 
 type rewardJSON struct {

@@ -59,7 +59,7 @@ func (imp *importRun) storeReferrals(ctx context.Context, refs []referralhub.Ref
 	s := imp.s
 	if !imp.opt.Reward {
 		return s.db.InTx(ctx, func(q *storage.Queries) error {
-			ids, err := q.InsertImportedReferrals(ctx, refs)
+			ids, err := q.InsertImportedReferrals(ctx, refs, imp.now)
 			if err != nil {
 				return err
 			}
@@ -68,7 +68,12 @@ func (imp *importRun) storeReferrals(ctx context.Context, refs []referralhub.Ref
 		})
 	}
 	for _, r := range refs {
-		err := s.db.InTx(ctx, func(q *storage.Queries) error { return s.rewardImported(ctx, q, r) })
+		err := s.db.InTx(ctx, func(q *storage.Queries) error {
+			if err := s.rewardImported(ctx, q, r); err != nil {
+				return err
+			}
+			return q.MarkReferralImported(ctx, r.RefereeID, imp.now)
+		})
 		if err != nil {
 			return err
 		}

@@ -326,5 +326,15 @@ func TestImportStanding(t *testing.T) {
 		if p0, _ = f.svc.Participant(context.Background(), "ext:p0"); p0.Points != 10 {
 			t.Fatalf("with Reward, p0 = %+v, want the signup rule's 10 points", p0)
 		}
+		// Rewarded or not, an imported referral is marked so.
+		page, err := f.svc.ParticipantReferrals(context.Background(), "ext:p0", 0, 100)
+		if err != nil || len(page.Referrals) == 0 {
+			t.Fatalf("p0's referrals: %+v, %v", page, err)
+		}
+		for _, r := range page.Referrals {
+			if r.ImportedAt.IsZero() {
+				t.Errorf("referral %d of p0 is not marked imported", r.ID)
+			}
+		}
 	})
 }

@@ -35,7 +35,7 @@ type CodeHolder struct {
 const (
 	importInsertColumns = 7
 	importUpdateColumns = 4
-	importRefColumns    = 3
+	importRefColumns    = 4
 )
 
 // placeholders returns "(p1,p2,...)" with n placeholders numbered from 1.
@@ -193,20 +193,21 @@ func (q *Queries) castValuesSQL(head string, rows int, types []string, tail stri
 	return string(append(b, tail...))
 }
 
-// InsertImportedReferrals records historic referrals as they were: no
-// click, no risk score, no events or rewards. A referee referred meanwhile
-// is skipped. It counts the stored ones on their referrers and returns
-// their ids. Call it inside InTx, then SettleImportedReferrals.
-func (q *Queries) InsertImportedReferrals(ctx context.Context, refs []referralhub.Referral) ([]int64, error) {
+// InsertImportedReferrals records historic referrals as they were, marked
+// imported at importedAt: no click, no risk score, no events or rewards. A
+// referee referred meanwhile is skipped. It counts the stored ones on their
+// referrers and returns their ids. Call it inside InTx, then
+// SettleImportedReferrals.
+func (q *Queries) InsertImportedReferrals(ctx context.Context, refs []referralhub.Referral, importedAt time.Time) ([]int64, error) {
 	ids := make([]int64, 0, len(refs))
 	counts := map[int64]int64{}
 	err := inChunks(len(refs), importRefColumns, func(start, end int) error {
 		chunk := refs[start:end]
 		args := make([]any, 0, len(chunk)*importRefColumns)
 		for _, r := range chunk {
-			args = append(args, r.ReferrerID, r.RefereeID, q.ts(r.CreatedAt))
+			args = append(args, r.ReferrerID, r.RefereeID, q.ts(r.CreatedAt), q.ts(importedAt))
 		}
-		query := q.valuesSQL(`/* InsertImportedReferrals */ INSERT INTO referrals (referrer_id, referee_id, created_at) VALUES `,
+		query := q.valuesSQL(`/* InsertImportedReferrals */ INSERT INTO referrals (referrer_id, referee_id, created_at, imported_at) VALUES `,
 			len(chunk), importRefColumns, ` ON CONFLICT DO NOTHING RETURNING id, referrer_id`)
 		return queryEach(ctx, q, "insert imported referrals", query, func(r rowScanner) error {
 			var id, referrer int64
@@ -222,6 +223,18 @@ func (q *Queries) InsertImportedReferrals(ctx context.Context, refs []referralhu
 		return nil, err
 	}
 	return ids, q.addCounts(ctx, referralCounter, counts)
+}
+
+// MarkReferralImported marks the referral of refereeID imported at
+// importedAt: an imported referral that the program's rules ran on (import
+// --reward) was stored as a new signup's first.
+func (q *Queries) MarkReferralImported(ctx context.Context, refereeID int64, importedAt time.Time) error {
+	_, err := q.exec(ctx, `/* MarkReferralImported */ UPDATE referrals SET imported_at = $2 WHERE referee_id = $1 AND imported_at IS NULL`,
+		refereeID, q.ts(importedAt))
+	if err != nil {
+		return fmt.Errorf("mark referral imported: %w", err)
+	}
+	return nil
 }
 
 // ExportedParticipant is one line of a participants export.

@@ -28,11 +28,11 @@ func TestImportedParticipants(t *testing.T) {
 				return err
 			}
 			refs := []referralhub.Referral{{ReferrerID: parts[0].ID, RefereeID: parts[1].ID, CreatedAt: t0}}
-			ids, err := q.InsertImportedReferrals(ctx, refs)
+			ids, err := q.InsertImportedReferrals(ctx, refs, t0)
 			if err != nil {
 				return err
 			}
-			again, err := q.InsertImportedReferrals(ctx, refs) // b is referred already
+			again, err := q.InsertImportedReferrals(ctx, refs, t0) // b is referred already
 			if len(again) != 0 || err != nil {
 				t.Errorf("referred twice: %v %v", again, err)
 			}

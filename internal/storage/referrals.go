@@ -171,12 +171,15 @@ func (q *Queries) LockReferral(ctx context.Context, id int64) error {
 // above afterID, by id: a page that rows inserted meanwhile cannot shift.
 func (q *Queries) ReferralsAfter(ctx context.Context, referrerID, afterID int64, limit int) ([]referralhub.ReferralSummary, error) {
 	return queryList(ctx, q, "referrals after", `/* ReferralsAfter */ SELECT r.id, r.referee_id, COALESCE(p.external_id, ''), COALESCE(r.click_id, ''),
-		r.created_at, r.review, r.risk_score
+		r.created_at, r.review, r.risk_score, r.imported_at
 		FROM referrals r JOIN participants p ON p.id = r.referee_id
 		WHERE r.referrer_id = $1 AND r.id > $2 ORDER BY r.id LIMIT $3`, func(row rowScanner) (referralhub.ReferralSummary, error) {
-		var r referralhub.ReferralSummary
-		err := row.Scan(&r.ID, &r.RefereeID, &r.RefereeExternalID, &r.ClickID, &r.CreatedAt, &r.Review, &r.RiskScore)
-		r.CreatedAt = r.CreatedAt.UTC()
+		var (
+			r        referralhub.ReferralSummary
+			imported sql.NullTime
+		)
+		err := row.Scan(&r.ID, &r.RefereeID, &r.RefereeExternalID, &r.ClickID, &r.CreatedAt, &r.Review, &r.RiskScore, &imported)
+		r.CreatedAt, r.ImportedAt = r.CreatedAt.UTC(), utc(imported)
 		return r, err
 	}, referrerID, afterID, limit)
 }
