@@ -115,6 +115,17 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string) error 
 	return err
 }
 
+// CheckResetLink reports whether a password-reset link's token can still
+// be used, without using it: ENOTFOUND when it expired, was used, or never
+// was one. The reset page asks it before it shows the password form.
+func (s *Service) CheckResetLink(ctx context.Context, token string) error {
+	if token == "" || len(token) > 100 || !IsText(token) {
+		return referralhub.Errorf(referralhub.ENOTFOUND, "That link has expired or was already used.")
+	}
+	_, err := s.db.Read().PeekEmailToken(ctx, hashToken(token), purposeReset, s.now())
+	return err
+}
+
 // ResetPassword spends a reset link's token to set a new password, ends
 // every session of the user and starts a new one.
 func (s *Service) ResetPassword(ctx context.Context, token, newPassword string) (referralhub.User, Session, error) {
@@ -122,12 +133,9 @@ func (s *Service) ResetPassword(ctx context.Context, token, newPassword string) 
 		return referralhub.User{}, Session{}, &referralhub.Error{Code: referralhub.EINVALID, Message: msg,
 			Fields: map[string]string{"password": msg}}
 	}
-	if token == "" || len(token) > 100 || !IsText(token) {
-		return referralhub.User{}, Session{}, referralhub.Errorf(referralhub.ENOTFOUND, "That link has expired or was already used.")
-	}
 	// Check the link before hashing: junk posts must not occupy the hasher
 	// that logins share.
-	if _, err := s.db.Read().PeekEmailToken(ctx, hashToken(token), purposeReset, s.now()); err != nil {
+	if err := s.CheckResetLink(ctx, token); err != nil {
 		return referralhub.User{}, Session{}, err
 	}
 	hash, err := s.hasher.Hash(ctx, newPassword)

@@ -51,7 +51,18 @@ func (s *Server) handleResetRequest(w http.ResponseWriter, r *http.Request) {
 // token in a hidden field. The token is checked when the form is sent.
 func (s *Server) handleResetConfirmForm(w http.ResponseWriter, r *http.Request) {
 	view := resetConfirmView{Token: r.URL.Query().Get("token")}
-	s.render(w, r, http.StatusOK, "password_reset_confirm", pageData{Title: "Choose a new password", Data: view})
+	// Say at once when the link is no good, rather than after a password.
+	status := http.StatusOK
+	err := s.svc.CheckResetLink(r.Context(), view.Token)
+	switch code := referralhub.ErrorCode(err); code {
+	case "":
+	case referralhub.ENOTFOUND:
+		view.Expired, status = true, statusFor(code)
+	default:
+		s.renderError(w, r, err)
+		return
+	}
+	s.render(w, r, status, "password_reset_confirm", pageData{Title: "Choose a new password", Data: view})
 }
 
 // handleResetConfirm sets the new password, which ends every session of

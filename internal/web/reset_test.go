@@ -90,6 +90,14 @@ func TestPasswordReset(t *testing.T) {
 		if resp.StatusCode != http.StatusNotFound || !strings.Contains(body, "expired or was already used") || !strings.Contains(body, `href="/password-reset"`) {
 			t.Fatalf("second use: %d\n%s", resp.StatusCode, body)
 		}
+		// A used, bogus or empty link says so at once, with no password form.
+		for _, l := range []string{link, "/password-reset/confirm?token=bogus", "/password-reset/confirm"} {
+			resp, body = s.browser(t).get(l)
+			if resp.StatusCode != http.StatusNotFound || !strings.Contains(body, `id="reset-expired"`) ||
+				strings.Contains(body, `name="password"`) || !strings.Contains(body, `href="/password-reset"`) {
+				t.Fatalf("GET %s: %d\n%s", l, resp.StatusCode, body)
+			}
+		}
 
 		clock.t = clock.t.Add(2 * time.Minute) // past the resend limit
 		visitor.post("/password-reset", url.Values{"email": {"alice@example.com"}})
@@ -98,6 +106,9 @@ func TestPasswordReset(t *testing.T) {
 			t.Fatal("no new reset mail for a second request")
 		}
 		clock.t = clock.t.Add(61 * time.Minute)
+		if resp, body := visitor.get(late); resp.StatusCode != http.StatusNotFound || strings.Contains(body, `name="password"`) {
+			t.Fatalf("GET a link after an hour: %d\n%s", resp.StatusCode, body)
+		}
 		resp, _ = visitor.post("/password-reset/confirm", url.Values{"token": {mustURL(late).Query().Get("token")}, "password": {"too-late-pass-3"}})
 		if resp.StatusCode != http.StatusNotFound {
 			t.Fatalf("link used after an hour: %d", resp.StatusCode)
