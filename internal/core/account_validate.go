@@ -42,7 +42,7 @@ func (s *Service) validateSignup(ctx context.Context, in SignupInput) error {
 			return err
 		}
 		if emailTaken {
-			fe.Add("email", "That email is already registered.")
+			fe.Add("email", MsgEmailTaken)
 		}
 		if usernameTaken {
 			fe.Add("username", "That username is taken.")
@@ -50,6 +50,10 @@ func (s *Service) validateSignup(ctx context.Context, in SignupInput) error {
 	}
 	return fe.Err()
 }
+
+// MsgEmailTaken is the signup's message for an email that has an account
+// already: the page offers to log in instead.
+const MsgEmailTaken = "That email is already registered."
 
 // IsText reports whether s is valid UTF-8 with no NUL byte: text that both
 // engines store (PostgreSQL refuses anything else). Input failing it is

@@ -15,6 +15,7 @@ const maxFormBytes = 64 << 10
 type signupView struct {
 	Email, Username string
 	Errors          map[string]string
+	EmailTaken      bool // the email has an account: offer to log in
 	Message         string
 	Invite          invitationView
 	FormToken       string // when the form was shown, signed
@@ -77,6 +78,7 @@ func (s *Server) signupFailed(w http.ResponseWriter, r *http.Request, in core.Si
 	}
 	view := signupView{Email: in.Email, Username: in.Username, Errors: referralhub.ErrorFields(err),
 		Message: referralhub.ErrorMessage(err), FormToken: s.svc.SignupFormToken(), Invite: s.invitation(r, in.Attribution)}
+	view.EmailTaken = view.Errors["email"] == core.MsgEmailTaken
 	s.render(w, r, http.StatusUnprocessableEntity, "signup", pageData{Title: "Sign up", Data: view})
 }
 

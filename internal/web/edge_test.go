@@ -381,3 +381,22 @@ func TestMethodsAndHostileQueries(t *testing.T) {
 		}
 	})
 }
+
+// TestSignupWithATakenEmailOffersLogin: a second signup with an email that
+// has an account says so and links to log in or reset the password; a
+// taken username alone offers neither.
+func TestSignupWithATakenEmailOffersLogin(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		s := newSite(t, db)
+		s.browser(t).signup("alice")
+		resp, body := s.browser(t).post("/signup", url.Values{"email": {"Alice@example.com"}, "username": {"alice2"}, "password": {"password123"}})
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="login-instead" href="/login"`) ||
+			!strings.Contains(body, `href="/password-reset"`) {
+			t.Fatalf("taken email: %d\n%s", resp.StatusCode, body)
+		}
+		resp, body = s.browser(t).post("/signup", url.Values{"email": {"other@example.com"}, "username": {"alice"}, "password": {"password123"}})
+		if resp.StatusCode != http.StatusUnprocessableEntity || strings.Contains(body, `id="login-instead"`) || !strings.Contains(body, "username is taken") {
+			t.Fatalf("taken username: %d\n%s", resp.StatusCode, body)
+		}
+	})
+}
