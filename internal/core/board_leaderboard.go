@@ -74,7 +74,9 @@ func rankRows(rows []storage.BoardRow) []referralhub.LeaderboardEntry {
 
 // BoardName is how a participant shows on the leaderboard: their display
 // name if they chose it, or else initials ("A. L." for "Ada Lovelace" or
-// "ada_lovelace").
+// "ada_lovelace"), from the words' letters only: digits make no initial
+// ("J." for "jane_2", not "J. 2."), and a name without letters shows as
+// "Anonymous".
 func BoardName(show, displayName, username string) string {
 	if show == referralhub.ShowName && displayName != "" {
 		return displayName
@@ -83,7 +85,7 @@ func BoardName(show, displayName, username string) string {
 	if source == "" {
 		source = username
 	}
-	words := strings.FieldsFunc(source, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	words := strings.FieldsFunc(source, func(r rune) bool { return !unicode.IsLetter(r) })
 	var initials []string
 	for _, w := range words {
 		r, _ := utf8.DecodeRuneInString(w)
