@@ -50,7 +50,9 @@ func youNote(p core.BoardPlace) string {
 	case p.ByChoice:
 		return "You chose not to appear on the leaderboard. You can change that in your settings."
 	case p.Hidden:
-		return "You are not shown on the leaderboard right now."
+		// Not by choice: the account is banned (a deleted one cannot look).
+		return "You are not shown on the leaderboard because your account has been suspended by the program's team. " +
+			"Contact them if you think this is a mistake."
 	case p.Rank == 0:
 		return "Refer a friend to join the leaderboard."
 	}

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"html"
 	"net/http"
 	"net/url"
@@ -114,6 +115,17 @@ func TestLeaderboardPage(t *testing.T) {
 		_, body = alice.get("/leaderboard")
 		if !strings.Contains(body, "You chose not to appear") {
 			t.Errorf("alice is not told why she has no rank")
+		}
+		// Hidden by the team, not by choice: bob is told why.
+		bobID, err := s.svc.ParticipantByLogin(context.Background(), "bob")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.svc.Ban(context.Background(), anAdmin, bobID, "tests"); err != nil {
+			t.Fatal(err)
+		}
+		if _, body = bob.get("/leaderboard"); !strings.Contains(body, "your account has been suspended") {
+			t.Errorf("bob, banned, is not told why he has no rank:\n%s", between(body, "<main", "</main>"))
 		}
 
 		visitor := s.browser(t)
