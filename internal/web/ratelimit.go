@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/referralhub/referralhub/internal/ratelimit"
 )
@@ -40,6 +41,15 @@ type keyFunc func(w http.ResponseWriter, r *http.Request) (key string, ok bool)
 // limiter or a limit that is off it returns next itself, at no cost. A
 // check that fails lets the request through (fail open) and is logged.
 func (rl *limiter) by(lim ratelimit.Limit, key keyFunc, next http.Handler) http.Handler {
+	return rl.byOr(lim, key, next, rl.s.tooManyRequests)
+}
+
+// overFunc answers a request over its limit, which may be retried after
+// retry.
+type overFunc func(w http.ResponseWriter, r *http.Request, retry time.Duration)
+
+// byOr is by with over answering the requests over the limit.
+func (rl *limiter) byOr(lim ratelimit.Limit, key keyFunc, next http.Handler, over overFunc) http.Handler {
 	if rl.l == nil || lim.Off() {
 		return next
 	}
@@ -53,7 +63,7 @@ func (rl *limiter) by(lim ratelimit.Limit, key keyFunc, next http.Handler) http.
 			if err != nil {
 				rl.s.log.WarnContext(r.Context(), "rate limit check failed; request allowed", "err", err)
 			} else if !res.Allowed {
-				rl.s.tooManyRequests(w, r, res.RetryAfter)
+				over(w, r, res.RetryAfter)
 				return
 			}
 		}
@@ -71,13 +81,18 @@ func (rl *limiter) byIP(namespace string, lim ratelimit.Limit, next http.Handler
 // byUser limits next per signed-in user under namespace. Visitors are not
 // counted: next sends them to log in.
 func (rl *limiter) byUser(namespace string, lim ratelimit.Limit, next http.HandlerFunc) http.Handler {
-	return rl.by(lim, func(_ http.ResponseWriter, r *http.Request) (string, bool) {
+	return rl.byUserOr(namespace, lim, next, rl.s.tooManyRequests)
+}
+
+// byUserOr is byUser with over answering the requests over the limit.
+func (rl *limiter) byUserOr(namespace string, lim ratelimit.Limit, next http.HandlerFunc, over overFunc) http.Handler {
+	return rl.byOr(lim, func(_ http.ResponseWriter, r *http.Request) (string, bool) {
 		v, ok, err := rl.s.currentViewer(r)
 		if !ok || err != nil {
 			return "", true
 		}
 		return rl.keys.Name(namespace, "user", strconv.FormatInt(v.User.ID, 10)), true
-	}, next)
+	}, next, over)
 }
 
 // login limits POST /login by IP, then by the account named in the login

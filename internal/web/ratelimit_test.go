@@ -201,8 +201,13 @@ func TestVerifyRateLimit(t *testing.T) {
 		}
 	}
 	clock.t = clock.t.Add(61 * time.Second)
-	resp, _ := alice.post("/verify-email/resend", nil)
+	resp, body := alice.post("/verify-email/resend", nil)
 	wantTooMany(t, resp, "1678") // the second allowance returns 60m after the first, which was 122s ago
+	// Beside the button on the settings page, still signed in, with the wait.
+	if !strings.Contains(body, `id="resend-wait" role="alert">You asked for several links already. You can ask for another in 28 minutes.`) ||
+		!strings.Contains(body, `id="current-email"`) {
+		t.Errorf("the resend limit is not shown inline:\n%s", body)
+	}
 	if resp, _ := bob.post("/verify-email/resend", nil); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("bob's resend from the same IP: %d", resp.StatusCode)
 	}

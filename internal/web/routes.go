@@ -38,7 +38,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /settings/leaderboard", s.handleSettingsLeaderboard)
 	mux.HandleFunc("POST /settings/code", s.handleSettingsCode)
 	mux.HandleFunc("GET /verify-email", s.handleVerifyEmail)
-	mux.Handle("POST /verify-email/resend", rl.byUser("verify", limits.Verify, s.handleResendVerification))
+	mux.Handle("POST /verify-email/resend", rl.byUserOr("verify", limits.Verify, s.handleResendVerification, s.resendTooSoon))
 	mux.HandleFunc("GET /password-reset", s.handleResetForm)
 	mux.Handle("POST /password-reset", rl.byIP("reset", limits.Verify, s.handleResetRequest))
 	mux.HandleFunc("GET /password-reset/confirm", s.handleResetConfirmForm)

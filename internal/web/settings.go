@@ -25,6 +25,7 @@ type settingsView struct {
 	Code           core.CodeChoice   // their code, and whether they may choose one
 	CodeTyped      string            // a refused code, shown again
 	CodeErrors     map[string]string // code
+	ResendWait     string            // why no new confirmation link was sent, and how long to wait
 }
 
 // settingsBanner is the banner shown after a form succeeded, by the

@@ -1,7 +1,10 @@
 package web
 
 import (
+	"math"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/referralhub/referralhub"
 )
@@ -46,11 +49,32 @@ func (s *Server) handleResendVerification(w http.ResponseWriter, r *http.Request
 	if !ok {
 		return
 	}
-	if err := s.svc.ResendVerification(r.Context(), v.User); err != nil {
+	err := s.svc.ResendVerification(r.Context(), v.User)
+	switch referralhub.ErrorCode(err) {
+	case "":
+		http.Redirect(w, r, "/settings?saved=verification", http.StatusSeeOther)
+	case referralhub.ETOOMANY:
+		s.renderResendWait(w, r, v, referralhub.ErrorMessage(err))
+	default:
 		s.renderError(w, r, err)
+	}
+}
+
+// resendTooSoon answers a resend over its rate limit on the settings page,
+// beside the button, with the time to wait: the account stays in view.
+func (s *Server) resendTooSoon(w http.ResponseWriter, r *http.Request, retry time.Duration) {
+	v, ok := s.signedIn(w, r)
+	if !ok {
 		return
 	}
-	http.Redirect(w, r, "/settings?saved=verification", http.StatusSeeOther)
+	secs := max(int64(math.Ceil(retry.Seconds())), 1)
+	w.Header().Set("Retry-After", strconv.FormatInt(secs, 10))
+	s.renderResendWait(w, r, v, "You asked for several links already. You can ask for another in "+waitText(secs)+".")
+}
+
+// renderResendWait shows the settings page with why no link was sent.
+func (s *Server) renderResendWait(w http.ResponseWriter, r *http.Request, v viewer, msg string) {
+	s.renderSettings(w, r, v, statusFor(referralhub.ETOOMANY), settingsView{ResendWait: msg}, "")
 }
 
 // optionalViewer returns the signed-in viewer of a page that visitors see

@@ -119,8 +119,9 @@ func TestEmailVerification(t *testing.T) {
 			t.Fatal("the resent mail has the old link")
 		}
 		resp, body = carol.post("/verify-email/resend", nil)
-		if resp.StatusCode != http.StatusTooManyRequests || !strings.Contains(body, "Wait a minute") {
-			t.Fatalf("quick second resend: %d\n%s", resp.StatusCode, body)
+		if resp.StatusCode != http.StatusTooManyRequests || !strings.Contains(body, `id="resend-wait" role="alert">We just sent you an email. Wait a minute`) ||
+			!strings.Contains(body, `id="current-email"`) {
+			t.Fatalf("quick second resend, not told inline on the settings page: %d\n%s", resp.StatusCode, body)
 		}
 		if resp, _ := carol.get(fresh); resp.StatusCode != http.StatusOK {
 			t.Fatalf("resent link: %d", resp.StatusCode)
