@@ -3,6 +3,8 @@ package core
 import (
 	"context"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/referralhub/referralhub"
 	"github.com/referralhub/referralhub/internal/storage"
@@ -105,7 +107,11 @@ func (s *Service) runReleaseJob(ctx context.Context, j referralhub.Job) error {
 
 // RewardsPage is what the rewards page shows a participant.
 type RewardsPage struct {
-	Rewards  []referralhub.Reward
+	Rewards []referralhub.Reward // a page of the history, newest first
+	// Older is the cursor of the next, older page ("" when this is the
+	// last); Paged is true when this page is not the newest.
+	Older    string
+	Paged    bool
 	Balances []referralhub.Balance
 	Program  referralhub.Program
 	// CanBuyCoupon: points redemption is on and the balance covers one.
@@ -114,17 +120,35 @@ type RewardsPage struct {
 	Stripe       bool  // coupons and Stripe credit can be redeemed
 }
 
-// maxListedRewards bounds the rewards page's list.
-const maxListedRewards = 200
+// rewardsPageSize is how many entries a page of the reward history lists.
+const rewardsPageSize = 50
 
-// Rewards returns a participant's ledger, balances and program, for the
-// rewards page, in three queries.
+// Rewards returns the newest page of a participant's ledger, with their
+// balances and the program, for the rewards page.
 func (s *Service) Rewards(ctx context.Context, participantID int64) (RewardsPage, error) {
+	return s.RewardsBefore(ctx, participantID, "")
+}
+
+// RewardsBefore is Rewards with the page of the history that cursor (a
+// RewardsPage's Older) names; a cursor that is not one gives the newest.
+func (s *Service) RewardsBefore(ctx context.Context, participantID int64, cursor string) (RewardsPage, error) {
 	q := s.db.Read()
 	var page RewardsPage
 	var err error
-	if page.Rewards, err = q.ParticipantRewards(ctx, participantID, maxListedRewards); err != nil {
+	at, id, ok := parseRewardCursor(cursor)
+	if ok {
+		page.Rewards, err = q.ParticipantRewardsBefore(ctx, participantID, at, id, rewardsPageSize+1)
+	} else {
+		page.Rewards, err = q.ParticipantRewards(ctx, participantID, rewardsPageSize+1)
+	}
+	if err != nil {
 		return page, err
+	}
+	page.Paged = ok
+	if len(page.Rewards) > rewardsPageSize {
+		page.Rewards = page.Rewards[:rewardsPageSize]
+		last := page.Rewards[rewardsPageSize-1]
+		page.Older = strconv.FormatInt(last.CreditedAt.UnixMicro(), 10) + "-" + strconv.FormatInt(last.ID, 10)
 	}
 	if page.Balances, err = q.Balances(ctx, participantID); err != nil {
 		return page, err
@@ -136,6 +160,18 @@ func (s *Service) Rewards(ctx context.Context, participantID int64) (RewardsPage
 	page.CanBuyCoupon = page.Program.PointsPerCoupon > 0 && page.Points >= page.Program.PointsPerCoupon && s.payments != nil
 	page.Stripe = s.payments != nil
 	return page, nil
+}
+
+// parseRewardCursor reads a cursor made by RewardsBefore: the credit time
+// in microseconds and the id of the last entry of the page before.
+func parseRewardCursor(cursor string) (time.Time, int64, bool) {
+	micros, id, found := strings.Cut(cursor, "-")
+	at, err1 := strconv.ParseInt(micros, 10, 64)
+	n, err2 := strconv.ParseInt(id, 10, 64)
+	if !found || err1 != nil || err2 != nil || n <= 0 {
+		return time.Time{}, 0, false
+	}
+	return time.UnixMicro(at).UTC(), n, true
 }
 
 // pointsOf is the available points among balances.

@@ -3,6 +3,7 @@
 package storage
 
 import (
+	"time"
 	"context"
 	"database/sql"
 	"errors"
@@ -49,6 +50,16 @@ func (q *Queries) Reward(ctx context.Context, id int64) (referralhub.Reward, err
 func (q *Queries) ParticipantRewards(ctx context.Context, participantID int64, limit int) ([]referralhub.Reward, error) {
 	return q.rewards(ctx, `/* ParticipantRewards */ SELECT `+rewardColumns+` FROM rewards
 		WHERE participant_id = $1 ORDER BY credited_at DESC, id DESC LIMIT $2`, participantID, limit)
+}
+
+// ParticipantRewardsBefore lists up to limit of a participant's ledger
+// entries older than the one credited at beforeAt with id beforeID, newest
+// first, as ParticipantRewards orders them: a page of the history that
+// entries credited meanwhile cannot shift.
+func (q *Queries) ParticipantRewardsBefore(ctx context.Context, participantID int64, beforeAt time.Time, beforeID int64, limit int) ([]referralhub.Reward, error) {
+	return q.rewards(ctx, `/* ParticipantRewardsBefore */ SELECT `+rewardColumns+` FROM rewards
+		WHERE participant_id = $1 AND (credited_at < $2 OR credited_at = $2 AND id < $3)
+		ORDER BY credited_at DESC, id DESC LIMIT $4`, participantID, q.ts(beforeAt), beforeID, limit)
 }
 
 // RewardsAfter lists up to limit of a participant's ledger entries with

@@ -23,6 +23,12 @@ type rewardsView struct {
 	// never the reasons.
 	Standing string
 	Form     formTarget // where the Redeem and coupon forms post
+	// Older is the cursor of the history's next, older page ("" for none);
+	// Paged is true past the newest page. PageLinks: the page links to
+	// them (the embedded page shows the newest page only).
+	Older     string
+	Paged     bool
+	PageLinks bool
 }
 
 // formTarget is where a page's reward forms post, and the hidden fields
@@ -56,18 +62,25 @@ func (s *Server) handleRewards(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.renderRewards(w, r, v, http.StatusOK, "")
+	s.renderRewardsPage(w, r, v, http.StatusOK, "", r.URL.Query().Get("before"))
 }
 
 // renderRewards renders the rewards page with an optional message about
 // the form just refused, under status.
 func (s *Server) renderRewards(w http.ResponseWriter, r *http.Request, v viewer, status int, message string) {
-	page, err := s.svc.Rewards(r.Context(), v.Participant.ID)
+	s.renderRewardsPage(w, r, v, status, message, "")
+}
+
+// renderRewardsPage is renderRewards showing the page of the history that
+// cursor names (the newest for "").
+func (s *Server) renderRewardsPage(w http.ResponseWriter, r *http.Request, v viewer, status int, message, cursor string) {
+	page, err := s.svc.RewardsBefore(r.Context(), v.Participant.ID, cursor)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
 	view := rewardsViewOf(page, message, formTarget{Prefix: "/rewards"})
+	view.PageLinks = true
 	standing, err := s.svc.Standing(r.Context(), v.Participant.ID)
 	if err != nil {
 		s.renderError(w, r, err)
@@ -83,7 +96,7 @@ func (s *Server) renderRewards(w http.ResponseWriter, r *http.Request, v viewer,
 // post to form.
 func rewardsViewOf(page core.RewardsPage, message string, form formTarget) rewardsView {
 	return rewardsView{Balances: balanceCards(page), Earn: earnSentences(page.Program), Rows: rewardRows(page.Rewards),
-		Coupon: couponOfferFor(page), Message: message, Form: form}
+		Coupon: couponOfferFor(page), Message: message, Form: form, Older: page.Older, Paged: page.Paged}
 }
 
 func couponOfferFor(page core.RewardsPage) couponOffer {

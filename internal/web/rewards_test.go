@@ -238,3 +238,71 @@ func couponForm(t *testing.T, b *browser) url.Values {
 	}
 	return url.Values{"key": {key[1]}}
 }
+
+// TestRewardHistoryPages: a long history is paged, newest first, 50 to a
+// page, each entry on exactly one page, with links both ways; the first
+// page reads the same with a cursor that is not one.
+func TestRewardHistoryPages(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		s := newSite(t, db)
+		alice := s.browser(t)
+		alice.signup("alice")
+		id, err := s.svc.ParticipantByLogin(context.Background(), "alice")
+		if err != nil {
+			t.Fatal(err)
+		}
+		const total = 120
+		base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+		err = db.InTx(context.Background(), func(q *storage.Queries) error {
+			for i := range total {
+				at := base.Add(time.Duration(i/2) * time.Hour) // pairs share a credit time
+				r := referralhub.Reward{ParticipantID: id, Side: referralhub.SideReferrer, Entry: referralhub.EntryReward, RuleID: 9,
+					Kind: referralhub.KindPoints, Amount: 1, Status: referralhub.StatusApproved, Reason: "bonus",
+					CreditedAt: at, ApprovedAt: at}
+				if _, err := q.InsertReward(context.Background(), &r, ""); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		entry := regexp.MustCompile(`<li class="reward" id="reward-(\d+)">`)
+		older := regexp.MustCompile(`id="rewards-older" href="([^"]+)"`)
+		seen := map[string]bool{}
+		path, pages := "/rewards", 0
+		for path != "" {
+			resp, body := alice.get(path)
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("GET %s: %d", path, resp.StatusCode)
+			}
+			pages++
+			rows := entry.FindAllStringSubmatch(body, -1)
+			if want := min(50, total-len(seen)); len(rows) != want {
+				t.Fatalf("page %d lists %d entries, want %d", pages, len(rows), want)
+			}
+			for _, m := range rows {
+				if seen[m[1]] {
+					t.Fatalf("entry %s on two pages", m[1])
+				}
+				seen[m[1]] = true
+			}
+			if (pages > 1) != strings.Contains(body, `id="rewards-newest"`) {
+				t.Errorf("page %d: newest link wrong", pages)
+			}
+			path = ""
+			if m := older.FindStringSubmatch(body); m != nil {
+				path = strings.ReplaceAll(m[1], "&amp;", "&")
+			}
+		}
+		if pages != 3 || len(seen) != total {
+			t.Fatalf("%d pages listing %d entries, want 3 and %d", pages, len(seen), total)
+		}
+		_, first := alice.get("/rewards")
+		_, junk := alice.get("/rewards?before=not-a-cursor")
+		if entry.FindAllString(first, -1)[0] != entry.FindAllString(junk, -1)[0] {
+			t.Error("a bad cursor does not give the newest page")
+		}
+	})
+}
