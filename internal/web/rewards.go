@@ -177,12 +177,13 @@ type balanceCard struct {
 	Label   string
 	Value   string
 	Pending string // "" when nothing is on hold
+	Note    string // what the balance is worth or is for; "" for none
 }
 
 // balanceCards lists points first (even at zero), then credit per
 // currency and trial days. Coupons are listed one by one instead.
 func balanceCards(page core.RewardsPage) []balanceCard {
-	cards := []balanceCard{{ID: "balance-points", Label: "Points", Value: strconv.FormatInt(page.Points, 10)}}
+	cards := []balanceCard{{ID: "balance-points", Label: "Points", Value: strconv.FormatInt(page.Points, 10), Note: pointsNote(page)}}
 	for _, b := range page.Balances {
 		switch b.Kind {
 		case referralhub.KindPoints:
@@ -196,6 +197,16 @@ func balanceCards(page core.RewardsPage) []balanceCard {
 		}
 	}
 	return cards
+}
+
+// pointsNote says what points are worth: a coupon's value when the
+// program swaps them for coupons, or plainly that they are a score.
+func pointsNote(page core.RewardsPage) string {
+	p := page.Program
+	if p.PointsPerCoupon > 0 && page.Stripe {
+		return strconv.FormatInt(p.PointsPerCoupon, 10) + " points buy a " + core.FormatMoney(p.CouponValue, p.CouponCurrency) + " coupon"
+	}
+	return "A score of your referrals: points cannot be swapped for money or coupons"
 }
 
 func pendingOf(n int64, shown string) string {

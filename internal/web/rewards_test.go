@@ -73,8 +73,9 @@ func TestReferralPointsOnRewardsPage(t *testing.T) {
 		s := newSite(t, db)
 		alice := s.browser(t)
 		alice.signup("alice")
-		if _, body := alice.get("/rewards"); !strings.Contains(body, "No rewards yet") || stat(t, body, "balance-points") != "0" {
-			t.Fatalf("empty rewards page:\n%s", body)
+		if _, body := alice.get("/rewards"); !strings.Contains(body, "No rewards yet") || stat(t, body, "balance-points") != "0" ||
+			!strings.Contains(body, `id="balance-points-note">A score of your referrals: points cannot be swapped`) {
+			t.Fatalf("empty rewards page, or points not said to be a score:\n%s", body)
 		}
 		referredSignup(t, s, alice, "bob")
 
@@ -190,8 +191,9 @@ func TestBuyCouponWithPoints(t *testing.T) {
 		alice := s.browser(t)
 		alice.signup("alice")
 		if _, body := alice.get("/rewards"); strings.Contains(body, `action="/rewards/coupon"`) ||
-			!strings.Contains(body, "Collect 10 points to swap them for a $5.00 coupon.") {
-			t.Fatal("a coupon is offered without the points")
+			!strings.Contains(body, "Collect 10 points to swap them for a $5.00 coupon.") ||
+			!strings.Contains(body, `id="balance-points-note">10 points buy a $5.00 coupon<`) {
+			t.Fatal("a coupon is offered without the points, or the points' value is not stated")
 		}
 		referredSignup(t, s, alice, "bob")
 		referredSignup(t, s, alice, "carol")
