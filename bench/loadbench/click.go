@@ -24,11 +24,15 @@ func benchClick(ctx context.Context, o options) error {
 	var hubs, bares []result
 	fmt.Printf("%d connections, %d rounds of %s each, %d distinct codes\n%s\n", o.conns, o.rounds, o.duration, len(codes), tableHead)
 	for range o.rounds { // in turn, so both see the same machine
-		hub, err := runWrk(ctx, o, "ReferralHub GET /r/{code}", o.url, script, o.conns)
+		hub, err := measured(o.pid, func() (result, error) {
+			return runWrk(ctx, o, "ReferralHub GET /r/{code}", o.url, script, o.conns)
+		})
 		if err != nil {
 			return err
 		}
-		bare, err := runWrk(ctx, o, "bare 302 from a map", o.bareURL, script, o.conns)
+		bare, err := measured(o.barePid, func() (result, error) {
+			return runWrk(ctx, o, "bare 302 from a map", o.bareURL, script, o.conns)
+		})
 		if err != nil {
 			return err
 		}
@@ -37,7 +41,12 @@ func benchClick(ctx context.Context, o options) error {
 	}
 	hub, bare := median(hubs), median(bares)
 	fmt.Printf("median of %d rounds\n%s\n%s\n%s\n", o.rounds, tableHead, hub.row(), bare.row())
-	fmt.Printf("ratio: ReferralHub serves %.0f%% of the bare handler's requests/s\n", 100*hub.rps/bare.rps)
+	fmt.Printf("ratio: ReferralHub serves %.0f%% of the bare handler's requests/s; p99 %.1fx the bare handler's\n",
+		100*hub.rps/bare.rps, float64(hub.p99)/float64(bare.p99))
+	if hub.cpuPerReq > 0 && bare.cpuPerReq > 0 {
+		fmt.Printf("CPU per request: ReferralHub %v, bare handler %v (%.2fx)\n", hub.cpuPerReq, bare.cpuPerReq,
+			float64(hub.cpuPerReq)/float64(bare.cpuPerReq))
+	}
 	if o.rate == 0 {
 		return nil
 	}
@@ -65,11 +74,12 @@ func median(rs []result) result {
 		return v[len(v)/2]
 	}
 	return result{
-		name:     rs[0].name,
-		rps:      pick(func(r result) float64 { return r.rps }),
-		p50:      time.Duration(pick(func(r result) float64 { return float64(r.p50) })),
-		p99:      time.Duration(pick(func(r result) float64 { return float64(r.p99) })),
-		requests: int(pick(func(r result) float64 { return float64(r.requests) })),
+		name:      rs[0].name,
+		rps:       pick(func(r result) float64 { return r.rps }),
+		p50:       time.Duration(pick(func(r result) float64 { return float64(r.p50) })),
+		p99:       time.Duration(pick(func(r result) float64 { return float64(r.p99) })),
+		requests:  int(pick(func(r result) float64 { return float64(r.requests) })),
+		cpuPerReq: time.Duration(pick(func(r result) float64 { return float64(r.cpuPerReq) })),
 	}
 }
 

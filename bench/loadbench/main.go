@@ -4,6 +4,7 @@
 //
 //	loadbench bare -addr 127.0.0.1:8099 -database-url URL
 //	loadbench click -url http://127.0.0.1:8080 -bare-url http://127.0.0.1:8099 -database-url URL
+//	loadbench sustain -url http://127.0.0.1:8080 -metrics-url http://127.0.0.1:9090/metrics -database-url URL -duration 60s
 //	loadbench dashboard -url http://127.0.0.1:8080 -login ambassador -password demo-password
 //	loadbench page -path '/leaderboard?period=all' -login ambassador -password demo-password
 //	loadbench scale -urls URL1,URL2 -pids PID1,PID2 -database-url URL -api-key KEY -paths click,dashboard,signup,event
@@ -27,7 +28,7 @@ func main() {
 
 func run(ctx context.Context, args []string) error {
 	if len(args) == 0 {
-		return fmt.Errorf("usage: loadbench bare|click|dashboard|page|scale|soak [flags]")
+		return fmt.Errorf("usage: loadbench bare|click|sustain|dashboard|page|scale|soak [flags]")
 	}
 	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
 	o := options{}
@@ -35,7 +36,10 @@ func run(ctx context.Context, args []string) error {
 	fs.StringVar(&o.databaseURL, "database-url", "", "database holding the codes")
 	fs.StringVar(&o.url, "url", "http://127.0.0.1:8080", "ReferralHub's base URL")
 	fs.StringVar(&o.bareURL, "bare-url", "http://127.0.0.1:8099", "the bare handler's base URL")
+	fs.StringVar(&o.metricsURL, "metrics-url", "http://127.0.0.1:9090/metrics", "sustain: ReferralHub's metrics (REFERRALHUB_METRICS_ADDR)")
 	fs.IntVar(&o.conns, "conns", 64, "concurrent connections")
+	fs.IntVar(&o.pid, "pid", 0, "click, sustain: ReferralHub's process id, to report its CPU per request")
+	fs.IntVar(&o.barePid, "bare-pid", 0, "click: the bare handler's process id, to report its CPU per request")
 	fs.DurationVar(&o.duration, "duration", 30*time.Second, "how long each measurement runs")
 	fs.DurationVar(&o.warmup, "warmup", 5*time.Second, "unmeasured load first, to fill caches")
 	fs.IntVar(&o.threads, "threads", 2, "wrk threads")
@@ -58,6 +62,8 @@ func run(ctx context.Context, args []string) error {
 		return serveBare(ctx, o)
 	case "click":
 		return benchClick(ctx, o)
+	case "sustain":
+		return benchSustain(ctx, o)
 	case "dashboard", "page":
 		return benchPage(ctx, o)
 	case "scale":
@@ -69,8 +75,8 @@ func run(ctx context.Context, args []string) error {
 }
 
 type options struct {
-	addr, databaseURL, url, bareURL, login, password, path string
-	urls, pids, paths, apiKey                              string
-	conns, threads, codes, rate, rounds                    int
-	duration, warmup, every                                time.Duration
+	addr, databaseURL, url, bareURL, metricsURL, login, password, path string
+	urls, pids, paths, apiKey                                          string
+	conns, threads, codes, rate, rounds, pid, barePid                  int
+	duration, warmup, every                                            time.Duration
 }

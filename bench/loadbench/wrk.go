@@ -21,6 +21,7 @@ type result struct {
 	requests  int
 	non2xx3xx int
 	errors    string
+	cpuPerReq time.Duration // the server's CPU per request, when its pid is known
 }
 
 // warmUp loads each target for o.warmup without measuring, so caches and
@@ -106,6 +107,9 @@ func parseLatency(m []string) time.Duration {
 
 func (r result) row() string {
 	s := fmt.Sprintf("| %s | %.0f | %s | %s | %d |", r.name, r.rps, ms(r.p50), ms(r.p99), r.requests)
+	if r.cpuPerReq > 0 {
+		s += fmt.Sprintf(" %.1f µs CPU/request |", float64(r.cpuPerReq)/float64(time.Microsecond))
+	}
 	if r.non2xx3xx > 0 || r.errors != "" {
 		s += fmt.Sprintf(" non-2xx/3xx: %d %s", r.non2xx3xx, strings.TrimSpace(r.errors))
 	}

@@ -28,23 +28,63 @@ type clickLoad struct {
 
 // startClickLoad starts workers clients clicking base/r/code.
 func startClickLoad(base, code string, workers int) *clickLoad {
+	return startPacedClickLoad(base, code, workers, 0)
+}
+
+// startPacedClickLoad starts workers clients clicking base/r/code, rate
+// clicks a second between them at most (0: as fast as the server answers).
+func startPacedClickLoad(base, code string, workers, rate int) *clickLoad {
 	l := &clickLoad{stop: make(chan struct{})}
+	var tokens chan struct{}
+	if rate > 0 {
+		tokens = make(chan struct{})
+		l.done.Go(func() { pace(tokens, rate, l.stop) })
+	}
 	transport := &http.Transport{MaxIdleConnsPerHost: workers}
 	client := &http.Client{Transport: transport, Timeout: 10 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	for range workers {
 		l.done.Go(func() {
 			for {
-				select {
-				case <-l.stop:
-					return
-				default:
+				if tokens == nil {
+					select {
+					case <-l.stop:
+						return
+					default:
+					}
+				} else {
+					select {
+					case <-l.stop:
+						return
+					case <-tokens:
+					}
 				}
 				l.click(client, base+"/r/"+code)
 			}
 		})
 	}
 	return l
+}
+
+// pace hands out rate tokens a second, in ticks of 10 ms, until stop.
+func pace(tokens chan<- struct{}, rate int, stop <-chan struct{}) {
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	begun, given := time.Now(), 0
+	for {
+		select {
+		case <-stop:
+			return
+		case <-tick.C:
+		}
+		for due := int(time.Since(begun).Seconds() * float64(rate)); given < due; given++ {
+			select {
+			case tokens <- struct{}{}:
+			case <-stop:
+				return
+			}
+		}
+	}
 }
 
 func (l *clickLoad) click(client *http.Client, link string) {

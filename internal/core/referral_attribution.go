@@ -22,17 +22,21 @@ type Attribution struct {
 // signAttribution encodes a as "code.clickid.unixseconds.signature", with
 // ".channel" before the signature when the click had one.
 func (s *Service) signAttribution(a Attribution) string {
-	payload := a.Code + "." + a.ClickID + "." + strconv.FormatInt(a.At.Unix(), 10)
+	var buf [192]byte // room for the longest code, an id, a time, a channel and the signature
+	b := append(buf[:0], a.Code...)
+	b = append(append(b, '.'), a.ClickID...)
+	b = strconv.AppendInt(append(b, '.'), a.At.Unix(), 10)
 	if a.Channel != "" {
-		payload += "." + a.Channel
+		b = append(append(b, '.'), a.Channel...)
 	}
-	return payload + "." + s.mac(payload)
+	var sum [sha256.Size]byte
+	mac := s.keys.attributionMAC.Append(sum[:0], b)
+	return string(base64.RawURLEncoding.AppendEncode(append(b, '.'), mac))
 }
 
 func (s *Service) mac(payload string) string {
-	m := hmac.New(sha256.New, s.keys.attribution)
-	m.Write([]byte(payload))
-	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+	var sum [sha256.Size]byte
+	return base64.RawURLEncoding.EncodeToString(s.keys.attributionMAC.AppendString(sum[:0], payload))
 }
 
 // VerifyAttribution returns the attribution in a cookie value when its

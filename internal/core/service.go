@@ -175,10 +175,14 @@ type keys struct {
 	device  []byte // device ids are stored as keyed hashes
 	form    []byte // signs when the signup form was shown
 	embed   []byte // signs embed tokens
+
+	// attributionMAC signs with attribution on the click path without
+	// allocating.
+	attributionMAC *clicks.MAC
 }
 
 func deriveKeys(secret []byte) keys {
-	return keys{
+	k := keys{
 		attribution: derive(secret, "referralhub attribution cookie v1"),
 		unsubscribe: derive(secret, "referralhub unsubscribe link v1"),
 		install:     hex.EncodeToString(derive(secret, "referralhub install id v1")[:6]),
@@ -186,6 +190,8 @@ func deriveKeys(secret []byte) keys {
 		form:        derive(secret, "referralhub signup form v1"),
 		embed:       derive(secret, "referralhub embed token v1"),
 	}
+	k.attributionMAC = clicks.NewMAC(k.attribution)
+	return k
 }
 
 func derive(secret []byte, purpose string) []byte {

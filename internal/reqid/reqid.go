@@ -9,15 +9,43 @@ import (
 
 type key struct{}
 
+// idContext is a context carrying a request id. It is its own value, so
+// carrying the id costs one allocation (context.WithValue costs two) and
+// reading it none; id is an array so HeaderValues can share it.
+type idContext struct {
+	context.Context
+	id [1]string
+}
+
+// Value returns the idContext itself for key{}, and the parent's values.
+func (c *idContext) Value(k any) any {
+	if _, ok := k.(key); ok {
+		return c
+	}
+	return c.Context.Value(k)
+}
+
 // With returns ctx carrying id.
 func With(ctx context.Context, id string) context.Context {
-	return context.WithValue(ctx, key{}, id)
+	return &idContext{Context: ctx, id: [1]string{id}}
 }
 
 // From returns the id ctx carries, or "".
 func From(ctx context.Context) string {
-	id, _ := ctx.Value(key{}).(string)
-	return id
+	if c, ok := ctx.Value(key{}).(*idContext); ok {
+		return c.id[0]
+	}
+	return ""
+}
+
+// HeaderValues returns the id ctx carries as a header's values (nil when
+// it carries none), without allocating: the slice shares the context's
+// memory, so it must not be changed in place (Header.Set replaces it).
+func HeaderValues(ctx context.Context) []string {
+	if c, ok := ctx.Value(key{}).(*idContext); ok {
+		return c.id[:]
+	}
+	return nil
 }
 
 // Handler wraps a slog.Handler, adding request_id to each record whose

@@ -9,57 +9,28 @@ import (
 	"github.com/referralhub/referralhub"
 )
 
-// clickColumns is the number of values one click row binds.
-const clickColumns = 9
-
-// InsertClicks writes clicks with multi-row inserts as large as the
-// parameter limit allows and adds the clicks actually stored to each
-// participant's click_count (bot clicks are stored but not counted). A click whose id is already stored is skipped
-// and not counted, so a retried batch is harmless. Call it inside InTx.
+// InsertClicks writes clicks in one statement and adds the clicks actually
+// stored to each participant's click_count (bot clicks are stored but not
+// counted) in one more, and to its per-channel counts in a third. A click
+// whose id is already stored is skipped and not counted, so a retried
+// batch is harmless. Call it inside InTx.
 //
-// The counts are added once for the whole batch: a participant's row is
-// then written once per batch however many of its clicks the batch holds.
+// The counts are summed in memory for the whole batch: a participant's row
+// is then written once per batch however many of its clicks the batch
+// holds. Every statement's text is the same for any batch (see
+// clicks_flush.go), so none is parsed again.
 func (q *Queries) InsertClicks(ctx context.Context, clicks []referralhub.Click) error {
+	if len(clicks) == 0 {
+		return nil
+	}
 	stored, byChannel := map[int64]int64{}, map[channelKey]int64{}
-	err := inChunks(len(clicks), clickColumns, func(start, end int) error {
-		return q.insertClickChunk(ctx, clicks[start:end], stored, byChannel)
-	})
-	if err != nil {
+	if err := q.insertClickBatch(ctx, clicks, stored, byChannel); err != nil {
 		return err
 	}
-	if err := q.addCounts(ctx, clickCounter, stored); err != nil {
+	if err := q.addClickCounts(ctx, stored); err != nil {
 		return err
 	}
 	return q.addChannelClicks(ctx, byChannel)
-}
-
-// insertClickChunk inserts clicks and adds how many were stored for each
-// participant to stored, and for each participant and channel (other than
-// none) to byChannel.
-func (q *Queries) insertClickChunk(ctx context.Context, clicks []referralhub.Click, stored map[int64]int64, byChannel map[channelKey]int64) error {
-	args := make([]any, 0, len(clicks)*clickColumns)
-	for _, c := range clicks {
-		args = append(args, c.ID, c.ParticipantID, c.Code, c.IPHash, c.UserAgent, c.Referer, q.ts(c.CreatedAt), c.Bot, c.Channel)
-	}
-	query := q.valuesSQL(`/* InsertClicks */ INSERT INTO clicks (id, participant_id, code, ip_hash, user_agent, referer, created_at, bot, channel) VALUES `,
-		len(clicks), clickColumns, ` ON CONFLICT (id) DO NOTHING RETURNING participant_id, bot, channel`)
-	return queryEach(ctx, q, fmt.Sprintf("insert %d clicks", len(clicks)), query, func(r rowScanner) error {
-		var (
-			id      int64
-			bot     bool
-			channel string
-		)
-		if err := r.Scan(&id, &bot, &channel); err != nil {
-			return err
-		}
-		if !bot {
-			stored[id]++
-			if channel != "" {
-				byChannel[channelKey{id, channel}]++
-			}
-		}
-		return nil
-	}, args...)
 }
 
 // InsertClicks stores a batch of clicks and their counts in one transaction.

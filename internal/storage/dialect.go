@@ -80,7 +80,7 @@ func (sqliteDialect) name() string { return "sqlite" }
 // SQLite has no time type: store fixed-width UTC text so comparisons and
 // ORDER BY work lexically; modernc parses it back for TIMESTAMP columns.
 func (sqliteDialect) timeValue(t time.Time) any {
-	return t.UTC().Format("2006-01-02 15:04:05.000000+00:00")
+	return t.UTC().Format(sqliteTimeLayout)
 }
 
 func (sqliteDialect) macros() map[string]string {

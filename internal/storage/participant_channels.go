@@ -3,10 +3,7 @@
 package storage
 
 import (
-	"cmp"
 	"context"
-	"fmt"
-	"slices"
 
 	"github.com/referralhub/referralhub"
 )
@@ -15,30 +12,6 @@ import (
 type channelKey struct {
 	participant int64
 	channel     string
-}
-
-// addChannelClicks adds each participant's stored clicks per channel, in
-// key order (no deadlock between concurrent flushes).
-func (q *Queries) addChannelClicks(ctx context.Context, counts map[channelKey]int64) error {
-	keys := make([]channelKey, 0, len(counts))
-	for k := range counts {
-		keys = append(keys, k)
-	}
-	slices.SortFunc(keys, func(a, b channelKey) int {
-		return cmp.Or(cmp.Compare(a.participant, b.participant), cmp.Compare(a.channel, b.channel))
-	})
-	return inChunks(len(keys), 3, func(start, end int) error {
-		args := make([]any, 0, 3*(end-start))
-		for _, k := range keys[start:end] {
-			args = append(args, k.participant, k.channel, counts[k])
-		}
-		query := q.valuesSQL(`/* addChannelClicks */ INSERT INTO participant_channels (participant_id, channel, clicks) VALUES `,
-			end-start, 3, ` ON CONFLICT (participant_id, channel) DO UPDATE SET clicks = participant_channels.clicks + excluded.clicks`)
-		if _, err := q.exec(ctx, query, args...); err != nil {
-			return fmt.Errorf("add channel clicks: %w", err)
-		}
-		return nil
-	})
 }
 
 // ChannelFigures returns a participant's figures per share channel, in

@@ -17,9 +17,9 @@ func withRequestID(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var b [8]byte
 		rand.Read(b[:])
-		id := hex.EncodeToString(b[:])
-		w.Header().Set("X-Request-Id", id)
-		next.ServeHTTP(w, r.WithContext(reqid.With(r.Context(), id)))
+		ctx := reqid.With(r.Context(), hex.EncodeToString(b[:]))
+		w.Header()["X-Request-Id"] = reqid.HeaderValues(ctx)
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 
@@ -40,11 +40,16 @@ func (w *statusRecorder) WriteHeader(code int) {
 // Unwrap lets http.ResponseController reach the real writer.
 func (w *statusRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// logRequests writes one structured line per request.
+// logRequests writes one structured line per request. It reads the status
+// from measure's recorder when there is one, rather than wrap the writer
+// again.
 func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		rec := &statusRecorder{ResponseWriter: w}
+		rec, ok := w.(*statusRecorder)
+		if !ok {
+			rec = &statusRecorder{ResponseWriter: w}
+		}
 		next.ServeHTTP(rec, r)
 		if rec.status == 0 {
 			rec.status = http.StatusOK
@@ -99,14 +104,18 @@ const strictTransportSecurity = "max-age=63072000"
 // securityHeaders sets the headers every response carries, with
 // Strict-Transport-Security when the config asks for it.
 func (s *Server) securityHeaders(next http.Handler) http.Handler {
+	// Built once and shared by every response, as clickHeaders are: a
+	// handler that changes one replaces it with Set.
+	csp, nosniff, referrer, frames, hsts := []string{contentSecurityPolicy}, []string{"nosniff"},
+		[]string{"strict-origin-when-cross-origin"}, []string{"DENY"}, []string{strictTransportSecurity}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", contentSecurityPolicy)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-		h.Set("X-Frame-Options", "DENY")
+		h["Content-Security-Policy"] = csp
+		h["X-Content-Type-Options"] = nosniff
+		h["Referrer-Policy"] = referrer
+		h["X-Frame-Options"] = frames
 		if s.cfg.HSTS {
-			h.Set("Strict-Transport-Security", strictTransportSecurity)
+			h["Strict-Transport-Security"] = hsts
 		}
 		next.ServeHTTP(w, r)
 	})

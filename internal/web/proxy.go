@@ -33,6 +33,17 @@ func peer(r *http.Request) (netip.Addr, bool) {
 	return a.Unmap(), err == nil
 }
 
+// plainIPv4Peer returns the address of an IPv4 peer "a.b.c.d:port" as
+// written, which is how netip.Addr.String writes it (netip accepts only
+// that form), without the allocation of writing it again.
+func plainIPv4Peer(remote string) (string, bool) {
+	ap, err := netip.ParseAddrPort(remote)
+	if err != nil || !ap.Addr().Is4() {
+		return "", false
+	}
+	return remote[:strings.LastIndexByte(remote, ':')], true
+}
+
 // viaProxy reports whether r came straight from a trusted proxy.
 func (ps proxies) viaProxy(r *http.Request) bool {
 	if len(ps) == 0 { // the usual case: no parse of the peer
@@ -49,6 +60,11 @@ func (ps proxies) viaProxy(r *http.Request) bool {
 // client put further left is ignored. An entry that is not an address stops
 // the walk at the last proxy passed.
 func (ps proxies) clientIP(r *http.Request) string {
+	if len(ps) == 0 { // the usual case: the peer's address, as it came
+		if host, ok := plainIPv4Peer(r.RemoteAddr); ok {
+			return host
+		}
+	}
 	a, ok := peer(r)
 	if !ok {
 		host, _, err := net.SplitHostPort(r.RemoteAddr)

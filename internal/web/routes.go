@@ -19,7 +19,7 @@ func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	rl, limits := s.rateLimiter(), s.cfg.RateLimit.Limits
 	mux.HandleFunc("GET /{$}", s.handleHome)
-	click := rl.byIP("click", limits.Click, s.handleClick)
+	click := rl.byIP("click", limits.Click, s.clickHandler())
 	mux.Handle(clickPattern, click)
 	mux.Handle(clickSlashPattern, asClick(click))
 	mux.Handle("GET /r/{code}/preview.png", rl.byIP("preview", limits.Click, s.handlePreviewImage))
