@@ -5,6 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/referralhub/referralhub"
 )
@@ -16,6 +19,11 @@ const clickColumns = 9
 // parameter limit allows and adds the clicks actually stored to each
 // participant's click_count (bot clicks are stored but not counted). A click whose id is already stored is skipped
 // and not counted, so a retried batch is harmless. Call it inside InTx.
+//
+// The conflict has no target: PostgreSQL's partitioned clicks are keyed
+// by (id, created_at), SQLite's by id, and a retried click repeats both.
+// Keep "clicks" as the statement's target: PostgreSQL routes each row to
+// its month's partition (migration 0036).
 //
 // The counts are added once for the whole batch: a participant's row is
 // then written once per batch however many of its clicks the batch holds.
@@ -42,7 +50,7 @@ func (q *Queries) insertClickChunk(ctx context.Context, clicks []referralhub.Cli
 		args = append(args, c.ID, c.ParticipantID, c.Code, c.IPHash, c.UserAgent, c.Referer, q.ts(c.CreatedAt), c.Bot, c.Channel)
 	}
 	query := q.valuesSQL(`/* InsertClicks */ INSERT INTO clicks (id, participant_id, code, ip_hash, user_agent, referer, created_at, bot, channel) VALUES `,
-		len(clicks), clickColumns, ` ON CONFLICT (id) DO NOTHING RETURNING participant_id, bot, channel`)
+		len(clicks), clickColumns, ` ON CONFLICT DO NOTHING RETURNING participant_id, bot, channel`)
 	return queryEach(ctx, q, fmt.Sprintf("insert %d clicks", len(clicks)), query, func(r rowScanner) error {
 		var (
 			id      int64
@@ -115,4 +123,16 @@ func (q *Queries) deleteClicks(ctx context.Context, clicks []clickRow) error {
 		}
 		return nil
 	})
+}
+
+// isClickKey reports whether err says a click id is already stored: the
+// primary key of clicks on SQLite, or of one of its month's tables on
+// PostgreSQL (clicks_2026_12_pkey, clicks_default_pkey).
+func isClickKey(d dialect, err error) bool {
+	if d.name() != "postgres" {
+		return d.isUnique(err, "clicks_pkey", "clicks.id")
+	}
+	var e *pgconn.PgError
+	return errors.As(err, &e) && e.Code == "23505" && strings.HasPrefix(e.ConstraintName, "clicks_") &&
+		strings.HasSuffix(e.ConstraintName, "_pkey")
 }
