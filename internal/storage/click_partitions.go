@@ -36,17 +36,49 @@ func monthStart(t time.Time) time.Time {
 }
 
 // EnsureClickPartitions makes the clicks tables of now's UTC month and of
-// the ClickMonthsAhead months after it, where they are missing, moving into
-// each the clicks that clicks_default caught for its month meanwhile. It
-// returns how many tables it made; on SQLite, whose clicks are one table,
-// it does nothing.
+// the ClickMonthsAhead months after it, and of every month clicks_default
+// caught clicks of, where they are missing, moving those clicks into their
+// month's table. It returns how many tables it made; on SQLite, whose
+// clicks are one table, it does nothing.
 func (db *DB) EnsureClickPartitions(ctx context.Context, now time.Time) (int64, error) {
 	if db.dialect.name() != "postgres" {
 		return 0, nil
 	}
-	var made int64
+	caught, err := queryList(ctx, db.Write(), "months in clicks_default", `/* EnsureClickPartitions.caught */
+		SELECT DISTINCT date_trunc('month', created_at AT TIME ZONE 'UTC') FROM `+defaultClickPartition, func(r rowScanner) (time.Time, error) {
+		var t time.Time
+		return t, r.Scan(&t)
+	})
+	if err != nil {
+		return 0, err
+	}
+	months := caught
 	for i := range ClickMonthsAhead + 1 {
-		month := monthStart(now).AddDate(0, i, 0)
+		months = append(months, monthStart(now).AddDate(0, i, 0))
+	}
+	return db.makeClickMonths(ctx, months)
+}
+
+// EnsureClickMonths makes the clicks tables of every UTC month from first
+// to last on PostgreSQL, for a bulk load of old clicks (the demo): they
+// then go straight to their month's table. On SQLite it does nothing.
+func (db *DB) EnsureClickMonths(ctx context.Context, first, last time.Time) (int64, error) {
+	if db.dialect.name() != "postgres" {
+		return 0, nil
+	}
+	var months []time.Time
+	for m := monthStart(first); !m.After(last); m = m.AddDate(0, 1, 0) {
+		months = append(months, m)
+	}
+	return db.makeClickMonths(ctx, months)
+}
+
+// makeClickMonths makes the tables of months that are missing, one per
+// transaction, and returns how many it made.
+func (db *DB) makeClickMonths(ctx context.Context, months []time.Time) (int64, error) {
+	var made int64
+	for _, month := range months {
+		month = monthStart(month)
 		err := db.InTx(ctx, func(q *Queries) error {
 			ok, err := q.makeClickPartition(ctx, month)
 			if ok {

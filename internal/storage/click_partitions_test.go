@@ -40,7 +40,7 @@ func countRows(t *testing.T, raw *sql.DB, table string) int64 {
 
 // TestClickMonthsGoWhole: on PostgreSQL a click lands in its month's table
 // (or the default one, until the upkeep makes its month's table and moves
-// it there), and the retention reduces and drops a month only once all of
+// it there, for a past month too), and the retention reduces and drops a month only once all of
 // it is past the cutoff; SQLite reduces row by row. The daily counts and
 // click_count come out the same on both.
 func TestClickMonthsGoWhole(t *testing.T) {
@@ -54,11 +54,11 @@ func TestClickMonthsGoWhole(t *testing.T) {
 				return referralhub.Click{ID: id, ParticipantID: alice.ID, Code: alice.Code, IPHash: "h-" + id, UserAgent: "ua", CreatedAt: at, Bot: bot}
 			}
 			march := time.Date(2031, 3, 1, 0, 0, 0, 0, time.UTC)
-			mustClicks(t, db, click("mar1", march.AddDate(0, 0, 19), false))
-			if pg && countRows(t, raw, "clicks_default") != 1 {
+			mustClicks(t, db, click("mar1", march.AddDate(0, 0, 19), false), click("jan0", march.AddDate(-1, -2, 9), false))
+			if pg && countRows(t, raw, "clicks_default") != 2 {
 				t.Fatal("a click of a month without a table is not in clicks_default")
 			}
-			wantMade := map[bool]int64{true: 3, false: 0}[pg]
+			wantMade := map[bool]int64{true: 4, false: 0}[pg] // January 2030, caught, and March to May
 			if n, err := db.EnsureClickPartitions(ctx, march.AddDate(0, 0, 14)); err != nil || n != wantMade {
 				t.Fatalf("made %d click tables, %v; want %d", n, err, wantMade)
 			}
@@ -69,8 +69,8 @@ func TestClickMonthsGoWhole(t *testing.T) {
 				if got := clickMonths(t, db); !strings.HasSuffix(got, " 2031-03 2031-04 2031-05]") {
 					t.Errorf("click months = %s, want them to end with March to May 2031", got)
 				}
-				if d, m := countRows(t, raw, "clicks_default"), countRows(t, raw, "clicks_2031_03"); d != 0 || m != 1 {
-					t.Errorf("after making March's table: %d clicks in the default table, %d in March's; want 0 and 1", d, m)
+				if d, m, j := countRows(t, raw, "clicks_default"), countRows(t, raw, "clicks_2031_03"), countRows(t, raw, "clicks_2030_01"); d != 0 || m != 1 || j != 1 {
+					t.Errorf("after making the tables: %d clicks in the default table, %d in March's, %d in January's; want 0, 1, 1", d, m, j)
 				}
 			}
 			if _, err := db.Read().ClickByID(ctx, "mar1"); err != nil {
@@ -79,19 +79,19 @@ func TestClickMonthsGoWhole(t *testing.T) {
 			// A retried click is skipped, whatever table it lands in.
 			mustClicks(t, db, click("mar1", march.AddDate(0, 0, 19), false), click("mar2", march.AddDate(0, 0, 20), true),
 				click("apr1", march.AddDate(0, 1, 4), false))
-			if n, err := db.Read().CountClicks(ctx); err != nil || n != 3 {
-				t.Fatalf("%d clicks, %v; want 3", n, err)
+			if n, err := db.Read().CountClicks(ctx); err != nil || n != 4 {
+				t.Fatalf("%d clicks, %v; want 4", n, err)
 			}
 
 			// April 10th: March is past, April is not yet whole.
-			wantReduced := map[bool]int64{true: 2, false: 3}[pg]
+			wantReduced := map[bool]int64{true: 3, false: 4}[pg]
 			if n, err := db.ReduceClicks(ctx, march.AddDate(0, 1, 9), 100); err != nil || n != wantReduced {
 				t.Fatalf("reduced %d, %v; want %d", n, err, wantReduced)
 			}
 			if n, err := db.ReduceClicks(ctx, march.AddDate(0, 1, 9), 100); err != nil || n != 0 {
 				t.Fatalf("second run reduced %d, %v; want 0", n, err)
 			}
-			wantDays := "[{2031-03-20 1} {2031-04-05 1}]"
+			wantDays := "[{2030-01-10 1} {2031-03-20 1} {2031-04-05 1}]"
 			if got := clickDays(t, db, alice); got != wantDays {
 				t.Errorf("days = %s, want %s", got, wantDays)
 			}
@@ -111,10 +111,10 @@ func TestClickMonthsGoWhole(t *testing.T) {
 			if got := clickDays(t, db, alice); got != wantDays {
 				t.Errorf("days at last = %s, want %s", got, wantDays)
 			}
-			if p, err := db.Read().Participant(ctx, alice.ID); err != nil || p.ClickCount != 2 {
-				t.Errorf("click_count = %d, %v; want 2", p.ClickCount, err)
+			if p, err := db.Read().Participant(ctx, alice.ID); err != nil || p.ClickCount != 3 {
+				t.Errorf("click_count = %d, %v; want 3", p.ClickCount, err)
 			}
-			storagetest.AssertNowhere(t, db, "h-mar1", "h-mar2", "h-apr1")
+			storagetest.AssertNowhere(t, db, "h-jan0", "h-mar1", "h-mar2", "h-apr1")
 		})
 	}
 }
