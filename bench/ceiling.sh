@@ -69,8 +69,10 @@ for path in ${CEILING_PATHS:-click event signup dashboard}; do
 		added=$(awk -F'|' -v p="$path" '$2 ~ " "p" " { gsub(/ /, "", $6); print $6 }' <<<"$out") # requests: a read adds no row
 	fi
 	awk -v path="$path" -v rps="$rps" -v n="$added" -v t="$used" -v hz="$hz" -v c="$cores" -v l0="$load0" -v l1="$load1" 'BEGIN {
-		per = n > 0 ? t / hz / n : 0
-		printf "| %s | %s | %d | %.3f ms | %s | %s → %s |\n", path, rps, n, per * 1000, per > 0 ? sprintf("%.0f/s", c / per) : "-", l0, l1 }'
+		per = 0; alone = "-"
+		if (n > 0) per = t / hz / n
+		if (per > 0) alone = sprintf("%.0f/s", c / per)
+		printf "| %s | %s | %d | %.3f ms (%d ticks) | %s | %s → %s |\n", path, rps, n, per * 1000, t, alone, l0, l1 }'
 	grep -E '^instance .*(dropped|pending)' <<<"$out" | sed 's/^/    /' || true
 done
 echo "commit $(git rev-parse --short HEAD), $(date -u '+%Y-%m-%d %H:%M UTC')"
