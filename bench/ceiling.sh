@@ -30,6 +30,7 @@ cores=$(nproc)
 # benchmark database, the first and the latest seen per pid.
 sample() {
 	local file=$1
+	set +e # a backend may end between the listing and the read
 	while :; do
 		for pid in $(psql "$pg/postgres" -tAc "SELECT pid FROM pg_stat_activity WHERE datname = '$name' AND backend_type = 'client backend'"); do
 			[[ -r /proc/$pid/stat ]] || continue
@@ -52,7 +53,7 @@ for path in ${CEILING_PATHS:-click event signup dashboard}; do
 	sample "$ticks" &
 	sampler=$!
 	out=$(PATHS=$path bash bench/scale.sh 2>&1)
-	kill $sampler
+	kill $sampler || true
 	wait $sampler 2>/dev/null || true
 	after=$(rows)
 	load1=$(cut -d' ' -f1 /proc/loadavg)
