@@ -7,7 +7,9 @@
 # each request costs the primary: the CPU time of the database's own
 # backends (read from /proc every half second, for the backends connected
 # to the benchmark database only, so other databases on the same server
-# do not count; PostgreSQL's background writers are left out) divided by
+# do not count; PostgreSQL's background writers, and the analytics
+# refresh that the instances' upkeep runs every 5 minutes, are left out
+# and the refresh's share printed apart) divided by
 # the rows the path added (clicks, events, users), which counts the warm-up
 # too, like the CPU. "primary alone" is how many per second two cores
 # would do if PostgreSQL had them to itself: 2 / (CPU seconds per row).
@@ -27,17 +29,27 @@ hz=$(getconf CLK_TCK)
 cores=$(nproc)
 
 # sample FILE: every half second, the CPU ticks of each backend of the
-# benchmark database, the first and the latest seen per pid.
+# benchmark database, and whether it is running the analytics refresh
+# (its statements are labelled /* Analytics.… */ and /* …TopReferrers… */).
 sample() {
 	local file=$1
 	set +e # a backend may end between the listing and the read
 	while :; do
-		for pid in $(psql "$pg/postgres" -tAc "SELECT pid FROM pg_stat_activity WHERE datname = '$name' AND backend_type = 'client backend'"); do
-			[[ -r /proc/$pid/stat ]] || continue
-			awk -v pid="$pid" '{ print pid, $14 + $15 }' "/proc/$pid/stat" 2>/dev/null
-		done >>"$file"
+		psql "$pg/postgres" -tA -F' ' -c "SELECT pid, (state = 'active' AND (query LIKE '%/* Analytics.%'
+			OR query LIKE '%TopReferrers%'))::int FROM pg_stat_activity WHERE datname = '$name' AND backend_type = 'client backend'" |
+			while read -r pid refresh; do
+				awk -v pid="$pid" -v r="$refresh" '{ print pid, $14 + $15, r }' "/proc/$pid/stat" 2>/dev/null
+			done >>"$file"
 		sleep 0.5
 	done
+}
+
+# ticks FILE prints the ticks the backends used between samples, outside
+# the analytics refresh, then those in it: an interval counts as the
+# refresh's when either of its samples saw the backend running it.
+ticks() {
+	awk '{ if ($1 in last) { d = $2 - last[$1]; if ($3 || flag[$1]) r += d; else p += d } last[$1] = $2; flag[$1] = $3 }
+		END { print p + 0, r + 0 }' "$1"
 }
 
 rows() { psql "$db" -tAc "SELECT (SELECT count(*) FROM clicks), (SELECT count(*) FROM events), (SELECT count(*) FROM users)"; }
@@ -58,7 +70,7 @@ for path in ${CEILING_PATHS:-click event signup dashboard}; do
 	after=$(rows)
 	load1=$(cut -d' ' -f1 /proc/loadavg)
 	rps=$(awk -F'|' -v p="$path" '$2 ~ " "p" " { gsub(/ /, "", $3); print $3 }' <<<"$out")
-	used=$(awk '{ if (!($1 in first)) first[$1] = $2; last[$1] = $2 } END { for (p in last) s += last[p] - first[p]; print s + 0 }' "$ticks")
+	read -r used refreshed < <(ticks "$ticks")
 	rm -f "$ticks"
 	case $path in
 	click) col=1 ;; event) col=2 ;; signup) col=3 ;; *) col=0 ;;
@@ -69,11 +81,11 @@ for path in ${CEILING_PATHS:-click event signup dashboard}; do
 	else
 		added=$(awk -F'|' -v p="$path" '$2 ~ " "p" " { gsub(/ /, "", $6); print $6 }' <<<"$out") # requests: a read adds no row
 	fi
-	awk -v path="$path" -v rps="$rps" -v n="$added" -v t="$used" -v hz="$hz" -v c="$cores" -v l0="$load0" -v l1="$load1" 'BEGIN {
+	awk -v path="$path" -v rps="$rps" -v n="$added" -v t="$used" -v r="$refreshed" -v hz="$hz" -v c="$cores" -v l0="$load0" -v l1="$load1" 'BEGIN {
 		per = 0; alone = "-"
 		if (n > 0) per = t / hz / n
 		if (per > 0) alone = sprintf("%.0f/s", c / per)
-		printf "| %s | %s | %d | %.3f ms (%d ticks) | %s | %s → %s |\n", path, rps, n, per * 1000, t, alone, l0, l1 }'
+		printf "| %s | %s | %d | %.3f ms (%d ticks; %d more in the analytics refresh) | %s | %s → %s |\n", path, rps, n, per * 1000, t, r, alone, l0, l1 }'
 	grep -E '^instance .*(dropped|pending)' <<<"$out" | sed 's/^/    /' || true
 done
 echo "commit $(git rev-parse --short HEAD), $(date -u '+%Y-%m-%d %H:%M UTC')"
