@@ -9,7 +9,9 @@
 // primary's WAL position. A request carrying it reads from the primary
 // until the replica has replayed that position; the first one that finds
 // it replayed clears the cookie. Reads within the writing request itself
-// all go to the primary. Nothing depends on which instance a request
+// all go to the primary. A request with an Authorization header (an API
+// key) gets no cookie, and costs no query: API clients keep no cookies.
+// Nothing depends on which instance a request
 // lands on: the position travels with the browser.
 package ownwrites
 
@@ -104,7 +106,7 @@ func (w *writer) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 func (w *writer) cookie(status int) {
 	c := &http.Cookie{Name: Cookie, Path: "/", HttpOnly: true, Secure: w.secure, SameSite: http.SameSiteLaxMode}
 	switch {
-	case w.wrote && status < 400:
+	case w.wrote && status < 400 && w.r.Header.Get("Authorization") == "":
 		pos, err := w.db.WritePosition(w.r.Context())
 		if err != nil || pos == "" {
 			return

@@ -100,6 +100,13 @@ func TestOwnWriteReadFromThePrimaryWhileTheReplicaLags(t *testing.T) {
 	if _, c := do(t, h, "POST", "/join?name=alice", wrote); c != nil {
 		t.Errorf("a failed write set cookie %+v; want the browser's left as it was", c)
 	}
+	req := httptest.NewRequest("POST", "/join?name=apikey", nil)
+	req.Header.Set("Authorization", "Bearer rh_test")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusSeeOther || len(rec.Result().Cookies()) != 0 {
+		t.Errorf("an API write: %d, cookies %v; want 303 and no cookie", rec.Code, rec.Result().Cookies())
+	}
 
 	resume()
 	storagetest.WaitFor(t, "the replica to replay alice", func() bool {

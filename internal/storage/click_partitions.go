@@ -26,9 +26,6 @@ const clickMonthFormat = "clicks_2006_01"
 // their own when they were written.
 const defaultClickPartition = "clicks_default"
 
-// partitioned reports whether clicks is split by month (PostgreSQL).
-func (q *Queries) partitioned() bool { return q.d.name() == "postgres" }
-
 // monthStart is the first instant of t's UTC month.
 func monthStart(t time.Time) time.Time {
 	t = t.UTC()
