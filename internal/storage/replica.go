@@ -12,6 +12,9 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"time"
+
+	"github.com/referralhub/referralhub"
 )
 
 // replica is the read pool on a PostgreSQL hot standby.
@@ -20,7 +23,19 @@ type replica struct {
 	// replayed is the newest WAL position (as lsnValue) the standby was
 	// seen to have replayed: a position at or before it needs no query.
 	replayed atomic.Uint64
+	// restUntil is when (Unix nanoseconds) the replica, seen down, is
+	// tried again; until then its reads go to the primary.
+	restUntil atomic.Int64
 }
+
+// replicaRest is how long reads avoid a replica that could not be reached.
+const replicaRest = 10 * time.Second
+
+// down records that the replica could not be reached just now.
+func (r *replica) down() { r.restUntil.Store(time.Now().Add(replicaRest).UnixNano()) }
+
+// resting reports whether the replica was seen down within replicaRest.
+func (r *replica) resting() bool { return time.Now().UnixNano() < r.restUntil.Load() }
 
 // OpenReplica points the lagging reads (Replica) at a PostgreSQL streaming
 // replica of the database at readURL. Only a PostgreSQL primary takes one.
@@ -63,9 +78,11 @@ func (db *DB) ReadAfter(ctx context.Context, pos string) context.Context {
 // replica's delay (dashboards' figures, leaderboards, analytics): on the
 // replica when there is one and it has replayed the write ctx is marked
 // with (ReadAfter), and otherwise the same as Read. A replica that cannot
-// answer whether it has the write sends the read to the primary.
+// answer whether it has the write sends the read to the primary, and so
+// does one that failed to answer at all (an outage) in the last
+// replicaRest: the read that met the outage fails, the next ones do not.
 func (db *DB) Replica(ctx context.Context) *Queries {
-	if db.replica == nil {
+	if db.replica == nil || db.replica.resting() {
 		return db.Read()
 	}
 	if pos, ok := ctx.Value(wroteKey{}).(string); ok {
@@ -73,7 +90,7 @@ func (db *DB) Replica(ctx context.Context) *Queries {
 			return db.Read()
 		}
 	}
-	return &Queries{q: db.replica.pool, d: db.dialect, count: &db.queries}
+	return &Queries{q: db.replica.pool, d: db.dialect, count: &db.queries, down: db.replica.down}
 }
 
 // WritePosition returns the primary's WAL position now, after a commit of
@@ -108,8 +125,11 @@ func (db *DB) ReplicaHas(ctx context.Context, pos string) (bool, error) {
 	}
 	var replayed sql.NullString
 	err = db.replica.pool.QueryRowContext(ctx, `/* ReplicaHas */ SELECT pg_last_wal_replay_lsn()::text`).Scan(&replayed)
-	if err != nil {
-		return false, fmt.Errorf("replica position: %w", outageOf(db.dialect, err))
+	if err = outageOf(db.dialect, err); err != nil {
+		if referralhub.ErrorCode(err) == referralhub.EUNAVAILABLE {
+			db.replica.down()
+		}
+		return false, fmt.Errorf("replica position: %w", err)
 	}
 	if !replayed.Valid {
 		return true, nil

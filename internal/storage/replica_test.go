@@ -89,3 +89,38 @@ func TestReplicaServesReadsAndOwnWrites(t *testing.T) {
 		}
 	})
 }
+
+// TestReplicaDownSendsReadsToThePrimary: a read that meets the replica
+// down fails as unavailable, and the reads after it go to the primary
+// (here the "replica" URL names the primary itself, which has every
+// write: a standby is not needed to see the fallback).
+func TestReplicaDownSendsReadsToThePrimary(t *testing.T) {
+	ctx := context.Background()
+	url := storagetest.URL(t, "postgres")
+	db, err := storage.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Migrate(ctx, t0); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.OpenReplica(ctx, url); err != nil {
+		t.Fatal(err)
+	}
+	mustUser(t, db, "alice")
+	if has, err := db.ReplicaHas(ctx, "0/1"); err != nil || !has {
+		t.Fatalf("a primary named as the replica: has %v, %v; want everything", has, err)
+	}
+	if !userSeen(t, db.Replica(ctx), "alice") {
+		t.Fatal("alice unseen through the read pool")
+	}
+	db.BreakReplica()
+	_, _, err = db.Replica(ctx).UserForLogin(ctx, "alice")
+	if referralhub.ErrorCode(err) != referralhub.EUNAVAILABLE {
+		t.Fatalf("a read on a replica that is down: %v, want unavailable", err)
+	}
+	if !userSeen(t, db.Replica(ctx), "alice") {
+		t.Error("the read after the outage did not go to the primary")
+	}
+}
