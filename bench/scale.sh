@@ -68,6 +68,12 @@ paths=${PATHS-click,dashboard,signup,event} # PATHS= (empty) runs only the soak
 if [ -n "$paths" ]; then
 	"$work/loadbench" scale "${common[@]}" -duration "$duration" -warmup "$warmup" -paths "$paths"
 fi
+# The click buffers' own counters: pending or dropped clicks mean the flush
+# did not keep up with the rate above (docs/scaling.md).
+for port in 8081 8082; do
+	curl -fs "http://127.0.0.1:$((port + 1000))/metrics" | grep -E '^referralhub_clicks_(buffered|flushed|dropped)_total|^referralhub_clicks_pending' |
+		sed "s/^/instance $port: /" || true
+done
 if [ -n "${SOAK:-}" ]; then
 	"$work/loadbench" soak "${common[@]}" -duration "$SOAK" -every "${EVERY:-60s}"
 fi

@@ -8,11 +8,13 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/referralhub/referralhub/internal/api"
 	"github.com/referralhub/referralhub/internal/config"
 	"github.com/referralhub/referralhub/internal/integrations/stripehook"
+	"github.com/referralhub/referralhub/internal/ownwrites"
 	"github.com/referralhub/referralhub/internal/web"
 )
 
@@ -87,7 +89,11 @@ func serveCmd(env cmdEnv, args []string) error {
 	}
 	stopWork := a.startWork(env.ctx, !noWorker)
 	go a.svc.WatchCodes(env.ctx) // codes banned or retired on other instances
-	err = serveHTTP(env, log, ln, site, cfg.BaseURL)
+	h := http.Handler(site)
+	if a.db.HasReplica() { // a browser's reads after its own write stay on the primary
+		h = ownwrites.Middleware(a.db, strings.HasPrefix(cfg.BaseURL, "https://"))(h)
+	}
+	err = serveHTTP(env, log, ln, h, cfg.BaseURL)
 	stopWork() // the worker finishes the jobs in hand
 	return err
 }

@@ -70,6 +70,12 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger, where cli
 	if err != nil {
 		return nil, fmt.Errorf("REFERRALHUB_DATABASE_URL: %w", err)
 	}
+	if cfg.DatabaseReadURL != "" {
+		if err := db.OpenReplica(ctx, cfg.DatabaseReadURL); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("REFERRALHUB_DATABASE_READ_URL: %w", err)
+		}
+	}
 	settings := core.DefaultSettings()
 	settings.PointsPerReferral = cfg.PointsPerReferral
 	settings.AttributionWindow = cfg.AttributionWindow

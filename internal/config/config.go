@@ -63,6 +63,11 @@ type Config struct {
 	// AllowHTTPBaseURL lets production run on an http:// base URL (TLS
 	// ended elsewhere on a private network).
 	AllowHTTPBaseURL bool
+
+	// DatabaseReadURL points the reads that may lag (dashboards' figures,
+	// leaderboards, analytics) at a PostgreSQL streaming replica; "" keeps
+	// them on DatabaseURL. Never logged.
+	DatabaseReadURL string
 }
 
 // Production reports whether the server runs in production mode.
@@ -79,6 +84,7 @@ func settings() []setting {
 		{"REFERRALHUB_ADDR", "addr", "127.0.0.1:8080", "address to listen on", setAddr},
 		{"REFERRALHUB_BASE_URL", "base-url", "", "public URL used in every link (default in development: http:// and the listen address)", setBaseURL},
 		{"REFERRALHUB_DATABASE_URL", "database-url", "sqlite:data/referralhub.db", "sqlite:PATH or postgres://...", setDatabaseURL},
+		{"REFERRALHUB_DATABASE_READ_URL", "", "", "postgres://... of a streaming replica for the reads that may lag (never logged)", setDatabaseReadURL},
 		{"REFERRALHUB_DATA_DIR", "data-dir", "data", "directory for local state: the click spool (and the development secret key)", setDataDir},
 		{"REFERRALHUB_CLICK_SPOOL_MB", "click-spool-mb", "2048", "size limit of the click spool, in MiB", setSpoolMB},
 		{"REFERRALHUB_SECRET_KEY", "", "", "secret key (never logged)", func(c *Config, v string) error { c.SecretKey = v; return nil }},
@@ -172,6 +178,9 @@ func (c Config) validate() error {
 	if err := c.validateMetrics(); err != nil {
 		return err
 	}
+	if c.DatabaseReadURL != "" && strings.HasPrefix(c.DatabaseURL, "sqlite:") {
+		return errors.New("REFERRALHUB_DATABASE_READ_URL: a read replica needs PostgreSQL in REFERRALHUB_DATABASE_URL")
+	}
 	if !c.Production() {
 		return nil
 	}
@@ -214,6 +223,14 @@ func setDatabaseURL(c *Config, v string) error {
 		return fmt.Errorf("must be sqlite:PATH or postgres://... (got %q)", redact(v))
 	}
 	c.DatabaseURL = v
+	return nil
+}
+
+func setDatabaseReadURL(c *Config, v string) error {
+	if v != "" && !strings.HasPrefix(v, "postgres://") && !strings.HasPrefix(v, "postgresql://") {
+		return fmt.Errorf("must be postgres://... (got %q)", redact(v))
+	}
+	c.DatabaseReadURL = v
 	return nil
 }
 

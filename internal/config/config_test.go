@@ -42,6 +42,7 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 		"REFERRALHUB_ADDR":                "nope",
 		"REFERRALHUB_BASE_URL":            "ftp://x",
 		"REFERRALHUB_DATABASE_URL":        "mysql://x",
+		"REFERRALHUB_DATABASE_READ_URL":   "sqlite:replica.db",
 		"REFERRALHUB_ENV":                 "staging",
 		"REFERRALHUB_POINTS_PER_REFERRAL": "ten",
 		"REFERRALHUB_ATTRIBUTION_WINDOW":  "forever",
@@ -125,5 +126,20 @@ func TestProductionRefusesAnHTTPBaseURL(t *testing.T) {
 	}
 	if c, err := load(t, map[string]string{"REFERRALHUB_BASE_URL": "http://refer.example.com"}); err != nil || c.BaseURL != "http://refer.example.com" {
 		t.Fatalf("http in development: %v", err)
+	}
+}
+
+// TestReadURLNeedsPostgres: a read replica is taken beside a PostgreSQL
+// database only.
+func TestReadURLNeedsPostgres(t *testing.T) {
+	read := "postgres://postgres@127.0.0.1:5433/app"
+	if _, err := load(t, map[string]string{"REFERRALHUB_DATABASE_READ_URL": read}); err == nil ||
+		!strings.Contains(err.Error(), "REFERRALHUB_DATABASE_READ_URL") {
+		t.Fatalf("beside SQLite: err = %v, want one naming the variable", err)
+	}
+	c, err := load(t, map[string]string{"REFERRALHUB_DATABASE_URL": "postgres://postgres@127.0.0.1:5432/app",
+		"REFERRALHUB_DATABASE_READ_URL": read})
+	if err != nil || c.DatabaseReadURL != read {
+		t.Fatalf("beside PostgreSQL: %q, %v", c.DatabaseReadURL, err)
 	}
 }

@@ -78,7 +78,7 @@ func (s *Service) analytics(ctx context.Context, p Period) (Analytics, error) {
 	if err != nil {
 		return a, err
 	}
-	q := s.db.Read()
+	q := s.db.Replica(ctx)
 	months, err := q.AnalyticsMonths(ctx)
 	if err != nil {
 		return a, err
@@ -97,7 +97,7 @@ func (s *Service) analytics(ctx context.Context, p Period) (Analytics, error) {
 // topReferrers reads the top referrers of a preset period ending today
 // from the last refresh, and searches any other period's.
 func (s *Service) topReferrers(ctx context.Context, p Period) ([]referralhub.TopReferrer, error) {
-	q := s.db.Read()
+	q := s.db.Replica(ctx)
 	if n := p.Days(); slices.Contains(PeriodPresets(), n) && p == LastDays(s.now(), n) {
 		top, ok, err := q.StoredTopReferrers(ctx, n, p.LastDay())
 		if err != nil || ok {
@@ -113,7 +113,7 @@ func (s *Service) topReferrers(ctx context.Context, p Period) ([]referralhub.Top
 // day of the period.
 func (s *Service) PeriodStats(ctx context.Context, p Period) (a Analytics, err error) {
 	a.Period = p
-	q := s.db.Read()
+	q := s.db.Replica(ctx)
 	if a.Refreshed, err = q.AnalyticsRefreshedAt(ctx); err != nil {
 		return a, err
 	}

@@ -11,5 +11,5 @@ import (
 // participants hold. It runs a fixed number of queries however large the
 // program is.
 func (s *Service) ProgramStats(ctx context.Context) (referralhub.ProgramTotals, error) {
-	return s.db.Read().ProgramTotals(ctx)
+	return s.db.Replica(ctx).ProgramTotals(ctx)
 }

@@ -40,7 +40,7 @@ func (s *Service) Leaderboard(ctx context.Context, viewerID int64, period string
 		period = referralhub.BoardMonth
 	}
 	key := referralhub.BoardPeriodKey(period, s.now())
-	q := s.db.Read()
+	q := s.db.Replica(ctx)
 	rows, err := s.topOfBoard(ctx, key)
 	if err != nil {
 		return Leaderboard{}, err

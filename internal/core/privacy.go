@@ -29,6 +29,15 @@ func (s *Service) ReduceOldClicks(ctx context.Context) (int64, error) {
 	return s.db.ReduceClicks(ctx, s.now().Add(-s.settings.ClickRetention), clickBatch)
 }
 
+// EnsureClickPartitions makes the clicks tables of this UTC month and the
+// next ones on PostgreSQL, whose clicks are split by month, so the click
+// flush finds its month's table ready (a month without one still takes
+// clicks, in a default table the next run empties into the month's). The
+// upkeep runs it hourly; it returns how many tables it made.
+func (s *Service) EnsureClickPartitions(ctx context.Context) (int64, error) {
+	return s.db.EnsureClickPartitions(ctx, s.now())
+}
+
 // DeleteAccount deletes the account of a signed-in user who gave their
 // password and ticked the confirmation: their user row goes, and with it
 // their sessions and mail links. Their participant stays as an anonymous

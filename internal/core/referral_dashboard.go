@@ -42,7 +42,7 @@ func (s *Service) Overview(ctx context.Context, p referralhub.Participant) (Over
 		return Overview{}, err
 	}
 	o := Overview{Stats: referralhub.ReferralStats{Referrals: p.ReferralCount, ActiveNetwork: active, Clicks: p.ClickCount}}
-	if o.Balances, err = s.db.Read().Balances(ctx, p.ID); err != nil {
+	if o.Balances, err = s.db.Replica(ctx).Balances(ctx, p.ID); err != nil {
 		return Overview{}, err
 	}
 	o.Points = pointsOf(o.Balances)
@@ -61,7 +61,7 @@ func (s *Service) Dashboard(ctx context.Context, p referralhub.Participant, page
 		return Dashboard{}, err
 	}
 	d := Dashboard{Overview: o}
-	if d.Channels, err = s.db.Read().ChannelFigures(ctx, p.ID); err != nil {
+	if d.Channels, err = s.db.Replica(ctx).ChannelFigures(ctx, p.ID); err != nil {
 		return Dashboard{}, err
 	}
 	d.Pages = max(1, int((o.Stats.Referrals+ReferralsPerPage-1)/ReferralsPerPage))

@@ -25,8 +25,9 @@ const (
 	// workers ("worker", and "serve" without --no-worker): hourly (first
 	// an hour after it starts) it deletes expired sessions and finished
 	// jobs older than DoneJobsKept, queues a job for every pending webhook
-	// delivery left without one, reduces clicks older than the click
-	// retention to daily counts, prunes idempotency records, makes the
+	// delivery left without one, makes the coming months' clicks tables
+	// (PostgreSQL), reduces clicks older than the click retention to daily
+	// counts, prunes idempotency records, makes the
 	// next IP salt, forgets IP data no check can use any more, fills in
 	// the identity emails of participants made before they were kept, and
 	// once a UTC day verifies the ledger's hash chains (VerifyLedger); and it
@@ -51,6 +52,7 @@ func (s *Service) Upkeep(role UpkeepRole) *Upkeep {
 		{name: "delete expired sessions", done: "deleted expired sessions", run: s.deleteExpiredSessions},
 		{name: "delete done jobs", run: s.deleteDoneJobs},
 		{name: "requeue stranded webhook deliveries", done: "requeued webhook deliveries that had no job", run: s.RequeueStrandedWebhooks},
+		{name: "make click partitions", done: "made clicks tables for the coming months", run: s.EnsureClickPartitions},
 		{name: "reduce old clicks", done: "reduced old clicks to daily counts", run: s.ReduceOldClicks},
 		{name: "prune idempotency records", run: s.PruneIdempotency},
 		salts,

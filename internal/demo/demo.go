@@ -74,6 +74,16 @@ func Generate(ctx context.Context, db *storage.DB, opt Options) (Result, error) 
 	p := newPlan(opt)
 	opt.Log.Info("demo: planned", "users", len(p.users), "referrals", len(p.referred), "clicks", len(p.clicks),
 		"elapsed", time.Since(began).Round(time.Millisecond))
+	// PostgreSQL's clicks tables by month, so the clicks go straight to theirs.
+	oldest := opt.Now
+	for _, c := range p.clicks {
+		if c.CreatedAt.Before(oldest) {
+			oldest = c.CreatedAt
+		}
+	}
+	if _, err := db.EnsureClickMonths(ctx, oldest, opt.Now); err != nil {
+		return Result{}, err
+	}
 	err = db.BulkLoad(ctx, func(q *storage.Queries) error { return p.store(ctx, q, opt) })
 	if err != nil {
 		return Result{}, err

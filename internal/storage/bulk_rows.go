@@ -73,7 +73,7 @@ func (q *Queries) BulkClicks(ctx context.Context, clicks []referralhub.Click) er
 		}
 		query, args := q.insertRowsSQL("BulkClicks", "clicks", clickCols, args, "")
 		_, err := q.exec(ctx, query, args...)
-		if q.d.isUnique(err, "clicks_pkey", "clicks.id") {
+		if isClickKey(q.d, err) {
 			return referralhub.Errorf(referralhub.ECONFLICT, "A click id in the batch is already stored.")
 		}
 		if err != nil {

@@ -31,13 +31,27 @@ type clickRow struct {
 // a crash loses nothing, because each batch adds its counts and deletes its
 // rows together. It returns how many clicks it reduced. A second run finds
 // nothing left to do. participants.click_count is not touched.
+//
+// On PostgreSQL, whose clicks are split by month (click_partitions.go), a
+// month goes whole: once all of it is before cutoff, its table is reduced
+// with one statement and dropped, and no row is deleted; so a raw click
+// stays until its whole month is past the retention. Row by row, it
+// reduces only what clicks_default caught.
 func (db *DB) ReduceClicks(ctx context.Context, cutoff time.Time, batch int) (int64, error) {
+	table := "clicks"
 	var total int64
+	if db.dialect.name() == "postgres" {
+		n, err := db.dropClickMonths(ctx, cutoff)
+		if err != nil {
+			return n, err
+		}
+		table, total = defaultClickPartition, n
+	}
 	for {
 		var n int
 		err := db.InTx(ctx, func(q *Queries) error {
 			var err error
-			n, err = q.reduceClicksWhere(ctx, `/* ReduceClicks */ SELECT id, participant_id, created_at, bot FROM clicks
+			n, err = q.reduceClicksWhere(ctx, `/* ReduceClicks */ SELECT id, participant_id, created_at, bot FROM `+table+`
 				WHERE created_at < $1 ORDER BY id LIMIT $2`+q.d.skipLocked(), q.ts(cutoff), batch)
 			return err
 		})

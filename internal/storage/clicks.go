@@ -5,6 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/referralhub/referralhub"
 )
@@ -14,6 +17,11 @@ import (
 // counted) in one more, and to its per-channel counts in a third. A click
 // whose id is already stored is skipped and not counted, so a retried
 // batch is harmless. Call it inside InTx.
+//
+// The conflict has no target: PostgreSQL's partitioned clicks are keyed
+// by (id, created_at), SQLite's by id, and a retried click repeats both.
+// Keep "clicks" as the statement's target: PostgreSQL routes each row to
+// its month's partition (migration 0036).
 //
 // The counts are summed in memory for the whole batch: a participant's row
 // is then written once per batch however many of its clicks the batch
@@ -86,4 +94,16 @@ func (q *Queries) deleteClicks(ctx context.Context, clicks []clickRow) error {
 		}
 		return nil
 	})
+}
+
+// isClickKey reports whether err says a click id is already stored: the
+// primary key of clicks on SQLite, or of one of its month's tables on
+// PostgreSQL (clicks_2026_12_pkey, clicks_default_pkey).
+func isClickKey(d dialect, err error) bool {
+	if d.name() != "postgres" {
+		return d.isUnique(err, "clicks_pkey", "clicks.id")
+	}
+	var e *pgconn.PgError
+	return errors.As(err, &e) && e.Code == "23505" && strings.HasPrefix(e.ConstraintName, "clicks_") &&
+		strings.HasSuffix(e.ConstraintName, "_pkey")
 }

@@ -22,11 +22,11 @@ import (
 const (
 	insertClicksPG = `/* InsertClicks */ INSERT INTO clicks (id, participant_id, code, ip_hash, user_agent, referer, created_at, bot, channel)
 		SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::boolean[], $9::text[])
-		ON CONFLICT (id) DO NOTHING RETURNING participant_id, bot, channel`
+		ON CONFLICT DO NOTHING RETURNING participant_id, bot, channel`
 	insertClicksSQLite = `/* InsertClicks */ INSERT INTO clicks (id, participant_id, code, ip_hash, user_agent, referer, created_at, bot, channel)
 		SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7, value->>8
 		FROM json_each($1) WHERE true
-		ON CONFLICT (id) DO NOTHING RETURNING participant_id, bot, channel`
+		ON CONFLICT DO NOTHING RETURNING participant_id, bot, channel`
 
 	addClickCountsPG = `/* addClickCounts */ UPDATE participants SET click_count = participants.click_count + v.n
 		FROM unnest($1::bigint[], $2::bigint[]) AS v (id, n) WHERE participants.id = v.id`

@@ -28,6 +28,8 @@ type DB struct {
 	queries atomic.Int64
 	// SQLite only: pgx already caches prepared statements per connection.
 	readStmts, writeStmts *stmtCache
+	// PostgreSQL only: the streaming replica behind Replica, or nil.
+	replica *replica
 }
 
 // Open connects to the database named by url: "sqlite:PATH" or
@@ -154,6 +156,9 @@ func (db *DB) Close() error {
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
+	}
+	if db.replica != nil {
+		err = errors.Join(err, db.replica.pool.Close())
 	}
 	return err
 }

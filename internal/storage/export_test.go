@@ -17,3 +17,7 @@ func (db *DB) RecordMigration(ctx context.Context, version int, name string) err
 	_, err := db.Write().exec(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, 'x')`, version, name)
 	return err
 }
+
+// BreakReplica closes the read replica's pool, as an outage of the replica
+// would leave it: its next query fails as unavailable.
+func (db *DB) BreakReplica() { db.replica.pool.Close() }

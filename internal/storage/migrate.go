@@ -48,6 +48,9 @@ func (db *DB) migrations() ([]migration, error) {
 		for k, v := range db.dialect.macros() {
 			text = strings.ReplaceAll(text, "{{"+k+"}}", v)
 		}
+		if !forEngine(text, db.dialect.name()) {
+			text = "" // recorded as applied, with nothing to run
+		}
 		out = append(out, migration{version: version, name: base, sql: text, autoincrement: autoincrementTables(text)})
 	}
 	return out, nil
@@ -128,8 +131,10 @@ func (db *DB) applyIn(ctx context.Context, begin beginner, m migration, now time
 		if n > 0 {
 			return nil
 		}
-		if _, err := q.exec(ctx, m.sql); err != nil {
-			return err
+		if m.sql != "" {
+			if _, err := q.exec(ctx, m.sql); err != nil {
+				return err
+			}
 		}
 		if after != nil {
 			if err := after(q); err != nil {
@@ -142,6 +147,18 @@ func (db *DB) applyIn(ctx context.Context, begin beginner, m migration, now time
 		return err
 	})
 	return done, err
+}
+
+// forEngine reports whether a migration's SQL runs on engine: every
+// migration does, unless a line "-- engine: NAME" names another engine
+// (PostgreSQL's partitioned clicks, which SQLite does without).
+func forEngine(text, engine string) bool {
+	for _, line := range strings.Split(text, "\n") {
+		if name, ok := strings.CutPrefix(strings.TrimSpace(line), "-- engine: "); ok {
+			return strings.TrimSpace(name) == engine
+		}
+	}
+	return true
 }
 
 // PendingMigrations lists the migrations the database has not applied yet.

@@ -16,7 +16,13 @@ import (
 // every face answers it 503 and the caller may try again; other errors are
 // returned as they are. Every statement's error passes through it (exec,
 // query, queryRow, the row loop, InTx and Ping).
-func (q *Queries) outage(err error) error { return outageOf(q.d, err) }
+func (q *Queries) outage(err error) error {
+	err = outageOf(q.d, err)
+	if q.down != nil && referralhub.ErrorCode(err) == referralhub.EUNAVAILABLE {
+		q.down()
+	}
+	return err
+}
 
 func outageOf(d dialect, err error) error {
 	var app *referralhub.Error

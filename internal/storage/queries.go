@@ -21,6 +21,8 @@ type Queries struct {
 	d     dialect
 	count *atomic.Int64
 	stmts *stmtCache // nil inside transactions and on PostgreSQL
+	// down, when set, is told of each outage (the replica's queries).
+	down func()
 }
 
 // bulkParams is the number of arguments above which a statement is taken
