@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Program figures at scale (docs/benchmarks.md, "Program figures at a
+# million users (issue 19)"): for each size and engine, loads
+# `referralhub demo --users N` into a fresh database, starts `serve`,
+# and measures with hey the latency of every program-wide figure:
+# GET /api/v1/stats (totals and the last 30 days), GET /api/v1/stats for
+# one day, and the admin overview (GET /admin, the user list and its
+# total), REQUESTS requests at CONNS connections each after a warm-up.
+#   bash bench/figures.sh                     # 100,000 and 1,000,000 users, both engines
+#   SIZES=100000 bash bench/figures.sh sqlite
+# Environment: SIZES, REQUESTS (400), CONNS (4), BENCH_DIR
+# (/tmp/referralhub-bench-figures), BENCH_PG (postgres://postgres@127.0.0.1:5432).
+set -euo pipefail
+sizes=${SIZES:-100000 1000000}
+requests=${REQUESTS:-400}
+conns=${CONNS:-4}
+work=${BENCH_DIR:-/tmp/referralhub-bench-figures}
+pg=${BENCH_PG:-postgres://postgres@127.0.0.1:5432}
+addr=127.0.0.1:${PORT:-8083}
+engines=${*:-sqlite postgres}
+cd "$(dirname "$0")/.."
+mkdir -p "$work"
+command -v hey >/dev/null || { apt-get update -qq && apt-get install -y -qq hey; }
+go build -o "$work/referralhub" ./cmd/referralhub
+rh=("$work/referralhub")
+export REFERRALHUB_SECRET_KEY="benchmark secret key, not for production use"
+export REFERRALHUB_ADDR=$addr REFERRALHUB_BASE_URL=http://$addr
+
+# measure NAME PATH HEADER: hey's requests/s, median and p99.
+measure() {
+	curl -fs -o /dev/null -H "$3" "http://$addr$2" || { echo "$1: request failed" >&2; return 1; }
+	hey -n 20 -c 1 -H "$3" "http://$addr$2" >/dev/null
+	hey -n "$requests" -c "$conns" -H "$3" "http://$addr$2" >"$work/hey.txt"
+	awk -v name="$1" '/Requests\/sec/ {rps = $2} /50% in/ {p50 = $3 * 1000} /99% in/ {p99 = $3 * 1000}
+		/\[200\]/ {ok = $2} END {printf "%-16s %6.0f req/s  median %6.1f ms  p99 %6.1f ms  (%d x 200)\n", name, rps, p50, p99, ok}' "$work/hey.txt"
+}
+
+for users in $sizes; do
+	for engine in $engines; do
+		if [ "$engine" = sqlite ]; then
+			rm -rf "$work/sqlite-$users" && mkdir -p "$work/sqlite-$users"
+			export REFERRALHUB_DATA_DIR="$work/sqlite-$users" REFERRALHUB_DATABASE_URL="sqlite:$work/sqlite-$users/referralhub.db"
+		else
+			name=referralhub_figures_$users
+			psql "$pg/postgres" -qc "DROP DATABASE IF EXISTS $name" -qc "CREATE DATABASE $name"
+			mkdir -p "$work/pg-$users"
+			export REFERRALHUB_DATA_DIR="$work/pg-$users" REFERRALHUB_DATABASE_URL="$pg/$name?sslmode=disable"
+		fi
+		began=$(date +%s)
+		"${rh[@]}" demo --users "$users" >"$work/demo-$engine-$users.log" 2>&1
+		loaded=$(($(date +%s) - began))
+		"${rh[@]}" user create --email bench-admin@example.com --username bench_admin \
+			--password-file <(printf 'bench-admin-password') --admin >/dev/null 2>&1 || true
+		key=$("${rh[@]}" api-key create --name "bench $(date +%s)" --scope read 2>/dev/null)
+		"${rh[@]}" serve >"$work/serve-$engine-$users.log" 2>&1 &
+		pid=$!
+		trap 'kill $pid 2>/dev/null || true; wait 2>/dev/null || true' EXIT
+		for _ in $(seq 200); do curl -fs "http://$addr/healthz" >/dev/null && break; sleep 0.2; done
+		for _ in $(seq 300); do grep -q 'analytics refresh' "$work/serve-$engine-$users.log" && break; sleep 0.2; done
+		jar="$work/cookies.txt"
+		rm -f "$jar"
+		curl -fs -c "$jar" -o /dev/null -d login=bench_admin -d password=bench-admin-password "http://$addr/login"
+		cookie=$(awk '!/^#/ && NF >= 7 {printf "%s=%s; ", $6, $7}' "$jar")
+		echo "== $engine, $users demo users (loaded in ${loaded}s), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+		measure "api-stats" "/api/v1/stats" "Authorization: Bearer $key"
+		measure "api-stats-1-day" "/api/v1/stats?from=$(date -u +%F)" "Authorization: Bearer $key"
+		measure "admin-overview" "/admin" "Cookie: $cookie"
+		grep -o 'msg="analytics refreshed".*' "$work/serve-$engine-$users.log" | head -1 | sed 's/^/   refresh after start: /' || true
+		kill $pid && wait $pid 2>/dev/null || true
+		trap - EXIT
+	done
+done
