@@ -56,8 +56,8 @@ func (t countedTable) deltas(prefix, from, sign string) string {
 // addCounts is the statement that adds the (name, n) rows of deltas to
 // the counts in shard.
 func addCounts(shard, deltas string) string {
-	return `INSERT INTO program_counts AS c (name, shard, n) SELECT name, ` + shard + `, CAST(SUM(n) AS BIGINT) FROM (` + deltas +
-		`) d WHERE true GROUP BY name HAVING SUM(n) <> 0 ON CONFLICT (name, shard) DO UPDATE SET n = c.n + excluded.n`
+	return `INSERT INTO program_counts (name, shard, n) SELECT name, ` + shard + `, CAST(SUM(n) AS BIGINT) FROM (` + deltas +
+		`) d WHERE true GROUP BY name HAVING SUM(n) <> 0 ON CONFLICT (name, shard) DO UPDATE SET n = program_counts.n + excluded.n`
 }
 
 // sqliteCountTriggers are row triggers: SQLite has one writer, so every
