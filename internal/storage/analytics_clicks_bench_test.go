@@ -13,13 +13,14 @@ import (
 
 // BenchmarkAnalyticsRefreshClicks weighs the analytics refresh against the
 // clicks it must count, on each engine: a day already holding
-// BENCH_DAY_CLICKS clicks (500,000 by default) over 1,000 participants
+// dayClicks clicks over 1,000 participants
 // and 50,000 visitors, then NEW clicks made since the last refresh. It
 // times the incremental refresh (RefreshAnalyticsRecent, what the job
 // runs) and the whole recount of yesterday and today (what it ran
 // before), and reports both per million new clicks. Run with
 // -benchtime=1x: each run loads its own day.
 func BenchmarkAnalyticsRefreshClicks(b *testing.B) {
+	const dayClicks = 300_000
 	for _, engine := range storagetest.Engines() {
 		for _, fresh := range []int{50_000, 200_000} {
 			b.Run(fmt.Sprintf("%s/new=%d", engine, fresh), func(b *testing.B) {
@@ -27,7 +28,7 @@ func BenchmarkAnalyticsRefreshClicks(b *testing.B) {
 				ctx := context.Background()
 				day := time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC)
 				ids := benchParticipants(b, db, 1000)
-				loadClicks(b, db, ids, "old", 500_000, day, 12*time.Hour)
+				loadClicks(b, db, ids, "old", dayClicks, day, 12*time.Hour)
 				mark := day.Add(12 * time.Hour)
 				if err := db.RefreshAnalyticsDays(ctx, day.AddDate(0, 0, -1), mark, mark, mark); err != nil {
 					b.Fatal(err)
