@@ -36,6 +36,27 @@ measure() {
 		/\[200\]/ {ok = $2} END {printf "%-16s %6.0f req/s  median %6.1f ms  p99 %6.1f ms  (%d x 200)\n", name, rps, p50, p99, ok}' "$work/hey.txt"
 }
 
+# sqltimes: the statements the program totals took before issue 19 (the
+# totals, the reward counts, the outstanding balances, the admin's user
+# count) against the one that reads the counters now, 5 times each in one
+# session, timed by psql or sqlite3 (mean ms); no HTTP, no Go, so a busy
+# machine weighs on both sides alike.
+old_sql="SELECT (SELECT count(*) FROM participants WHERE deleted_at IS NULL), (SELECT count(*) FROM referrals), (SELECT COALESCE(SUM(click_count), 0) FROM participants);
+SELECT status, kind, count(*) FROM rewards WHERE entry = 'reward' GROUP BY status, kind ORDER BY status, kind;
+SELECT kind, currency, COALESCE(SUM(available), 0), COALESCE(SUM(pending), 0) FROM balances WHERE kind IN ('points', 'credit') GROUP BY kind, currency ORDER BY kind, currency;
+SELECT count(*) FROM users u WHERE (u.email_key LIKE '%%' ESCAPE '\\' OR lower(u.username) LIKE '%%' ESCAPE '\\');"
+new_sql="SELECT name, CAST(SUM(n) AS BIGINT) FROM program_counts GROUP BY name HAVING SUM(n) <> 0;"
+sqltimes() {
+	local report='{t[n%5] += $0 * scale; n++} END {printf "SQL, mean of 5 (ms): before: totals %.1f, reward counts %.1f, balances %.1f, user count %.1f; now: counters %.2f\n", t[0]/5, t[1]/5, t[2]/5, t[3]/5, t[4]/5}'
+	if [ "$1" = sqlite ]; then
+		(echo '.timer on'; for _ in 1 2 3 4 5; do echo "$old_sql"; echo "$new_sql"; done) | sqlite3 "${REFERRALHUB_DATABASE_URL#sqlite:}" |
+			awk '/Run Time/ {print $4}' | awk -v scale=1000 "$report"
+	else
+		(echo '\timing on'; for _ in 1 2 3 4 5; do echo "$old_sql"; echo "$new_sql"; done) | psql -qAt "$REFERRALHUB_DATABASE_URL" |
+			awk '/^Time/ {print $2}' | awk -v scale=1 "$report"
+	fi
+}
+
 for users in $sizes; do
 	for engine in $engines; do
 		loaded=kept
@@ -69,6 +90,7 @@ for users in $sizes; do
 		measure "api-stats" "/api/v1/stats" "Authorization: Bearer $key"
 		measure "api-stats-1-day" "/api/v1/stats?from=$(date -u +%F)" "Authorization: Bearer $key"
 		measure "admin-overview" "/admin" "Cookie: $cookie"
+		sqltimes "$engine"
 		grep -o 'msg="analytics refreshed".*' "$work/serve-$engine-$users.log" | head -1 | sed 's/^/   refresh after start: /' || true
 		kill $pid && wait $pid 2>/dev/null || true
 		trap - EXIT
