@@ -49,6 +49,7 @@ func TestEachCommandsHelpListsItsOwnFlags(t *testing.T) {
 		{[]string{"api-key", "create"}, []string{"name", "scope"}},
 		{[]string{"demo"}, []string{"clicks", "users"}},
 		{[]string{"ledger", "verify"}, nil},
+		{[]string{"recount"}, nil},
 		{[]string{"import", "participants"}, []string{"dry-run", "format", "reward"}},
 		{[]string{"export", "participants"}, nil},
 	} {

@@ -1,6 +1,6 @@
 // Command referralhub runs ReferralHub: the web server (the default), the
 // job worker, and the migrate, backup, user, event, fraud, api-key, ledger,
-// import, export, demo and version subcommands. It is the only place where
+// recount, import, export, demo and version subcommands. It is the only place where
 // configuration, storage, the core and the faces are wired together.
 package main
 
@@ -57,6 +57,8 @@ func runCommand(env cmdEnv, cmd string, rest []string) error {
 		return apiKeyCmd(env, rest)
 	case "ledger":
 		return ledgerCmd(env, rest)
+	case "recount":
+		return recountCmd(env, rest)
 	case "import":
 		return importCmd(env, rest)
 	case "export":
@@ -118,6 +120,8 @@ commands:
   ledger verify
              walk the rewards ledger's hash chains; exit 0 when they are
              whole, otherwise fail naming the first entry that does not match
+  recount    count the program-wide figures again from their rows and repair
+             the kept counts (needed only after writes around their triggers)
   import participants FILE [--format csv|ndjson] [--dry-run] [--reward]
              bring existing users in from CSV or NDJSON, with their codes and
              who referred whom; rejected rows go to FILE's .rejects.csv

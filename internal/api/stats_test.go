@@ -58,7 +58,7 @@ func TestStatsOfAPeriod(t *testing.T) {
 		e := newEnv(t, db)
 		storagetest.AnalyticsFixture(t, db)
 		now := storagetest.AnalyticsNow()
-		if err := db.RefreshAnalyticsDays(context.Background(), time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), now, now); err != nil {
+		if err := db.RefreshAnalyticsDays(context.Background(), time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), now, now.Add(time.Hour), now); err != nil {
 			t.Fatal(err)
 		}
 		var got periodStatsBody

@@ -20,6 +20,12 @@ const (
 	// RetentionWindow: a member counts as retained when last seen at least
 	// this long after signing up.
 	RetentionWindow = 30 * 24 * time.Hour
+	// ClicksSettle is how long a refresh leaves a click out after it was
+	// made, while the click buffer may still hold it: each refresh counts
+	// the clicks made up to this long before it. Clicks written later
+	// still (from the spool, after an outage) are counted when their day
+	// is counted whole, once it is over.
+	ClicksSettle = time.Minute
 )
 
 // RefreshAnalytics brings the rollups up to date as of now: it recomputes
@@ -34,13 +40,13 @@ func RefreshAnalytics(ctx context.Context, db *storage.DB, now time.Time, full b
 	if err != nil {
 		return err
 	}
-	from := midnight(now).AddDate(0, 0, -1)
+	from, whole := midnight(now).AddDate(0, 0, -1), true
 	if ok {
-		if from, err = refreshFrom(ctx, q, midnight(first), from, full); err != nil {
+		if from, whole, err = refreshFrom(ctx, q, midnight(first), from, full); err != nil {
 			return err
 		}
 	}
-	if err := db.RefreshAnalyticsDays(ctx, from, now, now); err != nil {
+	if err := refreshDays(ctx, db, from, now, whole); err != nil {
 		return fmt.Errorf("refresh analytics days: %w", err)
 	}
 	if err := refreshTopReferrers(ctx, db, now); err != nil {
@@ -74,26 +80,46 @@ func refreshTopReferrers(ctx context.Context, db *storage.DB, now time.Time) err
 	return nil
 }
 
+// refreshDays recomputes the days from from's to now's: whole (every
+// figure, the clicks recounted) when whole is set or the clicks were never
+// counted incrementally, else the figures other than clicks, with the
+// clicks new since the last refresh added.
+func refreshDays(ctx context.Context, db *storage.DB, from, now time.Time, whole bool) error {
+	cut := now.Add(-ClicksSettle)
+	if !whole {
+		_, marked, err := db.Read().AnalyticsClickMarks(ctx)
+		if err != nil {
+			return err
+		}
+		whole = !marked
+	}
+	if whole {
+		return db.RefreshAnalyticsDays(ctx, from, now, cut, now)
+	}
+	return db.RefreshAnalyticsRecent(ctx, from, now, cut, now)
+}
+
 // refreshFrom is the first day to recompute: yesterday when every day from
 // the first signup's to yesterday is rolled up, the last rolled-up day
-// when only the days since are missing, else the first signup's day.
-func refreshFrom(ctx context.Context, q *storage.Queries, firstDay, yesterday time.Time, full bool) (time.Time, error) {
+// when only the days since are missing, else the first signup's day, to
+// be recomputed whole (whole is then true).
+func refreshFrom(ctx context.Context, q *storage.Queries, firstDay, yesterday time.Time, full bool) (from time.Time, whole bool, err error) {
 	if !firstDay.Before(yesterday) {
-		return firstDay, nil
+		return firstDay, full, nil
 	}
 	have, last, n, err := q.AnalyticsCoverage(ctx)
 	if err != nil {
-		return yesterday, err
+		return yesterday, false, err
 	}
 	lastDay, _ := time.Parse(dayLayout, last)
 	span := int64(lastDay.Sub(firstDay).Hours()/24+0.5) + 1
 	switch {
 	case full || have != firstDay.Format(dayLayout) || n != span:
-		return firstDay, nil
+		return firstDay, true, nil
 	case lastDay.Before(yesterday):
-		return lastDay, nil // the days since the last refresh, and that day's end
+		return lastDay, false, nil // the days since the last refresh, and that day's end
 	}
-	return yesterday, nil
+	return yesterday, false, nil
 }
 
 // RefreshAnalytics brings the analytics rollups up to date now.

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/referralhub/referralhub"
+	"github.com/referralhub/referralhub/internal/storage"
 )
 
 // ProgramStats returns the program's totals: participants, referrals,
@@ -12,4 +13,10 @@ import (
 // program is.
 func (s *Service) ProgramStats(ctx context.Context) (referralhub.ProgramTotals, error) {
 	return s.db.Replica(ctx).ProgramTotals(ctx)
+}
+
+// RecountProgram counts the program-wide figures again from their rows,
+// repairs the kept counts, and returns those that were wrong.
+func (s *Service) RecountProgram(ctx context.Context) ([]storage.CountDiff, error) {
+	return s.db.RecountProgramCounts(ctx)
 }

@@ -41,7 +41,7 @@ func TestAnalyticsChannels(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := db.RefreshAnalyticsDays(ctx, at.AddDate(0, 0, -1), at.AddDate(0, 0, 1), at); err != nil {
+		if err := db.RefreshAnalyticsDays(ctx, at.AddDate(0, 0, -1), at.AddDate(0, 0, 1), at.Add(time.Hour), at); err != nil {
 			t.Fatal(err)
 		}
 		got, err := db.Read().AnalyticsChannels(ctx, "2026-11-01", "2026-11-30")
@@ -54,7 +54,7 @@ func TestAnalyticsChannels(t *testing.T) {
 			t.Errorf("a period without those days: %+v", got)
 		}
 		// A second refresh replaces the rows rather than adding to them.
-		if err := db.RefreshAnalyticsDays(ctx, at, at, at); err != nil {
+		if err := db.RefreshAnalyticsDays(ctx, at, at, at.Add(time.Hour), at); err != nil {
 			t.Fatal(err)
 		}
 		if got, _ := db.Read().AnalyticsChannels(ctx, "2026-11-01", "2026-11-30"); !slices.Equal(got, want) {

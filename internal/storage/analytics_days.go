@@ -18,6 +18,9 @@ type analyticsDays struct {
 	rewards  []referralhub.RewardTotal
 	cycles   []CycleBucket
 	channels map[[2]string]*referralhub.ChannelTotals // by day and channel
+	// clickTo bounds the clicks counted: those made before it. Zero
+	// leaves the click figures out (the stored ones are kept).
+	clickTo time.Time
 }
 
 // dayStart is the start of t's UTC day.
@@ -47,26 +50,52 @@ func (a *analyticsDays) day(key string) *referralhub.AnalyticsDay {
 }
 
 // RefreshAnalyticsDays recomputes the daily rollups of every UTC day from
-// first's day to last's day, both included, and records now as their
-// refresh time. It reads on the read pool and writes the results in one
-// short transaction, so the writer is not held while it counts. Running
-// it again gives the same rows.
-func (db *DB) RefreshAnalyticsDays(ctx context.Context, first, last, now time.Time) error {
+// first's day to last's day, both included, counting the clicks made
+// before cut, and records now as their refresh time. It starts the
+// clicks' incremental count at cut (see RefreshAnalyticsRecent). It reads
+// on the read pool and writes the results in one short transaction, so
+// the writer is not held while it counts. Running it again gives the same
+// rows.
+func (db *DB) RefreshAnalyticsDays(ctx context.Context, first, last, cut, now time.Time) error {
 	from, to := dayStart(first), dayStart(last).AddDate(0, 0, 1)
 	if !from.Before(to) {
 		return nil
 	}
 	a := newAnalyticsDays(from, to)
-	q := db.Read()
-	for _, step := range []func(context.Context, *analyticsDays, time.Time, time.Time) error{
-		q.countClicks, q.countReducedClicks, q.countSignups, q.countVerified, q.countConverted, q.countRewards, q.countCycles,
-		q.countChannels,
-	} {
+	a.clickTo = minTime(to, cut)
+	if err := db.Read().countDays(ctx, a, from, to); err != nil {
+		return err
+	}
+	return db.InTx(ctx, func(w *Queries) error {
+		if err := w.storeAnalyticsDays(ctx, a, now); err != nil {
+			return err
+		}
+		return w.startClickMark(ctx, cut)
+	})
+}
+
+// countDays runs every count of a refresh over the days [from, to), the
+// clicks' only when a.clickTo is set.
+func (q *Queries) countDays(ctx context.Context, a *analyticsDays, from, to time.Time) error {
+	steps := []func(context.Context, *analyticsDays, time.Time, time.Time) error{
+		q.countSignups, q.countVerified, q.countConverted, q.countRewards, q.countCycles, q.countChannels,
+	}
+	if !a.clickTo.IsZero() {
+		steps = append(steps, q.countClicks, q.countReducedClicks)
+	}
+	for _, step := range steps {
 		if err := step(ctx, a, from, to); err != nil {
 			return err
 		}
 	}
-	return db.InTx(ctx, func(w *Queries) error { return w.storeAnalyticsDays(ctx, a, now) })
+	return nil
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
 }
 
 // countClicks counts human clicks per day, and distinct (participant,
@@ -78,7 +107,7 @@ func (q *Queries) countClicks(ctx context.Context, a *analyticsDays, from, to ti
 		2, func(d *referralhub.AnalyticsDay, n []int64) {
 			d.UniqueClicks, d.Clicks = d.UniqueClicks+n[0], d.Clicks+n[1]
 		},
-		a, q.ts(from), q.ts(to))
+		a, q.ts(from), q.ts(a.clickTo))
 }
 
 // countReducedClicks adds clicks already reduced to daily counts (past the
@@ -159,11 +188,15 @@ func (q *Queries) storeAnalyticsDays(ctx context.Context, a *analyticsDays, now 
 			return fmt.Errorf("clear %s: %w", table, err)
 		}
 	}
+	clicks := `clicks = excluded.clicks, unique_clicks = excluded.unique_clicks, `
+	if a.clickTo.IsZero() {
+		clicks = "" // kept: the click figures are counted incrementally
+	}
 	for _, key := range a.order {
 		d := a.days[key]
 		_, err := q.exec(ctx, `/* Analytics.storeDay */ INSERT INTO analytics_days (day, clicks, unique_clicks, organic_signups,
 			referred_signups, verified, converted, refreshed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-			ON CONFLICT (day) DO UPDATE SET clicks = excluded.clicks, unique_clicks = excluded.unique_clicks,
+			ON CONFLICT (day) DO UPDATE SET `+clicks+`
 			organic_signups = excluded.organic_signups, referred_signups = excluded.referred_signups,
 			verified = excluded.verified, converted = excluded.converted, refreshed_at = excluded.refreshed_at`,
 			d.Day, d.Clicks, d.UniqueClicks, d.OrganicSignups, d.ReferredSignups, d.Verified, d.Converted, q.ts(now))
@@ -177,7 +210,7 @@ func (q *Queries) storeAnalyticsDays(ctx context.Context, a *analyticsDays, now 
 	if err := q.storeCycleRows(ctx, a.cycles); err != nil {
 		return err
 	}
-	if err := q.storeChannelRows(ctx, first, end, a.channels); err != nil {
+	if err := q.storeChannelRows(ctx, first, end, a.channels, !a.clickTo.IsZero()); err != nil {
 		return err
 	}
 	return q.markRefreshed(ctx, "days", now)

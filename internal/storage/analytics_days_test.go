@@ -18,7 +18,7 @@ func refreshAll(t *testing.T, db *storage.DB) {
 	t.Helper()
 	ctx := context.Background()
 	now := storagetest.AnalyticsNow()
-	if err := db.RefreshAnalyticsDays(ctx, time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), now, now); err != nil {
+	if err := db.RefreshAnalyticsDays(ctx, time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), now, now.Add(time.Hour), now); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.RefreshAnalyticsCohorts(ctx, now, 30*24*time.Hour); err != nil {

@@ -101,17 +101,23 @@ func (db *DB) applyMigration(ctx context.Context, m migration, now time.Time) (b
 // ledgerChainVersion is the migration that brought the ledger's hash chain.
 const ledgerChainVersion = 31
 
+// programCountsVersion is the migration that brought the program counts.
+const programCountsVersion = 33
+
 // afterMigration is the Go work a migration needs in its own transaction,
 // after its SQL, or nil: migration 0031 chains the ledger entries written
-// before it.
+// before it, and 0033 counts the rows already there.
 func afterMigration(ctx context.Context, version int) func(*Queries) error {
-	if version != ledgerChainVersion {
-		return nil
+	switch version {
+	case ledgerChainVersion:
+		return func(q *Queries) error {
+			_, err := q.ChainUnchained(ctx)
+			return err
+		}
+	case programCountsVersion:
+		return func(q *Queries) error { return q.recountProgram(ctx) }
 	}
-	return func(q *Queries) error {
-		_, err := q.ChainUnchained(ctx)
-		return err
-	}
+	return nil
 }
 
 // applyIn applies m in a transaction begun by begin, unless it is applied

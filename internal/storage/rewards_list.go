@@ -108,14 +108,13 @@ func (q *Queries) RewardsToReview(ctx context.Context, limit int) ([]referralhub
 }
 
 // RewardCounts counts earned ledger entries (not clawbacks or redemptions)
-// by status and kind.
+// by status and kind, from the program counts (see ProgramCounts).
 func (q *Queries) RewardCounts(ctx context.Context) ([]referralhub.RewardCount, error) {
-	return queryList(ctx, q, "reward counts", `/* RewardCounts */ SELECT status, kind, count(*) FROM rewards
-		WHERE entry = 'reward' GROUP BY status, kind ORDER BY status, kind`, func(r rowScanner) (referralhub.RewardCount, error) {
-		var c referralhub.RewardCount
-		err := r.Scan(&c.Status, &c.Kind, &c.Count)
-		return c, err
-	})
+	counts, err := q.ProgramCounts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return rewardCounts(counts), nil
 }
 
 // RewardReason is a ledger entry's id and its reason in words.

@@ -21,7 +21,13 @@ func SearchPattern(search string) string {
 }
 
 // CountAdminUsers counts the users matching pattern (see SearchPattern).
+// Without a search it reads the program count of users instead of
+// scanning them.
 func (q *Queries) CountAdminUsers(ctx context.Context, pattern string) (int64, error) {
+	if pattern == SearchPattern("") {
+		counts, err := q.ProgramCounts(ctx)
+		return counts["users"], err
+	}
 	var total int64
 	err := q.queryRow(ctx, `/* CountAdminUsers */ SELECT count(*) FROM users u WHERE `+adminUserFilter, pattern).Scan(&total)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/referralhub/referralhub/internal/core"
 	"github.com/referralhub/referralhub/internal/storage"
@@ -90,7 +91,8 @@ func TestAnalyticsByChannel(t *testing.T) {
 		s.browser(t).get(path + "?s=wa")
 		s.browser(t).get(path + "?s=qr")
 		s.flushClicks(t)
-		if err := s.svc.RefreshAnalytics(ctx, false); err != nil {
+		// A refresh counts the clicks made ClicksSettle before it.
+		if err := core.RefreshAnalytics(ctx, db, time.Now().Add(core.ClicksSettle), false); err != nil {
 			t.Fatal(err)
 		}
 		admin := adminBrowser(t, s)

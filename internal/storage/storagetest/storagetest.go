@@ -78,6 +78,7 @@ func openURL(tb testing.TB, engine, dbURL string) *storage.DB {
 	if _, err := db.Migrate(ctx, time.Now()); err != nil {
 		tb.Fatalf("migrate %s: %v", engine, err)
 	}
+	tb.Cleanup(func() { checkProgramCounts(tb, db) })
 	return db
 }
 
@@ -121,5 +122,25 @@ func dropSchema(tb testing.TB, base, schema string) {
 	defer admin.Close()
 	if _, err := admin.Exec(fmt.Sprintf(`DROP SCHEMA %s CASCADE`, schema)); err != nil {
 		tb.Errorf("drop schema %s: %v", schema, err)
+	}
+}
+
+// checkProgramCounts fails tb when a program-wide count kept by the
+// triggers differs from a recount of its rows: every test that writes
+// through a storagetest database checks the counts after its writes,
+// whatever path wrote them.
+func checkProgramCounts(tb testing.TB, db *storage.DB) {
+	if tb.Failed() {
+		return
+	}
+	wrong, err := db.Read().CheckProgramCounts(context.Background())
+	if err != nil && strings.Contains(err.Error(), "sql: database is closed") {
+		return // the test closed the database itself (a test of shutting down)
+	}
+	if err != nil {
+		tb.Errorf("check program counts: %v", err)
+	}
+	for _, d := range wrong {
+		tb.Errorf("program count %s = %d, a recount gives %d", d.Name, d.Kept, d.Count)
 	}
 }
