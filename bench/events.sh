@@ -47,6 +47,7 @@ if [ ! -f "$marker" ]; then
 	"$work/referralhub" demo --users "$users"
 	touch "$marker"
 fi
+"$work/referralhub" migrate >/dev/null
 key=$("$work/referralhub" api-key create --name "events bench $(date +%s)" --scope write 2>/dev/null)
 
 "$work/referralhub" serve >"$work/serve-$engine-$port.log" 2>&1 &
