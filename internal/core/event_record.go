@@ -65,9 +65,6 @@ func (s *Service) RecordEvent(ctx context.Context, in EventInput) (ev RecordedEv
 	err = s.db.InTx(ctx, func(q *storage.Queries) error {
 		if in.ParticipantRef != "" { // on the writer, which has the row at hand
 			id, err := s.participantID(ctx, q, in.ParticipantRef)
-			if err == nil {
-				id, err = q.LiveParticipantID(ctx, id)
-			}
 			if err != nil {
 				return err
 			}
@@ -96,7 +93,7 @@ func (s *Service) RecordEvent(ctx context.Context, in EventInput) (ev RecordedEv
 // and the verification an email_verified event of a participant without
 // a login brings.
 func (s *Service) recordReported(ctx context.Context, q *storage.Queries, in EventInput, ev *referralhub.Event, now time.Time) (bool, error) {
-	p, err := q.Participant(ctx, ev.ParticipantID)
+	p, err := q.LiveParticipant(ctx, ev.ParticipantID)
 	if err != nil {
 		return false, err
 	}

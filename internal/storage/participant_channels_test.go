@@ -69,9 +69,10 @@ func channelCounts(t *testing.T, engine string) {
 		_, p := mustUser(t, db, name)
 		friends[name] = p.ID
 	}
+	referrals := map[string]int64{} // each referred friend's referral, which their events are tied to
 	event := func(who, name, key string) {
 		t.Helper()
-		e := referralhub.Event{ParticipantID: friends[who], Name: name, Key: key, CreatedAt: t0}
+		e := referralhub.Event{ParticipantID: friends[who], ReferralID: referrals[who], Name: name, Key: key, CreatedAt: t0}
 		if _, err := db.Write().RecordEvent(ctx, &e); err != nil {
 			t.Fatal(err)
 		}
@@ -82,6 +83,7 @@ func channelCounts(t *testing.T, engine string) {
 		if err := db.InTx(ctx, func(q *storage.Queries) error { return q.CreateReferral(ctx, &r) }); err != nil {
 			t.Fatal(err)
 		}
+		referrals[who] = r.ID
 	}
 	event("bob", referralhub.EventPurchase, "p1")
 	event("bob", referralhub.EventPurchase, "p2")

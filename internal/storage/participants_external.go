@@ -89,20 +89,6 @@ func (q *Queries) APIParticipantByID(ctx context.Context, id int64) (referralhub
 	return p, nil
 }
 
-// LiveParticipantID returns id when a participant that is not deleted has
-// it, and ENOTFOUND otherwise: the API's check before it records an event.
-func (q *Queries) LiveParticipantID(ctx context.Context, id int64) (int64, error) {
-	var got int64
-	err := q.queryRow(ctx, `/* LiveParticipantID */ SELECT id FROM participants WHERE id = $1 AND deleted_at IS NULL`, id).Scan(&got)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, referralhub.Errorf(referralhub.ENOTFOUND, "No participant has that id.")
-	}
-	if err != nil {
-		return 0, fmt.Errorf("live participant: %w", err)
-	}
-	return got, nil
-}
-
 // MarkParticipantVerified records that the host verified the email of a
 // participant without a user, once. It reports whether it did so now.
 func (q *Queries) MarkParticipantVerified(ctx context.Context, id int64, now time.Time) (bool, error) {
