@@ -136,7 +136,7 @@ func checkProfiles(t *testing.T, public, private string) {
 	t.Helper()
 	for path, want := range map[string]string{
 		"/debug/pprof/heap?debug=1": "heap profile", "/debug/pprof/goroutine?debug=1": "goroutine profile",
-		"/debug/pprof/allocs": "",
+		"/debug/pprof/allocs": "", "/debug/pprof/profile?seconds=1": "",
 	} {
 		code, body := getMetrics(t, private+path, "")
 		if code != http.StatusOK || !strings.Contains(body, want) || len(body) == 0 {

@@ -54,13 +54,11 @@ type eventJSON struct {
 // recorded before for the participant (nothing changes).
 func (h *Handler) recordEvent(w http.ResponseWriter, r *http.Request, body []byte) {
 	ref, in, err := eventInput(body)
-	if err == nil {
-		in.ParticipantID, err = h.svc.ParticipantByRef(r.Context(), ref)
-	}
 	if err != nil {
 		h.writeError(w, r, err)
 		return
 	}
+	in.ParticipantRef = ref // looked up in the event's transaction
 	ev, recorded, err := h.svc.RecordEvent(r.Context(), in)
 	if err != nil {
 		h.writeError(w, r, renameFields(err, eventField))

@@ -56,3 +56,10 @@ func (c *Cache[K, V]) Forget(k K) {
 	delete(c.items, k)
 	c.mu.Unlock()
 }
+
+// Clear removes every entry.
+func (c *Cache[K, V]) Clear() {
+	c.mu.Lock()
+	clear(c.items)
+	c.mu.Unlock()
+}

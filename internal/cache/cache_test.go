@@ -37,3 +37,16 @@ func TestZeroTTLNeverExpires(t *testing.T) {
 		t.Fatal("entry with no TTL expired")
 	}
 }
+
+func TestClearForgetsAll(t *testing.T) {
+	c := New[int, string](0, 10)
+	c.Put(1, "x", time.Time{})
+	c.Put(2, "y", time.Time{})
+	c.Clear()
+	if _, ok := c.Get(1, time.Time{}); ok {
+		t.Fatal("entry kept after Clear")
+	}
+	if _, ok := c.Get(2, time.Time{}); ok {
+		t.Fatal("entry kept after Clear")
+	}
+}

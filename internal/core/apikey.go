@@ -28,6 +28,10 @@ const (
 	// keyUseGap is how stale a key's recorded last use may get: a busy
 	// key costs one write per gap, not one per request.
 	keyUseGap = time.Minute
+	// apiKeyTTL is how long an instance trusts a key it verified without
+	// reading it again: a revocation stops the key at once on the instance
+	// that revoked it, and within apiKeyTTL on the others.
+	apiKeyTTL = 2 * time.Second
 )
 
 // NewAPIKey is a key just made: Secret is shown once and never stored.
@@ -81,13 +85,15 @@ func (s *Service) createAPIKey(ctx context.Context, actor referralhub.User, name
 
 func apiKeySubject(id int64) string { return "api key " + strconv.FormatInt(id, 10) }
 
-// RevokeAPIKey stops a key from working at once; it is kept in the list.
-// Revoking a revoked key changes nothing. The revocation is audited.
+// RevokeAPIKey stops a key from working: at once on this instance, within
+// apiKeyTTL on the others; it is kept in the list. Revoking a revoked key
+// changes nothing. The revocation is audited.
 func (s *Service) RevokeAPIKey(ctx context.Context, admin referralhub.User, id int64) error {
 	if !admin.IsAdmin {
 		return referralhub.Errorf(referralhub.EFORBIDDEN, "Only admins can manage API keys.")
 	}
 	now := s.now()
+	defer s.apiKeys.Clear() // after the commit: no request reads the key back meanwhile
 	return s.db.InTx(ctx, func(q *storage.Queries) error {
 		k, err := q.APIKey(ctx, id)
 		if err != nil {
@@ -110,13 +116,18 @@ func (s *Service) APIKeys(ctx context.Context, admin referralhub.User) ([]referr
 }
 
 // AuthenticateAPIKey returns the key a request presents, or EUNAUTHORIZED
-// for a malformed, unknown or revoked one. It records the key's use,
-// writing at most once per keyUseGap.
+// for a malformed, unknown or revoked one. A key verified in the last
+// apiKeyTTL is not read again. It records the key's use, writing at most
+// once per keyUseGap.
 func (s *Service) AuthenticateAPIKey(ctx context.Context, secret string) (referralhub.APIKey, error) {
 	if len(secret) != apiKeyLen || !strings.HasPrefix(secret, apiKeyPrefix) {
 		return referralhub.APIKey{}, referralhub.Errorf(referralhub.EUNAUTHORIZED, "That is not a valid API key.")
 	}
-	k, err := s.db.Read().APIKeyByHash(ctx, hashToken(secret))
+	hash, now := hashToken(secret), s.now()
+	if k, ok := s.apiKeys.Get(hash, now); ok {
+		return k, nil
+	}
+	k, err := s.db.Read().APIKeyByHash(ctx, hash)
 	if referralhub.ErrorCode(err) == referralhub.ENOTFOUND {
 		return k, referralhub.Errorf(referralhub.EUNAUTHORIZED, "That is not a valid API key.")
 	}
@@ -126,11 +137,12 @@ func (s *Service) AuthenticateAPIKey(ctx context.Context, secret string) (referr
 	if !k.RevokedAt.IsZero() {
 		return referralhub.APIKey{}, referralhub.Errorf(referralhub.EUNAUTHORIZED, "This API key was revoked.")
 	}
-	if now := s.now(); now.Sub(k.LastUsedAt) >= keyUseGap {
+	if now.Sub(k.LastUsedAt) >= keyUseGap {
 		if err := s.db.Write().TouchAPIKey(ctx, k.ID, now, now.Add(-keyUseGap)); err != nil {
 			s.log.WarnContext(ctx, "record api key use", "api_key_id", k.ID, "err", err)
 		}
 	}
+	s.apiKeys.Put(hash, k, now)
 	return k, nil
 }
 

@@ -102,6 +102,50 @@ func TestAPIKeysLifecycle(t *testing.T) {
 	})
 }
 
+// TestVerifiedKeysAreTrustedBriefly: a key verified once is not read
+// again for 2 seconds, so a revocation made elsewhere (another instance,
+// here the storage directly) stops it within those 2 seconds; one revoked
+// through this service stops at once.
+func TestVerifiedKeysAreTrustedBriefly(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		k, err := f.svc.CreateAPIKeyFromCommandLine(ctx, "shop", core.ScopeWrite)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.AuthenticateAPIKey(ctx, k.Secret); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Write().RevokeAPIKey(ctx, k.ID, f.clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+		f.clock.Advance(1900 * time.Millisecond)
+		if _, err := f.svc.AuthenticateAPIKey(ctx, k.Secret); err != nil {
+			t.Fatalf("within 2 seconds of its check: %v", err)
+		}
+		f.clock.Advance(100 * time.Millisecond)
+		if _, err := f.svc.AuthenticateAPIKey(ctx, k.Secret); referralhub.ErrorCode(err) != referralhub.EUNAUTHORIZED {
+			t.Fatalf("a key revoked elsewhere works after 2 seconds: %v", err)
+		}
+
+		boss := f.admin(t)
+		other, err := f.svc.CreateAPIKeyFromCommandLine(ctx, "other", core.ScopeWrite)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.AuthenticateAPIKey(ctx, other.Secret); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.svc.RevokeAPIKey(ctx, boss, other.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.AuthenticateAPIKey(ctx, other.Secret); referralhub.ErrorCode(err) != referralhub.EUNAUTHORIZED {
+			t.Fatalf("a key revoked here works: %v", err)
+		}
+	})
+}
+
 // TestPruneIdempotency deletes the idempotency records older than a day,
 // however many, and keeps younger ones. (Claiming and replaying keys is
 // the API's part: see internal/api's TestIdempotentRequests.)

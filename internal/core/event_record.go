@@ -10,17 +10,21 @@ import (
 )
 
 // EventInput is a step a participant took, as reported to RecordEvent.
-// Callers name the participant by id: the command line finds it by login
-// (ParticipantByLogin), the API by id or external id (ParticipantByRef).
+// Callers name the participant by id, as the command line does (it finds
+// it by login with ParticipantByLogin), or by reference, as the API does
+// (an id or an external id, in ParticipantRef).
 type EventInput struct {
 	ParticipantID int64
-	Name          string
-	Key           string    // idempotency key: a repeat changes nothing
-	Amount        int64     // purchase and refund: minor units
-	Currency      string    // purchase and refund: e.g. "usd", in any case
-	PurchaseKey   string    // refund: the key of the purchase refunded
-	OccurredAt    time.Time // when it happened by the reporter's clock; zero when not given
-	Metadata      string    // a JSON object, kept as given; "" for none
+	// ParticipantRef, when set, names the participant instead, as the API
+	// does (see Participant); it is resolved in the event's transaction.
+	ParticipantRef string
+	Name           string
+	Key            string    // idempotency key: a repeat changes nothing
+	Amount         int64     // purchase and refund: minor units
+	Currency       string    // purchase and refund: e.g. "usd", in any case
+	PurchaseKey    string    // refund: the key of the purchase refunded
+	OccurredAt     time.Time // when it happened by the reporter's clock; zero when not given
+	Metadata       string    // a JSON object, kept as given; "" for none
 }
 
 // RecordedEvent is a recorded event with its details and the ledger
@@ -59,24 +63,37 @@ func (s *Service) RecordEvent(ctx context.Context, in EventInput) (ev RecordedEv
 	e := referralhub.Event{ParticipantID: in.ParticipantID, Name: in.Name, Key: in.Key, Amount: in.Amount, Currency: in.Currency,
 		PurchaseKey: in.PurchaseKey, CreatedAt: now}
 	err = s.db.InTx(ctx, func(q *storage.Queries) error {
-		recorded, err = s.recordReported(ctx, q, in, &e, now)
+		if in.ParticipantRef != "" { // on the writer, which has the row at hand
+			id, err := s.participantID(ctx, q, in.ParticipantRef)
+			if err != nil {
+				return err
+			}
+			in.ParticipantID, e.ParticipantID = id, id
+		}
+		if recorded, err = s.recordReported(ctx, q, in, &e, now); err != nil || !recorded {
+			return err
+		}
+		// Read back in the transaction: the writer has these rows at hand
+		// (SQLite's readers would load their pages afresh after each write).
+		ev, err = recordedEvent(ctx, q, in.ParticipantID, in.Key)
 		return err
 	})
 	if err != nil {
-		return ev, false, err
+		return RecordedEvent{}, false, err
 	}
 	if recorded {
 		s.jobsQueued()
+		return ev, true, nil
 	}
-	ev, err = s.recordedEvent(ctx, in.ParticipantID, in.Key)
-	return ev, recorded, err
+	ev, err = recordedEvent(ctx, s.db.Read(), in.ParticipantID, in.Key)
+	return ev, false, err
 }
 
 // recordReported is RecordEvent's transaction: the event, its details,
 // and the verification an email_verified event of a participant without
 // a login brings.
 func (s *Service) recordReported(ctx context.Context, q *storage.Queries, in EventInput, ev *referralhub.Event, now time.Time) (bool, error) {
-	p, err := q.Participant(ctx, ev.ParticipantID)
+	p, err := q.LiveParticipant(ctx, ev.ParticipantID)
 	if err != nil {
 		return false, err
 	}
@@ -102,8 +119,7 @@ func (s *Service) recordReported(ctx context.Context, q *storage.Queries, in Eve
 }
 
 // recordedEvent loads an event with its details and ledger entries.
-func (s *Service) recordedEvent(ctx context.Context, participantID int64, key string) (RecordedEvent, error) {
-	q := s.db.Read()
+func recordedEvent(ctx context.Context, q *storage.Queries, participantID int64, key string) (RecordedEvent, error) {
 	e, d, err := q.EventWithDetails(ctx, participantID, key)
 	if err != nil {
 		return RecordedEvent{}, err

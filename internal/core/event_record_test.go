@@ -15,13 +15,9 @@ import (
 )
 
 // recordByRef records an event of the participant with reference ref as
-// the API does: the reference is resolved first, then the event recorded.
+// the API does: the reference is resolved in the event's transaction.
 func (f *fixture) recordByRef(ctx context.Context, ref string, in core.EventInput) (core.RecordedEvent, bool, error) {
-	id, err := f.svc.ParticipantByRef(ctx, ref)
-	if err != nil {
-		return core.RecordedEvent{}, false, err
-	}
-	in.ParticipantID = id
+	in.ParticipantRef = ref
 	return f.svc.RecordEvent(ctx, in)
 }
 

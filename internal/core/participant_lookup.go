@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/referralhub/referralhub"
+	"github.com/referralhub/referralhub/internal/storage"
 )
 
 // ParticipantSummary is a participant with its link and what it holds.
@@ -28,11 +29,21 @@ func (s *Service) ParticipantByLogin(ctx context.Context, login string) (int64, 
 	return to.ParticipantID, err
 }
 
-// ParticipantByRef finds a participant by reference (see Participant), for
-// the API; ENOTFOUND when there is none.
-func (s *Service) ParticipantByRef(ctx context.Context, ref string) (int64, error) {
-	p, err := s.lookupParticipant(ctx, ref)
-	return p.ID, err
+// participantID resolves a reference (see Participant) to an id, which may
+// be of a deleted participant or of none: the caller reads the participant
+// by it (RecordEvent with a ParticipantRef, in its transaction).
+func (s *Service) participantID(ctx context.Context, q *storage.Queries, ref string) (int64, error) {
+	if ext, ok := strings.CutPrefix(ref, ExternalPrefix); ok {
+		if !validExternalID(ext) {
+			return 0, referralhub.Errorf(referralhub.ENOTFOUND, "No participant has that external id.")
+		}
+		return q.ParticipantIDByExternal(ctx, ext)
+	}
+	id, err := strconv.ParseInt(ref, 10, 64)
+	if err != nil || id <= 0 || ref[0] == '+' {
+		return 0, referralhub.Errorf(referralhub.ENOTFOUND, "No participant has that id.")
+	}
+	return id, nil
 }
 
 // Participant returns a participant by reference: its numeric id, or
@@ -48,19 +59,9 @@ func (s *Service) Participant(ctx context.Context, ref string) (ParticipantSumma
 // lookupParticipant resolves a reference (see Participant).
 func (s *Service) lookupParticipant(ctx context.Context, ref string) (referralhub.ParticipantDetails, error) {
 	q := s.db.Read()
-	if ext, ok := strings.CutPrefix(ref, ExternalPrefix); ok {
-		if !validExternalID(ext) {
-			return referralhub.ParticipantDetails{}, referralhub.Errorf(referralhub.ENOTFOUND, "No participant has that external id.")
-		}
-		id, err := q.ParticipantIDByExternal(ctx, ext)
-		if err != nil {
-			return referralhub.ParticipantDetails{}, err
-		}
-		return q.APIParticipantByID(ctx, id)
-	}
-	id, err := strconv.ParseInt(ref, 10, 64)
-	if err != nil || id <= 0 || ref[0] == '+' {
-		return referralhub.ParticipantDetails{}, referralhub.Errorf(referralhub.ENOTFOUND, "No participant has that id.")
+	id, err := s.participantID(ctx, q, ref)
+	if err != nil {
+		return referralhub.ParticipantDetails{}, err
 	}
 	return q.APIParticipantByID(ctx, id)
 }

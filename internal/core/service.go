@@ -69,6 +69,7 @@ type Service struct {
 	badges   *cache.Cache[badgeKey, []referralhub.EarnedBadge] // badges per qualified count
 	boards   *cache.Cache[string, []storage.BoardRow]          // leaderboard tops by period key
 	promos   *cache.Cache[int64, string]                       // participants' Stripe promotion codes, once made
+	apiKeys  *cache.Cache[string, referralhub.APIKey]          // verified API keys by hash, briefly (apiKeyTTL)
 	// codesSeen is the codes' version at the last CheckCodes; -1 before it.
 	codesSeen atomic.Int64
 	log       *slog.Logger
@@ -143,6 +144,7 @@ func New(deps Deps) *Service {
 		badges:   cache.New[badgeKey, []referralhub.EarnedBadge](10*time.Minute, 10_000),
 		boards:   cache.New[string, []storage.BoardRow](deps.Settings.LeaderboardTTL, 100),
 		promos:   cache.New[int64, string](time.Hour, 100_000),
+		apiKeys:  cache.New[string, referralhub.APIKey](apiKeyTTL, maxAPIKeys),
 		log:      deps.Logger,
 
 		baseURL:   strings.TrimRight(deps.BaseURL, "/"),

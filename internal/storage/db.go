@@ -85,7 +85,7 @@ func openSQLite(path string) (*DB, error) {
 	read.SetMaxOpenConns(readConns)
 	read.SetMaxIdleConns(readConns)
 	return &DB{dialect: sqliteDialect{}, write: write, read: read,
-		readStmts: newStmtCache(read, maxCachedStmts), writeStmts: newStmtCache(write, maxCachedStmts)}, nil
+		readStmts: newStmtCache(read, maxCachedStmts), writeStmts: newStmtCache(write, maxCachedWriterStmts)}, nil
 }
 
 // createPrivate makes the database file, readable by its owner only, when it
@@ -146,8 +146,13 @@ func (db *DB) Ping(ctx context.Context) error {
 	return nil
 }
 
-// maxCachedStmts bounds the prepared statements kept per pool.
-const maxCachedStmts = 100
+// maxCachedStmts bounds the prepared statements kept per pool; the
+// writer keeps more, since its transactions' statements come too, some
+// of them multi-row ones with a text per batch size.
+const (
+	maxCachedStmts       = 100
+	maxCachedWriterStmts = 400
+)
 
 // Close closes every connection.
 func (db *DB) Close() error {
@@ -180,7 +185,20 @@ func (db *DB) Write() *Queries {
 // InTx runs fn in a transaction on the writer, committing when fn returns
 // nil and rolling back otherwise.
 func (db *DB) InTx(ctx context.Context, fn func(*Queries) error) error {
-	return db.inTxOn(ctx, db.write.BeginTx, fn)
+	if db.writeStmts == nil {
+		return db.inTxOn(ctx, db.write.BeginTx, fn)
+	}
+	lent := &txStmts{cache: db.writeStmts}
+	err := db.inTxOn(ctx, func(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error) {
+		tx, err := db.write.BeginTx(ctx, opts)
+		lent.tx = tx
+		return tx, err
+	}, func(q *Queries) error {
+		q.lent = lent
+		return fn(q)
+	})
+	lent.prepareMissed(ctx) // the writer's one connection is free again
+	return err
 }
 
 // InSnapshot runs fn in a read-only transaction on the read pool that sees

@@ -12,7 +12,8 @@ import (
 // RecordEvent inserts e and sets its ID. An event whose idempotency key is
 // already recorded for the participant changes nothing: inserted is false and e is left as given.
 // On PostgreSQL a concurrent insert of the same key waits for the first to
-// commit, then reports false.
+// commit, then reports false. A purchase tied to a referral is counted on
+// the channel figures of the referrer (countChannelConversion).
 func (q *Queries) RecordEvent(ctx context.Context, e *referralhub.Event) (inserted bool, err error) {
 	referral := sql.NullInt64{Int64: e.ReferralID, Valid: e.ReferralID != 0}
 	err = q.queryRow(ctx, `/* RecordEvent */ INSERT INTO events
@@ -24,6 +25,9 @@ func (q *Queries) RecordEvent(ctx context.Context, e *referralhub.Event) (insert
 	}
 	if err != nil {
 		return false, fmt.Errorf("record event: %w", err)
+	}
+	if e.Name == referralhub.EventPurchase && e.ReferralID != 0 {
+		return true, q.countChannelConversion(ctx, e.ParticipantID)
 	}
 	return true, nil
 }

@@ -4,6 +4,7 @@ package storage
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/referralhub/referralhub"
 )
@@ -18,31 +19,18 @@ type channelKey struct {
 // ShareChannels' order, for the channels with any: human clicks, referred
 // signups (by the channel of the click that brought them) and conversions
 // (referred friends who made a purchase). Links shared without a channel
-// are left out.
+// are left out. The figures are counters kept beside the rows they count,
+// so this reads one row per channel however many referrals there are.
 func (q *Queries) ChannelFigures(ctx context.Context, participantID int64) ([]referralhub.ChannelTotals, error) {
-	byChannel := map[string]*referralhub.ChannelTotals{}
-	err := queryEach(ctx, q, "channel figures", `/* ChannelFigures */
-		SELECT channel, clicks, 0, 0 FROM participant_channels WHERE participant_id = $1
-		UNION ALL
-		SELECT r.channel, 0, count(*), COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM events e
-			WHERE e.participant_id = r.referee_id AND e.name = 'purchase') THEN 1 ELSE 0 END), 0)
-		FROM referrals r WHERE r.referrer_id = $1 AND r.channel <> '' GROUP BY r.channel`,
+	byChannel := map[string]referralhub.ChannelTotals{}
+	err := queryEach(ctx, q, "channel figures", `/* ChannelFigures */ SELECT channel, clicks, signups, conversions
+		FROM participant_channels WHERE participant_id = $1`,
 		func(r rowScanner) error {
-			var (
-				channel                      string
-				clicks, signups, conversions int64
-			)
-			if err := r.Scan(&channel, &clicks, &signups, &conversions); err != nil {
+			var c referralhub.ChannelTotals
+			if err := r.Scan(&c.Channel, &c.Clicks, &c.Signups, &c.Conversions); err != nil {
 				return err
 			}
-			c := byChannel[channel]
-			if c == nil {
-				c = &referralhub.ChannelTotals{Channel: channel}
-				byChannel[channel] = c
-			}
-			c.Clicks += clicks
-			c.Signups += signups
-			c.Conversions += conversions
+			byChannel[c.Channel] = c
 			return nil
 		}, participantID)
 	if err != nil {
@@ -50,9 +38,42 @@ func (q *Queries) ChannelFigures(ctx context.Context, participantID int64) ([]re
 	}
 	var out []referralhub.ChannelTotals
 	for _, ch := range referralhub.ShareChannels {
-		if c := byChannel[ch]; c != nil {
-			out = append(out, *c)
+		if c, ok := byChannel[ch]; ok {
+			out = append(out, c)
 		}
 	}
 	return out, nil
+}
+
+// countChannelSignup counts referral r on its referrer's channel figures:
+// one signup, and one conversion when the friend already made a purchase.
+// It runs in the referral's transaction.
+func (q *Queries) countChannelSignup(ctx context.Context, r *referralhub.Referral) error {
+	if r.Channel == "" {
+		return nil
+	}
+	_, err := q.exec(ctx, `/* countChannelSignup */ INSERT INTO participant_channels (participant_id, channel, signups, conversions)
+		VALUES ($1, $2, 1, CASE WHEN EXISTS (SELECT 1 FROM events WHERE participant_id = $3 AND name = 'purchase') THEN 1 ELSE 0 END)
+		ON CONFLICT (participant_id, channel) DO UPDATE SET signups = participant_channels.signups + 1,
+			conversions = participant_channels.conversions + excluded.conversions`, r.ReferrerID, r.Channel, r.RefereeID)
+	if err != nil {
+		return fmt.Errorf("count channel signup: %w", err)
+	}
+	return nil
+}
+
+// countChannelConversion counts a participant's purchase just inserted as a
+// conversion on the channel figures of whoever referred them through a
+// channel, when it is their first. It runs in the event's transaction;
+// the core locks the referral first, so two first purchases of one friend
+// never both count.
+func (q *Queries) countChannelConversion(ctx context.Context, refereeID int64) error {
+	_, err := q.exec(ctx, `/* countChannelConversion */ INSERT INTO participant_channels (participant_id, channel, conversions)
+		SELECT r.referrer_id, r.channel, 1 FROM referrals r WHERE r.referee_id = $1 AND r.channel <> ''
+		AND (SELECT count(*) FROM events WHERE participant_id = $1 AND name = 'purchase') = 1
+		ON CONFLICT (participant_id, channel) DO UPDATE SET conversions = participant_channels.conversions + 1`, refereeID)
+	if err != nil {
+		return fmt.Errorf("count channel conversion: %w", err)
+	}
+	return nil
 }

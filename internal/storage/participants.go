@@ -61,15 +61,35 @@ func (q *Queries) TouchParticipant(ctx context.Context, participantID int64, now
 
 // Participant returns a participant by id, with its counters.
 func (q *Queries) Participant(ctx context.Context, id int64) (referralhub.Participant, error) {
+	p, err := q.participant(ctx, `/* Participant */ SELECT `+participantColumns+` FROM participants WHERE id = $1`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, referralhub.Errorf(referralhub.ENOTFOUND, "no such participant")
+	}
+	return p, err
+}
+
+// LiveParticipant is Participant for one not deleted: ENOTFOUND for a
+// deleted one, as for none (the API records events through it).
+func (q *Queries) LiveParticipant(ctx context.Context, id int64) (referralhub.Participant, error) {
+	p, err := q.participant(ctx, `/* LiveParticipant */ SELECT `+participantColumns+` FROM participants
+		WHERE id = $1 AND deleted_at IS NULL`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, referralhub.Errorf(referralhub.ENOTFOUND, "No participant has that id.")
+	}
+	return p, err
+}
+
+const participantColumns = `id, user_id, code, created_at, last_seen_at, referral_count, click_count, plan, stripe_customer_id`
+
+func (q *Queries) participant(ctx context.Context, query string, id int64) (referralhub.Participant, error) {
 	var (
 		p      referralhub.Participant
 		userID sql.NullInt64
 	)
-	err := q.queryRow(ctx, `/* Participant */ SELECT id, user_id, code, created_at, last_seen_at, referral_count, click_count,
-		plan, stripe_customer_id FROM participants WHERE id = $1`, id).
+	err := q.queryRow(ctx, query, id).
 		Scan(&p.ID, &userID, &p.Code, &p.CreatedAt, &p.LastSeenAt, &p.ReferralCount, &p.ClickCount, &p.Plan, &p.StripeCustomerID)
 	if errors.Is(err, sql.ErrNoRows) {
-		return p, referralhub.Errorf(referralhub.ENOTFOUND, "no such participant")
+		return p, err
 	}
 	if err != nil {
 		return p, fmt.Errorf("participant: %w", err)

@@ -23,6 +23,16 @@ type Queries struct {
 	stmts *stmtCache // nil inside transactions and on PostgreSQL
 	// down, when set, is told of each outage (the replica's queries).
 	down func()
+	lent *txStmts // SQLite's writer transactions: the writer's prepared statements
+}
+
+// stmt returns the prepared statement to run query with, or nil to run it
+// unprepared.
+func (q *Queries) stmt(ctx context.Context, query string) *sql.Stmt {
+	if q.lent != nil {
+		return q.lent.get(ctx, query)
+	}
+	return q.stmts.get(ctx, query)
 }
 
 // bulkParams is the number of arguments above which a statement is taken
@@ -42,7 +52,7 @@ func (q *Queries) execRaw(ctx context.Context, query string, args ...any) (sql.R
 	if len(args) > bulkParams {
 		return q.q.ExecContext(ctx, query, q.d.unprepared(args)...)
 	}
-	if st := q.stmts.get(ctx, query); st != nil {
+	if st := q.stmt(ctx, query); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
 	return q.q.ExecContext(ctx, query, args...)
@@ -58,7 +68,7 @@ func (q *Queries) queryRaw(ctx context.Context, query string, args ...any) (*sql
 	if len(args) > bulkParams {
 		return q.q.QueryContext(ctx, query, q.d.unprepared(args)...)
 	}
-	if st := q.stmts.get(ctx, query); st != nil {
+	if st := q.stmt(ctx, query); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
 	return q.q.QueryContext(ctx, query, args...)
@@ -79,7 +89,7 @@ func (q *Queries) queryRow(ctx context.Context, query string, args ...any) row {
 	if len(args) > bulkParams {
 		return row{q.q.QueryRowContext(ctx, query, q.d.unprepared(args)...), q}
 	}
-	if st := q.stmts.get(ctx, query); st != nil {
+	if st := q.stmt(ctx, query); st != nil {
 		return row{st.QueryRowContext(ctx, args...), q}
 	}
 	return row{q.q.QueryRowContext(ctx, query, args...), q}

@@ -32,7 +32,10 @@ func (q *Queries) CreateReferral(ctx context.Context, r *referralhub.Referral) e
 	if err != nil {
 		return fmt.Errorf("create referral: %w", err)
 	}
-	return q.addCounts(ctx, referralCounter, map[int64]int64{r.ReferrerID: 1})
+	if err := q.addCounts(ctx, referralCounter, map[int64]int64{r.ReferrerID: 1}); err != nil {
+		return err
+	}
+	return q.countChannelSignup(ctx, r)
 }
 
 // ReferralOf returns the referral that brought a participant, or ENOTFOUND

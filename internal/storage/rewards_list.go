@@ -3,11 +3,11 @@
 package storage
 
 import (
-	"time"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/referralhub/referralhub"
 )

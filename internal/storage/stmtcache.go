@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"sync"
 )
 
@@ -24,22 +25,30 @@ func newStmtCache(pool *sql.DB, maxItems int) *stmtCache {
 }
 
 // get returns the prepared statement for query, or nil when it cannot or
-// should not be cached; the caller then runs the query unprepared.
+// should not be cached; the caller then runs the query unprepared. The
+// lock is not held while preparing, which waits for a connection: on the
+// writer, that is the one a transaction may hold while it looks up its
+// own statements (txStmts).
 func (c *stmtCache) get(ctx context.Context, query string) *sql.Stmt {
 	if c == nil {
 		return nil
 	}
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if st, ok := c.stmts[query]; ok {
+	st, ok := c.stmts[query]
+	full := len(c.stmts) >= c.maxItems
+	c.mu.Unlock()
+	if ok || full {
 		return st
-	}
-	if len(c.stmts) >= c.maxItems {
-		return nil
 	}
 	st, err := c.pool.PrepareContext(ctx, query)
 	if err != nil {
 		return nil // the unprepared call reports the error
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if had, ok := c.stmts[query]; ok { // prepared meanwhile by another caller
+		st.Close()
+		return had
 	}
 	c.stmts[query] = st
 	return st
@@ -55,4 +64,42 @@ func (c *stmtCache) close() {
 		st.Close()
 	}
 	clear(c.stmts)
+}
+
+// lookup returns the prepared statement for query if there is one.
+func (c *stmtCache) lookup(query string) *sql.Stmt {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.stmts[query]
+}
+
+// txStmts lends a transaction on SQLite's one writer connection the
+// statements prepared on that connection, which database/sql then runs
+// without parsing them again. A statement not prepared yet runs unprepared
+// and is prepared after the transaction (prepareMissed): preparing on the
+// pool inside it would wait for the connection the transaction holds.
+type txStmts struct {
+	cache  *stmtCache
+	tx     *sql.Tx
+	missed []string
+}
+
+// maxMissed bounds the statements one transaction leaves to prepare.
+const maxMissed = 16
+
+func (t *txStmts) get(ctx context.Context, query string) *sql.Stmt {
+	if st := t.cache.lookup(query); st != nil {
+		return t.tx.StmtContext(ctx, st)
+	}
+	if len(t.missed) < maxMissed && !slices.Contains(t.missed, query) {
+		t.missed = append(t.missed, query)
+	}
+	return nil
+}
+
+// prepareMissed prepares what the transaction ran unprepared, for the next.
+func (t *txStmts) prepareMissed(ctx context.Context) {
+	for _, query := range t.missed {
+		t.cache.get(ctx, query)
+	}
 }

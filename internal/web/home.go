@@ -16,11 +16,15 @@ type dashboardView struct {
 	Share      []shareLink
 	ShareTitle string // the phone's share sheet's title
 	QR         template.HTML
-	Rows       []referralRow
+	Rows       []referralRow // filled only to render ReferralList
 	core.Dashboard
-	Promotion core.PromotionCode // their Stripe promotion code, when the program gives them one
-	Invites   inviteView         // the "Invite by email" card
-	Channels  []channelRow       // their figures by share channel
+	// ShareCard and ReferralList are rendered once and reused while what
+	// they show stays the same (fragments.go).
+	ShareCard    template.HTML
+	ReferralList template.HTML
+	Promotion    core.PromotionCode // their Stripe promotion code, when the program gives them one
+	Invites      inviteView         // the "Invite by email" card
+	Channels     []channelRow       // their figures by share channel
 }
 
 // channelRow is one share channel's line on the dashboard.
@@ -95,10 +99,16 @@ func (s *Server) renderDashboard(w http.ResponseWriter, r *http.Request, v viewe
 	}
 	link := s.cfg.BaseURL + "/r/" + v.Participant.Code
 	brand := s.svc.BrandingOrDefault(r.Context())
-	data := pageData{Title: "Your dashboard", User: &v.User,
-		Data: dashboardView{Code: v.Participant.Code, Link: link, Share: shareLinks(link, v.User.Username, brand), ShareTitle: shareTitle(brand),
-			QR: s.qrFor(withChannel(link, "qr")), Rows: referralRows(d), Dashboard: d, Promotion: promo, Invites: invites,
-			Channels: channelRows(d.Channels)}}
+	view := dashboardView{Code: v.Participant.Code, Link: link, Dashboard: d, Promotion: promo, Invites: invites,
+		Channels: channelRows(d.Channels)}
+	if view.ReferralList, err = s.referralList(view); err == nil && !partial {
+		view.ShareCard, err = s.shareCard(view, v.User.Username, brand)
+	}
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	data := pageData{Title: "Your dashboard", User: &v.User, Data: view}
 	if partial {
 		s.renderPartial(w, r, "dashboard", "referrals", data)
 		return

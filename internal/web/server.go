@@ -45,20 +45,21 @@ type Config struct {
 
 // Server serves the hosted site. Create it with New.
 type Server struct {
-	svc      *core.Service
-	db       Database // for the readiness check only
-	cfg      Config
-	pages    *pages
-	assets   *assets
-	log      *slog.Logger
-	now      func() time.Time
-	qr       *cache.Cache[string, template.HTML] // QR codes by link: a link never changes its picture
-	fonts    *previewFonts                       // the link preview image's fonts
-	previews *cache.Cache[string, []byte]        // link preview images by ETag
-	secure   bool                                // cookies carry Secure: the base URL is https
-	schema   schemaCheck                         // /readyz's cached schema check
-	proxies  proxies                             // whose forwarding headers are believed
-	handler  http.Handler
+	svc       *core.Service
+	db        Database // for the readiness check only
+	cfg       Config
+	pages     *pages
+	assets    *assets
+	log       *slog.Logger
+	now       func() time.Time
+	qr        *cache.Cache[string, template.HTML] // QR codes by link: a link never changes its picture
+	fragments fragments                           // the dashboard's rendered pieces
+	fonts     *previewFonts                       // the link preview image's fonts
+	previews  *cache.Cache[string, []byte]        // link preview images by ETag
+	secure    bool                                // cookies carry Secure: the base URL is https
+	schema    schemaCheck                         // /readyz's cached schema check
+	proxies   proxies                             // whose forwarding headers are believed
+	handler   http.Handler
 }
 
 // New returns a Server; it parses every template and fails if one is broken.
@@ -78,7 +79,7 @@ func New(cfg Config, svc *core.Service, db Database, log *slog.Logger, now func(
 	}
 	s := &Server{svc: svc, db: db, cfg: cfg, pages: p, assets: a, log: log, now: now, qr: cache.New[string, template.HTML](0, 10_000),
 		secure: strings.HasPrefix(cfg.BaseURL, "https://"), proxies: proxies(cfg.TrustedProxies),
-		fonts: fonts, previews: cache.New[string, []byte](24*time.Hour, maxPreviews)}
+		fonts: fonts, previews: cache.New[string, []byte](24*time.Hour, maxPreviews), fragments: newFragments()}
 	s.handler = s.routes()
 	return s, nil
 }
