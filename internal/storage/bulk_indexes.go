@@ -15,7 +15,8 @@ import (
 type dropped struct{ name, drop, create string }
 
 // DropIndexes drops the indexes of tables that no constraint owns (lookup
-// and unique ones alike) and, on PostgreSQL, the tables' foreign keys. It
+// and unique ones alike), on PostgreSQL the tables' foreign keys, and on
+// SQLite their program count triggers. It
 // returns their names and a function that makes them again from the
 // definitions the catalog held: unique indexes and foreign keys check every
 // row then, and a duplicate fails it with ECONFLICT. Call both inside one
@@ -28,7 +29,7 @@ type dropped struct{ name, drop, create string }
 func (q *Queries) DropIndexes(ctx context.Context, tables ...string) ([]string, func() error, error) {
 	var all []dropped
 	for _, table := range tables {
-		for _, list := range []string{q.d.indexesSQL(), q.d.foreignKeysSQL()} {
+		for _, list := range []string{q.d.indexesSQL(), q.d.foreignKeysSQL(), q.d.countTriggersSQL()} {
 			if list == "" {
 				continue
 			}
@@ -55,9 +56,13 @@ func scanDropped(r rowScanner) (dropped, error) {
 	return d, err
 }
 
-// remake makes the dropped indexes and keys again, indexes first.
+// remake makes the dropped indexes, keys and count triggers again, and
+// when it made triggers, counts the program again (recountProgram): the
+// rows loaded without them went uncounted.
 func (q *Queries) remake(ctx context.Context, all []dropped) error {
+	triggers := false
 	for _, d := range all {
+		triggers = triggers || strings.HasPrefix(d.drop, "DROP TRIGGER")
 		_, err := q.exec(ctx, `/* DropIndexes.remake */ `+d.create)
 		if err != nil && q.d.refused(err) { // a duplicate, or a key to a missing row
 			return referralhub.Errorf(referralhub.ECONFLICT, "The loaded rows clash with rows already stored (%s).", d.name)
@@ -65,6 +70,9 @@ func (q *Queries) remake(ctx context.Context, all []dropped) error {
 		if err != nil {
 			return fmt.Errorf("make %s again: %w", d.name, err)
 		}
+	}
+	if triggers {
+		return q.recountProgram(ctx)
 	}
 	return nil
 }
@@ -80,6 +88,18 @@ func (sqliteDialect) indexesSQL() string {
 
 // SQLite keeps foreign keys in the table's definition.
 func (sqliteDialect) foreignKeysSQL() string { return "" }
+
+// The program count triggers of table $1 (program_counts_triggers.go):
+// SQLite's fire once per row, so a bulk load goes without them and counts
+// the program once at the end.
+func (sqliteDialect) countTriggersSQL() string {
+	return `/* countTriggersOf */ SELECT name, 'DROP TRIGGER "' || name || '"', sql FROM sqlite_master
+		WHERE type = 'trigger' AND tbl_name = $1 AND name LIKE 'program\_counts\_%' ESCAPE '\' ORDER BY name`
+}
+
+// PostgreSQL's count triggers fire once per statement, over its rows:
+// a bulk load keeps them.
+func (postgresDialect) countTriggersSQL() string { return "" }
 
 func (postgresDialect) indexesSQL() string {
 	return `/* indexesOf */ SELECT c.relname, 'DROP INDEX ' || i.indexrelid::regclass, pg_get_indexdef(i.indexrelid)

@@ -265,3 +265,45 @@ func TestDropIndexesCatchesDuplicates(t *testing.T) {
 		}
 	})
 }
+
+// TestBulkLoadCountsTheProgramOnce: on SQLite a bulk load drops the
+// program count triggers with the indexes and counts the program when it
+// makes them again; on either engine the counts are exact after it.
+func TestBulkLoadCountsTheProgramOnce(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		mustUser(t, db, "alice") // counted by the triggers before the load
+		var dropped []string
+		err := db.BulkLoad(ctx, func(q *storage.Queries) error {
+			names, remake, err := q.DropIndexes(ctx, "users", "participants")
+			if err != nil {
+				return err
+			}
+			dropped = names
+			users := []referralhub.User{{Email: "b@example.com", Username: "b", CreatedAt: t0}, {Email: "c@example.com", Username: "c", CreatedAt: t0}}
+			if err := q.BulkUsers(ctx, users, "h"); err != nil {
+				return err
+			}
+			return remake()
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := slices.Contains(dropped, "program_counts_users_insert"); got != (db.Engine() == "sqlite") {
+			t.Errorf("dropped %v: the users' count trigger among them is %v, want it on SQLite only", dropped, got)
+		}
+		wrong, err := db.Read().CheckProgramCounts(ctx)
+		if err != nil || len(wrong) != 0 {
+			t.Fatalf("counts after the load: %+v, %v", wrong, err)
+		}
+		counts, err := db.Read().ProgramCounts(ctx)
+		if err != nil || counts["users"] != 3 {
+			t.Fatalf("users counted %d (%v), want 3", counts["users"], err)
+		}
+		// The triggers are back: a later write is counted.
+		mustUser(t, db, "dave")
+		if counts, _ := db.Read().ProgramCounts(ctx); counts["users"] != 4 {
+			t.Fatalf("users counted %d after one more, want 4", counts["users"])
+		}
+	})
+}

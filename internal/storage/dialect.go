@@ -64,6 +64,9 @@ type dialect interface {
 	// (bulk_indexes.go).
 	indexesSQL() string
 	foreignKeysSQL() string
+	// countTriggersSQL lists the program count triggers of a table that a
+	// bulk load drops ("" when it keeps them), likewise.
+	countTriggersSQL() string
 	// refused reports whether err says the engine refused a statement's
 	// data: a value it cannot store, or a broken constraint.
 	refused(err error) bool
