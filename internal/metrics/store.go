@@ -19,9 +19,11 @@ import (
 // several scrapers, or a short scrape interval, do not count the tables
 // again and again.
 //
-// Rewards are counted from the ledger rather than by a counter in the
-// core: the count is exact across restarts and instances, and nothing is
-// counted for a credit whose transaction rolls back.
+// Rewards are read from the program counts the database's triggers keep
+// beside the ledger (storage.ProgramCounts) rather than by a counter in the
+// core: the count is exact across restarts and instances, nothing is
+// counted for a credit whose transaction rolls back, and the read costs
+// the same at any size.
 type storeCollector struct {
 	db             *storage.DB
 	now            func() time.Time
