@@ -61,13 +61,8 @@ func (s *Service) recordAchievement(ctx context.Context, q *storage.Queries, pro
 	// The achiever is the "referrer" of an achievement: the one who
 	// referred people to get there. There is no referral and no friend.
 	parties := storage.ReferralParties{Referral: referralhub.Referral{ReferrerID: participantID}, RefereeName: what}
-	for _, rule := range prog.Rules {
-		if rule.Trigger != name || rule.Referrer == nil {
-			continue
-		}
-		if err := s.credit(ctx, q, prog, rule, referralhub.SideReferrer, *rule.Referrer, ev, parties); err != nil {
-			return err
-		}
+	if err := s.applyRules(ctx, q, prog, ev, parties); err != nil {
+		return err
 	}
 	to, err := q.RecipientByParticipant(ctx, participantID)
 	if err != nil {
