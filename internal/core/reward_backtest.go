@@ -64,12 +64,34 @@ func (s *Service) DraftWithRules(ctx context.Context, rules []referralhub.Rule) 
 	if err != nil {
 		return cur, err
 	}
-	draft := cur
-	draft.Rules = rules
-	if err := ValidateProgram(draft); err != nil {
-		return draft, err
+	cur.Rules = rules
+	return s.DraftProgram(ctx, cur)
+}
+
+// DraftProgram checks p as saving it would (its values, and its rule ids
+// against the current program's) and fills in from the current program
+// what a form leaves out, without saving anything: a draft to backtest.
+func (s *Service) DraftProgram(ctx context.Context, p referralhub.Program) (referralhub.Program, error) {
+	if err := ValidateProgram(p); err != nil {
+		return p, err
 	}
-	return draft, checkRuleIDs(draft, cur)
+	cur, err := s.loadProgram(ctx, s.db.Read())
+	if err != nil {
+		return p, err
+	}
+	if err := checkRuleIDs(p, cur); err != nil {
+		return p, err
+	}
+	if p.Fraud == nil {
+		p.Fraud = cur.Fraud
+	}
+	if p.Tiers == nil {
+		p.Tiers = cur.Tiers
+	}
+	if p.Badges == nil {
+		p.Badges = cur.Badges
+	}
+	return p, nil
 }
 
 // DraftWithPreset is the current program with a preset's rules, or
