@@ -113,13 +113,19 @@ func (s *Service) DraftWithPreset(ctx context.Context, preset string) (referralh
 // (decideRewards), in the order they were recorded, with caps and
 // once-only credits carried from the ledger's state at the window's start
 // and along the replay. It reads one snapshot of the database on the
-// read pool and writes nothing. The draft must be valid (DraftWithRules,
+// read pool and writes nothing. One runs at a time on an instance: another
+// meanwhile is ETOOMANY. The draft must be valid (DraftWithRules,
 // DraftWithPreset, or a program checked by ValidateProgram).
 func (s *Service) RunBacktest(ctx context.Context, draft referralhub.Program, days int) (Backtest, error) {
 	if days < 1 || days > MaxBacktestDays {
 		return Backtest{}, &referralhub.Error{Code: referralhub.EINVALID, Message: "The window is 1 to 365 days.",
 			Fields: referralhub.FieldErrors{"days": fmt.Sprintf("Give between 1 and %d days.", MaxBacktestDays)}}
 	}
+	// A replay holds a core for seconds: one at a time on an instance.
+	if !s.backtest.TryLock() {
+		return Backtest{}, referralhub.Errorf(referralhub.ETOOMANY, "Another backtest is running: try again in a few seconds.")
+	}
+	defer s.backtest.Unlock()
 	cur, err := s.loadProgram(ctx, s.db.Read())
 	if err != nil {
 		return Backtest{}, err
