@@ -79,11 +79,26 @@ func tierMultiplier(prog referralhub.Program, spec referralhub.RewardSpec, quali
 	if spec.Kind != referralhub.KindPoints && spec.Kind != referralhub.KindCredit {
 		return spec.Amount, ""
 	}
-	tier := referralhub.ProgressOf(prog.TiersOrDefault(), qualified).Current
+	tier := currentTier(prog.TiersOrDefault(), qualified)
 	if tier.MultiplierPercent <= 0 || tier.MultiplierPercent == 100 {
 		return spec.Amount, ""
 	}
 	return spec.Amount * tier.MultiplierPercent / 100, fmt.Sprintf(" (%s tier: %s)", tier.Name, percentTimes(tier.MultiplierPercent))
+}
+
+// currentTier is the tier qualified referrals reach (ProgressOf's
+// Current), without the rest of the progress: rewards ask it per event.
+func currentTier(tiers []referralhub.Tier, qualified int64) referralhub.Tier {
+	var cur referralhub.Tier
+	for i, t := range tiers {
+		if i == 0 || qualified >= t.Threshold {
+			cur = t
+		}
+		if qualified < t.Threshold {
+			break
+		}
+	}
+	return cur
 }
 
 // percentTimes writes 150 as "×1.5" and 200 as "×2".

@@ -13,7 +13,7 @@ import (
 const (
 	MaxBacktestDays     = 365
 	DefaultBacktestDays = 30
-	backtestBatch       = 10000 // events read per query
+	backtestBatch       = 50000 // event ids read per query
 )
 
 // Backtest is what a draft of the program's rules would have issued over
@@ -133,6 +133,7 @@ func (s *Service) RunBacktest(ctx context.Context, draft referralhub.Program, da
 	to := s.now()
 	bt := Backtest{Days: days, From: to.Add(-time.Duration(days) * 24 * time.Hour), To: to}
 	draft = numberNewRules(draft, cur)
+	draft.Tiers = draft.TiersOrDefault() // once, not per reward
 	var issued []storage.IssuedByRule
 	tally := newBacktestTally(draft, cur)
 	err = s.db.InSnapshot(ctx, func(q *storage.Queries) error {
@@ -171,32 +172,34 @@ func numberNewRules(draft, cur referralhub.Program) referralhub.Program {
 
 // replay feeds each event of the window, in id order, through
 // decideRewards, and hands add every reward the ledger would have taken
-// (once per rule, referral and side, or per key). It returns the number
-// of events replayed.
+// (once per rule, referral and side, or per key). It reads the window a
+// range of backtestBatch ids at a time and returns the number of events
+// replayed.
 func replay(ctx context.Context, q *storage.Queries, st *replayState, draft referralhub.Program, from, to time.Time,
 	add func(referralhub.Rule, referralhub.Reward)) (int64, error) {
-	var n, after int64
-	for {
-		batch, err := q.BacktestEvents(ctx, from, to, after, backtestBatch)
+	first, last, err := q.BacktestEventIDs(ctx, from, to)
+	if err != nil || first == 0 {
+		return 0, err
+	}
+	var n int64
+	each := func(b *storage.BacktestEvent) error {
+		n++
+		decided, err := decideRewards(ctx, st, draft, b.Event, b.Parties, b.Event.CreatedAt)
 		if err != nil {
+			return err
+		}
+		for _, d := range decided {
+			if st.take(d) {
+				add(d.Rule, d.Reward)
+			}
+		}
+		st.seen(b.Event)
+		return nil
+	}
+	for after := first - 1; after < last; after += backtestBatch {
+		if err := q.EachBacktestEvent(ctx, from, to, after, min(after+backtestBatch, last), each); err != nil {
 			return n, err
 		}
-		for _, b := range batch {
-			decided, err := decideRewards(ctx, st, draft, b.Event, b.Parties, b.Event.CreatedAt)
-			if err != nil {
-				return n, err
-			}
-			for _, d := range decided {
-				if st.take(d) {
-					add(d.Rule, d.Reward)
-				}
-			}
-			st.seen(b.Event)
-		}
-		n += int64(len(batch))
-		if len(batch) < backtestBatch {
-			return n, nil
-		}
-		after = batch[len(batch)-1].Event.ID
 	}
+	return n, nil
 }

@@ -5,6 +5,7 @@ package storage
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/referralhub/referralhub"
@@ -19,12 +20,27 @@ type BacktestEvent struct {
 	Parties ReferralParties
 }
 
-// BacktestEvents returns up to limit events recorded in [since, until)
-// with an id above afterID, in id order (the order they were recorded):
-// every event of a referral but refunds and clicks, and every achievement.
-// A caller pages through a window by passing the last id it got.
-func (q *Queries) BacktestEvents(ctx context.Context, since, until time.Time, afterID int64, limit int) ([]BacktestEvent, error) {
-	return queryList(ctx, q, "backtest events", `/* BacktestEvents */ SELECT e.id, e.participant_id, COALESCE(e.referral_id, 0),
+// BacktestEventIDs is the first and last id of the events recorded in
+// [since, until), 0 and 0 when there are none: a replay reads the ids
+// between them a range at a time, through the primary key.
+func (q *Queries) BacktestEventIDs(ctx context.Context, since, until time.Time) (first, last int64, err error) {
+	err = q.queryRow(ctx, `/* BacktestEventIDs */ SELECT COALESCE(MIN(id), 0), COALESCE(MAX(id), 0) FROM events
+		WHERE created_at >= $1 AND created_at < $2`, q.ts(since), q.ts(until)).Scan(&first, &last)
+	if err != nil {
+		return 0, 0, fmt.Errorf("backtest event ids: %w", err)
+	}
+	return first, last, nil
+}
+
+// EachBacktestEvent hands fn, one at a time and in id order (the order
+// they were recorded), the events recorded in [since, until) whose id is
+// above afterID and at most throughID: every event of a referral but
+// refunds and clicks, and every achievement. The event fn gets is reused
+// for the next row: fn keeps copies, and runs no statements on q.
+func (q *Queries) EachBacktestEvent(ctx context.Context, since, until time.Time, afterID, throughID int64,
+	fn func(*BacktestEvent) error) error {
+	var b BacktestEvent
+	return queryEach(ctx, q, "backtest events", `/* EachBacktestEvent */ SELECT e.id, e.participant_id, COALESCE(e.referral_id, 0),
 		e.name, e.amount, e.currency, e.created_at,
 		COALESCE(r.referrer_id, 0), COALESCE(r.referee_id, 0), COALESCE(r.review, ''), COALESCE(pe.plan, ''), COALESCE(pr.plan, ''),
 		(ue.email_verified_at IS NOT NULL OR pe.verified_at IS NOT NULL), pr.banned_at IS NOT NULL, pe.banned_at IS NOT NULL,
@@ -32,17 +48,19 @@ func (q *Queries) BacktestEvents(ctx context.Context, since, until time.Time, af
 		FROM events e LEFT JOIN referrals r ON r.id = e.referral_id
 		LEFT JOIN participants pr ON pr.id = r.referrer_id
 		LEFT JOIN participants pe ON pe.id = r.referee_id LEFT JOIN users ue ON ue.id = pe.user_id
-		WHERE e.id > $1 AND e.created_at >= $2 AND e.created_at < $3 AND e.name NOT IN ('refund', 'click')
+		WHERE e.id > $1 AND e.id <= $2 AND e.created_at >= $3 AND e.created_at < $4 AND e.name NOT IN ('refund', 'click')
 		AND (e.referral_id IS NOT NULL OR e.name LIKE 'tier.%' OR e.name LIKE 'badge.%')
-		ORDER BY e.id LIMIT $4`, scanBacktestEvent, afterID, q.ts(since), q.ts(until), limit)
+		ORDER BY e.id`, func(r rowScanner) error {
+		if err := scanBacktestEvent(r, &b); err != nil {
+			return err
+		}
+		return fn(&b)
+	}, afterID, throughID, q.ts(since), q.ts(until))
 }
 
-func scanBacktestEvent(r rowScanner) (BacktestEvent, error) {
-	var (
-		b BacktestEvent
-		e = &b.Event
-		p = &b.Parties
-	)
+func scanBacktestEvent(r rowScanner, b *BacktestEvent) error {
+	*b = BacktestEvent{}
+	e, p := &b.Event, &b.Parties
 	err := r.Scan(&e.ID, &e.ParticipantID, &e.ReferralID, &e.Name, &e.Amount, &e.Currency, &e.CreatedAt,
 		&p.ReferrerID, &p.RefereeID, &p.Review, &p.RefereePlan, &p.ReferrerPlan, &p.RefereeVerified,
 		&p.ReferrerBanned, &p.RefereeBanned, &p.ReferrerQualified)
@@ -51,7 +69,7 @@ func scanBacktestEvent(r rowScanner) (BacktestEvent, error) {
 	if p.ID == 0 { // an achievement: its achiever is the "referrer"
 		p.ReferrerID = e.ParticipantID
 	}
-	return b, err
+	return err
 }
 
 // PriorEventReferrals calls fn with each referral that has an event named

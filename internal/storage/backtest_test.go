@@ -13,7 +13,7 @@ import (
 )
 
 // TestBulkEventsAndBacktestReads: events inserted in bulk are read back by
-// BacktestEvents a page at a time, in the order recorded, with their
+// EachBacktestEvent a range of ids at a time, in the order recorded, with their
 // referral's parties (an achievement with its achiever as the referrer),
 // leaving out refunds, clicks, organic events and events outside the
 // window; the state at the window's start is read as the ledger and the
@@ -59,20 +59,20 @@ func TestBulkEventsAndBacktestReads(t *testing.T) {
 			t.Fatalf("repeated key: %v", err)
 		}
 
+		first, last, err := db.Read().BacktestEventIDs(ctx, from, to)
+		if err != nil || first == 0 || last-first != 6 { // the window's seven events
+			t.Fatalf("ids %d to %d, %v", first, last, err)
+		}
 		var got []string
-		for after := int64(0); ; {
-			page, err := db.Read().BacktestEvents(ctx, from, to, after, 2)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, b := range page {
+		for after := first - 1; after < last; after += 2 {
+			err := db.Read().EachBacktestEvent(ctx, from, to, after, min(after+2, last), func(b *storage.BacktestEvent) error {
 				p := b.Parties
 				got = append(got, fmt.Sprintf("%s ref=%v referrer=%v referee=%v", b.Event.Name, p.ID == b.Event.ReferralID && p.ID != 0,
 					p.ReferrerID == ann.ID, p.RefereeID == b.Event.ParticipantID))
-				after = b.Event.ID
-			}
-			if len(page) < 2 {
-				break
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
 			}
 		}
 		want := []string{"purchase ref=true referrer=true referee=true", "signup ref=true referrer=true referee=true",
