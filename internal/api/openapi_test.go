@@ -1019,6 +1019,18 @@ func (l *liveCheck) scenario() {
 	l.want(422, "POST", invites, w, `{"emails":[]}`)
 	l.want(400, "POST", invites, w, `{"emails":"eve@example.com"}`)
 
+	// POST /programs/backtest: draft rules, a preset, the live rules;
+	// refused.
+	bt := api.Prefix + "/programs/backtest"
+	l.want(200, "POST", bt, rd, `{"days":30,"rules":[{"trigger":"purchase","first_only":true,"referrer":{"kind":"points","amount":50},
+		"referee":{"kind":"coupon","amount":0,"percent_off":20},"hold_days":14,"cap_count":3,"cap_period":"month"}]}`)
+	l.want(200, "POST", bt, w, `{"days":7,"preset":"give-get"}`)
+	l.want(200, "POST", bt, rd, `{}`)
+	l.want(422, "POST", bt, rd, `{"preset":"nope"}`)
+	l.want(422, "POST", bt, rd, `{"rules":[{"trigger":"refund","referrer":{"kind":"points","amount":1}}]}`)
+	l.want(422, "POST", bt, rd, `{"days":400}`)
+	l.want(400, "POST", bt, rd, `{"days":"30"}`)
+
 	// GET /stats, and the document.
 	l.want(200, "GET", api.Prefix+"/stats", rd, "")
 	l.want(200, "GET", api.Prefix+"/stats?from=2026-01-01&to=2026-03-31&interval=month", rd, "")
@@ -1046,7 +1058,11 @@ func (l *liveCheck) probe() {
 		if op.method != "POST" {
 			continue
 		}
-		l.want(http.StatusForbidden, op.method, path, e.read, "{}")
+		if op.path == "/programs/backtest" { // it writes nothing: a read key may ask
+			l.want(http.StatusOK, op.method, path, e.read, "{}")
+		} else {
+			l.want(http.StatusForbidden, op.method, path, e.read, "{}")
+		}
 		l.want(http.StatusBadRequest, op.method, path, e.write, `{"a":`)
 		l.want(http.StatusUnsupportedMediaType, op.method, path, e.write, "{}", "Content-Type", "text/plain")
 		l.want(http.StatusRequestEntityTooLarge, op.method, path, e.write, huge)

@@ -26,9 +26,9 @@ type endpoint struct {
 }
 
 // endpoints is the API's route table, the one list both of what the
-// server registers and of what Routes reports. POSTs need a write key and
-// a JSON body, and the ones that create something take an
-// Idempotency-Key.
+// server registers and of what Routes reports. POSTs need a JSON body and
+// a write key, but for the backtest, which only reads; the ones that
+// create something take an Idempotency-Key.
 func (h *Handler) endpoints() []endpoint {
 	return []endpoint{
 		{Route{"POST", "/participants"}, h.post(h.idempotent(h.upsertParticipant)), false},
@@ -42,6 +42,7 @@ func (h *Handler) endpoints() []endpoint {
 		{Route{"POST", "/embed-tokens"}, h.post(h.idempotent(h.mintEmbedToken)), false},
 		{Route{"GET", "/clicks/{click_id}"}, h.getClick, false},
 		{Route{"GET", "/stats"}, h.getStats, false},
+		{Route{"POST", "/programs/backtest"}, h.postRead(h.backtest), false},
 		{Route{"GET", "/openapi.json"}, openAPI(), true},
 	}
 }

@@ -61,13 +61,8 @@ func (s *Service) recordAchievement(ctx context.Context, q *storage.Queries, pro
 	// The achiever is the "referrer" of an achievement: the one who
 	// referred people to get there. There is no referral and no friend.
 	parties := storage.ReferralParties{Referral: referralhub.Referral{ReferrerID: participantID}, RefereeName: what}
-	for _, rule := range prog.Rules {
-		if rule.Trigger != name || rule.Referrer == nil {
-			continue
-		}
-		if err := s.credit(ctx, q, prog, rule, referralhub.SideReferrer, *rule.Referrer, ev, parties); err != nil {
-			return err
-		}
+	if err := s.applyRules(ctx, q, prog, ev, parties); err != nil {
+		return err
 	}
 	to, err := q.RecipientByParticipant(ctx, participantID)
 	if err != nil {
@@ -84,11 +79,26 @@ func tierMultiplier(prog referralhub.Program, spec referralhub.RewardSpec, quali
 	if spec.Kind != referralhub.KindPoints && spec.Kind != referralhub.KindCredit {
 		return spec.Amount, ""
 	}
-	tier := referralhub.ProgressOf(prog.TiersOrDefault(), qualified).Current
+	tier := currentTier(prog.TiersOrDefault(), qualified)
 	if tier.MultiplierPercent <= 0 || tier.MultiplierPercent == 100 {
 		return spec.Amount, ""
 	}
 	return spec.Amount * tier.MultiplierPercent / 100, fmt.Sprintf(" (%s tier: %s)", tier.Name, percentTimes(tier.MultiplierPercent))
+}
+
+// currentTier is the tier qualified referrals reach (ProgressOf's
+// Current), without the rest of the progress: rewards ask it per event.
+func currentTier(tiers []referralhub.Tier, qualified int64) referralhub.Tier {
+	var cur referralhub.Tier
+	for i, t := range tiers {
+		if i == 0 || qualified >= t.Threshold {
+			cur = t
+		}
+		if qualified < t.Threshold {
+			break
+		}
+	}
+	return cur
 }
 
 // percentTimes writes 150 as "×1.5" and 200 as "×2".

@@ -11,46 +11,21 @@ import (
 	"github.com/referralhub/referralhub/internal/webhook"
 )
 
-// applyRules credits what ev earns under every rule of prog. Call it inside
-// the transaction that recorded ev.
+// applyRules credits what ev earns under every rule of prog, as
+// decideRewards decides it. Call it inside the transaction that recorded
+// ev; parties.ID is 0 for an achievement, whose achiever is the referrer.
 func (s *Service) applyRules(ctx context.Context, q *storage.Queries, prog referralhub.Program, ev referralhub.Event, parties storage.ReferralParties) error {
-	for _, rule := range prog.Rules {
-		ok, err := ruleMatches(ctx, q, rule, ev, parties)
-		if err != nil {
+	now := s.now()
+	decided, err := decideRewards(ctx, liveState{q}, prog, ev, parties, now)
+	if err != nil {
+		return err
+	}
+	for _, d := range decided {
+		if err := s.credit(ctx, q, d, now); err != nil {
 			return err
-		}
-		if !ok {
-			continue
-		}
-		if rule.Referrer != nil && inSegment(rule, referralhub.SideReferrer, parties) {
-			if err := s.credit(ctx, q, prog, rule, referralhub.SideReferrer, *rule.Referrer, ev, parties); err != nil {
-				return err
-			}
-		}
-		if rule.Referee != nil && inSegment(rule, referralhub.SideReferee, parties) {
-			if err := s.credit(ctx, q, prog, rule, referralhub.SideReferee, *rule.Referee, ev, parties); err != nil {
-				return err
-			}
 		}
 	}
 	return nil
-}
-
-// ruleMatches reports whether ev triggers rule for this referral.
-func ruleMatches(ctx context.Context, q *storage.Queries, rule referralhub.Rule, ev referralhub.Event, parties storage.ReferralParties) (bool, error) {
-	if rule.Trigger != ev.Name {
-		return false, nil
-	}
-	if rule.MinAmount > 0 && (ev.Currency != rule.MinCurrency || ev.Amount < rule.MinAmount) {
-		return false, nil
-	}
-	if rule.FirstOnly {
-		n, err := q.CountEvents(ctx, ev.ReferralID, ev.Name, ev.ID)
-		if err != nil || n != 1 {
-			return false, err
-		}
-	}
-	return true, nil
 }
 
 // inSegment reports whether a rule's segment lets side be rewarded: the
@@ -68,19 +43,11 @@ func inSegment(rule referralhub.Rule, side string, parties storage.ReferralParti
 	return rule.Segment == plan
 }
 
-// credit appends the ledger entry one side earns, unless the referrer's cap
-// is reached or the entry exists, and queues its follow-up jobs.
-func (s *Service) credit(ctx context.Context, q *storage.Queries, prog referralhub.Program, rule referralhub.Rule,
-	side string, spec referralhub.RewardSpec, ev referralhub.Event, parties storage.ReferralParties) error {
-	now := s.now()
-	r, key, gate := newReward(prog, rule, side, spec, ev, parties, now)
-	if side == referralhub.SideReferrer {
-		if capped, err := s.capReached(ctx, q, rule, r, now); err != nil || capped {
-			return err
-		}
-	}
-	setRewardStatus(&r, prog, rule, gate, now)
-	inserted, err := q.InsertReward(ctx, &r, key)
+// credit appends a decided ledger entry, unless it exists (the ledger's
+// once-only key), and queues its follow-up jobs.
+func (s *Service) credit(ctx context.Context, q *storage.Queries, d rewardDecision, now time.Time) error {
+	r := d.Reward
+	inserted, err := q.InsertReward(ctx, &r, d.Key)
 	if err != nil || !inserted || r.Status == referralhub.StatusCancelled {
 		return err
 	}
@@ -150,23 +117,6 @@ func (s *Service) announceReward(ctx context.Context, q *storage.Queries, r refe
 		}
 	}
 	return s.enqueue(ctx, q, JobMail, "mail:reward_earned:"+id, now, jobPayload{Mail: mailRewardEarned, RewardID: r.ID})
-}
-
-// capReached reports whether crediting r would pass the rule's caps for
-// the referrer in the current period. It locks the referrer's row first,
-// so concurrent referrals of one referrer are counted one at a time.
-func (s *Service) capReached(ctx context.Context, q *storage.Queries, rule referralhub.Rule, r referralhub.Reward, now time.Time) (bool, error) {
-	if rule.CapCount <= 0 && rule.CapValue <= 0 {
-		return false, nil
-	}
-	if err := q.LockParticipant(ctx, r.ParticipantID); err != nil {
-		return false, err
-	}
-	count, total, err := q.RuleUsage(ctx, rule.ID, r.ParticipantID, r.Side, periodStart(rule.CapPeriod, now))
-	if err != nil {
-		return false, err
-	}
-	return rule.CapCount > 0 && count+1 > rule.CapCount || rule.CapValue > 0 && total+r.Amount > rule.CapValue, nil
 }
 
 // periodStart is when the cap period containing now began, in UTC.

@@ -91,6 +91,8 @@ type Service struct {
 
 	dummyOnce sync.Once // a hash to check against when a login names nobody
 	dummyHash string
+
+	backtest sync.Mutex // held by the backtest running on this instance
 }
 
 // Deps are the Service's collaborators, passed in by cmd/ wiring.

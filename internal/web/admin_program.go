@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"github.com/referralhub/referralhub"
 	"github.com/referralhub/referralhub/internal/core"
@@ -19,6 +20,10 @@ type programView struct {
 	Presets []presetView
 	History []referralhub.ProgramVersion
 	Notice  string // what the last post did, after its redirect
+	// BacktestDays is the window "What would this have cost?" replays, as
+	// typed; Backtest its answer, once asked.
+	BacktestDays string
+	Backtest     *backtestView
 }
 
 // handleAdminProgram shows the program form filled with the current program.
@@ -89,13 +94,22 @@ func (s *Server) programFailed(w http.ResponseWriter, r *http.Request, v viewer,
 }
 
 func (s *Server) renderProgram(w http.ResponseWriter, r *http.Request, v viewer, status int, form programForm, notice string) {
+	s.renderProgramView(w, r, v, status, programView{Form: form, Notice: notice})
+}
+
+// renderProgramView renders the program page: view's form, notice and
+// backtest, with the choices, presets and history.
+func (s *Server) renderProgramView(w http.ResponseWriter, r *http.Request, v viewer, status int, view programView) {
 	history, err := s.svc.ProgramHistory(r.Context(), v.User, historyLimit)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	s.render(w, r, status, "admin_program", pageData{Title: "Program", User: &v.User, Data: programView{
-		Form: form, Choices: programChoices(), Presets: presetViews(), History: history, Notice: notice}})
+	view.Choices, view.Presets, view.History = programChoices(), presetViews(), history
+	if view.BacktestDays == "" {
+		view.BacktestDays = strconv.Itoa(core.DefaultBacktestDays)
+	}
+	s.render(w, r, status, "admin_program", pageData{Title: "Program", User: &v.User, Data: view})
 }
 
 // programNotice confirms the post that redirected here.

@@ -53,6 +53,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /admin/program", s.handleAdminProgram)
 	mux.HandleFunc("POST /admin/program", s.handleAdminProgramSave)
 	mux.HandleFunc("POST /admin/program/preset", s.handleAdminProgramPreset)
+	mux.HandleFunc("POST /admin/program/backtest", s.handleAdminProgramBacktest)
 	mux.HandleFunc("GET /settings/export", s.handleSettingsExport)
 	mux.HandleFunc("GET /settings/delete", s.handleSettingsDeleteForm)
 	mux.HandleFunc("POST /settings/delete", s.handleSettingsDelete)
