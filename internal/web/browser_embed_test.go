@@ -112,10 +112,20 @@ func frameHeight(host, frame *tab) (outer, inner float64) {
 // waitFitted waits until the frame is as tall as the page in it.
 func waitFitted(t *testing.T, host, frame *tab, what string) float64 {
 	t.Helper()
+	return waitFittedAgain(t, host, frame, what, 0)
+}
+
+// waitFittedAgain is waitFitted for a change of layout: it waits for the
+// fitted height to differ from before (the frame may still be fitted to
+// the old layout for a moment), and gives the height it has after 10
+// seconds either way, for the caller to judge.
+func waitFittedAgain(t *testing.T, host, frame *tab, what string, before float64) float64 {
+	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		outer, inner := frameHeight(host, frame)
-		if outer == inner && inner > 200 {
+		fitted := outer == inner && inner > 200
+		if fitted && (before == 0 || outer != before || time.Now().After(deadline)) {
 			return outer
 		}
 		if time.Now().After(deadline) {
@@ -177,7 +187,7 @@ func TestBrowserEmbed(t *testing.T) {
 
 		// 2) Narrower, the page is taller, and the frame follows.
 		setWidth(h, 320)
-		narrow := waitFitted(t, h, f, "at 320 px")
+		narrow := waitFittedAgain(t, h, f, "at 320 px", wide)
 		if narrow <= wide {
 			t.Errorf("the frame is %v px tall at 320 px and %v px at 1,200: it did not follow its page", narrow, wide)
 		}

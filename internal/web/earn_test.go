@@ -108,7 +108,8 @@ func TestBalanceCards(t *testing.T) {
 		{Kind: referralhub.KindTrialDays, Available: 14},
 	}})
 	want := []balanceCard{
-		{ID: "balance-points", Label: "Points", Value: "30", Pending: "5 on hold"},
+		{ID: "balance-points", Label: "Points", Value: "30", Pending: "5 on hold",
+			Note: "A score of your referrals: points cannot be swapped for money or coupons"},
 		{ID: "balance-credit-usd", Label: "Credit", Value: "$15.00", Pending: "$10.00 on hold"},
 		{ID: "balance-trial-days", Label: "Trial days", Value: "14"},
 	}
