@@ -128,15 +128,7 @@ func TestUpgradePartitionsExistingClicks(t *testing.T) {
 	for _, engine := range storagetest.Engines() {
 		t.Run(engine, func(t *testing.T) {
 			ctx := context.Background()
-			url := storagetest.URL(t, engine)
-			db, err := storage.Open(ctx, url)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
-			if _, err := db.MigrateTo(ctx, time.Now(), 35); err != nil {
-				t.Fatal(err)
-			}
+			db, url := openAtSchema(t, engine, time.Now(), 35)
 			_, alice := mustUserAtOldSchema(t, db, url, "alice")
 			raw := rawDB(t, engine, url)
 			for id, at := range map[string]string{"old1": "2026-06-15 10:00:00.000000+00:00", "old2": "2026-06-30 23:59:59.000000+00:00",

@@ -161,15 +161,7 @@ func TestUpgradeChainsTheExistingLedger(t *testing.T) {
 	for _, engine := range storagetest.Engines() {
 		t.Run(engine, func(t *testing.T) {
 			ctx := context.Background()
-			url := storagetest.URL(t, engine)
-			db, err := storage.Open(ctx, url)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
-			if _, err := db.MigrateTo(ctx, time.Now(), 30); err != nil {
-				t.Fatal(err)
-			}
+			db, url := openAtSchema(t, engine, time.Now(), 30)
 			_, a := mustUser(t, db, "alice")
 			_, b := mustUser(t, db, "bob")
 			raw := rawDB(t, engine, url)
@@ -184,7 +176,7 @@ func TestUpgradeChainsTheExistingLedger(t *testing.T) {
 			if c := verify(t, db); !c.OK || c.Records != 3 || c.Chains != 2 {
 				t.Fatalf("after the upgrade: %+v, want 3 records in 2 whole chains", c)
 			}
-			err = db.InTx(ctx, func(q *storage.Queries) error {
+			err := db.InTx(ctx, func(q *storage.Queries) error {
 				_, err := q.ApproveReward(ctx, 3, t0.Add(2*time.Hour))
 				return err
 			})

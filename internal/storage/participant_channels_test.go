@@ -132,15 +132,7 @@ func TestUpgradeCountsChannelSignupsAndConversions(t *testing.T) {
 	for _, engine := range storagetest.Engines() {
 		t.Run(engine, func(t *testing.T) {
 			ctx := context.Background()
-			url := storagetest.URL(t, engine)
-			db, err := storage.Open(ctx, url)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
-			if _, err := db.MigrateTo(ctx, t0, 31); err != nil {
-				t.Fatal(err)
-			}
+			db, url := openAtSchema(t, engine, t0, 31)
 			_, a := mustUserAtOldSchema(t, db, url, "alice")
 			_, b := mustUserAtOldSchema(t, db, url, "bob")
 			_, c := mustUserAtOldSchema(t, db, url, "carol")

@@ -165,15 +165,7 @@ func TestUpgradeCountsTheExistingRows(t *testing.T) {
 	for _, engine := range storagetest.Engines() {
 		t.Run(engine, func(t *testing.T) {
 			ctx := context.Background()
-			url := storagetest.URL(t, engine)
-			db, err := storage.Open(ctx, url)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
-			if _, err := db.MigrateTo(ctx, time.Now(), 32); err != nil {
-				t.Fatal(err)
-			}
+			db, url := openAtSchema(t, engine, time.Now(), 32)
 			_, a := mustUserAtOldSchema(t, db, url, "alice")
 			mustUserAtOldSchema(t, db, url, "bob")
 			raw := rawDB(t, engine, url)

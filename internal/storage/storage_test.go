@@ -31,6 +31,23 @@ func mustUser(t testing.TB, db *storage.DB, name string) (referralhub.User, refe
 	return u, p
 }
 
+// openAtSchema opens a fresh database of engine migrated up to version
+// last (at now), for upgrade tests, closed when the test ends. It returns
+// the database and its URL.
+func openAtSchema(t *testing.T, engine string, now time.Time, last int) (*storage.DB, string) {
+	t.Helper()
+	url := storagetest.URL(t, engine)
+	db, err := storage.Open(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.MigrateTo(context.Background(), now, last); err != nil {
+		t.Fatal(err)
+	}
+	return db, url
+}
+
 // mustUserAtOldSchema is mustUser for a database migrated only part way,
 // in upgrade tests: the participant is inserted by plain SQL, since
 // today's CreateParticipant reads tables a later migration adds (code
