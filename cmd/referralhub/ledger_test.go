@@ -9,9 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/referralhub/referralhub/internal/storage"
 	"github.com/referralhub/referralhub/internal/storage/storagetest"
 )
 
@@ -23,14 +21,7 @@ func TestLedgerVerifyExitStatus(t *testing.T) {
 		getenv := testEnv(t, engine, nil)
 		dbURL := getenv("REFERRALHUB_DATABASE_URL")
 		ctx := context.Background()
-		db, err := storage.Open(ctx, dbURL)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db.Close()
-		if _, err := db.Migrate(ctx, time.Now()); err != nil {
-			t.Fatal(err)
-		}
+		db := migratedDB(t, dbURL)
 		l := storagetest.LedgerFixture(t, db)
 
 		out, code := runProgram(t, getenv, "ledger", "verify")

@@ -24,6 +24,22 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 }
 
 // testEnv returns a getenv for a fresh database on engine.
+// migratedDB opens the test database at dbURL with every migration
+// applied, closed when the test ends, for tests that set up rows before
+// they run the program.
+func migratedDB(t *testing.T, dbURL string) *storage.DB {
+	t.Helper()
+	db, err := storage.Open(context.Background(), dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(context.Background(), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
 func testEnv(t *testing.T, engine string, extra map[string]string) func(string) string {
 	vars := map[string]string{
 		"REFERRALHUB_DATABASE_URL": storagetest.URL(t, engine),

@@ -1,12 +1,9 @@
 package main
 
 import (
-	"context"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/referralhub/referralhub/internal/storage"
 	"github.com/referralhub/referralhub/internal/storage/storagetest"
 )
 
@@ -17,15 +14,7 @@ func TestRecountRepairsTheCounts(t *testing.T) {
 	eachEngine(t, func(t *testing.T, engine string) {
 		getenv := testEnv(t, engine, nil)
 		dbURL := getenv("REFERRALHUB_DATABASE_URL")
-		ctx := context.Background()
-		db, err := storage.Open(ctx, dbURL)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db.Close()
-		if _, err := db.Migrate(ctx, time.Now()); err != nil {
-			t.Fatal(err)
-		}
+		db := migratedDB(t, dbURL)
 		storagetest.LedgerFixture(t, db)
 		if _, err := storagetest.Raw(t, dbURL).Exec(`UPDATE program_counts SET n = n + 9 WHERE name = 'participants'`); err != nil {
 			t.Fatal(err)
