@@ -15,8 +15,7 @@ import (
 // Retry-After in whole seconds (at least 1), and the error page, or a JSON
 // error for a request that asks for JSON.
 func (s *Server) tooManyRequests(w http.ResponseWriter, r *http.Request, retry time.Duration) {
-	secs := max(int64(math.Ceil(retry.Seconds())), 1)
-	w.Header().Set("Retry-After", strconv.FormatInt(secs, 10))
+	secs := setRetryAfter(w, retry)
 	w.Header().Set("Cache-Control", "no-store")
 	msg := "Too many requests. Please try again in " + waitText(secs) + "."
 	if !wantsJSON(r) {
@@ -33,6 +32,14 @@ func (s *Server) tooManyRequests(w http.ResponseWriter, r *http.Request, retry t
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(statusFor(referralhub.ETOOMANY))
 	json.NewEncoder(w).Encode(body)
+}
+
+// setRetryAfter sets Retry-After to retry in whole seconds (at least 1)
+// and returns them.
+func setRetryAfter(w http.ResponseWriter, retry time.Duration) int64 {
+	secs := max(int64(math.Ceil(retry.Seconds())), 1)
+	w.Header().Set("Retry-After", strconv.FormatInt(secs, 10))
+	return secs
 }
 
 // wantsJSON reports whether a request asks for JSON rather than a page:

@@ -1,9 +1,7 @@
 package web
 
 import (
-	"math"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/referralhub/referralhub"
@@ -67,8 +65,7 @@ func (s *Server) resendTooSoon(w http.ResponseWriter, r *http.Request, retry tim
 	if !ok {
 		return
 	}
-	secs := max(int64(math.Ceil(retry.Seconds())), 1)
-	w.Header().Set("Retry-After", strconv.FormatInt(secs, 10))
+	secs := setRetryAfter(w, retry)
 	s.renderResendWait(w, r, v, "You asked for several links already. You can ask for another in "+waitText(secs)+".")
 }
 
