@@ -126,12 +126,22 @@ func (s *Service) PeriodStats(ctx context.Context, p Period) (a Analytics, err e
 		return a, err
 	}
 	a.Costs = customerCosts(a.Rewards, a.Totals.Converted)
-	cycles, err := q.AnalyticsCycles(ctx, p.FirstDay(), p.LastDay())
-	if err != nil {
-		return a, err
+	a.Cycle, err = s.periodCycle(ctx, p)
+	return a, err
+}
+
+// periodCycle reads the viral cycle time of a preset period ending today
+// from the last refresh, and sums any other period's buckets.
+func (s *Service) periodCycle(ctx context.Context, p Period) (CycleTime, error) {
+	q := s.db.Replica(ctx)
+	if n := p.Days(); slices.Contains(PeriodPresets(), n) && p == LastDays(s.now(), n) {
+		referrers, median, ok, err := q.StoredPeriodCycle(ctx, n, p.LastDay())
+		if err != nil || ok {
+			return CycleTime{Referrers: referrers, Median: median}, err
+		}
 	}
-	a.Cycle = medianCycle(cycles)
-	return a, nil
+	cycles, err := q.AnalyticsCycles(ctx, p.FirstDay(), p.LastDay())
+	return medianCycle(cycles), err
 }
 
 // ByMonth sums days (in order) into one row per month; each row's Day is

@@ -49,7 +49,7 @@ func RefreshAnalytics(ctx context.Context, db *storage.DB, now time.Time, full b
 	if err := refreshDays(ctx, db, from, now, whole); err != nil {
 		return fmt.Errorf("refresh analytics days: %w", err)
 	}
-	if err := refreshTopReferrers(ctx, db, now); err != nil {
+	if err := refreshPresets(ctx, db, now); err != nil {
 		return err
 	}
 	at, err := q.AnalyticsRefreshedAt(ctx)
@@ -64,9 +64,10 @@ func RefreshAnalytics(ctx context.Context, db *storage.DB, now time.Time, full b
 	return nil
 }
 
-// refreshTopReferrers stores the top referrers of each preset period
-// ending today, so the page reads them instead of searching per request.
-func refreshTopReferrers(ctx context.Context, db *storage.DB, now time.Time) error {
+// refreshPresets stores the top referrers and the viral cycle time of
+// each preset period ending today, so the page and the stats API read them
+// instead of searching and summing per request.
+func refreshPresets(ctx context.Context, db *storage.DB, now time.Time) error {
 	for _, n := range PeriodPresets() {
 		p := LastDays(now, n)
 		top, err := db.Read().TopReferrers(ctx, p.From, p.End(), TopReferrerCount)
@@ -74,6 +75,14 @@ func refreshTopReferrers(ctx context.Context, db *storage.DB, now time.Time) err
 			return fmt.Errorf("refresh top referrers: %w", err)
 		}
 		if err := db.StoreTopReferrers(ctx, n, p.LastDay(), top); err != nil {
+			return err
+		}
+		cycles, err := db.Read().AnalyticsCycles(ctx, p.FirstDay(), p.LastDay())
+		if err != nil {
+			return fmt.Errorf("refresh period cycles: %w", err)
+		}
+		c := medianCycle(cycles)
+		if err := db.StorePeriodCycle(ctx, n, p.LastDay(), c.Referrers, c.Median); err != nil {
 			return err
 		}
 	}

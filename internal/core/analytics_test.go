@@ -309,3 +309,32 @@ func TestAnalyticsRefreshesDoNotOverlap(t *testing.T) {
 		}
 	})
 }
+
+// TestPresetPeriodCycleIsStored checks that the refresh stores each preset
+// period's viral cycle time, that the figures read it back, and that a
+// stored figure of another day is not used (the buckets are summed).
+func TestPresetPeriodCycleIsStored(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f, _ := analyticsFixture(t, db)
+		ctx := context.Background()
+		preset := core.LastDays(storagetest.AnalyticsNow(), 90)
+		stored, err := f.svc.PeriodStats(ctx, preset)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.StorePeriodCycle(ctx, 90, "2000-01-01", 1, time.Hour); err != nil {
+			t.Fatal(err)
+		}
+		summed, err := f.svc.PeriodStats(ctx, preset)
+		if err != nil || summed.Cycle.Referrers == 0 || stored.Cycle != summed.Cycle {
+			t.Errorf("stored cycle %+v, summed %+v (%v): want the same, with referrers", stored.Cycle, summed.Cycle, err)
+		}
+		if err := db.StorePeriodCycle(ctx, 90, preset.LastDay(), 99, time.Hour); err != nil {
+			t.Fatal(err)
+		}
+		read, err := f.svc.PeriodStats(ctx, preset)
+		if err != nil || read.Cycle != (core.CycleTime{Referrers: 99, Median: time.Hour}) {
+			t.Errorf("cycle = %+v, %v; want the stored 99 referrers and 1h", read.Cycle, err)
+		}
+	})
+}

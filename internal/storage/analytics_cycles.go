@@ -4,6 +4,8 @@ package storage
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"math"
 	"time"
@@ -94,4 +96,38 @@ func (q *Queries) AnalyticsCycles(ctx context.Context, first, last string) ([]Cy
 		err := r.Scan(&c.Bucket, &c.Referrers, &c.Seconds)
 		return c, err
 	}, first, last)
+}
+
+// StorePeriodCycle stores the viral cycle time of the preset period of
+// days days ending on toDay: how many referrers it counts and their median.
+func (db *DB) StorePeriodCycle(ctx context.Context, days int, toDay string, referrers int64, median time.Duration) error {
+	_, err := db.Write().exec(ctx, `/* StorePeriodCycle */ INSERT INTO analytics_period_cycles (days, to_day, referrers, median_ns)
+		VALUES ($1, $2, $3, $4) ON CONFLICT (days) DO UPDATE SET to_day = excluded.to_day, referrers = excluded.referrers,
+		median_ns = excluded.median_ns`, days, toDay, referrers, int64(median))
+	if err != nil {
+		return fmt.Errorf("store period cycle: %w", err)
+	}
+	return nil
+}
+
+// StoredPeriodCycle returns the stored viral cycle time of the preset
+// period of days days ending on toDay; ok is false when none is stored for
+// that day (not refreshed since it began).
+func (q *Queries) StoredPeriodCycle(ctx context.Context, days int, toDay string) (referrers int64, median time.Duration, ok bool, err error) {
+	var (
+		day string
+		ns  int64
+	)
+	err = q.queryRow(ctx, `/* StoredPeriodCycle */ SELECT to_day, referrers, median_ns FROM analytics_period_cycles WHERE days = $1`,
+		days).Scan(&day, &referrers, &ns)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, 0, false, nil
+	}
+	if err != nil {
+		return 0, 0, false, fmt.Errorf("stored period cycle: %w", err)
+	}
+	if day != toDay {
+		return 0, 0, false, nil
+	}
+	return referrers, time.Duration(ns), true, nil
 }
