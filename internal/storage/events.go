@@ -27,7 +27,7 @@ func (q *Queries) RecordEvent(ctx context.Context, e *referralhub.Event) (insert
 		return false, fmt.Errorf("record event: %w", err)
 	}
 	if e.Name == referralhub.EventPurchase && e.ReferralID != 0 {
-		return true, q.countChannelConversion(ctx, e.ParticipantID, e.ReferralID)
+		return true, q.countChannelConversion(ctx, e.ParticipantID)
 	}
 	return true, nil
 }

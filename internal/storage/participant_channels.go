@@ -62,20 +62,16 @@ func (q *Queries) countChannelSignup(ctx context.Context, r *referralhub.Referra
 	return nil
 }
 
-// countChannelConversion counts a referred participant's purchase just
-// inserted as a conversion on the channel figures of whoever referred them
-// through a channel, when it is the first purchase of their referral (the
-// same test the reward rules make, CountEvents). It runs in the event's
-// transaction; the core locks the referral first, so two first purchases
-// of one friend never both count. The count goes through the index on
-// (referral_id, name), whatever the table's statistics say: counting by
-// participant let PostgreSQL's planner, with stale statistics on a growing
-// table, AND a bitmap of every purchase into it (2.6 ms a purchase).
-func (q *Queries) countChannelConversion(ctx context.Context, refereeID, referralID int64) error {
+// countChannelConversion counts a participant's purchase just inserted as a
+// conversion on the channel figures of whoever referred them through a
+// channel, when it is their first. It runs in the event's transaction;
+// the core locks the referral first, so two first purchases of one friend
+// never both count.
+func (q *Queries) countChannelConversion(ctx context.Context, refereeID int64) error {
 	_, err := q.exec(ctx, `/* countChannelConversion */ INSERT INTO participant_channels (participant_id, channel, conversions)
 		SELECT r.referrer_id, r.channel, 1 FROM referrals r WHERE r.referee_id = $1 AND r.channel <> ''
-		AND (SELECT count(*) FROM events WHERE referral_id = $2 AND name = 'purchase') = 1
-		ON CONFLICT (participant_id, channel) DO UPDATE SET conversions = participant_channels.conversions + 1`, refereeID, referralID)
+		AND (SELECT count(*) FROM events WHERE participant_id = $1 AND name = 'purchase') = 1
+		ON CONFLICT (participant_id, channel) DO UPDATE SET conversions = participant_channels.conversions + 1`, refereeID)
 	if err != nil {
 		return fmt.Errorf("count channel conversion: %w", err)
 	}
