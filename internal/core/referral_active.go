@@ -9,19 +9,14 @@ import (
 // activeNetwork returns how many of a participant's referrals were seen
 // within the activity window. The figure is fuzzy by nature (activity is
 // written at most hourly) and costs a scan of the participant's referrals,
-// so it is cached for ActiveCacheTTL. A new referral forgets the referrer's
-// entry on this instance; other instances catch up within the TTL.
+// so it is cached for ActiveCacheTTL, and made once when many requests miss
+// it at the same time. A new referral forgets the referrer's entry on this
+// instance; other instances catch up within the TTL.
 func (s *Service) activeNetwork(ctx context.Context, participantID int64) (int64, error) {
 	now := s.now()
-	if n, ok := s.active.Get(participantID, now); ok {
-		return n, nil
-	}
-	n, err := s.db.Read().ActiveReferrals(ctx, participantID, now.Add(-s.settings.ActiveWindow))
-	if err != nil {
-		return 0, err
-	}
-	s.active.Put(participantID, n, now)
-	return n, nil
+	return s.active.Load(participantID, now, func() (int64, error) {
+		return s.db.Read().ActiveReferrals(ctx, participantID, now.Add(-s.settings.ActiveWindow))
+	})
 }
 
 // pageKey names one page of a participant's referral list as it was when
