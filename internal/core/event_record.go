@@ -133,18 +133,16 @@ func recordedEvent(ctx context.Context, q *storage.Queries, participantID int64,
 // under the program read in the same transaction. It reports whether ev is
 // new. Call it inside InTx.
 func (s *Service) recordEvent(ctx context.Context, q *storage.Queries, ev *referralhub.Event) (bool, error) {
-	parties, err := q.ReferralPartiesOf(ctx, ev.ParticipantID)
-	referred := err == nil
-	if err != nil && referralhub.ErrorCode(err) != referralhub.ENOTFOUND {
+	// A review decision on the referral waits for this transaction, and
+	// this one for it: rewards never slip past a rejection. The parties are
+	// read once the lock is held, so they are the decision's outcome.
+	referralID, referred, err := q.LockReferralOf(ctx, ev.ParticipantID)
+	if err != nil {
 		return false, err
 	}
+	var parties storage.ReferralParties
 	if referred {
-		ev.ReferralID = parties.ID
-		// A review decision on this referral waits for this transaction,
-		// and this one for it: rewards never slip past a rejection.
-		if err := q.LockReferral(ctx, parties.ID); err != nil {
-			return false, err
-		}
+		ev.ReferralID = referralID
 		if parties, err = q.ReferralPartiesOf(ctx, ev.ParticipantID); err != nil {
 			return false, err
 		}

@@ -158,16 +158,19 @@ func (q *Queries) ReferralPartiesByID(ctx context.Context, referralID int64) (Re
 	return q.ReferralPartiesOf(ctx, refereeID)
 }
 
-// LockReferral holds a referral's row until the transaction ends, so a
-// review decision and the rewarding of an event for it happen one after
-// the other on PostgreSQL.
-func (q *Queries) LockReferral(ctx context.Context, id int64) error {
-	var got int64
-	err := q.queryRow(ctx, `/* LockReferral */ SELECT id FROM referrals WHERE id = $1`+q.d.forUpdate(), id).Scan(&got)
-	if err != nil {
-		return fmt.Errorf("lock referral: %w", err)
+// LockReferralOf locks the referral that brought refereeID, if any, until
+// the transaction ends (on SQLite the one writer already excludes the
+// rest), and returns its id; found is false when refereeID was not
+// referred.
+func (q *Queries) LockReferralOf(ctx context.Context, refereeID int64) (id int64, found bool, err error) {
+	err = q.queryRow(ctx, `/* LockReferralOf */ SELECT id FROM referrals WHERE referee_id = $1`+q.d.forUpdate(), refereeID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
 	}
-	return nil
+	if err != nil {
+		return 0, false, fmt.Errorf("lock referral of: %w", err)
+	}
+	return id, true, nil
 }
 
 // ReferralsAfter lists up to limit of a participant's referrals with ids
