@@ -14,6 +14,10 @@ import (
 	"github.com/referralhub/referralhub"
 )
 
+// defaultCampaign is referralhub.DefaultCampaignID in SQL, for a
+// participants.campaign_id that is NULL.
+const defaultCampaign = "1"
+
 const campaignColumns = `id, slug, name, starts_at, ends_at, status, program, headline, description`
 
 // CreateCampaign stores c as a new campaign and sets its ID. A slug in use
