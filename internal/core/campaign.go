@@ -277,3 +277,24 @@ func (s *Service) joinReferrerCampaign(ctx context.Context, q *storage.Queries, 
 	}
 	return true, q.EnrolParticipant(ctx, id, participantID)
 }
+
+// enrolAsAsked enrols participantID in the campaign slug names, when the
+// API or the import named one. Call it inside InTx.
+func (s *Service) enrolAsAsked(ctx context.Context, q *storage.Queries, participantID int64, slug *string) error {
+	if slug == nil {
+		return nil
+	}
+	_, err := s.enrol(ctx, q, *slug, participantID)
+	return err
+}
+
+// participantCampaignSlug is the slug of the campaign participantID is
+// enrolled in.
+func participantCampaignSlug(ctx context.Context, q *storage.Queries, participantID int64) (string, error) {
+	id, err := q.ParticipantCampaignID(ctx, participantID)
+	if err != nil || id == referralhub.DefaultCampaignID {
+		return referralhub.DefaultCampaignSlug, err
+	}
+	c, err := q.CampaignByID(ctx, id)
+	return c.Slug, err
+}

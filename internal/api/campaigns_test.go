@@ -1,0 +1,46 @@
+package api_test
+
+import (
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/referralhub/referralhub"
+	"github.com/referralhub/referralhub/internal/storage"
+	"github.com/referralhub/referralhub/internal/storage/storagetest"
+)
+
+// TestParticipantCampaignField: POST /participants enrols in the campaign
+// its "campaign" names, on create and on update; the participant JSON
+// answers it; a referee joins the referrer's campaign; an unknown slug is
+// a 422 naming the field.
+func TestParticipantCampaignField(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		e := newEnv(t, db)
+		_, err := e.svc.CreateCampaign(t.Context(), e.admin, referralhub.Campaign{Slug: "spring", Name: "Spring",
+			Program: &referralhub.Program{AttributionWindow: 24 * time.Hour}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		plain := e.participant(`{"external_id":"plain"}`, http.StatusCreated)
+		if plain.Campaign != referralhub.DefaultCampaignSlug {
+			t.Fatalf("default = %q", plain.Campaign)
+		}
+		ann := e.participant(`{"external_id":"ann","campaign":"spring"}`, http.StatusCreated)
+		if ann.Campaign != "spring" {
+			t.Fatalf("created in %q", ann.Campaign)
+		}
+		bob := e.participant(`{"external_id":"bob","referral_code":"`+ann.Code+`"}`, http.StatusCreated)
+		if bob.Campaign != "spring" {
+			t.Fatalf("ann's friend is in %q", bob.Campaign)
+		}
+		if moved := e.participant(`{"external_id":"plain","campaign":"spring"}`, http.StatusOK); moved.Campaign != "spring" {
+			t.Fatalf("updated into %q", moved.Campaign)
+		}
+		if kept := e.participant(`{"external_id":"plain","name":"P"}`, http.StatusOK); kept.Campaign != "spring" {
+			t.Fatalf("an update without campaign moved it to %q", kept.Campaign)
+		}
+		e.post("/api/v1/participants", `{"external_id":"zed","campaign":"nope"}`).wantError(t, http.StatusUnprocessableEntity, "invalid", "campaign")
+		e.post("/api/v1/participants", `{"external_id":"zed","campaign":"Bad Slug!"}`).wantError(t, http.StatusUnprocessableEntity, "invalid", "campaign")
+	})
+}
