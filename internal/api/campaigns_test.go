@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -42,5 +43,28 @@ func TestParticipantCampaignField(t *testing.T) {
 		}
 		e.post("/api/v1/participants", `{"external_id":"zed","campaign":"nope"}`).wantError(t, http.StatusUnprocessableEntity, "invalid", "campaign")
 		e.post("/api/v1/participants", `{"external_id":"zed","campaign":"Bad Slug!"}`).wantError(t, http.StatusUnprocessableEntity, "invalid", "campaign")
+	})
+}
+
+// TestImportEndpointCampaignColumn: POST /participants/import enrols the
+// rows that name a campaign, and rejects an unknown one.
+func TestImportEndpointCampaignColumn(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		e := newEnv(t, db)
+		if _, err := e.svc.CreateCampaign(t.Context(), e.admin, referralhub.Campaign{Slug: "vip", Name: "VIP"}); err != nil {
+			t.Fatal(err)
+		}
+		var got importBody
+		e.post("/api/v1/participants/import", `{"external_id":"v1","campaign":"vip"}`+"\n"+`{"external_id":"v2","campaign":"gone"}`+"\n",
+			"Content-Type", "application/x-ndjson").decode(t, http.StatusOK, &got)
+		if len(got.Results) != 2 || got.Results[0].Status != "inserted" || got.Results[1].Status != "rejected" ||
+			!strings.Contains(*got.Results[1].Reason, "unknown campaign") {
+			t.Fatalf("results %+v", got.Results)
+		}
+		var v1 participantBody
+		e.get("/api/v1/participants/ext:v1").decode(t, http.StatusOK, &v1)
+		if v1.Campaign != "vip" {
+			t.Fatalf("imported into %q", v1.Campaign)
+		}
 	})
 }

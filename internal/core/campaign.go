@@ -298,3 +298,13 @@ func participantCampaignSlug(ctx context.Context, q *storage.Queries, participan
 	c, err := q.CampaignByID(ctx, id)
 	return c.Slug, err
 }
+
+// campaignIDs maps every campaign's slug to its id.
+func campaignIDs(ctx context.Context, q *storage.Queries) (map[string]int64, error) {
+	all, err := q.ListCampaigns(ctx)
+	out := make(map[string]int64, len(all))
+	for _, c := range all {
+		out[c.Slug] = c.ID
+	}
+	return out, err
+}

@@ -2,6 +2,7 @@ package core_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -136,6 +137,39 @@ func TestCampaignValidation(t *testing.T) {
 		def, err := f.svc.Campaign(ctx, f.admin(t), referralhub.DefaultCampaignSlug)
 		if err != nil || def.Program == nil || len(def.Program.Rules) != 1 || def.Program.Rules[0].ID != core.DefaultRuleID {
 			t.Fatalf("default campaign %+v, %v", def, err)
+		}
+	})
+}
+
+// TestImportEnrolsByCampaignColumn: the import's optional campaign column
+// enrols new and existing participants (CSV and NDJSON); an unknown
+// campaign rejects its row; rows without the column change nothing.
+func TestImportEnrolsByCampaignColumn(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		spring := f.newCampaign(t, "spring", 100, time.Time{}, time.Time{})
+		f.importText(t, "external_id,email\nold,old@example.com\nstay,stay@example.com\n", core.ImportOptions{})
+		sum, res := f.importText(t, "external_id,email,campaign\n"+
+			"new,new@example.com,spring\n"+ // 2
+			"old,old@example.com,spring\n"+ // 3: moves
+			"stay,stay@example.com,\n"+ // 4: no campaign: stays
+			"bad,bad@example.com,nope\n", core.ImportOptions{}) // 5
+		if sum.Inserted != 1 || sum.Updated != 1 || sum.Rejected != 1 || !strings.Contains(res[5].Reason, "unknown campaign") {
+			t.Fatalf("summary %+v, results %+v", sum, res)
+		}
+		for line, want := range map[int]int64{2: spring.ID, 3: spring.ID, 4: referralhub.DefaultCampaignID} {
+			if got, err := db.Read().ParticipantCampaignID(ctx, res[line].ID); err != nil || got != want {
+				t.Errorf("line %d: campaign %d, %v; want %d", line, got, err, want)
+			}
+		}
+		sum, res = f.importText(t, `{"external_id":"old","campaign":"default"}`+"\n"+`{"external_id":"new","campaign":"spring"}`+"\n",
+			core.ImportOptions{Format: core.ImportNDJSON})
+		if sum.Updated != 1 || res[2].Status != core.ImportUnchanged {
+			t.Fatalf("ndjson summary %+v, %+v", sum, res)
+		}
+		if got, err := db.Read().ParticipantCampaignID(ctx, res[1].ID); err != nil || got != referralhub.DefaultCampaignID {
+			t.Fatalf("back to default: %d, %v", got, err)
 		}
 	})
 }

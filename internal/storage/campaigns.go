@@ -172,3 +172,24 @@ func (q *Queries) campaignErr(err error, what string) error {
 	}
 	return fmt.Errorf("%s: %w", what, err)
 }
+
+// EnrolParticipants moves the participants ids into the campaign
+// campaignID, many at a time: the import's way. The campaign must exist.
+func (q *Queries) EnrolParticipants(ctx context.Context, campaignID int64, ids []int64) error {
+	return inChunks(len(ids), 1, func(start, end int) error {
+		args := []any{campaignRef(campaignID)}
+		var b []byte
+		for i, id := range ids[start:end] {
+			if i > 0 {
+				b = append(b, ", "...)
+			}
+			args = append(args, id)
+			b = q.d.appendParam(b, len(args))
+		}
+		_, err := q.exec(ctx, `/* EnrolParticipants */ UPDATE participants SET campaign_id = $1 WHERE id IN (`+string(b)+`)`, args...)
+		if err != nil {
+			return fmt.Errorf("enrol participants: %w", err)
+		}
+		return nil
+	})
+}
