@@ -48,5 +48,21 @@ func (c Campaign) RunsAt(t time.Time) bool {
 	return c.EndsAt.IsZero() || t.Before(c.EndsAt)
 }
 
+// CampaignRuleBlock spaces the rule ids of campaigns: campaign c numbers
+// its rules from c×CampaignRuleBlock+1, so no two campaigns share a rule
+// id, the ledger's once-only key (rule, referral, side) and the caps never
+// mix them, and a reward's campaign is its rule id's block. The default
+// campaign's rules (the program's) stay 1, 2, …
+const CampaignRuleBlock = 1_000_000
+
+// CampaignFigures are a campaign's totals for /admin/campaigns.
+type CampaignFigures struct {
+	CampaignID   int64
+	Participants int64         // enrolled in it
+	Referrals    int64         // made by its participants
+	Conversions  int64         // their referred friends who made a purchase
+	Rewards      []RewardTotal // issued under its rules (not cancelled), by kind and currency
+}
+
 // IsDefault reports whether c is the default campaign.
 func (c Campaign) IsDefault() bool { return c.ID == DefaultCampaignID }

@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -66,5 +67,47 @@ func TestImportEndpointCampaignColumn(t *testing.T) {
 		if v1.Campaign != "vip" {
 			t.Fatalf("imported into %q", v1.Campaign)
 		}
+	})
+}
+
+// TestCampaignBacktest: "campaign" narrows POST /programs/backtest to the
+// campaign's referrers and rules: a spring referrer's referrals replay
+// under spring's rules (or the draft's), the default campaign's under the
+// program's, and each side sees only what its own rules issued.
+func TestCampaignBacktest(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		e := newEnv(t, db) // the default program: 10 points per referred signup
+		_, err := e.svc.CreateCampaign(t.Context(), e.admin, referralhub.Campaign{Slug: "spring", Name: "Spring",
+			Program: &referralhub.Program{AttributionWindow: 24 * time.Hour, Rules: []referralhub.Rule{{Trigger: referralhub.EventSignup,
+				CapPeriod: referralhub.PeriodLife, Referrer: &referralhub.RewardSpec{Kind: referralhub.KindPoints, Amount: 50}}}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ann := e.participant(`{"external_id":"ann","campaign":"spring"}`, http.StatusCreated)
+		bob := e.participant(`{"external_id":"bob"}`, http.StatusCreated)
+		for i := range 2 {
+			e.participant(fmt.Sprintf(`{"external_id":"a%d","referral_code":"%s"}`, i, ann.Code), http.StatusCreated)
+		}
+		e.participant(`{"external_id":"b0","referral_code":"`+bob.Code+`"}`, http.StatusCreated)
+		path := "/api/v1/programs/backtest"
+		var spring, def, plain backtestBody
+		e.request("POST", path, e.read, `{"campaign":"spring"}`).decode(t, 200, &spring)
+		if spring.Actual.Rewards != 2 || spring.Actual.ByCurrency[0].Amount != 100 || spring.Draft.Rewards != 2 || spring.Draft.ByCurrency[0].Amount != 100 {
+			t.Fatalf("spring = %+v", spring)
+		}
+		e.request("POST", path, e.read, `{"campaign":"default"}`).decode(t, 200, &def)
+		e.request("POST", path, e.read, `{}`).decode(t, 200, &plain)
+		for _, got := range []backtestBody{def, plain} {
+			if got.Actual.Rewards != 1 || got.Actual.ByCurrency[0].Amount != 10 || got.Draft.Rewards != 1 || got.Draft.ByCurrency[0].Amount != 10 {
+				t.Fatalf("default = %+v", got)
+			}
+		}
+		e.request("POST", path, e.read, `{"campaign":"spring","preset":"give-get"}`).decode(t, 200, &spring)
+		if spring.Actual.Rewards != 2 || spring.Draft.Rewards != 0 {
+			t.Fatalf("spring under give-get = %+v", spring)
+		}
+		e.request("POST", path, e.read, `{"campaign":"spring","rules":[{"id":1,"trigger":"signup","referrer":{"kind":"points","amount":1}}]}`).
+			wantError(t, 422, "invalid", "rules[0].trigger")
+		e.request("POST", path, e.read, `{"campaign":"nope"}`).wantError(t, 422, "invalid", "campaign")
 	})
 }

@@ -9,11 +9,8 @@ import (
 	"github.com/referralhub/referralhub/internal/storage"
 )
 
-// campaignRuleBlock spaces the rule ids of campaigns: campaign c numbers
-// its rules from c×campaignRuleBlock+1, so no two campaigns share a rule
-// id and the ledger's once-only key (rule, referral, side) and the caps
-// never mix them. The default campaign's rules (the program's) stay 1, 2, …
-const campaignRuleBlock = 1_000_000
+// campaignRuleBlock is referralhub.CampaignRuleBlock.
+const campaignRuleBlock = referralhub.CampaignRuleBlock
 
 // Campaigns lists every campaign, the default one first. Only admins may.
 func (s *Service) Campaigns(ctx context.Context, viewer referralhub.User) ([]referralhub.Campaign, error) {
@@ -32,14 +29,14 @@ func (s *Service) Campaign(ctx context.Context, viewer referralhub.User, slug st
 	return s.campaignBySlug(ctx, s.db.Read(), slug)
 }
 
-// PublicCampaign returns a running campaign by slug for its signup link,
-// or ENOTFOUND for an unknown, ended or not yet started one.
-func (s *Service) PublicCampaign(ctx context.Context, slug string) (referralhub.Campaign, error) {
-	c, err := s.campaignBySlug(ctx, s.db.Read(), slug)
-	if err == nil && !c.RunsAt(s.now()) {
-		err = referralhub.Errorf(referralhub.ENOTFOUND, "This campaign is not running.")
+// PublicCampaign returns a campaign by slug for its signup link, and
+// whether it runs now; ENOTFOUND for an unknown one.
+func (s *Service) PublicCampaign(ctx context.Context, slug string) (referralhub.Campaign, bool, error) {
+	if !validCampaignSlug(slug) {
+		return referralhub.Campaign{}, false, referralhub.Errorf(referralhub.ENOTFOUND, "No such campaign.")
 	}
-	return c, err
+	c, err := s.db.Read().CampaignBySlug(ctx, slug)
+	return c, err == nil && c.RunsAt(s.now()), err
 }
 
 // campaignBySlug reads a campaign and fills in the default campaign's
@@ -307,4 +304,101 @@ func campaignIDs(ctx context.Context, q *storage.Queries) (map[string]int64, err
 		out[c.Slug] = c.ID
 	}
 	return out, err
+}
+
+// enrolThroughLink enrols a new participant who signed up through the
+// link of the campaign slug ("" for none), unless a referrer brought them
+// (they joined the referrer's campaign) or the campaign is unknown or not
+// running: they stay in the default campaign then.
+func (s *Service) enrolThroughLink(ctx context.Context, q *storage.Queries, participantID, referrerID int64, slug string) error {
+	if slug == "" || referrerID != 0 || !validCampaignSlug(slug) {
+		return nil
+	}
+	c, err := q.CampaignBySlug(ctx, slug)
+	if referralhub.ErrorCode(err) == referralhub.ENOTFOUND || err == nil && !c.RunsAt(s.now()) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return q.EnrolParticipant(ctx, c.ID, participantID)
+}
+
+// CampaignRow is a campaign with its figures and its signup link, as
+// /admin/campaigns lists it.
+type CampaignRow struct {
+	referralhub.Campaign
+	Figures referralhub.CampaignFigures
+	Link    string
+	Running bool
+}
+
+// CampaignOverview lists every campaign with its figures. Only admins may.
+func (s *Service) CampaignOverview(ctx context.Context, viewer referralhub.User) ([]CampaignRow, error) {
+	all, err := s.Campaigns(ctx, viewer)
+	if err != nil {
+		return nil, err
+	}
+	figs, err := s.db.Replica(ctx).CampaignFigures(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	out := make([]CampaignRow, len(all))
+	for i, c := range all {
+		out[i] = CampaignRow{Campaign: c, Link: s.CampaignLink(c.Slug), Running: c.RunsAt(now),
+			Figures: referralhub.CampaignFigures{CampaignID: c.ID}}
+		if f := figs[c.ID]; f != nil {
+			out[i].Figures = *f
+		}
+	}
+	return out, nil
+}
+
+// CampaignLink is a campaign's own signup link.
+func (s *Service) CampaignLink(slug string) string { return s.baseURL + "/c/" + slug }
+
+// Sources of a campaign's rules on the admin's form.
+const (
+	RulesKeep    = "keep"    // the campaign's own, as they are
+	RulesProgram = "program" // a copy of the program's current rules
+)
+
+// CampaignRules returns the rules a campaign form's source names: a copy
+// of the program's (RulesProgram) or a preset's, without ids; nil for
+// RulesKeep. An unknown source is EINVALID.
+func (s *Service) CampaignRules(ctx context.Context, source string) ([]referralhub.Rule, error) {
+	switch {
+	case source == RulesKeep || source == "":
+		return nil, nil
+	case source == RulesProgram:
+		p, err := s.loadProgram(ctx, s.db.Read())
+		rules := append([]referralhub.Rule(nil), p.Rules...)
+		for i := range rules {
+			rules[i].ID = 0
+		}
+		return rules, err
+	case PresetName(source) != "":
+		return presetRules(source, s.settings), nil
+	}
+	return nil, &referralhub.Error{Code: referralhub.EINVALID, Message: "Unknown source of rules.",
+		Fields: referralhub.FieldErrors{"rules_from": "Choose where the rules come from."}}
+}
+
+// EnrolByRef moves the participant ref names (an id, ext:ID, or a user's
+// email or username) into the campaign slug, as an admin asks on the
+// campaign's page. The change is audited.
+func (s *Service) EnrolByRef(ctx context.Context, admin referralhub.User, slug, ref string) (int64, error) {
+	if !admin.IsAdmin {
+		return 0, referralhub.Errorf(referralhub.EFORBIDDEN, "Only admins can enrol participants.")
+	}
+	id, err := s.participantID(ctx, s.db.Read(), ref)
+	if err != nil {
+		id, err = s.ParticipantByLogin(ctx, ref)
+	}
+	if err != nil {
+		return 0, &referralhub.Error{Code: referralhub.EINVALID, Message: "No participant has that id, external id or login.",
+			Fields: referralhub.FieldErrors{"participant": "Give a participant id, ext:ID, or a user's email or username."}}
+	}
+	return id, s.EnrolInCampaign(ctx, admin, slug, id)
 }

@@ -193,3 +193,18 @@ func (q *Queries) EnrolParticipants(ctx context.Context, campaignID int64, ids [
 		return nil
 	})
 }
+
+// CampaignMembers maps every participant enrolled outside the default
+// campaign to its campaign (through the partial index: the default
+// campaign's members are not listed).
+func (q *Queries) CampaignMembers(ctx context.Context) (map[int64]int64, error) {
+	out := map[int64]int64{}
+	err := queryEach(ctx, q, "campaign members", `/* CampaignMembers */ SELECT id, campaign_id FROM participants
+		WHERE campaign_id IS NOT NULL`, func(r rowScanner) error {
+		var id, c int64
+		err := r.Scan(&id, &c)
+		out[id] = c
+		return err
+	})
+	return out, err
+}

@@ -24,6 +24,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle(clickSlashPattern, asClick(click))
 	mux.Handle("GET /r/{code}/preview.png", rl.byIP("preview", limits.Click, s.handlePreviewImage))
 	mux.HandleFunc("GET /signup", s.handleSignupForm)
+	mux.HandleFunc("GET /c/{slug}", s.handleCampaignSignupForm)
 	mux.Handle("POST /signup", rl.byIP("signup", limits.Signup, s.handleSignup))
 	mux.HandleFunc("GET /login", s.handleLoginForm)
 	mux.Handle("POST /login", rl.login(limits, s.handleLogin))
