@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -109,5 +110,53 @@ func TestCampaignBacktest(t *testing.T) {
 		e.request("POST", path, e.read, `{"campaign":"spring","rules":[{"id":1,"trigger":"signup","referrer":{"kind":"points","amount":1}}]}`).
 			wantError(t, 422, "invalid", "rules[0].trigger")
 		e.request("POST", path, e.read, `{"campaign":"nope"}`).wantError(t, 422, "invalid", "campaign")
+	})
+}
+
+// TestStatsCampaignFilter: GET /stats?campaign=slug answers the period of
+// that campaign alone, the unfiltered figures stay the program's, and an
+// unknown slug is a 422 naming the field.
+func TestStatsCampaignFilter(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		e := newEnv(t, db) // the default program: 10 points per referred signup
+		_, err := e.svc.CreateCampaign(t.Context(), e.admin, referralhub.Campaign{Slug: "spring", Name: "Spring",
+			Program: &referralhub.Program{AttributionWindow: 24 * time.Hour, Rules: []referralhub.Rule{{Trigger: referralhub.EventSignup,
+				CapPeriod: referralhub.PeriodLife, Referrer: &referralhub.RewardSpec{Kind: referralhub.KindPoints, Amount: 50}}}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ann := e.participant(`{"external_id":"ann","campaign":"spring"}`, http.StatusCreated)
+		e.participant(`{"external_id":"a1","referral_code":"`+ann.Code+`"}`, http.StatusCreated)
+		e.participant(`{"external_id":"plain"}`, http.StatusCreated)
+		type period struct {
+			OrganicSignups  int64 `json:"organic_signups"`
+			ReferredSignups int64 `json:"referred_signups"`
+			RewardsIssued   []struct {
+				Kind   string `json:"kind"`
+				Amount int64  `json:"amount"`
+			} `json:"rewards_issued"`
+		}
+		stats := func(query string) (period, int64) {
+			t.Helper()
+			var raw map[string]json.RawMessage
+			e.get("/api/v1/stats"+query).decode(t, http.StatusOK, &raw)
+			var p period
+			var participants int64
+			if err := json.Unmarshal(raw["period"], &p); err != nil {
+				t.Fatal(err)
+			}
+			if err := json.Unmarshal(raw["participants"], &participants); err != nil {
+				t.Fatal(err)
+			}
+			return p, participants
+		}
+		p, participants := stats("?campaign=spring")
+		if p.OrganicSignups != 1 || p.ReferredSignups != 1 || len(p.RewardsIssued) != 1 || p.RewardsIssued[0].Amount != 50 || participants != 4 {
+			t.Fatalf("spring = %+v, %d participants", p, participants)
+		}
+		if p, _ := stats("?campaign=default"); p.OrganicSignups != 2 || p.ReferredSignups != 0 || len(p.RewardsIssued) != 0 {
+			t.Fatalf("default = %+v", p)
+		}
+		e.get("/api/v1/stats?campaign=nope").wantError(t, 422, "invalid", "campaign")
 	})
 }

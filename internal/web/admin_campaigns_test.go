@@ -166,3 +166,24 @@ func TestCampaignLinkEnrols(t *testing.T) {
 		}
 	})
 }
+
+// TestAnalyticsCampaignFilter: /admin/analytics?campaign=slug shows the
+// campaign's figures with a note saying so and the campaign chosen; an
+// unknown slug is a 404; without it the page is as before.
+func TestAnalyticsCampaignFilter(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		s := newSite(t, db)
+		admin := adminBrowser(t, s)
+		admin.post("/admin/campaigns", url.Values{"name": {"Spring"}, "slug": {"spring"}, "attribution_window": {"7"}, "hold": {"0"}, "rules_from": {"program"}})
+		resp, body := admin.get("/admin/analytics?campaign=spring")
+		if resp.StatusCode != http.StatusOK || !strings.Contains(body, `id="analytics-campaign-note"`) || !strings.Contains(body, `<option value="spring" selected>`) {
+			t.Fatalf("filtered: %d\n%s", resp.StatusCode, body)
+		}
+		if resp, body := admin.get("/admin/analytics"); resp.StatusCode != http.StatusOK || strings.Contains(body, `id="analytics-campaign-note"`) {
+			t.Fatalf("unfiltered: %d", resp.StatusCode)
+		}
+		if resp, _ := admin.get("/admin/analytics?campaign=nope"); resp.StatusCode != http.StatusNotFound {
+			t.Fatalf("unknown campaign: %d", resp.StatusCode)
+		}
+	})
+}
