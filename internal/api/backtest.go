@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -12,9 +13,10 @@ import (
 // backtestRequest is the body of POST /programs/backtest: a window and
 // either draft rules or a preset.
 type backtestRequest struct {
-	Days   *int        `json:"days"`
-	Rules  *[]ruleJSON `json:"rules"`
-	Preset string      `json:"preset"`
+	Days     *int        `json:"days"`
+	Rules    *[]ruleJSON `json:"rules"`
+	Preset   string      `json:"preset"`
+	Campaign string      `json:"campaign"` // a campaign's slug; "" is the default campaign
 }
 
 // ruleJSON is a program rule as the API shows and takes it.
@@ -82,16 +84,22 @@ func (h *Handler) backtest(w http.ResponseWriter, r *http.Request, body []byte) 
 		h.writeError(w, r, err)
 		return
 	}
-	draft, err := h.backtestDraft(r, req)
-	if err != nil {
-		h.writeError(w, r, apiRuleFields(err))
-		return
-	}
 	days := core.DefaultBacktestDays
 	if req.Days != nil {
 		days = *req.Days
 	}
-	bt, err := h.svc.RunBacktest(r.Context(), draft, days)
+	var bt core.Backtest
+	var err error
+	if req.Campaign != "" && req.Campaign != referralhub.DefaultCampaignSlug {
+		bt, err = h.campaignBacktest(r, req, days)
+	} else {
+		var draft referralhub.Program
+		if draft, err = h.backtestDraft(r, req); err != nil {
+			h.writeError(w, r, apiRuleFields(err))
+			return
+		}
+		bt, err = h.svc.RunBacktest(r.Context(), draft, days)
+	}
 	if err != nil {
 		h.writeError(w, r, err)
 		return
@@ -219,4 +227,36 @@ func (h *Handler) postRead(next bodyHandler) http.HandlerFunc {
 		}
 		next(w, r, body)
 	}
+}
+
+// campaignBacktest answers a backtest whose body names a campaign other
+// than the default one: its rules (the body's, a preset's, or its own)
+// replayed over its referrers' events.
+func (h *Handler) campaignBacktest(r *http.Request, req backtestRequest, days int) (core.Backtest, error) {
+	var rules []referralhub.Rule
+	switch {
+	case req.Rules != nil && req.Preset != "":
+		return core.Backtest{}, invalidField("preset", "Send rules or a preset, not both.")
+	case req.Preset != "":
+		if core.PresetName(req.Preset) == "" {
+			return core.Backtest{}, invalidField("preset", fmt.Sprintf("Choose one of %v.", core.Presets()))
+		}
+		var err error
+		if rules, err = h.svc.CampaignRules(r.Context(), req.Preset); err != nil {
+			return core.Backtest{}, err
+		}
+	case req.Rules != nil:
+		rules = make([]referralhub.Rule, len(*req.Rules))
+		for i, rj := range *req.Rules {
+			rules[i] = rj.rule()
+		}
+	}
+	c, draft, err := h.svc.CampaignDraft(r.Context(), req.Campaign, rules)
+	if referralhub.ErrorCode(err) == referralhub.ENOTFOUND {
+		return core.Backtest{}, invalidField("campaign", "Give the slug of an existing campaign.")
+	}
+	if err != nil {
+		return core.Backtest{}, apiRuleFields(err)
+	}
+	return h.svc.RunCampaignBacktest(r.Context(), c, draft, days)
 }

@@ -209,6 +209,7 @@ type participantBody struct {
 	Code         string     `json:"code"`
 	ReferralLink string     `json:"referral_link"`
 	ReferredBy   *refBody   `json:"referred_by"`
+	Campaign     string     `json:"campaign"`
 	CreatedAt    time.Time  `json:"created_at"`
 	Stats        statsOfOne `json:"stats"`
 }

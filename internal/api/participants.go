@@ -15,6 +15,7 @@ type participantRequest struct {
 	Plan         *string `json:"plan"`
 	ReferralCode *string `json:"referral_code"`
 	ClickID      *string `json:"click_id"`
+	Campaign     *string `json:"campaign"`
 }
 
 // upsertParticipant is POST /participants: 201 with the participant when
@@ -26,7 +27,8 @@ func (h *Handler) upsertParticipant(w http.ResponseWriter, r *http.Request, body
 		return
 	}
 	p, created, err := h.svc.UpsertParticipant(r.Context(), core.ParticipantInput{ExternalID: req.ExternalID,
-		Email: req.Email, Name: req.Name, Plan: req.Plan, ReferralCode: deref(req.ReferralCode), ClickID: deref(req.ClickID)})
+		Email: req.Email, Name: req.Name, Plan: req.Plan, ReferralCode: deref(req.ReferralCode), ClickID: deref(req.ClickID),
+		Campaign: req.Campaign})
 	if err != nil {
 		h.writeError(w, r, err)
 		return

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/referralhub/referralhub"
+	"github.com/referralhub/referralhub/internal/core"
 )
 
 type statsJSON struct {
@@ -54,7 +55,12 @@ func (h *Handler) getStats(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, r, err)
 		return
 	}
-	a, err := h.svc.PeriodStats(r.Context(), p)
+	var a core.Analytics
+	if slug := r.URL.Query().Get("campaign"); slug != "" {
+		a, _, err = h.svc.CampaignStats(r.Context(), p, slug)
+	} else {
+		a, err = h.svc.PeriodStats(r.Context(), p)
+	}
 	if err != nil {
 		h.writeError(w, r, err)
 		return

@@ -19,6 +19,7 @@ type participantJSON struct {
 	Code         string              `json:"code"`
 	ReferralLink string              `json:"referral_link"`
 	ReferredBy   *participantRefJSON `json:"referred_by"`
+	Campaign     string              `json:"campaign"`
 	CreatedAt    time.Time           `json:"created_at"`
 	Stats        participantStats    `json:"stats"`
 }
@@ -45,7 +46,7 @@ type balanceJSON struct {
 
 func participantView(p core.ParticipantSummary) participantJSON {
 	out := participantJSON{ID: p.ID, ExternalID: optString(p.ExternalID), Email: optString(p.Email), Name: optString(p.Name),
-		Plan: p.Plan, Code: p.Code, ReferralLink: p.Link, CreatedAt: p.CreatedAt,
+		Plan: p.Plan, Code: p.Code, ReferralLink: p.Link, Campaign: p.Campaign, CreatedAt: p.CreatedAt,
 		Stats: participantStats{Referrals: p.ReferralCount, Clicks: p.ClickCount, Points: p.Points, Balances: balancesView(p.Balances)}}
 	if p.ReferrerID != 0 {
 		out.ReferredBy = &participantRefJSON{ID: p.ReferrerID, ExternalID: optString(p.ReferrerExternalID)}

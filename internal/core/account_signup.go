@@ -30,6 +30,10 @@ type SignupInput struct {
 	Seen Sighting
 	// FormToken is the signup form's SignupFormToken, "" when none.
 	FormToken string
+	// Campaign is the slug of the campaign whose link (/c/{slug}) the
+	// signup came through, "" for none: a signup without a referrer is
+	// enrolled in it while it runs (a referred one joins its referrer's).
+	Campaign string
 }
 
 // codeAttempts is how often a colliding code is redrawn before giving up.
@@ -74,6 +78,9 @@ func (s *Service) signup(ctx context.Context, in SignupInput, startSession bool)
 		}
 		risk := riskInput{email: in.Email, seen: in.Seen, clickAt: click.At, formSeenAt: s.formSeenAt(in.FormToken)}
 		if err := s.startRewards(ctx, q, u, p, referrer, click, risk); err != nil {
+			return err
+		}
+		if err := s.enrolThroughLink(ctx, q, p.ID, referrer.ParticipantID, in.Campaign); err != nil {
 			return err
 		}
 		if err := s.recordSighting(ctx, q, p.ID, in.Seen, now); err != nil || !startSession {

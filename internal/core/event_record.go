@@ -159,7 +159,7 @@ func (s *Service) recordEvent(ctx context.Context, q *storage.Queries, ev *refer
 	if ev.Name == referralhub.EventRefund {
 		return true, s.reverseFor(ctx, q, *ev)
 	}
-	prog, err := s.loadProgram(ctx, q)
+	prog, err := s.rewardProgram(ctx, q, parties, s.now())
 	if err != nil {
 		return false, err
 	}

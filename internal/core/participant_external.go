@@ -32,6 +32,10 @@ type ParticipantInput struct {
 	Plan         *string // PlanFree or PlanPaid
 	ReferralCode string  // the referrer, by their code...
 	ClickID      string  // ...or by a click on their link
+	// Campaign enrols the participant in the campaign of this slug; nil
+	// leaves a participant where it is (a new one: its referrer's
+	// campaign, or the default one).
+	Campaign *string
 }
 
 // ParticipantCreated is the data of a participant.created webhook.
@@ -104,11 +108,17 @@ func (s *Service) upsertParticipant(ctx context.Context, q *storage.Queries, in 
 			return 0, false, err
 		}
 		if inserted {
-			return p.ID, true, s.startExternalParticipant(ctx, q, p, ref)
+			if err := s.startExternalParticipant(ctx, q, p, ref); err != nil {
+				return 0, false, err
+			}
+			return p.ID, true, s.enrolAsAsked(ctx, q, p.ID, in.Campaign)
 		}
 		id, err := q.ParticipantIDByExternal(ctx, in.ExternalID)
 		if err == nil {
-			return id, false, s.updateAPIParticipant(ctx, q, id, in)
+			if err := s.updateAPIParticipant(ctx, q, id, in); err != nil {
+				return 0, false, err
+			}
+			return id, false, s.enrolAsAsked(ctx, q, id, in.Campaign)
 		}
 		if referralhub.ErrorCode(err) != referralhub.ENOTFOUND {
 			return 0, false, err

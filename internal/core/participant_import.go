@@ -144,8 +144,10 @@ type importRun struct {
 	hosted  map[int]int64  // lines naming a hosted participant by code -> its id
 	edges   []importEdge   // the referrals the rows make, in line order
 	anyone  bool           // the table had participants when the import began
-	nrows   int64
-	sum     ImportSummary
+	// campaigns maps each campaign's slug to its id.
+	campaigns map[string]int64
+	nrows     int64
+	sum       ImportSummary
 	// standing is how the program qualifies referrals and awards badges.
 	standing storage.RebuildInput
 }

@@ -38,6 +38,9 @@ func (imp *importRun) check(ctx context.Context, src io.Reader, size int64) erro
 	if imp.anyone, err = imp.s.db.Read().HasParticipants(ctx); err != nil {
 		return err
 	}
+	if imp.campaigns, err = campaignIDs(ctx, imp.s.db.Read()); err != nil {
+		return err
+	}
 	batch := make([]importRecord, 0, importBatch)
 	for {
 		row, err := rr.next()
@@ -86,6 +89,10 @@ func (imp *importRun) checkRow(row rawRow) (importRecord, bool) {
 	}
 	if rec.hosted {
 		return rec, true
+	}
+	if _, ok := imp.campaigns[rec.campaign]; rec.campaign != "" && !ok {
+		imp.reject(rec.line, fmt.Sprintf("unknown campaign %q: give the slug of a campaign at /admin/campaigns", rec.campaign))
+		return rec, false
 	}
 	if first, dup := imp.rows[rec.ext]; dup {
 		imp.reject(rec.line, fmt.Sprintf("duplicate external id %q in the file (first on line %d)", rec.ext, first.line))

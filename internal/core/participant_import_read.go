@@ -24,11 +24,18 @@ const (
 	colReferredBy
 	colReferredAt
 	colCreatedAt
+	colCampaign // read by an import, not written by an export
 	importColumns
 )
 
-// ImportColumnNames returns the columns an import reads and an export
-// writes (before its link), in order.
+// importColumnList names every column an import reads, for messages:
+// the export's, and the optional campaign.
+func importColumnList() string {
+	return strings.Join(append(ImportColumnNames(), "campaign"), ", ")
+}
+
+// ImportColumnNames returns the columns an export writes (before its
+// link), in order; an import reads them, and an optional campaign column.
 func ImportColumnNames() []string {
 	return []string{"external_id", "email", "name", "plan", "code", "referred_by", "referred_at", "created_at"}
 }
@@ -53,6 +60,8 @@ func importColumn(name string) int {
 		return colReferredAt
 	case "created_at":
 		return colCreatedAt
+	case "campaign":
+		return colCampaign
 	}
 	return -1
 }
@@ -128,7 +137,7 @@ func headerColumns(header []string) ([]int, error) {
 	}
 	if len(unknown) > 0 {
 		return nil, referralhub.Errorf(referralhub.EINVALID, "Unknown columns in the header: %s. The columns are %s.",
-			strings.Join(unknown, ", "), strings.Join(ImportColumnNames(), ", "))
+			strings.Join(unknown, ", "), importColumnList())
 	}
 	if !seen[colExternalID] {
 		return nil, referralhub.Errorf(referralhub.EINVALID, "The header has no external_id column, which is required.")
@@ -234,7 +243,7 @@ func decodeNDJSONRow(line int, text []byte) (rawRow, error) {
 	if len(unknown) > 0 {
 		slices.Sort(unknown)
 		return row, referralhub.Errorf(referralhub.EINVALID, "Unknown fields on line %d: %s. The fields are %s.",
-			line, strings.Join(unknown, ", "), strings.Join(ImportColumnNames(), ", "))
+			line, strings.Join(unknown, ", "), importColumnList())
 	}
 	return row, nil
 }

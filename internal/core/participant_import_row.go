@@ -15,6 +15,7 @@ type importRecord struct {
 	line                     int
 	ext, email, name, plan   string
 	code, referredBy         string
+	campaign                 string // a campaign's slug, "" to leave it
 	hasEmail, hasName        bool
 	hasPlan                  bool
 	referredAt, createdAt    time.Time
@@ -32,7 +33,7 @@ func parseRecord(row rawRow, now time.Time) (importRecord, string) {
 	f := func(c int) string { return strings.TrimSpace(row.fields[c]) }
 	r.ext, r.email, r.name, r.plan = f(colExternalID), f(colEmail), f(colName), f(colPlan)
 	r.hasEmail, r.hasName, r.hasPlan = row.has[colEmail], row.has[colName], row.has[colPlan] && r.plan != ""
-	r.referredBy = f(colReferredBy)
+	r.referredBy, r.campaign = f(colReferredBy), f(colCampaign)
 	if code := f(colCode); code != "" {
 		checked, err := CheckVanityCode(code, nil)
 		if err != nil { // the form codes have today, or a chosen code's rules

@@ -115,7 +115,10 @@ func (imp *importRun) writeBatch(ctx context.Context, items []importItem) error 
 			if err := imp.insertNew(ctx, q, inserts); err != nil {
 				return err
 			}
-			return q.UpdateImportedParticipants(ctx, updates)
+			if err := q.UpdateImportedParticipants(ctx, updates); err != nil {
+				return err
+			}
+			return imp.enrol(ctx, q, items, inserts, existing)
 		})
 		if err != nil {
 			return err
@@ -155,6 +158,9 @@ func (imp *importRun) classify(it *importItem, existing map[string]storage.Impor
 	it.res.Status, it.res.ID, it.res.Code = ImportUnchanged, old.ID, old.Code
 	if next != old {
 		it.res.Status, updates = ImportUpdated, append(updates, next)
+	}
+	if rec.campaign != "" && imp.campaigns[rec.campaign] != old.CampaignID {
+		it.res.Status = ImportUpdated
 	}
 	if imp.makesReferral(rec.line) {
 		it.res.Status = ImportUpdated
@@ -243,4 +249,32 @@ func (imp *importRun) importedAt(t time.Time) time.Time {
 		return imp.now
 	}
 	return t
+}
+
+// enrol moves the batch's participants whose rows name a campaign into
+// it, a campaign at a time; rows that name their current campaign are
+// left alone.
+func (imp *importRun) enrol(ctx context.Context, q *storage.Queries, items []importItem,
+	inserts []storage.ImportedParticipant, existing map[string]storage.ImportedParticipant) error {
+	byCampaign := map[int64][]int64{}
+	for _, it := range items {
+		if it.rec == nil || it.rec.campaign == "" {
+			continue
+		}
+		id, want := int64(0), imp.campaigns[it.rec.campaign]
+		if it.index >= 0 {
+			id = inserts[it.index].ID
+		} else if old, ok := existing[it.rec.ext]; ok && old.CampaignID != want {
+			id = old.ID
+		}
+		if id != 0 && (it.index < 0 || want != referralhub.DefaultCampaignID) {
+			byCampaign[want] = append(byCampaign[want], id)
+		}
+	}
+	for campaignID, ids := range byCampaign {
+		if err := q.EnrolParticipants(ctx, campaignID, ids); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -13,7 +13,8 @@ import (
 type ParticipantSummary struct {
 	referralhub.ParticipantDetails
 	Link     string
-	Points   int64 // available points
+	Campaign string // the slug of the campaign it is enrolled in
+	Points   int64  // available points
 	Balances []referralhub.Balance
 }
 
@@ -74,6 +75,9 @@ func (s *Service) participantSummary(ctx context.Context, id int64) (Participant
 		return ParticipantSummary{}, err
 	}
 	p := ParticipantSummary{ParticipantDetails: row, Link: s.referralLink(row.Code)}
+	if p.Campaign, err = participantCampaignSlug(ctx, q, id); err != nil {
+		return ParticipantSummary{}, err
+	}
 	if p.Balances, err = q.Balances(ctx, id); err != nil {
 		return ParticipantSummary{}, err
 	}

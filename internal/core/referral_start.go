@@ -73,6 +73,9 @@ func (s *Service) startReferral(ctx context.Context, q *storage.Queries, p refer
 	if banned, err := q.Banned(ctx, referrerID); err != nil || banned {
 		return 0, err
 	}
+	if in, err := s.joinReferrerCampaign(ctx, q, p.ID, referrerID, click, now); err != nil || !in {
+		return 0, err
+	}
 	r, err := s.createScoredReferral(ctx, q, p.ID, referrerID, click, risk, now)
 	if err != nil {
 		return 0, err

@@ -130,27 +130,39 @@ func (s *Service) RunBacktest(ctx context.Context, draft referralhub.Program, da
 	if err != nil {
 		return Backtest{}, err
 	}
+	// The program's rules are the default campaign's: its referrers'
+	// events, and what its rules issued.
+	return s.runBacktest(ctx, draft, cur, days, &campaignScope{id: referralhub.DefaultCampaignID})
+}
+
+// runBacktest is RunBacktest against the current rules cur, replaying
+// only the events of scope's campaign when scope is not nil.
+func (s *Service) runBacktest(ctx context.Context, draft, cur referralhub.Program, days int, scope *campaignScope) (Backtest, error) {
 	to := s.now()
 	bt := Backtest{Days: days, From: to.Add(-time.Duration(days) * 24 * time.Hour), To: to}
 	draft = numberNewRules(draft, cur)
 	draft.Tiers = draft.TiersOrDefault() // once, not per reward
 	var issued []storage.IssuedByRule
 	tally := newBacktestTally(draft, cur)
-	err = s.db.InSnapshot(ctx, func(q *storage.Queries) error {
+	err := s.db.InSnapshot(ctx, func(q *storage.Queries) error {
+		var err error
 		if issued, err = q.IssuedRewards(ctx, bt.From, bt.To); err != nil {
+			return err
+		}
+		if err := scope.load(ctx, q); err != nil {
 			return err
 		}
 		st, err := loadReplayState(ctx, q, draft, bt.From, bt.To)
 		if err != nil {
 			return err
 		}
-		bt.Events, err = replay(ctx, q, st, draft, bt.From, bt.To, tally.add)
+		bt.Events, err = replay(ctx, q, st, draft, bt.From, bt.To, scope, tally.add)
 		return err
 	})
 	if err != nil {
 		return Backtest{}, err
 	}
-	tally.issued(issued)
+	tally.issued(scope.issued(issued))
 	bt.Actual, bt.Draft, bt.ByRule = tally.totals()
 	return bt, nil
 }
@@ -176,13 +188,16 @@ func numberNewRules(draft, cur referralhub.Program) referralhub.Program {
 // range of backtestBatch ids at a time and returns the number of events
 // replayed.
 func replay(ctx context.Context, q *storage.Queries, st *replayState, draft referralhub.Program, from, to time.Time,
-	add func(referralhub.Rule, referralhub.Reward)) (int64, error) {
+	scope *campaignScope, add func(referralhub.Rule, referralhub.Reward)) (int64, error) {
 	first, last, err := q.BacktestEventIDs(ctx, from, to)
 	if err != nil || first == 0 {
 		return 0, err
 	}
 	var n int64
 	each := func(b *storage.BacktestEvent) error {
+		if !scope.has(b.Parties.ReferrerID) {
+			return nil
+		}
 		n++
 		decided, err := decideRewards(ctx, st, draft, b.Event, b.Parties, b.Event.CreatedAt)
 		if err != nil {

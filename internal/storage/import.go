@@ -23,6 +23,7 @@ type ImportedParticipant struct {
 	CreatedAt  time.Time
 	ReferrerID int64 // read back only: who referred it, 0 for nobody
 	Deleted    bool  // read back only: an anonymised participant
+	CampaignID int64 // read back only: its campaign (EnrolParticipants moves it)
 }
 
 // CodeHolder is who holds a referral code.
@@ -59,11 +60,12 @@ func (q *Queries) ImportedByExternal(ctx context.Context, externalIDs []string) 
 		list, args := q.inList(nil, externalIDs[start:end])
 		return queryEach(ctx, q, "imported by external id", `/* ImportedByExternal */ SELECT p.id, p.external_id,
 			COALESCE(p.email, ''), COALESCE(p.name, ''), p.plan, p.code, p.created_at, COALESCE(r.referrer_id, 0),
-			p.deleted_at IS NOT NULL
+			p.deleted_at IS NOT NULL, COALESCE(p.campaign_id, `+defaultCampaign+`)
 			FROM participants p LEFT JOIN referrals r ON r.referee_id = p.id
 			WHERE p.external_id IN (`+list+`)`, func(r rowScanner) error {
 			var p ImportedParticipant
-			if err := r.Scan(&p.ID, &p.ExternalID, &p.Email, &p.Name, &p.Plan, &p.Code, &p.CreatedAt, &p.ReferrerID, &p.Deleted); err != nil {
+			if err := r.Scan(&p.ID, &p.ExternalID, &p.Email, &p.Name, &p.Plan, &p.Code, &p.CreatedAt, &p.ReferrerID, &p.Deleted,
+				&p.CampaignID); err != nil {
 				return err
 			}
 			p.CreatedAt = p.CreatedAt.UTC()

@@ -93,6 +93,9 @@ type ReferralParties struct {
 	RefereeBanned   bool
 	// ReferrerQualified is the referrer's qualified referrals: their tier.
 	ReferrerQualified int64
+	// ReferrerCampaignID is the campaign the referrer is enrolled in,
+	// whose rules reward the referral (ReferralPartiesOf sets it).
+	ReferrerCampaignID int64
 }
 
 // ReferralPartiesOf returns the referral that brought a participant, with
@@ -108,13 +111,13 @@ func (q *Queries) ReferralPartiesOf(ctx context.Context, refereeID int64) (Refer
 		r.risk_score, r.risk_signals, r.review, r.ip_hash, r.subnet_hash,
 		`+displayName("ur", "pr")+`, `+displayName("ue", "pe")+`, pe.plan, pr.plan,
 		(ue.email_verified_at IS NOT NULL OR pe.verified_at IS NOT NULL), pr.banned_at IS NOT NULL, pe.banned_at IS NOT NULL,
-		pr.qualified_count
+		pr.qualified_count, COALESCE(pr.campaign_id, `+defaultCampaign+`)
 		FROM referrals r JOIN participants pr ON pr.id = r.referrer_id LEFT JOIN users ur ON ur.id = pr.user_id
 		JOIN participants pe ON pe.id = r.referee_id LEFT JOIN users ue ON ue.id = pe.user_id
 		WHERE r.referee_id = $1`, refereeID).Scan(&rp.ID, &rp.ReferrerID, &rp.RefereeID, &click, &rp.CreatedAt,
 		&rp.RiskScore, &signals, &rp.Review, &rp.IPHash, &rp.SubnetHash,
 		&rp.ReferrerName, &rp.RefereeName, &rp.RefereePlan, &rp.ReferrerPlan, &rp.RefereeVerified, &rp.ReferrerBanned, &rp.RefereeBanned,
-		&rp.ReferrerQualified)
+		&rp.ReferrerQualified, &rp.ReferrerCampaignID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return rp, referralhub.Errorf(referralhub.ENOTFOUND, "not referred")
 	}

@@ -18,12 +18,33 @@ func (s *Server) handleAdminAnalytics(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p, perr := s.periodOf(r)
-	a, err := s.svc.Analytics(r.Context(), v.User, p)
+	var (
+		a   core.Analytics
+		c   referralhub.Campaign
+		err error
+	)
+	slug := r.URL.Query().Get("campaign")
+	if slug == "" {
+		a, err = s.svc.Analytics(r.Context(), v.User, p)
+	} else {
+		a, c, err = s.svc.CampaignAnalytics(r.Context(), v.User, p, slug)
+	}
+	if referralhub.ErrorCode(err) == referralhub.EINVALID {
+		s.renderError(w, r, referralhub.Errorf(referralhub.ENOTFOUND, "No such campaign."))
+		return
+	}
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
 	view := newAnalyticsView(a, s.now())
+	if slug != "" {
+		view.Campaign = &c
+	}
+	if view.Campaigns, err = s.svc.Campaigns(r.Context(), v.User); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	status := http.StatusOK
 	if perr != nil {
 		view.Problem, status = perr.Error(), http.StatusUnprocessableEntity

@@ -16,6 +16,11 @@ type analyticsView struct {
 	Refreshed string // when the daily figures were refreshed
 	Cohorts   string // when the cohorts were refreshed
 	Problem   string // a period that could not be read
+	// Campaign is the campaign whose figures the period's cards, chart
+	// and rewards show (?campaign=slug), nil for the whole program;
+	// Campaigns are the choices.
+	Campaign  *referralhub.Campaign
+	Campaigns []referralhub.Campaign
 	Cards     []statCard
 	Tables    []analyticsTable
 	Chart     chartData

@@ -19,6 +19,9 @@ type signupView struct {
 	Message         string
 	Invite          invitationView
 	FormToken       string // when the form was shown, signed
+	// Campaign is the running campaign whose link (/c/{slug}) showed the
+	// form, nil for none: its texts head the form, its slug goes with it.
+	Campaign *referralhub.Campaign
 }
 
 type loginView struct {
@@ -55,7 +58,7 @@ func (s *Server) handleSignup(w http.ResponseWriter, r *http.Request) {
 	}
 	in := core.SignupInput{Email: r.PostForm.Get("email"), Username: r.PostForm.Get("username"),
 		Password: r.PostForm.Get("password"), Attribution: cookieValue(r, attributionCookie),
-		Seen: s.sighting(w, r), FormToken: r.PostForm.Get("form_token")}
+		Seen: s.sighting(w, r), FormToken: r.PostForm.Get("form_token"), Campaign: r.PostForm.Get("campaign")}
 	_, sess, err := s.svc.Signup(r.Context(), in)
 	if err != nil {
 		s.signupFailed(w, r, in, err)
@@ -78,6 +81,9 @@ func (s *Server) signupFailed(w http.ResponseWriter, r *http.Request, in core.Si
 	}
 	view := signupView{Email: in.Email, Username: in.Username, Errors: referralhub.ErrorFields(err),
 		Message: referralhub.ErrorMessage(err), FormToken: s.svc.SignupFormToken(), Invite: s.invitation(r, in.Attribution)}
+	if c, running, err := s.svc.PublicCampaign(r.Context(), in.Campaign); err == nil && running {
+		view.Campaign = &c
+	}
 	view.EmailTaken = view.Errors["email"] == core.MsgEmailTaken
 	s.render(w, r, http.StatusUnprocessableEntity, "signup", pageData{Title: "Sign up", Data: view})
 }

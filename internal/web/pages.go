@@ -44,6 +44,8 @@ func parsePages(a *assets) (*pages, error) {
 		"describe":  core.DescribeReward,
 		"codeRow":   codeRow,
 		"shareIcon": func() template.HTML { return iconShare },
+		"fieldOf":   fieldOf,
+		"rewardOf":  rewardOf,
 	}
 	layout, err := template.New("layout").Funcs(funcs).ParseFS(templateFiles, "templates/layout/*.html")
 	if err != nil {

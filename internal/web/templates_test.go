@@ -27,7 +27,7 @@ func TestEveryTemplateRenders(t *testing.T) {
 	d := core.Dashboard{Page: 2, Pages: 3, Referrals: []referralhub.ReferredUser{{Username: "bob", JoinedAt: time.Now()}}}
 	data := map[string]pageData{
 		"landing":     {Title: "x", Data: landingOf(referralhub.DefaultBranding())},
-		"signup":      {Title: "x", Data: signupView{Email: "a@b.c", Errors: map[string]string{"email": "bad"}, Invite: invitationView{InvitedBy: "alice", Product: "P", Offer: "Sign up and you both get $10.", LinkUnknown: true}}},
+		"signup":      {Title: "x", Data: signupView{Campaign: &referralhub.Campaign{Slug: "spring", Headline: "h", Description: "d"}, Email: "a@b.c", Errors: map[string]string{"email": "bad"}, Invite: invitationView{InvitedBy: "alice", Product: "P", Offer: "Sign up and you both get $10.", LinkUnknown: true}}},
 		"login":       {Title: "x", Data: loginView{Login: "alice", Message: "no"}},
 		"dashboard":   {Title: "x", User: user, Data: dashboardView{Code: "abcdefgh", Link: "http://x/r/abcdefgh", Share: shareLinks("http://x/r/abcdefgh", "alice", referralhub.DefaultBranding()), QR: qrSVG("http://x/r/abcdefgh"), Rows: referralRows(d), Dashboard: d}},
 		"admin_users": {Title: "x", User: user, Data: adminUsersView{UserList: core.UserList{Users: []referralhub.AdminUser{{User: *user, Code: "abcdefgh"}}, Page: 2, Pages: 3}, CodeUser: user.ID, CodeError: "taken"}},
@@ -55,6 +55,15 @@ func TestEveryTemplateRenders(t *testing.T) {
 		"network":                {Title: "x", User: user, Data: networkView{Levels: levelRows([]int64{2, 1}), Total: 3, Depth: core.NetworkDepth, Page: networkPageFor(core.NetworkPage{NodeID: 1, Depth: 2, Next: 9, People: []referralhub.NetworkMember{{ParticipantID: 2, Name: "bob", Referrals: 1, JoinedAt: time.Now()}, {ParticipantID: 3, Deleted: true}}})}},
 	}
 	data["admin_analytics"] = pageData{Title: "x", User: user, Data: analyticsViewSample()}
+	spring := core.CampaignRow{Campaign: referralhub.Campaign{ID: 2, Slug: "spring", Name: "Spring", Status: referralhub.CampaignEnded,
+		StartsAt: time.Now(), Headline: "h", Program: &referralhub.Program{Rules: []referralhub.Rule{{ID: 2000001, Trigger: "signup",
+			Referrer: &referralhub.RewardSpec{Kind: referralhub.KindPoints, Amount: 5}, CapCount: 3, CapPeriod: "life"}}}},
+		Figures: referralhub.CampaignFigures{Participants: 3, Rewards: []referralhub.RewardTotal{{Kind: "credit", Currency: "usd", Rewards: 2, Amount: 2000}}},
+		Link:    "http://x/c/spring"}
+	campaignForm := withChoices(campaignForm{Slug: "spring", Errors: map[string]string{"slug": "bad", "name": "bad"}, Message: "no"})
+	data["admin_campaigns"] = pageData{Title: "x", User: user, Data: campaignsView{Rows: []core.CampaignRow{spring}, Form: campaignForm, Notice: "Ended."}}
+	data["admin_campaign"] = pageData{Title: "x", User: user, Data: campaignView{Row: spring, Form: campaignForm, Participant: "x",
+		Errors: map[string]string{"participant": "bad", "backtest_days": "bad"}, Backtest: &backtestView{Values: []backtestLine{{Label: "Points"}}}, Notice: "Saved."}}
 	data["invites_unsubscribe"] = pageData{Title: "x", Data: inviteUnsubscribeView{Token: "t", Email: "a@b.c"}}
 	withInvites := data["dashboard"].Data.(dashboardView)
 	withInvites.Invites = inviteView{Emails: "x", Errors: map[string]string{"emails": "bad", "note": "long"}, Sent: 1, DailyLimit: 20,
