@@ -13,18 +13,6 @@ import (
 	"github.com/referralhub/referralhub/internal/storage/storagetest"
 )
 
-// loginIn logs the tab in through the login form.
-func (tb *tab) loginIn(baseURL, login, password string) {
-	tb.t.Helper()
-	inTab(tb, chromedp.Navigate(baseURL+"/login"))
-	inTab(tb, chromedp.Steps(
-		chromedp.SendKeys(chromedp.ID("login"), login),
-		chromedp.SendKeys(chromedp.ID("password"), password),
-		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type="submit"]`)),
-		chromedp.WaitVisible(chromedp.CSS("h1.page-title")),
-	))
-}
-
 // atWidth lays the tab's page out width CSS pixels wide (as a phone below
 // 600) and waits for the layout.
 func (tb *tab) atWidth(width int64) {
@@ -74,7 +62,7 @@ func TestBrowserMenusFitPhones(t *testing.T) {
 			t.Fatal(err)
 		}
 		tb := openTab(t, startBrowser(t, chromium), "admin")
-		tb.loginIn(s.srv.URL, "root", "admin-password")
+		tb.login(s.srv.URL, "root", "admin-password")
 
 		tb.atWidth(320)
 		if tb.shown(".nav-wide") || !tb.shown(".nav-menu > summary") {

@@ -66,8 +66,8 @@ func TestBrowserEveryPageAxe(t *testing.T) {
 		t.Run(strings.ReplaceAll(v.String(), " ", ""), func(t *testing.T) {
 			root := startBrowser(t, chromium)
 			visitor, participant, adm := openTab(t, root, "visitor"), openTab(t, root, "alice"), openTab(t, root, "root")
-			participant.loginIn(s.srv.URL, "alice", "password123")
-			adm.loginIn(s.srv.URL, "root", "admin-password")
+			participant.login(s.srv.URL, "alice", "password123")
+			adm.login(s.srv.URL, "root", "admin-password")
 			for _, walk := range []struct {
 				tb    *tab
 				who   string
