@@ -100,10 +100,17 @@ type ReferralStats struct {
 	Clicks        int64 // clicks on the participant's link
 }
 
-// ReferredUser is one row of a participant's referral list.
+// ReferredUser is one row of a participant's referral list: who joined,
+// where their referral stands and what it earned the referrer.
 type ReferredUser struct {
-	Username string
-	JoinedAt time.Time
+	ReferralID int64
+	Username   string
+	JoinedAt   time.Time
+	Review     string // the referral's review state: ReviewClear, ReviewHeld…
+	Qualified  bool   // it counts for tiers, badges and the leaderboard
+	// Earned is the referrer's ledger entries for this referral (rewards
+	// and their clawbacks), oldest first.
+	Earned []Reward
 }
 
 // AdminUser is one row of the admin's user list.

@@ -55,6 +55,7 @@ const (
 	EntryReward     = "reward"     // earned under a rule
 	EntryClawback   = "clawback"   // the negative of a reversed reward
 	EntryRedemption = "redemption" // points spent on a coupon, and the coupon
+	EntryAdjustment = "adjustment" // points an admin gave or took, with the reason
 )
 
 // Reward is one ledger entry. Entries are never deleted and their amounts

@@ -53,8 +53,8 @@ func (s *Service) Overview(ctx context.Context, p referralhub.Participant) (Over
 }
 
 // Dashboard builds participant p's dashboard: the overview, their
-// figures by share channel in one query, and the page of referrals in one
-// more unless cached.
+// figures by share channel in one query, and the page of referrals (with
+// each one's state and earnings) in two more unless cached.
 func (s *Service) Dashboard(ctx context.Context, p referralhub.Participant, page int) (Dashboard, error) {
 	o, err := s.Overview(ctx, p)
 	if err != nil {
@@ -67,7 +67,7 @@ func (s *Service) Dashboard(ctx context.Context, p referralhub.Participant, page
 	d.Pages = max(1, int((o.Stats.Referrals+ReferralsPerPage-1)/ReferralsPerPage))
 	d.Page = min(max(page, 1), d.Pages)
 	if o.Stats.Referrals > 0 {
-		d.Referrals, err = s.referralPage(ctx, p, d.Page)
+		d.Referrals, err = s.referralPage(ctx, p, d.Page, stampOf(p, o.Balances))
 	}
 	return d, err
 }

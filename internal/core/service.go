@@ -65,7 +65,7 @@ type Service struct {
 	codes    *clicks.CodeCache
 	clicks   *clicks.Buffer
 	active   *cache.Cache[int64, int64]                        // active-network counts
-	pages    *cache.Cache[pageKey, []referralhub.ReferredUser] // referral list pages
+	pages    *cache.Cache[pageKey, cachedPage]                 // referral list pages
 	badges   *cache.Cache[badgeKey, []referralhub.EarnedBadge] // badges per qualified count
 	boards   *cache.Cache[string, []storage.BoardRow]          // leaderboard tops by period key
 	promos   *cache.Cache[int64, string]                       // participants' Stripe promotion codes, once made
@@ -142,7 +142,7 @@ func New(deps Deps) *Service {
 		clicks:   deps.Clicks,
 		ips:      deps.IPs,
 		active:   cache.New[int64, int64](deps.Settings.ActiveCacheTTL, 100_000),
-		pages:    cache.New[pageKey, []referralhub.ReferredUser](10*time.Minute, 10_000),
+		pages:    cache.New[pageKey, cachedPage](10*time.Minute, 10_000),
 		badges:   cache.New[badgeKey, []referralhub.EarnedBadge](10*time.Minute, 10_000),
 		boards:   cache.New[string, []storage.BoardRow](deps.Settings.LeaderboardTTL, 100),
 		promos:   cache.New[int64, string](time.Hour, 100_000),

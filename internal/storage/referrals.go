@@ -68,16 +68,23 @@ func (q *Queries) ActiveReferrals(ctx context.Context, referrerID int64, since t
 	return n, nil
 }
 
-// ReferredUsers lists the people a participant referred, newest first.
+// ReferredUsers lists the people a participant referred, newest first,
+// with each referral's review state, whether it qualified and the
+// referrer's entries for it: two queries for the page, whatever its size.
 func (q *Queries) ReferredUsers(ctx context.Context, referrerID int64, limit, offset int) ([]referralhub.ReferredUser, error) {
-	return queryList(ctx, q, "referred users", `/* ReferredUsers */ SELECT COALESCE(u.username, ''), r.created_at
+	list, err := queryList(ctx, q, "referred users", `/* ReferredUsers */ SELECT r.id, COALESCE(u.username, ''), r.created_at,
+		r.review, r.qualified_at IS NOT NULL
 		FROM referrals r JOIN participants p ON p.id = r.referee_id LEFT JOIN users u ON u.id = p.user_id
 		WHERE r.referrer_id = $1 ORDER BY r.created_at DESC, r.id DESC LIMIT $2 OFFSET $3`, func(r rowScanner) (referralhub.ReferredUser, error) {
 		var ru referralhub.ReferredUser
-		err := r.Scan(&ru.Username, &ru.JoinedAt)
+		err := r.Scan(&ru.ReferralID, &ru.Username, &ru.JoinedAt, &ru.Review, &ru.Qualified)
 		ru.JoinedAt = ru.JoinedAt.UTC()
 		return ru, err
 	}, referrerID, limit, offset)
+	if err != nil || len(list) == 0 {
+		return list, err
+	}
+	return list, q.attachEarnings(ctx, referrerID, list)
 }
 
 // ReferralParties is a referral with the names, plan and state that

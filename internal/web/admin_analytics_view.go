@@ -32,9 +32,10 @@ type presetLink struct {
 	Current     bool
 }
 
-// statCard is one headline figure.
+// statCard is one headline figure, with what it counts said beside it.
 type statCard struct {
 	ID, Label, Value, Note string
+	Help                   string
 }
 
 // chartData is what static/analytics.js draws, passed in a JSON script
@@ -50,12 +51,15 @@ type chartData struct {
 	Months        []string `json:"months"`
 	MonthOrganic  []int64  `json:"month_organic"`
 	MonthReferred []int64  `json:"month_referred"`
+	// Today is the index in Days of today, which is not over and is drawn
+	// dashed and labelled "today so far"; -1 when the period ends before.
+	Today int `json:"today"`
 }
 
 func newAnalyticsView(a core.Analytics, now time.Time) analyticsView {
 	v := analyticsView{From: a.Period.FirstDay(), To: a.Period.LastDay(),
 		Refreshed: refreshedText(a.Refreshed.Days, now), Cohorts: refreshedText(a.Refreshed.Cohorts, now),
-		Cards: analyticsCards(a), Tables: analyticsTables(a), Chart: newChartData(a)}
+		Cards: analyticsCards(a), Tables: analyticsTables(a), Chart: newChartData(a, now)}
 	today := core.LastDays(now, 1).To
 	for _, n := range core.PeriodPresets() {
 		p := core.LastDays(now, n)
@@ -101,14 +105,22 @@ func analyticsCards(a core.Analytics) []statCard {
 		costs = append(costs, cost)
 	}
 	return []statCard{
-		{"clicks", "Clicks", count(t.UniqueClicks), fmt.Sprintf("unique, of %d in all (bots left out)", t.Clicks)},
-		{"referred", "Referred signups", count(t.ReferredSignups), fmt.Sprintf("and %d organic", t.OrganicSignups)},
-		{"conversion", "Click to signup", conv, "referred signups ÷ unique clicks"},
-		{"verified", "Verified referrals", count(t.Verified), "referees who verified their email"},
-		{"converted", "Converted referrals", count(t.Converted), "referees' first purchases"},
-		{"rewards", "Rewards issued", count(issued), orDash(strings.Join(values, " · "))},
-		{"cost", "Cost per referred customer", orDash(strings.Join(costs, " · ")), "money rewards ÷ converted referrals"},
-		{"cycle", "Viral cycle time", cycleText(a.Cycle), fmt.Sprintf("median, over %d referrers' first referral", a.Cycle.Referrers)},
+		{"clicks", "Clicks", count(t.UniqueClicks), fmt.Sprintf("unique, of %d in all (bots left out)", t.Clicks),
+			"Visits through referral links, one per visitor and link a day; bots and link previews are not counted."},
+		{"referred", "Referred signups", count(t.ReferredSignups), fmt.Sprintf("and %d organic", t.OrganicSignups),
+			"People who signed up through someone's link in the period; organic signups came without one."},
+		{"conversion", "Click to signup", conv, "referred signups ÷ unique clicks",
+			"How many unique clicks turned into a signup: referred signups divided by unique clicks."},
+		{"verified", "Verified referrals", count(t.Verified), "referees who verified their email",
+			"Referred people of the period who have verified their email address by now."},
+		{"converted", "Converted referrals", count(t.Converted), "referees' first purchases",
+			"Referred people whose first purchase was recorded in the period."},
+		{"rewards", "Rewards issued", count(issued), orDash(strings.Join(values, " · ")),
+			"Reward entries credited in the period under the rules (admin adjustments and coupons bought with points left out), with their total value by kind."},
+		{"cost", "Cost per referred customer", orDash(strings.Join(costs, " · ")), "money rewards ÷ converted referrals",
+			"Credit and coupon value issued, divided by the converted referrals: what one new paying customer cost in rewards."},
+		{"cycle", "Viral cycle time", cycleText(a.Cycle), fmt.Sprintf("median, over %d referrers' first referral", a.Cycle.Referrers),
+			"How long people take from signing up to bringing their first referral: the middle value over the referrers counted."},
 	}
 }
 
@@ -130,9 +142,13 @@ func cycleText(c core.CycleTime) string {
 	return fmt.Sprintf("%.1f days", c.Median.Hours()/24)
 }
 
-func newChartData(a core.Analytics) chartData {
-	c := chartData{Funnel: []int64{a.Totals.UniqueClicks, a.Totals.ReferredSignups, a.Totals.Verified, a.Totals.Converted}}
-	for _, d := range a.Days {
+func newChartData(a core.Analytics, now time.Time) chartData {
+	c := chartData{Funnel: []int64{a.Totals.UniqueClicks, a.Totals.ReferredSignups, a.Totals.Verified, a.Totals.Converted}, Today: -1}
+	today := now.UTC().Format(time.DateOnly)
+	for i, d := range a.Days {
+		if d.Day == today {
+			c.Today = i
+		}
 		c.Days = append(c.Days, d.Day)
 		c.Clicks = append(c.Clicks, d.Clicks)
 		c.UniqueClicks = append(c.UniqueClicks, d.UniqueClicks)

@@ -18,6 +18,13 @@ type brandingView struct {
 	MaxLogoSide           int
 }
 
+// Preview is the landing page's headline and text as the form holds them,
+// for the preview beside it (static/branding-preview.js updates it as the
+// admin types; without script it shows what was last saved or submitted).
+func (v brandingView) Preview() landingView {
+	return landingOf(referralhub.Branding{Headline: v.Form.Headline, LandingText: v.Form.LandingText})
+}
+
 // handleAdminBranding shows the branding form filled with the current
 // branding.
 func (s *Server) handleAdminBranding(w http.ResponseWriter, r *http.Request) {

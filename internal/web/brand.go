@@ -41,12 +41,15 @@ func (s *Server) brand(ctx context.Context) brandView {
 }
 
 // brandCSS is the brand's stylesheet: the palette as the custom properties
-// app.css paints with. The CSP forbids inline styles, so the colour comes
-// in a stylesheet of its own. version names its content.
+// app.css paints with, with the brand's text and tint colours for the light
+// and the dark scheme (light-dark(), which follows prefers-color-scheme).
+// The CSP forbids inline styles, so the colour comes in a stylesheet of
+// its own. version names its content.
 func brandCSS(color string) (css []byte, version string) {
-	p := core.PaletteOf(color)
-	css = fmt.Appendf(nil, ":root { --brand: %s; --brand-dark: %s; --brand-soft: %s; --on-brand: %s; }\n",
-		p.Brand, p.Dark, p.Soft, p.Text)
+	p, sc := core.PaletteOf(color), core.SchemesOf(color)
+	css = fmt.Appendf(nil, ":root { --brand: %s; --brand-dark: %s; --brand-soft: %s; --on-brand: %s;\n"+
+		"  --brand-text: light-dark(%s, %s); --tint: light-dark(%s, %s); --on-tint: light-dark(%s, %s); }\n",
+		p.Brand, p.Dark, p.Soft, p.Text, sc.TextOnLight, sc.TextOnDark, sc.TintLight, sc.TintDark, sc.OnTintLight, sc.OnTintDark)
 	sum := sha256.Sum256(css)
 	return css, hex.EncodeToString(sum[:6])
 }

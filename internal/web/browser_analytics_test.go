@@ -52,6 +52,11 @@ func TestBrowserAnalytics(t *testing.T) {
 				t.Errorf("%s painted %d pixels, want a drawn chart", id, n)
 			}
 		}
+		// The last 90 days end today, which is not over: its label says so.
+		last := inTab(adm, chromedp.Evaluate[string](`(l => l[l.length - 1])(document.getElementById("chart-daily").chart.data.labels)`))
+		if !strings.HasSuffix(last, " (today so far)") {
+			t.Errorf("the daily chart's last day is labelled %q, want it marked as today so far", last)
+		}
 		if got := strings.TrimSpace(inTab(adm, chromedp.Text(chromedp.ID("figure-referred")))); got == "0" || got == "" {
 			t.Errorf("referred signups shown as %q over 90 days of demo data", got)
 		}

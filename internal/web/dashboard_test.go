@@ -69,7 +69,7 @@ func TestDashboardQueryCountIsFixed(t *testing.T) {
 		if got := stat(t, body, "stat-points"); got != "100000" {
 			t.Fatalf("hub shows %s points, want 100000", got)
 		}
-		if n := strings.Count(body, "<tr><td>"); n != 50 {
+		if n := strings.Count(body, `class="referral-row"`); n != 50 {
 			t.Fatalf("hub dashboard lists %d referrals, want 50 to a page", n)
 		}
 		oneQueries, _ := dashboardQueries(t, one, "/")

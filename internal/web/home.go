@@ -46,21 +46,6 @@ func channelRows(channels []referralhub.ChannelTotals) []channelRow {
 // site, which links its other pages.
 func (dashboardView) OnSite() bool { return true }
 
-// referralRow is one referral as the list shows it. The date is formatted
-// here, once, rather than by a template function call per row.
-type referralRow struct {
-	Username string
-	Joined   string
-}
-
-func referralRows(d core.Dashboard) []referralRow {
-	rows := make([]referralRow, len(d.Referrals))
-	for i, r := range d.Referrals {
-		rows[i] = referralRow{Username: r.Username, Joined: formatDate(r.JoinedAt)}
-	}
-	return rows
-}
-
 // handleHome shows the dashboard to a signed-in user and the landing page
 // to anyone else. With htmx, a page change swaps only the referral list.
 func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {

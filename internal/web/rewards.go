@@ -245,6 +245,8 @@ func statusLabel(r referralhub.Reward) string {
 	switch {
 	case r.Entry == referralhub.EntryClawback:
 		return "Taken back"
+	case r.Entry == referralhub.EntryAdjustment:
+		return "Adjusted"
 	case r.Amount < 0:
 		return "Spent"
 	}

@@ -51,6 +51,8 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /unsubscribe", s.handleUnsubscribe)
 	mux.HandleFunc("GET /admin", s.handleAdminUsers)
 	mux.HandleFunc("POST /admin/users/{id}/code", s.handleAdminUserCode)
+	mux.HandleFunc("GET /admin/users/{id}", s.handleAdminUser)
+	mux.HandleFunc("POST /admin/users/{id}/{action}", s.handleAdminUserAction)
 	mux.HandleFunc("GET /admin/program", s.handleAdminProgram)
 	mux.HandleFunc("POST /admin/program", s.handleAdminProgramSave)
 	mux.HandleFunc("POST /admin/program/preset", s.handleAdminProgramPreset)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/referralhub/referralhub"
 	"github.com/referralhub/referralhub/internal/core"
+	"github.com/referralhub/referralhub/internal/storage"
 )
 
 // TestEveryTemplateRenders executes each page with representative data, so
@@ -54,6 +55,11 @@ func TestEveryTemplateRenders(t *testing.T) {
 		"admin_api_keys":         {Title: "x", User: user, Data: apiKeysView{Keys: []referralhub.APIKey{{ID: 1, Name: "shop", Scope: "write", Hint: "rhk_ABCDEFGH", CreatedBy: "root", LastUsedAt: time.Now()}, {ID: 2, Name: "old", Scope: "read", RevokedAt: time.Now()}}, Created: &core.NewAPIKey{APIKey: referralhub.APIKey{Name: "shop", Scope: "write"}, Secret: "rhk_secret"}, Errors: map[string]string{"name": "bad", "scope": "bad"}, Notice: "Revoked."}},
 		"network":                {Title: "x", User: user, Data: networkView{Levels: levelRows([]int64{2, 1}), Total: 3, Depth: core.NetworkDepth, Page: networkPageFor(core.NetworkPage{NodeID: 1, Depth: 2, Next: 9, People: []referralhub.NetworkMember{{ParticipantID: 2, Name: "bob", Referrals: 1, JoinedAt: time.Now()}, {ParticipantID: 3, Deleted: true}}})}},
 	}
+	data["admin_user"] = pageData{Title: "x", User: user, Data: adminUserView{UserAccount: core.UserAccount{
+		UserAccount: storage.UserAccount{User: *user, Banned: true}, Referrer: "carol",
+		Risk:  &referralhub.ReviewItem{Referral: referralhub.Referral{RiskScore: 40, Review: "held", Signals: []referralhub.Signal{{Code: "fast_signup", Reason: "fast", Weight: 40}}}},
+		Audit: []referralhub.AuditEntry{{Actor: "root", Action: "participant.ban", Detail: "farm"}}},
+		Referrals: referralRows(d), Rewards: []rewardRow{{ID: 1, What: "10 points", Status: "Adjusted"}}, Notice: "Done.", Form: "points", Error: "bad", Typed: "x", Key: "k"}}
 	data["admin_analytics"] = pageData{Title: "x", User: user, Data: analyticsViewSample()}
 	spring := core.CampaignRow{Campaign: referralhub.Campaign{ID: 2, Slug: "spring", Name: "Spring", Status: referralhub.CampaignEnded,
 		StartsAt: time.Now(), Headline: "h", Program: &referralhub.Program{Rules: []referralhub.Rule{{ID: 2000001, Trigger: "signup",

@@ -19,13 +19,17 @@
     var el = document.getElementById("analytics-data");
     if (!el) { return; }
     var d = JSON.parse(el.textContent);
+    // Today is not over: its label says so, and the line into it is dashed.
+    var days = series(d.days).slice(), today = typeof d.today === "number" ? d.today : -1;
+    if (today >= 0 && today < days.length) { days[today] += " (today so far)"; }
+    var partial = { borderDash: function (ctx) { return today >= 0 && ctx.p1DataIndex === today ? [6, 4] : undefined; } };
     draw("chart-daily", {
       type: "line",
-      data: { labels: series(d.days), datasets: [
-        { label: "Unique clicks", data: series(d.unique_clicks), borderColor: "#6366f1", backgroundColor: "#6366f1", tension: 0.2, pointRadius: 0 },
-        { label: "Referred signups", data: series(d.referred), borderColor: "#16a34a", backgroundColor: "#16a34a", tension: 0.2, pointRadius: 0 },
-        { label: "Organic signups", data: series(d.organic), borderColor: "#94a3b8", backgroundColor: "#94a3b8", tension: 0.2, pointRadius: 0 },
-        { label: "Conversions", data: series(d.converted), borderColor: "#ea580c", backgroundColor: "#ea580c", tension: 0.2, pointRadius: 0 }
+      data: { labels: days, datasets: [
+        { label: "Unique clicks", data: series(d.unique_clicks), borderColor: "#6366f1", backgroundColor: "#6366f1", tension: 0.2, pointRadius: 0, segment: partial },
+        { label: "Referred signups", data: series(d.referred), borderColor: "#16a34a", backgroundColor: "#16a34a", tension: 0.2, pointRadius: 0, segment: partial },
+        { label: "Organic signups", data: series(d.organic), borderColor: "#94a3b8", backgroundColor: "#94a3b8", tension: 0.2, pointRadius: 0, segment: partial },
+        { label: "Conversions", data: series(d.converted), borderColor: "#ea580c", backgroundColor: "#ea580c", tension: 0.2, pointRadius: 0, segment: partial }
       ] },
       options: { interaction: { mode: "index", intersect: false }, scales: { y: { beginAtZero: true } } }
     });
