@@ -30,3 +30,17 @@ func Ratio(s PairedSample) Interval {
 	half := Z95 * math.Sqrt(v)
 	return Interval{Estimate: r, Low: r - half, High: r + half, OK: true}
 }
+
+// DiffRatios is Ratio(a) - Ratio(b) for two independent groups, with the
+// normal interval whose standard error is the root of the sum of their
+// delta-method variances.
+func DiffRatios(a, b PairedSample) Interval {
+	ra, rb := Ratio(a), Ratio(b)
+	if !ra.OK || !rb.OK {
+		return Interval{}
+	}
+	sa, sb := (ra.High-ra.Low)/(2*Z95), (rb.High-rb.Low)/(2*Z95)
+	d := ra.Estimate - rb.Estimate
+	half := Z95 * math.Sqrt(sa*sa+sb*sb)
+	return Interval{Estimate: d, Low: d - half, High: d + half, OK: true}
+}

@@ -168,3 +168,26 @@ func TestIncrementalByHand(t *testing.T) {
 	holdout := stats.Sample{N: 100, Sum: 2, SumSq: 2}
 	nearInterval(t, "incremental", stats.Incremental(exposed, holdout), 280, 240.27, 319.73, 0.02)
 }
+
+// The ratio above (15, SE 5.40062) against a group whose (cost,
+// conversions) are (5,1), (5,1), (10,1), (0,0): R = 20/3 = 6.6667,
+// s²x = (150 - 100)/3 = 16.667, s²y = (3 - 2.25)/3 = 0.25,
+// sxy = (20 - 15)/3 = 1.6667, ȳ = 0.75, Var = (16.667 - 2·6.6667·1.6667 +
+// 44.444·0.25)/(4·0.5625) = 5.5556/2.25 = 2.4691, SE 1.57135. The
+// difference 8.3333 has SE sqrt(5.40062² + 1.57135²) = 5.62458, so the
+// interval is 8.3333 ± 11.0240 = -2.6907 to 19.3573.
+func TestDiffRatiosByHand(t *testing.T) {
+	paired := func(units [][2]float64) stats.PairedSample {
+		var s stats.PairedSample
+		for _, u := range units {
+			s.N++
+			s.SumX, s.SumY = s.SumX+u[0], s.SumY+u[1]
+			s.SumXX, s.SumYY, s.SumXY = s.SumXX+u[0]*u[0], s.SumYY+u[1]*u[1], s.SumXY+u[0]*u[1]
+		}
+		return s
+	}
+	a := paired([][2]float64{{10, 1}, {20, 2}, {0, 0}, {30, 1}})
+	b := paired([][2]float64{{5, 1}, {5, 1}, {10, 1}, {0, 0}})
+	nearInterval(t, "ratio b", stats.Ratio(b), 6.66667, 6.66667-1.95996*1.57135, 6.66667+1.95996*1.57135, 0.0001)
+	nearInterval(t, "difference of ratios", stats.DiffRatios(a, b), 8.33333, -2.6907, 19.3573, 0.0005)
+}
