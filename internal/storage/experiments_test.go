@@ -77,7 +77,8 @@ func TestExperimentsOnePerCampaign(t *testing.T) {
 }
 
 // TestAssignArmFirstWriterWins: the arm recorded first stays, whatever a
-// later call asks for.
+// later call asks for; a participant's running experiment is their
+// campaign's.
 func TestAssignArmFirstWriterWins(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
@@ -96,6 +97,24 @@ func TestAssignArmFirstWriterWins(t *testing.T) {
 		arm, err = db.Write().AssignArm(ctx, referralhub.Assignment{ExperimentID: e.ID, ParticipantID: p.ID, Arm: referralhub.ArmHoldout, AssignedAt: t0})
 		if err != nil || arm != "B" {
 			t.Fatalf("a second assignment moved them: %q %v", arm, err)
+		}
+		pe, ok, err := db.Read().RunningExperimentOf(ctx, p.ID)
+		if err != nil || !ok || pe.Experiment.ID != e.ID || pe.Arm != "B" || !pe.Joined.Equal(t0) {
+			t.Fatalf("running experiment of alice: %+v %v %v", pe, ok, err)
+		}
+		_, bob := mustUser(t, db, "bob")
+		if pe, ok, err := db.Read().RunningExperimentOf(ctx, bob.ID); err != nil || !ok || pe.Arm != "" {
+			t.Fatalf("bob, not yet assigned: %+v %v %v", pe, ok, err)
+		}
+		spring := referralhub.Campaign{Slug: "spring", Name: "Spring"}
+		if err := db.Write().CreateCampaign(ctx, &spring); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Write().EnrolParticipant(ctx, spring.ID, bob.ID); err != nil {
+			t.Fatal(err)
+		}
+		if pe, ok, err := db.Read().RunningExperimentOf(ctx, bob.ID); err != nil || ok {
+			t.Fatalf("bob, in a campaign without an experiment: %+v %v %v", pe, ok, err)
 		}
 	})
 }

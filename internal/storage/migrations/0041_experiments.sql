@@ -6,7 +6,7 @@
 -- the key of the variant whose rules became the campaign's ('' for none).
 CREATE TABLE experiments (
     id               {{KEPT_ID}},
-    campaign_id      BIGINT NOT NULL,
+    campaign_id      BIGINT NOT NULL REFERENCES campaigns (id),
     name             TEXT NOT NULL,
     status           TEXT NOT NULL,
     variants         TEXT NOT NULL,
