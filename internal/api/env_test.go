@@ -211,6 +211,14 @@ type participantBody struct {
 	ReferredBy   *refBody   `json:"referred_by"`
 	CreatedAt    time.Time  `json:"created_at"`
 	Stats        statsOfOne `json:"stats"`
+	// ReferralPrompt and Experiment: docs/experiments.md.
+	ReferralPrompt bool     `json:"referral_prompt"`
+	Experiment     *armBody `json:"experiment"`
+}
+
+type armBody struct {
+	ID  int64  `json:"id"`
+	Arm string `json:"arm"`
 }
 
 type refBody struct {
