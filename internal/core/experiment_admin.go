@@ -154,14 +154,18 @@ func (s *Service) ExperimentReport(ctx context.Context, admin referralhub.User, 
 
 func experimentSubject(e referralhub.Experiment) string { return fmt.Sprintf("experiment #%d", e.ID) }
 
-// variantSummary is "A ×50 (3 rules), B ×50 (3 rules)" for the audit log.
+// variantSummary is "A ×50 (3 rules), B ×50 (1 rule)" for the audit log.
 func variantSummary(vs []referralhub.Variant) string {
 	out := ""
 	for i, v := range vs {
 		if i > 0 {
 			out += ", "
 		}
-		out += fmt.Sprintf("%s ×%d (%d rules)", v.Key, v.Weight, len(v.Rules))
+		plural := "s"
+		if len(v.Rules) == 1 {
+			plural = ""
+		}
+		out += fmt.Sprintf("%s ×%d (%d rule%s)", v.Key, v.Weight, len(v.Rules), plural)
 	}
 	return out
 }
@@ -181,4 +185,19 @@ func cmpOrErr(err, fallback error) error {
 		return err
 	}
 	return fallback
+}
+
+// ExperimentCampaign is the campaign with slug and the rules it runs, for
+// an admin about to start an experiment on it; ENOTFOUND for none.
+func (s *Service) ExperimentCampaign(ctx context.Context, admin referralhub.User, slug string) (referralhub.Campaign, referralhub.Program, error) {
+	if !admin.IsAdmin {
+		return referralhub.Campaign{}, referralhub.Program{}, referralhub.Errorf(referralhub.EFORBIDDEN, "Only admins can see experiments.")
+	}
+	q := s.db.Read()
+	c, err := q.CampaignBySlug(ctx, slug)
+	if err != nil {
+		return c, referralhub.Program{}, err
+	}
+	_, prog, err := s.campaignProgram(ctx, q, c.ID)
+	return c, prog, err
 }
