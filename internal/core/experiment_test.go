@@ -244,3 +244,46 @@ func TestStartExperimentChecksItsDraft(t *testing.T) {
 		}
 	})
 }
+
+// TestPromoteOnAnotherCampaign: an experiment on a campaign other than the
+// default one reserves its new rule ids in, and promotes into, that
+// campaign's stored program; the default program is untouched, and the
+// default campaign's participants are in no arm.
+func TestPromoteOnAnotherCampaign(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		f.setRules(t, 0, signupCredit())
+		before, _ := f.svc.Program(ctx)
+		prog := before
+		prog.Rules[0].ID, prog.NextRuleID = 1, 2
+		spring := referralhub.Campaign{Slug: "spring", Name: "Spring", Program: &prog}
+		if err := db.Write().CreateCampaign(ctx, &spring); err != nil {
+			t.Fatal(err)
+		}
+		ten := referralhub.Rule{Trigger: referralhub.EventSignup, Referrer: credit(1000)}
+		exp, err := f.svc.StartExperiment(ctx, f.admin(t), core.ExperimentDraft{CampaignID: spring.ID, Name: "spring test",
+			Variants: []referralhub.Variant{{Weight: 1, Rules: prog.Rules}, {Weight: 1, Rules: []referralhub.Rule{ten}}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := db.Read().CampaignByID(ctx, spring.ID); got.Program.NextRuleID != 3 || exp.Variants[1].Rules[0].ID != 2 {
+			t.Fatalf("next rule id %d, new rule id %d", got.Program.NextRuleID, exp.Variants[1].Rules[0].ID)
+		}
+		f.clock.Advance(time.Second)
+		outsider := f.join(t, "outsider", nil)
+		if arm := f.arm(t, outsider); arm != "" {
+			t.Fatalf("a default-campaign participant is in arm %q", arm)
+		}
+		if _, err := f.svc.PromoteVariant(ctx, f.admin(t), exp.ID, "B"); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := db.Read().CampaignByID(ctx, spring.ID)
+		if len(got.Program.Rules) != 1 || got.Program.Rules[0].ID != 2 || got.Program.Rules[0].Referrer.Amount != 1000 {
+			t.Fatalf("spring's rules after the promotion: %+v", got.Program.Rules)
+		}
+		if after, _ := f.svc.Program(ctx); len(after.Rules) != 1 || after.Rules[0].Referrer.Amount != 500 {
+			t.Fatalf("the default program changed: %+v", after.Rules)
+		}
+	})
+}
