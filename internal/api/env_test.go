@@ -212,6 +212,14 @@ type participantBody struct {
 	Campaign     string     `json:"campaign"`
 	CreatedAt    time.Time  `json:"created_at"`
 	Stats        statsOfOne `json:"stats"`
+	// ReferralPrompt and Experiment: docs/experiments.md.
+	ReferralPrompt bool     `json:"referral_prompt"`
+	Experiment     *armBody `json:"experiment"`
+}
+
+type armBody struct {
+	ID  int64  `json:"id"`
+	Arm string `json:"arm"`
 }
 
 type refBody struct {

@@ -22,6 +22,17 @@ type participantJSON struct {
 	Campaign     string              `json:"campaign"`
 	CreatedAt    time.Time           `json:"created_at"`
 	Stats        participantStats    `json:"stats"`
+	// ReferralPrompt is false for a participant held out of an experiment:
+	// show them no referral link or share tools; they earn nothing.
+	ReferralPrompt bool            `json:"referral_prompt"`
+	Experiment     *experimentJSON `json:"experiment"`
+}
+
+// experimentJSON is a participant's arm in their campaign's running
+// experiment: a variant's key ("A" to "D") or "holdout".
+type experimentJSON struct {
+	ID  int64  `json:"id"`
+	Arm string `json:"arm"`
 }
 
 // participantRefJSON names another participant.
@@ -47,7 +58,11 @@ type balanceJSON struct {
 func participantView(p core.ParticipantSummary) participantJSON {
 	out := participantJSON{ID: p.ID, ExternalID: optString(p.ExternalID), Email: optString(p.Email), Name: optString(p.Name),
 		Plan: p.Plan, Code: p.Code, ReferralLink: p.Link, Campaign: p.Campaign, CreatedAt: p.CreatedAt,
-		Stats: participantStats{Referrals: p.ReferralCount, Clicks: p.ClickCount, Points: p.Points, Balances: balancesView(p.Balances)}}
+		Stats:          participantStats{Referrals: p.ReferralCount, Clicks: p.ClickCount, Points: p.Points, Balances: balancesView(p.Balances)},
+		ReferralPrompt: !p.Experiment.Holdout()}
+	if p.Experiment.Arm != "" {
+		out.Experiment = &experimentJSON{ID: p.Experiment.ExperimentID, Arm: p.Experiment.Arm}
+	}
 	if p.ReferrerID != 0 {
 		out.ReferredBy = &participantRefJSON{ID: p.ReferrerID, ExternalID: optString(p.ReferrerExternalID)}
 	}

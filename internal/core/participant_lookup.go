@@ -16,6 +16,10 @@ type ParticipantSummary struct {
 	Campaign string // the slug of the campaign it is enrolled in
 	Points   int64  // available points
 	Balances []referralhub.Balance
+	// Experiment is the participant's arm in their campaign's running
+	// experiment (recorded by this first look); a holdout is shown no
+	// referral prompt.
+	Experiment Exposure
 }
 
 // ParticipantByLogin finds the participant of the user with this email or
@@ -82,6 +86,9 @@ func (s *Service) participantSummary(ctx context.Context, id int64) (Participant
 		return ParticipantSummary{}, err
 	}
 	p.Points = pointsOf(p.Balances)
+	if p.Experiment, err = s.ParticipantExposure(ctx, id); err != nil {
+		return ParticipantSummary{}, err
+	}
 	return p, nil
 }
 

@@ -11,16 +11,24 @@ import (
 	"github.com/referralhub/referralhub/internal/webhook"
 )
 
-// applyRules credits what ev earns under every rule of prog, as
-// decideRewards decides it. Call it inside the transaction that recorded
+// applyRules credits what ev earns under every rule of prog (or of the
+// referrer's variant, in an experiment), as decideRewards decides it,
+// except to a participant held out of an experiment. Call it inside the transaction that recorded
 // ev; parties.ID is 0 for an achievement, whose achiever is the referrer.
 func (s *Service) applyRules(ctx context.Context, q *storage.Queries, prog referralhub.Program, ev referralhub.Event, parties storage.ReferralParties) error {
 	now := s.now()
+	prog, held, err := s.experimentRules(ctx, q, prog, parties)
+	if err != nil {
+		return err
+	}
 	decided, err := decideRewards(ctx, liveState{q}, prog, ev, parties, now)
 	if err != nil {
 		return err
 	}
 	for _, d := range decided {
+		if held[d.Reward.ParticipantID] {
+			continue // the holdout is never credited
+		}
 		if err := s.credit(ctx, q, d, now); err != nil {
 			return err
 		}

@@ -62,9 +62,26 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 	s.renderDashboard(w, r, v, http.StatusOK, inviteView{})
 }
 
+// heldOut reports whether v is held out of an experiment (their arm is
+// recorded now if this is their first exposure).
+func (s *Server) heldOut(r *http.Request, v viewer) (bool, error) {
+	e, err := s.svc.ParticipantExposure(r.Context(), v.Participant.ID)
+	return e.Holdout(), err
+}
+
 // renderDashboard renders viewer v's dashboard with status, the invite
 // card filled around invites (the form's state).
 func (s *Server) renderDashboard(w http.ResponseWriter, r *http.Request, v viewer, status int, invites inviteView) {
+	if held, err := s.heldOut(r, v); err != nil || held {
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		// A neutral page: no link, share tools or rewards talk, so the
+		// holdout measures people who were never asked to refer.
+		s.render(w, r, status, "dashboard_holdout", pageData{Title: "Your account", User: &v.User})
+		return
+	}
 	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
 	d, err := s.svc.Dashboard(r.Context(), v.Participant, page)
 	if err != nil {

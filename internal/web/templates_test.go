@@ -10,6 +10,7 @@ import (
 
 	"github.com/referralhub/referralhub"
 	"github.com/referralhub/referralhub/internal/core"
+	"github.com/referralhub/referralhub/internal/stats"
 	"github.com/referralhub/referralhub/internal/storage"
 )
 
@@ -91,6 +92,18 @@ func TestEveryTemplateRenders(t *testing.T) {
 			Message: "no", Standing: "no", Rows: []rewardRow{{ID: 1, What: "14 trial days", CanRedeem: true}}, Form: frame.forms(),
 			Coupon: couponOffer{CanBuy: true, Points: 10, Value: "$5.00", Key: "k"}}}}
 	data["embed_error"] = pageData{Title: "x", Frame: frame, Data: embedErrorView{Status: 401, Message: "This page has expired.", Hint: "Reload.", RequestID: "id"}}
+	data["dashboard_holdout"] = pageData{Title: "x", User: user}
+	exp := referralhub.Experiment{ID: 1, Name: "five or ten", Status: referralhub.ExperimentRunning, HoldoutPercent: 10, Promoted: "",
+		Variants: []referralhub.Variant{{Key: "A", Name: "Five", Weight: 50}, {Key: "B", Name: "Ten", Weight: 50}}}
+	data["admin_experiments"] = pageData{Title: "x", User: user, Data: experimentsView{Campaign: referralhub.Campaign{ID: 1, Slug: "default", Name: "Default"},
+		Experiments: []referralhub.Experiment{exp}, Errors: map[string]string{"name": "bad", "variant.1.rule.0.trigger": "bad"},
+		Variants: variantRows(experimentForm{}, map[string]string{"variant.1.rule.0.trigger": "bad"})}}
+	iv := stats.Interval{Estimate: 0.2, Low: 0.1, High: 0.3, OK: true}
+	data["admin_experiment"] = pageData{Title: "x", User: user, Data: experimentViewOf(core.ExperimentReport{Experiment: exp,
+		Arms: []core.ArmFigures{{Arm: "A", Participants: 40}, {Arm: "B", Participants: 40}, {Arm: referralhub.ArmHoldout, Participants: 9}},
+		Metrics: []core.MetricRow{{Metric: core.MetricCostPerConv, Currency: "usd", Cells: []core.MetricCell{{Arm: "A", Value: iv},
+			{Arm: "B", Value: iv, Diff: iv, Verdict: core.Verdict{Kind: core.VerdictAhead, Text: "Variant B is ahead of variant A."}}, {Arm: referralhub.ArmHoldout}}}},
+		Incremental: iv, IncrementalVerdict: core.Verdict{Kind: core.VerdictTooEarly, Text: "Not enough data yet."}})}
 	s := &Server{pages: p, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	for name := range p.byName {
 		pd, ok := data[name]
