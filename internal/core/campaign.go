@@ -362,6 +362,7 @@ func (s *Service) CampaignLink(slug string) string { return s.baseURL + "/c/" + 
 const (
 	RulesKeep    = "keep"    // the campaign's own, as they are
 	RulesProgram = "program" // a copy of the program's current rules
+	RulesJSON    = "json"    // the rules written out on the form, as JSON (the shape the program exports)
 )
 
 // CampaignRules returns the rules a campaign form's source names: a copy

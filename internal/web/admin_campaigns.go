@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -39,6 +40,7 @@ type campaignForm struct {
 	WindowDays, HoldDays         string
 	Headline, Description        string
 	RulesFrom                    string
+	Rules                        string      // the rules as JSON, read when RulesFrom is core.RulesJSON
 	Choices                      [][2]string // value, label: where rules may come from
 	IsDefault                    bool
 	Errors                       map[string]string
@@ -60,7 +62,8 @@ func rewardOf(kind string, amount int64, currency string) referralhub.Reward {
 
 // rulesChoices are the sources of a campaign's rules the form offers.
 func rulesChoices() [][2]string {
-	out := [][2]string{{core.RulesKeep, "Keep its rules"}, {core.RulesProgram, "Copy the program's rules"}}
+	out := [][2]string{{core.RulesKeep, "Keep its rules"}, {core.RulesJSON, "The rules written below"},
+		{core.RulesProgram, "Copy the program's rules"}}
 	for _, p := range core.Presets() {
 		out = append(out, [2]string{p, "Preset: " + core.PresetName(p)})
 	}
@@ -284,12 +287,27 @@ func withChoices(f campaignForm) campaignForm {
 	return f
 }
 
+// formRules are the rules the form's source names: those written on the
+// form as JSON (a field error when they do not parse), or what
+// core.CampaignRules gives for the other sources.
+func (s *Server) formRules(r *http.Request, f campaignForm, fe referralhub.FieldErrors) ([]referralhub.Rule, error) {
+	if f.RulesFrom != core.RulesJSON {
+		return s.svc.CampaignRules(r.Context(), f.RulesFrom)
+	}
+	rules := []referralhub.Rule{}
+	if err := json.Unmarshal([]byte(f.Rules), &rules); err != nil {
+		fe.Add("rules", "The rules are not a JSON list of rules: "+jsonProblem(err))
+		return nil, nil
+	}
+	return rules, nil
+}
+
 // readCampaignForm reads the posted campaign form.
 func readCampaignForm(form url.Values) campaignForm {
 	get := func(k string) string { return strings.TrimSpace(form.Get(k)) }
 	return campaignForm{Slug: get("slug"), Name: get("name"), StartsAt: get("starts_at"), EndsAt: get("ends_at"),
 		WindowDays: get("attribution_window"), HoldDays: get("hold"), Headline: get("headline"),
-		Description: get("description"), RulesFrom: get("rules_from")}
+		Description: get("description"), RulesFrom: get("rules_from"), Rules: form.Get("rules")}
 }
 
 // fillCampaignForm is the form showing c as it is.
@@ -298,6 +316,9 @@ func fillCampaignForm(c referralhub.Campaign) campaignForm {
 		Headline: c.Headline, Description: c.Description, RulesFrom: core.RulesKeep, IsDefault: c.IsDefault()}
 	if c.Program != nil {
 		f.WindowDays, f.HoldDays = formatDays(c.Program.AttributionWindow), formatDays(c.Program.Hold)
+		if rules, err := json.MarshalIndent(c.Program.Rules, "", "  "); err == nil && c.Program.Rules != nil {
+			f.Rules = string(rules)
+		}
 	}
 	return f
 }
@@ -328,7 +349,7 @@ func (s *Server) campaignFromForm(r *http.Request, f campaignForm, cur *referral
 		return c, fe.Err()
 	}
 	p := referralhub.Program{AttributionWindow: daysField(fe, "attribution_window", f.WindowDays), Hold: daysField(fe, "hold", f.HoldDays)}
-	rules, err := s.svc.CampaignRules(r.Context(), f.RulesFrom)
+	rules, err := s.formRules(r, f, fe)
 	if err != nil {
 		return c, err
 	}

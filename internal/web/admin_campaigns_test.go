@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -184,6 +185,56 @@ func TestAnalyticsCampaignFilter(t *testing.T) {
 		}
 		if resp, _ := admin.get("/admin/analytics?campaign=nope"); resp.StatusCode != http.StatusNotFound {
 			t.Fatalf("unknown campaign: %d", resp.StatusCode)
+		}
+	})
+}
+
+// TestCampaignRulesWrittenAsJSON edits a campaign's rules as JSON on its
+// form: a bad list is a field error that stores nothing, a good one
+// replaces the rules (a kept rule keeps its id, a new one gets the next).
+func TestCampaignRulesWrittenAsJSON(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		s := newSite(t, db)
+		ctx := context.Background()
+		admin := adminBrowser(t, s)
+		form := url.Values{"name": {"Autumn"}, "slug": {"autumn"}, "attribution_window": {"30"}, "hold": {"0"}, "rules_from": {"give-get"}}
+		if resp, _ := admin.post("/admin/campaigns", form); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("create: %d", resp.StatusCode)
+		}
+		before, err := db.Read().CampaignBySlug(ctx, "autumn")
+		if err != nil || before.Program == nil || len(before.Program.Rules) != 1 {
+			t.Fatalf("created %+v, %v", before, err)
+		}
+		_, body := admin.get("/admin/campaigns/autumn")
+		if !strings.Contains(body, `id="rules"`) || !strings.Contains(body, `&#34;Trigger&#34;: &#34;purchase&#34;`) {
+			t.Fatalf("the form does not show the campaign's rules as JSON:\n%s", body)
+		}
+		form.Set("rules_from", "json")
+		form.Set("rules", `[{"Trigger": "signup"`)
+		if resp, body := admin.post("/admin/campaigns/autumn", form); resp.StatusCode != http.StatusUnprocessableEntity ||
+			!strings.Contains(body, `id="rules-error"`) {
+			t.Fatalf("bad JSON: %d\n%s", resp.StatusCode, body)
+		}
+		kept := before.Program.Rules[0]
+		if kept.Referrer == nil {
+			t.Fatalf("the give-get rule rewards no referrer: %+v", kept)
+		}
+		reward := *kept.Referrer
+		reward.Amount = 700
+		kept.Referrer = &reward
+		added := referralhub.Rule{Trigger: referralhub.EventSignup, Referrer: &referralhub.RewardSpec{Kind: referralhub.KindPoints, Amount: 5}}
+		rules, err := json.Marshal([]referralhub.Rule{kept, added})
+		if err != nil {
+			t.Fatal(err)
+		}
+		form.Set("rules", string(rules))
+		if resp, body := admin.post("/admin/campaigns/autumn", form); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("save JSON rules: %d\n%s", resp.StatusCode, body)
+		}
+		after, err := db.Read().CampaignBySlug(ctx, "autumn")
+		if err != nil || len(after.Program.Rules) != 2 || after.Program.Rules[0].ID != kept.ID || after.Program.Rules[0].Referrer.Amount != 700 ||
+			after.Program.Rules[1].ID <= kept.ID || after.Program.Rules[1].Trigger != referralhub.EventSignup {
+			t.Fatalf("stored rules %+v, %v", after.Program.Rules, err)
 		}
 	})
 }
