@@ -29,7 +29,7 @@ func TestDashboardShowsEachChangeOnTheNextLoad(t *testing.T) {
 		bob := s.browser(t)
 		bob.get(strings.TrimPrefix(link, s.srv.URL))
 		bob.signup("bobwhite")
-		if _, body := alice.get("/"); !strings.Contains(body, "<tr><td>bobwhite</td>") || stat(t, body, "stat-referrals") != "1" {
+		if _, body := alice.get("/"); !strings.Contains(body, `<tr class="referral-row"><td>bobwhite</td>`) || stat(t, body, "stat-referrals") != "1" {
 			t.Fatalf("after bob's signup:\n%s", body)
 		}
 
