@@ -2,11 +2,26 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/referralhub/referralhub"
 	"github.com/referralhub/referralhub/internal/core"
 )
+
+// analyticsOf is the growth report of p: the program's, or one campaign's
+// when slug names one (an unknown slug is ENOTFOUND).
+func (s *Server) analyticsOf(r *http.Request, viewer referralhub.User, p core.Period, slug string) (core.Analytics, referralhub.Campaign, error) {
+	if slug == "" {
+		a, err := s.svc.Analytics(r.Context(), viewer, p)
+		return a, referralhub.Campaign{}, err
+	}
+	a, c, err := s.svc.CampaignAnalytics(r.Context(), viewer, p, slug)
+	if referralhub.ErrorCode(err) == referralhub.EINVALID {
+		err = referralhub.Errorf(referralhub.ENOTFOUND, "No such campaign.")
+	}
+	return a, c, err
+}
 
 // handleAdminAnalytics shows the growth analytics of a period: ?from= and
 // ?to= (YYYY-MM-DD), or ?days= for the last days up to today (30 by
@@ -18,21 +33,8 @@ func (s *Server) handleAdminAnalytics(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p, perr := s.periodOf(r)
-	var (
-		a   core.Analytics
-		c   referralhub.Campaign
-		err error
-	)
 	slug := r.URL.Query().Get("campaign")
-	if slug == "" {
-		a, err = s.svc.Analytics(r.Context(), v.User, p)
-	} else {
-		a, c, err = s.svc.CampaignAnalytics(r.Context(), v.User, p, slug)
-	}
-	if referralhub.ErrorCode(err) == referralhub.EINVALID {
-		s.renderError(w, r, referralhub.Errorf(referralhub.ENOTFOUND, "No such campaign."))
-		return
-	}
+	a, c, err := s.analyticsOf(r, v.User, p, slug)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -40,6 +42,9 @@ func (s *Server) handleAdminAnalytics(w http.ResponseWriter, r *http.Request) {
 	view := newAnalyticsView(a, s.now())
 	if slug != "" {
 		view.Campaign = &c
+		for i := range view.Presets {
+			view.Presets[i].Href += "&campaign=" + url.QueryEscape(slug)
+		}
 	}
 	if view.Campaigns, err = s.svc.Campaigns(r.Context(), v.User); err != nil {
 		s.renderError(w, r, err)

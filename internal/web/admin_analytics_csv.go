@@ -21,7 +21,7 @@ func (s *Server) handleAdminAnalyticsExport(w http.ResponseWriter, r *http.Reque
 		s.renderError(w, r, err)
 		return
 	}
-	a, err := s.svc.Analytics(r.Context(), v.User, p)
+	a, _, err := s.analyticsOf(r, v.User, p, r.URL.Query().Get("campaign"))
 	if err != nil {
 		s.renderError(w, r, err)
 		return

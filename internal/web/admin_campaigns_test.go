@@ -186,6 +186,18 @@ func TestAnalyticsCampaignFilter(t *testing.T) {
 		if resp, _ := admin.get("/admin/analytics?campaign=nope"); resp.StatusCode != http.StatusNotFound {
 			t.Fatalf("unknown campaign: %d", resp.StatusCode)
 		}
+		// The period chips and the CSV links keep the campaign, and the
+		// CSV is the campaign's (an unknown one is not found).
+		if !strings.Contains(body, `href="/admin/analytics?days=7&amp;campaign=spring"`) || !strings.Contains(body, `&amp;campaign=spring" download>CSV</a>`) {
+			t.Fatalf("the chips or CSV links drop the campaign:\n%s", body)
+		}
+		if resp, _ := admin.get("/admin/analytics/export/growth?campaign=spring"); resp.StatusCode != http.StatusOK ||
+			!strings.HasPrefix(resp.Header.Get("Content-Type"), "text/csv") {
+			t.Fatalf("campaign CSV: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+		if resp, _ := admin.get("/admin/analytics/export/growth?campaign=nope"); resp.StatusCode != http.StatusNotFound {
+			t.Fatalf("unknown campaign's CSV: %d", resp.StatusCode)
+		}
 	})
 }
 
