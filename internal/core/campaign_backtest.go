@@ -2,7 +2,6 @@ package core
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/referralhub/referralhub"
 	"github.com/referralhub/referralhub/internal/storage"
@@ -87,12 +86,8 @@ func (s *Service) CampaignDraft(ctx context.Context, slug string, rules []referr
 // events of the campaign's referrers under draft (from CampaignDraft),
 // beside what the campaign's rules issued. Only admins and read keys ask.
 func (s *Service) RunCampaignBacktest(ctx context.Context, c referralhub.Campaign, draft referralhub.Program, days int) (Backtest, error) {
-	if days < 1 || days > MaxBacktestDays {
-		return Backtest{}, &referralhub.Error{Code: referralhub.EINVALID, Message: "The window is 1 to 365 days.",
-			Fields: referralhub.FieldErrors{"days": fmt.Sprintf("Give between 1 and %d days.", MaxBacktestDays)}}
-	}
-	if !s.backtest.TryLock() {
-		return Backtest{}, referralhub.Errorf(referralhub.ETOOMANY, "Another backtest is running: try again in a few seconds.")
+	if err := s.startBacktest(days); err != nil {
+		return Backtest{}, err
 	}
 	defer s.backtest.Unlock()
 	base, err := s.loadProgram(ctx, s.db.Read())

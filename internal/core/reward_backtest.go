@@ -108,6 +108,20 @@ func (s *Service) DraftWithPreset(ctx context.Context, preset string) (referralh
 	return withPreset(cur, preset, s.settings), nil
 }
 
+// startBacktest checks a replay's window and takes the instance's one
+// replay slot (a replay holds a core for seconds): another meanwhile is
+// ETOOMANY. The caller releases it with s.backtest.Unlock.
+func (s *Service) startBacktest(days int) error {
+	if days < 1 || days > MaxBacktestDays {
+		return &referralhub.Error{Code: referralhub.EINVALID, Message: "The window is 1 to 365 days.",
+			Fields: referralhub.FieldErrors{"days": fmt.Sprintf("Give between 1 and %d days.", MaxBacktestDays)}}
+	}
+	if !s.backtest.TryLock() {
+		return referralhub.Errorf(referralhub.ETOOMANY, "Another backtest is running: try again in a few seconds.")
+	}
+	return nil
+}
+
 // RunBacktest replays the events recorded in the last days days under the
 // draft program's rules, through the same decision the live engine makes
 // (decideRewards), in the order they were recorded, with caps and
@@ -117,13 +131,8 @@ func (s *Service) DraftWithPreset(ctx context.Context, preset string) (referralh
 // meanwhile is ETOOMANY. The draft must be valid (DraftWithRules,
 // DraftWithPreset, or a program checked by ValidateProgram).
 func (s *Service) RunBacktest(ctx context.Context, draft referralhub.Program, days int) (Backtest, error) {
-	if days < 1 || days > MaxBacktestDays {
-		return Backtest{}, &referralhub.Error{Code: referralhub.EINVALID, Message: "The window is 1 to 365 days.",
-			Fields: referralhub.FieldErrors{"days": fmt.Sprintf("Give between 1 and %d days.", MaxBacktestDays)}}
-	}
-	// A replay holds a core for seconds: one at a time on an instance.
-	if !s.backtest.TryLock() {
-		return Backtest{}, referralhub.Errorf(referralhub.ETOOMANY, "Another backtest is running: try again in a few seconds.")
+	if err := s.startBacktest(days); err != nil {
+		return Backtest{}, err
 	}
 	defer s.backtest.Unlock()
 	cur, err := s.loadProgram(ctx, s.db.Read())
