@@ -231,6 +231,7 @@ func (s *Server) handleAdminCampaignBacktest(w http.ResponseWriter, r *http.Requ
 		rows[i] = i
 	}
 	result := backtestViewOf(bt, rows)
+	result.DraftLabel, result.DraftHeading = "these rules", "These rules"
 	view.Backtest = &result
 	s.renderCampaign(w, r, v, http.StatusOK, view)
 }

@@ -22,6 +22,10 @@ type backtestView struct {
 	Values                []backtestLine
 	Rules                 []backtestLine
 	IssuedNone, DraftNone bool
+	// DraftLabel and DraftHeading name the replayed rules in the result's
+	// sentence and column heads: "this draft" on the program's form,
+	// "these rules" on a campaign's.
+	DraftLabel, DraftHeading string
 }
 
 // backtestLine is one row of the comparison: a kind and currency, or a
@@ -72,6 +76,7 @@ func (s *Server) handleAdminProgramBacktest(w http.ResponseWriter, r *http.Reque
 		return
 	}
 	view := backtestViewOf(bt, rows)
+	view.DraftLabel, view.DraftHeading = "this draft", "This draft"
 	s.renderProgramView(w, r, v, http.StatusOK, programView{Form: form.withBlankRow(), BacktestDays: strconv.Itoa(days), Backtest: &view})
 }
 
